@@ -1,0 +1,158 @@
+//! Shortage diagnosis: for each slot with uncovered duties, the reason
+//! and what would fix it.
+
+use std::collections::BTreeMap;
+
+use crate::data::School;
+use crate::i18n::Lang;
+use crate::policy::Policy;
+use crate::rules::Rule;
+use crate::solver::{ineligible, Plan};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlotDiagnosis {
+    pub date: chrono::NaiveDate,
+    pub session: String,
+    pub qualification: Option<String>,
+    pub duties_uncovered: usize,
+    pub staff_missing: u32,
+    pub staff_needed: u32,
+    /// Staff who may take these duties at all.
+    pub eligible: u32,
+    /// Eligible staff already on another duty at an overlapping time.
+    pub busy: u32,
+    /// Staff excluded, by rule.
+    pub excluded: BTreeMap<Rule, u32>,
+}
+
+impl SlotDiagnosis {
+    pub fn render(&self, policy: &Policy, lang: Lang) -> String {
+        let sess = policy
+            .session(&self.session)
+            .map_or(self.session.clone(), |s| {
+                if lang == Lang::Zh {
+                    s.label.clone()
+                } else {
+                    s.label_en.clone()
+                }
+            });
+        let wd = lang.weekday(chrono::Datelike::weekday(&self.date));
+        let date = self.date.format("%m-%d");
+        let ex: Vec<String> = self
+            .excluded
+            .iter()
+            .map(|(r, n)| format!("{} {n}", r.label(lang)))
+            .collect();
+        let q = self
+            .qualification
+            .as_deref()
+            .map(|q| match lang {
+                Lang::Zh => format!("需{q}资质,"),
+                Lang::En => format!("needing {q}, "),
+            })
+            .unwrap_or_default();
+        let fix = self.fix(policy, lang);
+        match lang {
+            Lang::Zh => format!(
+                "{wd} {date} {sess}: {q}{} 项任务缺 {} 人(共需 {} 人); 可安排 {} 人, 其中 {} 人同时段已有任务; 排除: {}。建议: {fix}",
+                self.duties_uncovered, self.staff_missing, self.staff_needed, self.eligible, self.busy, if ex.is_empty() { "无".into() } else { ex.join(", ") }
+            ),
+            Lang::En => format!(
+                "{wd} {date} {sess}: {q}{} duties short of {} staff ({} needed); {} eligible, {} of them busy at that time; excluded: {}. Fix: {fix}",
+                self.duties_uncovered, self.staff_missing, self.staff_needed, self.eligible, self.busy, if ex.is_empty() { "none".into() } else { ex.join(", ") }
+            ),
+        }
+    }
+
+    fn fix(&self, policy: &Policy, lang: Lang) -> String {
+        let r = &policy.rules;
+        if let Some(q) = &self.qualification {
+            if self.eligible < self.staff_needed {
+                return match lang {
+                    Lang::Zh => format!(
+                        "增加 {} 名具备「{q}」资质的教师或外聘教师, 或调整社团时间",
+                        self.staff_needed - self.eligible
+                    ),
+                    Lang::En => format!(
+                        "add {} staff qualified in {q} (or outside instructors), or move the club",
+                        self.staff_needed - self.eligible
+                    ),
+                };
+            }
+        }
+        if self.eligible >= self.staff_needed {
+            return match lang {
+                Lang::Zh => format!("可安排的人已达上限或时间冲突: 放宽 staff_rules(每日 {} 项/{} 分钟, 每周 {} 项/{} 分钟)或增加人手", r.max_duties_per_day, r.max_minutes_per_day, r.max_duties_per_week, r.max_minutes_per_week),
+                Lang::En => format!("the eligible staff are at their limits or busy: raise staff_rules (per day {} duties/{} min, per week {} duties/{} min) or add staff", r.max_duties_per_day, r.max_minutes_per_day, r.max_duties_per_week, r.max_minutes_per_week),
+            };
+        }
+        match lang {
+            Lang::Zh => format!(
+                "增加 {} 名可上岗人员(调整请假/代课安排), 或合并小组(grouping.max)",
+                self.staff_missing
+            ),
+            Lang::En => format!(
+                "add {} available staff (substitutes), or merge groups (grouping.max)",
+                self.staff_missing
+            ),
+        }
+    }
+}
+
+/// Diagnose every slot with uncovered duties.
+pub fn diagnose(policy: &Policy, school: &School, plan: &Plan) -> Vec<SlotDiagnosis> {
+    let dm = &plan.demand;
+    let mut slots: BTreeMap<(chrono::NaiveDate, String, Option<String>), Vec<(usize, u32)>> =
+        BTreeMap::new();
+    for &(d, n) in &plan.uncovered {
+        let duty = &dm.duties[d];
+        slots
+            .entry((duty.date, duty.session.clone(), duty.qualification.clone()))
+            .or_default()
+            .push((d, n));
+    }
+    let mut out = Vec::new();
+    for ((date, session, qualification), list) in slots {
+        let d0 = &dm.duties[list[0].0];
+        let same_slot: Vec<usize> = dm
+            .duties
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| {
+                d.date == date && d.session == session && d.qualification == qualification
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let mut excluded = BTreeMap::new();
+        let mut eligible = 0;
+        let mut busy = 0;
+        for s in 0..school.staff.len() {
+            match ineligible(policy, school, s, d0) {
+                Some(r) => *excluded.entry(r).or_insert(0) += 1,
+                None => {
+                    eligible += 1;
+                    let on_other = plan.assignments.iter().any(|a| {
+                        a.staff == s
+                            && !same_slot.contains(&a.duty)
+                            && dm.duties[a.duty].overlaps(d0)
+                    });
+                    if on_other {
+                        busy += 1;
+                    }
+                }
+            }
+        }
+        out.push(SlotDiagnosis {
+            date,
+            session,
+            qualification,
+            duties_uncovered: list.len(),
+            staff_missing: list.iter().map(|x| x.1).sum(),
+            staff_needed: same_slot.iter().map(|&i| dm.duties[i].staff_needed).sum(),
+            eligible,
+            busy,
+            excluded,
+        });
+    }
+    out
+}

@@ -1,0 +1,13 @@
+use clap::Parser;
+
+fn main() {
+    let cli = kehou::cli::Cli::parse();
+    let lang = cli.lang;
+    match kehou::cli::run(cli) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("{}: {}", lang.t("错误", "error"), e.render(lang));
+            std::process::exit(2);
+        }
+    }
+}

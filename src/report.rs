@@ -1,0 +1,284 @@
+//! Readable reports: terminal tables and CSV of demand and plans.
+
+use std::fmt::Write as _;
+
+use chrono::Datelike;
+
+use crate::data::{School, LOAD_PER_HOUR};
+use crate::demand::WeekDemand;
+use crate::export::{Cell, CsvOut};
+use crate::i18n::Lang;
+use crate::policy::Policy;
+use crate::roster::person_loads;
+use crate::solver::Plan;
+
+fn session_label(p: &Policy, id: &str, lang: Lang) -> String {
+    match p.session(id) {
+        Some(s) if lang == Lang::Zh => s.label.clone(),
+        Some(s) => s.label_en.clone(),
+        None if id == crate::policy::AFTERNOON_SPAN => {
+            lang.t("下午全程", "whole afternoon").to_string()
+        }
+        None => id.to_string(),
+    }
+}
+
+fn kind_label(p: &Policy, k: usize, lang: Lang) -> String {
+    let k = &p.duty_kinds[k];
+    if lang == Lang::Zh {
+        k.label.clone()
+    } else {
+        k.label_en.clone()
+    }
+}
+
+pub fn demand_table(p: &Policy, _s: &School, dm: &WeekDemand, lang: Lang) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} {} — {}",
+        p.school_name,
+        dm.monday,
+        lang.t("本周需求", "demand of the week")
+    );
+    for day in &dm.days {
+        let _ = writeln!(
+            o,
+            "\n{} {} {}",
+            day.date,
+            lang.weekday(day.date.weekday()),
+            day.describe(lang)
+        );
+        for d in dm.duties.iter().filter(|d| d.date == day.date) {
+            let q = d.qualification.clone().unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "  {}-{}  {:<10} {:<8} {:<14} {:>3}{} {}{} {:>5.2}h {} {}",
+                d.start,
+                d.end,
+                session_label(p, &d.session, lang),
+                kind_label(p, d.kind, lang),
+                d.group,
+                d.pupils,
+                lang.t("人", " pupils"),
+                d.staff_needed,
+                lang.t("名教师", " staff"),
+                f64::from(d.minutes()) / 60.0,
+                d.ledger.label(lang),
+                q
+            );
+        }
+    }
+    let staff: u32 = dm.duties.iter().map(|d| d.staff_needed).sum();
+    let hours: f64 = dm
+        .duties
+        .iter()
+        .map(|d| f64::from(d.minutes() * d.staff_needed) / 60.0)
+        .sum();
+    let _ = writeln!(
+        o,
+        "\n{}: {} {}, {} {}, {:.2} {}",
+        lang.t("合计", "total"),
+        dm.duties.len(),
+        lang.t("项任务", "duties"),
+        staff,
+        lang.t("人次", "staff-duties"),
+        hours,
+        lang.t("人·小时", "staff-hours")
+    );
+    o
+}
+
+pub fn demand_csv(p: &Policy, _s: &School, dm: &WeekDemand, lang: Lang) -> Vec<u8> {
+    let h: &[&str] = if lang == Lang::Zh {
+        &[
+            "日期",
+            "星期",
+            "时段",
+            "开始",
+            "结束",
+            "任务",
+            "小组",
+            "人数",
+            "所需人数",
+            "资质",
+            "小时",
+            "台账类别",
+            "任务编号",
+        ]
+    } else {
+        &[
+            "date",
+            "weekday",
+            "session",
+            "start",
+            "end",
+            "duty",
+            "group",
+            "pupils",
+            "staff_needed",
+            "qualification",
+            "hours",
+            "ledger",
+            "duty_id",
+        ]
+    };
+    let mut out = CsvOut::new(h);
+    for d in &dm.duties {
+        out.row(vec![
+            Cell::Num(d.date.to_string()),
+            Cell::Text(lang.weekday(d.date.weekday()).to_string()),
+            Cell::Text(session_label(p, &d.session, lang)),
+            Cell::Num(d.start.to_string()),
+            Cell::Num(d.end.to_string()),
+            Cell::Text(kind_label(p, d.kind, lang)),
+            Cell::Text(d.group.clone()),
+            Cell::Num(d.pupils.to_string()),
+            Cell::Num(d.staff_needed.to_string()),
+            Cell::Text(d.qualification.clone().unwrap_or_default()),
+            Cell::Num(format!("{:.2}", f64::from(d.minutes()) / 60.0)),
+            Cell::Text(d.ledger.label(lang).to_string()),
+            Cell::Text(d.id.clone()),
+        ]);
+    }
+    out.into_bytes()
+}
+
+pub fn roster_table(p: &Policy, s: &School, plan: &Plan, lang: Lang) -> String {
+    let mut o = String::new();
+    let dm = &plan.demand;
+    for day in &dm.days {
+        let duties: Vec<usize> = (0..dm.duties.len())
+            .filter(|&i| dm.duties[i].date == day.date)
+            .collect();
+        let _ = writeln!(
+            o,
+            "\n{} {} {}",
+            day.date,
+            lang.weekday(day.date.weekday()),
+            day.describe(lang)
+        );
+        for i in duties {
+            let d = &dm.duties[i];
+            let names: Vec<String> = plan
+                .assignments
+                .iter()
+                .filter(|a| a.duty == i)
+                .map(|a| s.staff[a.staff].name.clone())
+                .collect();
+            let miss = plan.uncovered.iter().find(|u| u.0 == i).map_or(0, |u| u.1);
+            let mut who = names.join("、");
+            if miss > 0 {
+                let _ = write!(who, " [{} {miss}]", lang.t("未覆盖", "UNCOVERED"));
+            }
+            let _ = writeln!(
+                o,
+                "  {}-{}  {:<8} {:<14} {}",
+                d.start,
+                d.end,
+                kind_label(p, d.kind, lang),
+                d.group,
+                who
+            );
+        }
+    }
+    o
+}
+
+pub fn plan_report(_p: &Policy, s: &School, plan: &Plan, lang: Lang, load_s: f64) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "\n{}",
+        lang.t(
+            "== 求解证明(分层优化) ==",
+            "== proof (lexicographic tiers) =="
+        )
+    );
+    for t in &plan.tiers {
+        let name = match (t.name, lang) {
+            ("uncovered", Lang::Zh) => "1 未覆盖人次",
+            ("max-load", Lang::Zh) => "2 最高相对负荷",
+            ("spread", Lang::Zh) => "3 负荷差(最高-最低)",
+            ("preferences", Lang::Zh) => "4 偏好惩罚",
+            ("uncovered", Lang::En) => "1 uncovered seats",
+            ("max-load", Lang::En) => "2 highest relative load",
+            ("spread", Lang::En) => "3 spread (max-min)",
+            _ => "4 preference penalty",
+        };
+        let status = if t.optimal {
+            lang.t("已证明最优", "proven optimal")
+        } else {
+            lang.t("未证明最优", "NOT proven optimal")
+        };
+        let _ = writeln!(
+            o,
+            "  {name:<22} {} {:>10.4}  {} {:>10.4}  gap {:.2e}  {status}  {:.3}s",
+            lang.t("值", "value"),
+            t.objective,
+            lang.t("界", "bound"),
+            t.bound,
+            t.gap,
+            t.seconds
+        );
+    }
+    let loads: Vec<f64> = person_loads(s, &plan.demand, plan)
+        .iter()
+        .filter_map(|p| p.relative)
+        .collect();
+    if !loads.is_empty() {
+        let hi = loads.iter().copied().fold(f64::MIN, f64::max);
+        let lo = loads.iter().copied().fold(f64::MAX, f64::min);
+        let _ = writeln!(
+            o,
+            "  {}: {:.3} / {:.3} / {:.3} ({})",
+            lang.t("相对负荷 最高/最低/差", "relative load max/min/spread"),
+            hi,
+            lo,
+            hi - lo,
+            lang.t("加权小时/系数", "weighted hours per quota")
+        );
+    }
+    let total: i64 = plan
+        .assignments
+        .iter()
+        .map(|a| plan.demand.duties[a.duty].load())
+        .sum();
+    let missing: u32 = plan.uncovered.iter().map(|u| u.1).sum();
+    let _ = writeln!(
+        o,
+        "  {}: {} {}, {} {}, {:.2} {}",
+        lang.t("安排", "assigned"),
+        plan.assignments.len(),
+        lang.t("人次", "seats"),
+        missing,
+        lang.t("人次未覆盖", "uncovered"),
+        total as f64 / LOAD_PER_HOUR as f64,
+        lang.t("加权小时", "weighted hours")
+    );
+    let st = &plan.stats;
+    let _ = writeln!(
+        o,
+        "{}: {} {} {} {}, {} {}, {} {}; {} {:.3}s, {} {:.3}s, {} {:.3}s, {} {:.3}s, {} {:.3}s",
+        lang.t("== 计时", "== timing"),
+        st.duties,
+        lang.t("项任务", "duties"),
+        st.pools,
+        lang.t("个任务池", "pools"),
+        st.binaries,
+        lang.t("个0-1变量", "binaries"),
+        st.rows,
+        lang.t("条约束", "rows"),
+        lang.t("读入", "load"),
+        load_s,
+        lang.t("建模", "build"),
+        st.build_s,
+        lang.t("求解", "solve"),
+        st.solve_s,
+        lang.t("匹配", "match"),
+        st.match_s,
+        lang.t("合计", "total"),
+        st.total_s,
+    );
+    o
+}

@@ -1,0 +1,236 @@
+//! The roster as a file: one row per assignment (and per uncovered seat),
+//! written for Excel and read back for checking after hand edits.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::data::{parse_table, Columns, School, LOAD_PER_HOUR};
+use crate::demand::WeekDemand;
+use crate::error::{Diagnostic, Diagnostics, Result};
+use crate::export::{Cell, CsvOut};
+use crate::i18n::Lang;
+use crate::policy::Policy;
+use crate::solver::Plan;
+
+/// A roster row as read back: a duty id and a staff id (None: uncovered).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub line: usize,
+    pub duty_id: String,
+    pub staff_id: Option<String>,
+}
+
+pub const ROSTER_COLUMNS: Columns = &[
+    ("date", &["日期"], false),
+    ("weekday", &["星期"], false),
+    ("session", &["时段"], false),
+    ("start", &["开始"], false),
+    ("end", &["结束"], false),
+    ("duty", &["任务"], false),
+    ("group", &["小组"], false),
+    ("staff_id", &["工号"], true),
+    ("name", &["姓名"], false),
+    ("hours", &["小时"], false),
+    ("ledger", &["台账类别"], false),
+    ("duty_id", &["任务编号"], true),
+    ("status", &["状态"], false),
+];
+
+fn hours(minutes: u32) -> String {
+    format!("{:.2}", f64::from(minutes) / 60.0)
+}
+
+/// Roster CSV (UTF-8 with BOM), deterministic order: date, start, duty, staff.
+pub fn to_csv(policy: &Policy, school: &School, plan: &Plan, lang: Lang) -> Vec<u8> {
+    let zh = lang == Lang::Zh;
+    let headers: Vec<&str> = ROSTER_COLUMNS
+        .iter()
+        .map(|(en, zhs, _)| if zh { zhs[0] } else { en })
+        .collect();
+    let mut out = CsvOut::new(&headers);
+    let mut rows: Vec<(usize, Option<usize>)> = plan
+        .assignments
+        .iter()
+        .map(|a| (a.duty, Some(a.staff)))
+        .collect();
+    for &(d, n) in &plan.uncovered {
+        rows.extend(std::iter::repeat_n((d, None), n as usize));
+    }
+    let dm = &plan.demand;
+    rows.sort_by(|a, b| {
+        let (da, db) = (&dm.duties[a.0], &dm.duties[b.0]);
+        (da.date, da.start, &da.id, a.1.map(|s| &school.staff[s].id)).cmp(&(
+            db.date,
+            db.start,
+            &db.id,
+            b.1.map(|s| &school.staff[s].id),
+        ))
+    });
+    for (d, s) in rows {
+        let duty = &dm.duties[d];
+        let kind = &policy.duty_kinds[duty.kind];
+        let sess = policy
+            .session(&duty.session)
+            .map_or(duty.session.clone(), |x| {
+                if zh {
+                    x.label.clone()
+                } else {
+                    x.label_en.clone()
+                }
+            });
+        let (sid, name, status) = match s {
+            Some(s) => (
+                school.staff[s].id.clone(),
+                school.staff[s].name.clone(),
+                lang.t("已安排", "assigned"),
+            ),
+            None => (String::new(), String::new(), lang.t("未覆盖", "UNCOVERED")),
+        };
+        out.row(vec![
+            Cell::Num(duty.date.to_string()),
+            Cell::Text(
+                lang.weekday(chrono::Datelike::weekday(&duty.date))
+                    .to_string(),
+            ),
+            Cell::Text(sess),
+            Cell::Num(duty.start.to_string()),
+            Cell::Num(duty.end.to_string()),
+            Cell::Text(if zh {
+                kind.label.clone()
+            } else {
+                kind.label_en.clone()
+            }),
+            Cell::Text(duty.group.clone()),
+            Cell::Text(sid),
+            Cell::Text(name),
+            Cell::Num(hours(duty.minutes())),
+            Cell::Text(duty.ledger.label(lang).to_string()),
+            Cell::Text(duty.id.clone()),
+            Cell::Text(status.to_string()),
+        ]);
+    }
+    out.into_bytes()
+}
+
+/// Per-person weekly summary CSV: duties, hours, weighted load, quota, relative load.
+pub fn summary_csv(school: &School, plan: &Plan, lang: Lang) -> Vec<u8> {
+    let h: &[&str] = if lang == Lang::Zh {
+        &[
+            "工号",
+            "姓名",
+            "角色",
+            "任务数",
+            "小时",
+            "加权小时",
+            "学期已服务",
+            "工作量系数",
+            "相对负荷",
+        ]
+    } else {
+        &[
+            "staff_id",
+            "name",
+            "role",
+            "duties",
+            "hours",
+            "weighted_hours",
+            "served_before",
+            "quota",
+            "relative_load",
+        ]
+    };
+    let mut out = CsvOut::new(h);
+    for p in person_loads(school, &plan.demand, plan) {
+        let st = &school.staff[p.staff];
+        out.row(vec![
+            Cell::Text(st.id.clone()),
+            Cell::Text(st.name.clone()),
+            Cell::Text(st.role.label(lang).to_string()),
+            Cell::Num(p.duties.to_string()),
+            Cell::Num(hours(p.minutes)),
+            Cell::Num(format!("{:.2}", p.week_load as f64 / LOAD_PER_HOUR as f64)),
+            Cell::Num(format!("{:.2}", p.prior as f64 / LOAD_PER_HOUR as f64)),
+            Cell::Num(st.quota.to_string()),
+            Cell::Num(p.relative.map_or(String::new(), |r| format!("{r:.3}"))),
+        ]);
+    }
+    out.into_bytes()
+}
+
+#[derive(Debug, Clone)]
+pub struct PersonLoad {
+    pub staff: usize,
+    pub duties: u32,
+    pub minutes: u32,
+    pub week_load: i64,
+    pub prior: i64,
+    /// (prior + week) / quota in weighted hours; None for staff outside fairness.
+    pub relative: Option<f64>,
+}
+
+pub fn person_loads(school: &School, demand: &WeekDemand, plan: &Plan) -> Vec<PersonLoad> {
+    let mut m: BTreeMap<usize, (u32, u32, i64)> = BTreeMap::new();
+    for a in &plan.assignments {
+        let d = &demand.duties[a.duty];
+        let e = m.entry(a.staff).or_default();
+        e.0 += 1;
+        e.1 += d.minutes();
+        e.2 += d.load();
+    }
+    school
+        .staff
+        .iter()
+        .enumerate()
+        .map(|(s, st)| {
+            let (n, min, load) = m.get(&s).copied().unwrap_or_default();
+            let prior = school.served.get(&s).copied().unwrap_or(0);
+            let fair = st.active && st.role != crate::policy::Role::Outside && st.quota.0 > 0;
+            PersonLoad {
+                staff: s,
+                duties: n,
+                minutes: min,
+                week_load: load,
+                prior,
+                relative: fair
+                    .then(|| (prior + load) as f64 / LOAD_PER_HOUR as f64 / st.quota.as_f64()),
+            }
+        })
+        .collect()
+}
+
+/// Read a roster CSV (as written, or edited in Excel).
+pub fn read(path: &Path) -> Result<Vec<Row>> {
+    let bytes = std::fs::read(path).map_err(|source| crate::Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(path, &bytes)
+}
+
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
+    let mut diags = Diagnostics::default();
+    let Some(t) = parse_table(path, bytes, ROSTER_COLUMNS, &mut diags) else {
+        return diags.into_result(Vec::new());
+    };
+    let mut rows = Vec::new();
+    for r in &t.rows {
+        let duty_id = r.get("duty_id").to_string();
+        if duty_id.is_empty() {
+            diags.push(Diagnostic::new(
+                path,
+                r.line,
+                "duty_id",
+                "an empty cell",
+                "the duty id (任务编号) as written by kehou plan",
+            ));
+            continue;
+        }
+        let sid = r.get("staff_id").trim_start_matches('\'').to_string();
+        rows.push(Row {
+            line: r.line,
+            duty_id,
+            staff_id: (!sid.is_empty()).then_some(sid),
+        });
+    }
+    diags.into_result(rows)
+}

@@ -1,0 +1,257 @@
+//! Reading TOML with positions: every problem found later, by key path,
+//! can be reported with its line and column in the user's file.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use toml::de::{DeTable, DeValue};
+
+use crate::error::Diagnostic;
+
+/// One step of a key path: `seasons[1].cutoff` is [Key(seasons), Index(1), Key(cutoff)].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+pub fn path_string(path: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
+/// A TOML source kept with its text so diagnostics can be located.
+pub struct TomlSource {
+    pub file: PathBuf,
+    pub text: String,
+}
+
+impl TomlSource {
+    pub fn new(file: impl Into<PathBuf>, text: String) -> Self {
+        TomlSource {
+            file: file.into(),
+            text,
+        }
+    }
+
+    pub fn read(file: &Path) -> crate::error::Result<Self> {
+        let bytes = std::fs::read(file).map_err(|source| crate::error::Error::Read {
+            path: file.to_path_buf(),
+            source,
+        })?;
+        let text = match crate::data::decode_text(&bytes) {
+            Some(t) => t,
+            None => {
+                return Err(crate::error::Error::invalid(Diagnostic::new(
+                    file,
+                    0,
+                    "-",
+                    "bytes that are neither UTF-8 nor GBK",
+                    "a text file in UTF-8",
+                )))
+            }
+        };
+        Ok(TomlSource::new(file, text))
+    }
+
+    /// 1-based (line, column) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    }
+
+    /// Byte span of the value at `path`, or of its nearest existing ancestor.
+    pub fn span_of(&self, path: &[Seg]) -> Option<std::ops::Range<usize>> {
+        let root = DeTable::parse(&self.text).ok()?;
+        let mut best = None;
+        let mut table: Option<&DeTable> = Some(root.get_ref());
+        let mut value: Option<&DeValue> = None;
+        for seg in path {
+            let next = match (seg, table, value) {
+                (Seg::Key(k), Some(t), _) => t.iter().find(|(key, _)| key.get_ref() == k),
+                (Seg::Index(i), _, Some(DeValue::Array(a))) => match a.iter().nth(*i) {
+                    Some(v) => {
+                        best = Some(v.span());
+                        value = Some(v.get_ref());
+                        table = v.get_ref().as_table();
+                        continue;
+                    }
+                    None => break,
+                },
+                _ => break,
+            };
+            match next {
+                Some((key, v)) => {
+                    // Point at the key for tables (their value span is the whole block).
+                    best = Some(if v.get_ref().is_table() {
+                        key.span()
+                    } else {
+                        v.span()
+                    });
+                    value = Some(v.get_ref());
+                    table = v.get_ref().as_table();
+                }
+                None => break,
+            }
+        }
+        best
+    }
+
+    /// A diagnostic located at `path` in this file.
+    pub fn diag(
+        &self,
+        path: &[Seg],
+        found: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Diagnostic {
+        let (line, col) = self
+            .span_of(path)
+            .map(|s| self.line_col(s.start))
+            .unwrap_or((0, 0));
+        Diagnostic::new(&self.file, line, path_string(path), found, expected).at_column(col)
+    }
+
+    /// Deserialize, collecting every unknown key as a diagnostic.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<(T, Vec<Diagnostic>), Vec<Diagnostic>> {
+        if self.text.trim().is_empty() {
+            return Err(vec![Diagnostic::new(
+                &self.file,
+                0,
+                "-",
+                "an empty file",
+                "a TOML document (see docs/policy.md)",
+            )]);
+        }
+        let de = match toml::Deserializer::parse(&self.text) {
+            Ok(de) => de,
+            Err(e) => return Err(vec![self.toml_error(&e)]),
+        };
+        let mut unknown: Vec<Vec<Seg>> = Vec::new();
+        let result: Result<T, _> = serde_ignored::deserialize(de, |p| unknown.push(segs(&p)));
+        match result {
+            Ok(v) => {
+                let diags = unknown
+                    .iter()
+                    .map(|p| {
+                        self.diag(
+                            p,
+                            "an unknown key",
+                            "one of the keys documented in docs/policy.md (check the spelling)",
+                        )
+                    })
+                    .collect();
+                Ok((v, diags))
+            }
+            Err(e) => Err(vec![self.toml_error(&e)]),
+        }
+    }
+
+    fn toml_error(&self, e: &toml::de::Error) -> Diagnostic {
+        let (line, col) = e.span().map(|s| self.line_col(s.start)).unwrap_or((0, 0));
+        let field = e
+            .span()
+            .and_then(|s| self.key_at(s.start))
+            .unwrap_or_else(|| "-".to_string());
+        let msg = e.message().trim().replace('\n', " ");
+        let (found, expected) = split_serde_message(&msg);
+        Diagnostic::new(&self.file, line, field, found, expected).at_column(col)
+    }
+
+    /// The key path whose value contains `offset` (best effort, for syntax-valid files).
+    fn key_at(&self, offset: usize) -> Option<String> {
+        let root = DeTable::parse(&self.text).ok()?;
+        let mut path = Vec::new();
+        walk_key_at(root.get_ref(), offset, &mut path);
+        (!path.is_empty()).then(|| path_string(&path))
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn walk_key_at(t: &DeTable, offset: usize, path: &mut Vec<Seg>) {
+    for (k, v) in t.iter() {
+        let ks = k.span();
+        let vs = v.span();
+        if (ks.start <= offset && offset < ks.end) || (vs.start <= offset && offset < vs.end) {
+            path.push(Seg::Key(k.get_ref().to_string()));
+            walk_value_at(v.get_ref(), offset, path);
+            return;
+        }
+    }
+}
+
+fn walk_value_at(v: &DeValue, offset: usize, path: &mut Vec<Seg>) {
+    match v {
+        DeValue::Table(t) => walk_key_at(t, offset, path),
+        DeValue::Array(a) => {
+            for (i, item) in a.iter().enumerate() {
+                let s = item.span();
+                if s.start <= offset && offset < s.end {
+                    path.push(Seg::Index(i));
+                    walk_value_at(item.get_ref(), offset, path);
+                    return;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn segs(p: &serde_ignored::Path) -> Vec<Seg> {
+    use serde_ignored::Path as P;
+    match p {
+        P::Root => Vec::new(),
+        P::Seq { parent, index } => {
+            let mut v = segs(parent);
+            v.push(Seg::Index(*index));
+            v
+        }
+        P::Map { parent, key } => {
+            let mut v = segs(parent);
+            v.push(Seg::Key(key.clone()));
+            v
+        }
+        P::Some { parent } | P::NewtypeStruct { parent } | P::NewtypeVariant { parent } => {
+            segs(parent)
+        }
+    }
+}
+
+/// Split serde's "invalid type: X, expected Y" into found / expected.
+fn split_serde_message(msg: &str) -> (String, String) {
+    if let Some((a, b)) = msg.split_once(", expected ") {
+        let a = a
+            .trim_start_matches("invalid type: ")
+            .trim_start_matches("invalid value: ");
+        return (a.to_string(), b.to_string());
+    }
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        return (
+            "the key is missing".to_string(),
+            format!("a value for {rest}"),
+        );
+    }
+    (
+        msg.to_string(),
+        "valid TOML for this key (see docs/policy.md)".to_string(),
+    )
+}
