@@ -1359,7 +1359,7 @@ fn compile(
     };
     let so = f.solver.as_ref();
     let solver = SolverOptions {
-        time_limit_s: so.and_then(|s| s.time_limit_s).unwrap_or(60.0),
+        time_limit_s: so.and_then(|s| s.time_limit_s).unwrap_or(20.0),
         mip_rel_gap: so.and_then(|s| s.mip_rel_gap).unwrap_or(0.0),
     };
     if !(solver.time_limit_s > 0.0) {

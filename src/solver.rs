@@ -597,12 +597,15 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
     let mut warm: Option<Vec<f64>> = None;
     let mut last: Option<(Vec<f64>, BTreeMap<(usize, usize), usize>)> = None;
     let deadline = Instant::now() + std::time::Duration::from_secs_f64(opts.time_limit_s);
-    for (tier, id, name) in [
-        (Tier::Uncovered, 1u8, "uncovered"),
-        (Tier::MaxLoad, 2, "max-load"),
-        (Tier::Spread, 3, "spread"),
-        (Tier::Preferences, 4, "preferences"),
-    ] {
+    // Share of the time limit per tier; time a tier leaves unused rolls over.
+    let tiers_spec = [
+        (Tier::Uncovered, 1u8, "uncovered", 0.3),
+        (Tier::MaxLoad, 2, "max-load", 0.35),
+        (Tier::Spread, 3, "spread", 0.2),
+        (Tier::Preferences, 4, "preferences", 0.15),
+    ];
+    for (k, &(tier, id, name, _)) in tiers_spec.iter().enumerate() {
+        let share: f64 = tiers_spec[k].3 / tiers_spec[k..].iter().map(|t| t.3).sum::<f64>();
         let tb = Instant::now();
         let built = model.build(tier, &bounds)?;
         stats.build_s += tb.elapsed().as_secs_f64();
