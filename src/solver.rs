@@ -271,7 +271,7 @@ enum Tier {
 struct Bounds {
     uncovered: Option<f64>,
     max_load: Option<f64>,
-    min_load: Option<f64>,
+    shortfall: Option<f64>,
 }
 
 struct Model<'a> {
@@ -287,6 +287,8 @@ struct Model<'a> {
     own: BTreeSet<(usize, usize)>,
     /// (staff, pool) pairs the person asked to avoid.
     avoid: BTreeSet<(usize, usize)>,
+    /// Per fair person: the largest relative load of one duty they may take.
+    delta: Vec<f64>,
 }
 
 struct Built {
@@ -294,6 +296,8 @@ struct Built {
     x: BTreeMap<(usize, usize), Variable>,
     /// Column of each x variable in the HiGHS model (insertion order).
     xcol: BTreeMap<(usize, usize), usize>,
+    /// Columns of tier-4 indicators: (staff, day) -> (any afternoon, noon and afternoon).
+    pref_cols: BTreeMap<(usize, usize), (usize, usize)>,
     n_cols: usize,
     rows: usize,
 }
@@ -303,23 +307,38 @@ impl Model<'_> {
         self.school.served.get(&s).copied().unwrap_or(0) as f64 / LOAD_PER_HOUR as f64
     }
 
-    fn build(&self, tier: Tier, b: &Bounds) -> Result<Built> {
+    fn build(&self, tier: Tier, b: &Bounds, relax: bool) -> Result<Built> {
         let mut vars = ProblemVariables::new();
         let mut x = BTreeMap::new();
         let mut xcol = BTreeMap::new();
         for (p, pool) in self.pools.iter().enumerate() {
             for &s in &pool.eligible {
                 xcol.insert((s, p), vars.len());
-                x.insert((s, p), vars.add(variable().binary()));
+                x.insert(
+                    (s, p),
+                    vars.add(if relax {
+                        variable().min(0).max(1)
+                    } else {
+                        variable().binary()
+                    }),
+                );
             }
         }
         let u: Vec<Variable> = self
             .pools
             .iter()
-            .map(|p| vars.add(variable().integer().min(0).max(p.need as f64)))
+            .map(|p| {
+                let v = variable().min(0).max(p.need as f64);
+                vars.add(if relax { v } else { v.integer() })
+            })
             .collect();
         let z = vars.add(variable().min(0));
-        let m = vars.add(variable().min(0));
+        // Shortfall of each fair person below the floor (tier 3).
+        let sf: Vec<Variable> = self
+            .fair
+            .iter()
+            .map(|_| vars.add(variable().min(0)))
+            .collect();
         let n_days = self.demand.days.len();
         let staff_n = self.school.staff.len();
         // Continuity (stage k and k+1 same day) and noon+afternoon indicators.
@@ -333,6 +352,7 @@ impl Model<'_> {
         let mut cont = BTreeMap::new();
         let mut noon_aft = BTreeMap::new();
         let mut aft_any = BTreeMap::new();
+        let mut pref_cols = BTreeMap::new();
         if tier == Tier::Preferences {
             for s in 0..staff_n {
                 for d in 0..n_days {
@@ -356,8 +376,10 @@ impl Model<'_> {
                         pl.day == d && pl.part == Part::Afternoon && x.contains_key(&(s, p))
                     });
                     if noon && aft {
+                        let c = vars.len();
                         noon_aft.insert((s, d), vars.add(variable().min(0)));
                         aft_any.insert((s, d), vars.add(variable().min(0).max(1)));
+                        pref_cols.insert((s, d), (c + 1, c));
                     }
                 }
             }
@@ -369,7 +391,7 @@ impl Model<'_> {
         let objective: Expression = match tier {
             Tier::Uncovered => uncovered.clone(),
             Tier::MaxLoad => z.into(),
-            Tier::Spread => Expression::from(z) - m,
+            Tier::Spread => sf.iter().sum(),
             Tier::Preferences => {
                 let mut e = Expression::from(0.0);
                 for &(s, p) in &self.own {
@@ -475,8 +497,9 @@ impl Model<'_> {
                 r.max_minutes_per_week,
             );
         }
-        // Fairness: relative load of each fair person between m and z.
-        for &s in &self.fair {
+        // Fairness: relative load of each fair person at most z; from tier
+        // 3 on, shortfall below the person's floor (max minus one duty).
+        for (i, &s) in self.fair.iter().enumerate() {
             let q = self.school.staff[s].quota.as_f64();
             let load: Expression = (0..self.pools.len())
                 .filter_map(|p| {
@@ -486,7 +509,12 @@ impl Model<'_> {
                 .sum();
             let prior = self.prior(s) / q;
             add(&mut pb, constraint!(load.clone() + prior <= z));
-            add(&mut pb, constraint!(load + prior >= m));
+            if let Some(zmax) = b.max_load {
+                if matches!(tier, Tier::Spread | Tier::Preferences) {
+                    let floor = zmax - self.delta[i];
+                    add(&mut pb, constraint!(sf[i] + load + prior >= floor));
+                }
+            }
         }
         // Earlier tiers' optima.
         if let Some(v) = b.uncovered {
@@ -495,8 +523,9 @@ impl Model<'_> {
         if let Some(v) = b.max_load {
             add(&mut pb, constraint!(z <= v));
         }
-        if let Some(v) = b.min_load {
-            add(&mut pb, constraint!(m >= v));
+        if let Some(v) = b.shortfall {
+            let total: Expression = sf.iter().sum();
+            add(&mut pb, constraint!(total <= v));
         }
         // Preference indicators.
         for ((s, d, sess), v) in &cont {
@@ -546,10 +575,300 @@ impl Model<'_> {
             problem,
             x,
             xcol,
+            pref_cols,
             n_cols,
             rows,
         })
     }
+}
+
+impl Model<'_> {
+    fn rel(&self, s: usize, load: i64) -> f64 {
+        (load as f64 / LOAD_PER_HOUR as f64 + self.prior(s)) / self.school.staff[s].quota.as_f64()
+    }
+
+    fn loads(&self, chosen: &[Vec<usize>]) -> Vec<i64> {
+        let mut l = vec![0i64; self.school.staff.len()];
+        for (p, ss) in chosen.iter().enumerate() {
+            for &s in ss {
+                l[s] += self.pools[p].load;
+            }
+        }
+        l
+    }
+
+    fn uncovered(&self, chosen: &[Vec<usize>]) -> f64 {
+        chosen
+            .iter()
+            .enumerate()
+            .map(|(p, ss)| f64::from(self.pools[p].need) - ss.len() as f64)
+            .sum()
+    }
+
+    /// The objective value of a roster for a tier (tiers 1-3).
+    fn tier_value(&self, tier: Tier, chosen: &[Vec<usize>], b: &Bounds) -> f64 {
+        match tier {
+            Tier::Uncovered => self.uncovered(chosen),
+            Tier::MaxLoad => self.max_rel(chosen),
+            Tier::Spread => {
+                let l = self.loads(chosen);
+                let zmax = b.max_load.unwrap_or(0.0);
+                self.fair
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &s)| (zmax - self.delta[i] - self.rel(s, l[s])).max(0.0))
+                    .sum()
+            }
+            Tier::Preferences => f64::NAN,
+        }
+    }
+
+    fn max_rel(&self, chosen: &[Vec<usize>]) -> f64 {
+        let l = self.loads(chosen);
+        self.fair
+            .iter()
+            .map(|&s| self.rel(s, l[s]))
+            .fold(0.0, f64::max)
+    }
+
+    /// Column values of a roster for this tier's model.
+    fn warm_cols(&self, built: &Built, chosen: &[Vec<usize>], b: &Bounds) -> Vec<f64> {
+        let mut cols = vec![0.0; built.n_cols];
+        let nx = built.xcol.len();
+        for (p, ss) in chosen.iter().enumerate() {
+            for s in ss {
+                if let Some(&c) = built.xcol.get(&(*s, p)) {
+                    cols[c] = 1.0;
+                }
+            }
+            cols[nx + p] = f64::from(self.pools[p].need) - ss.len() as f64;
+        }
+        let l = self.loads(chosen);
+        let zc = nx + self.pools.len();
+        cols[zc] = self.max_rel(chosen);
+        if let Some(zmax) = b.max_load {
+            for (i, &s) in self.fair.iter().enumerate() {
+                cols[zc + 1 + i] = (zmax - self.delta[i] - self.rel(s, l[s])).max(0.0);
+            }
+        }
+        for (&(s, d), &(a, na)) in &built.pref_cols {
+            let on = |part: Part| {
+                chosen.iter().enumerate().any(|(p, ss)| {
+                    self.pools[p].day == d && self.pools[p].part == part && ss.contains(&s)
+                })
+            };
+            let aft = f64::from(u8::from(on(Part::Afternoon)));
+            cols[a] = aft;
+            cols[na] = (f64::from(u8::from(on(Part::Noon))) + aft - 1.0).max(0.0);
+        }
+        cols
+    }
+
+    /// A quick balanced roster: scarce pools first, each seat to the
+    /// eligible person with the lowest relative load after taking it; then
+    /// moves and swaps away from the busiest person while the maximum drops.
+    fn greedy(&self) -> Vec<Vec<usize>> {
+        let mut st = Greedy::new(self);
+        for &(s, p) in &self.pins {
+            if st.fits(s, p) {
+                st.take(s, p);
+            }
+        }
+        let mut order: Vec<usize> = (0..self.pools.len()).collect();
+        order.sort_by(|&a, &b| {
+            let ka = self.pools[a].eligible.len() as f64 / f64::from(self.pools[a].need.max(1));
+            let kb = self.pools[b].eligible.len() as f64 / f64::from(self.pools[b].need.max(1));
+            ka.total_cmp(&kb)
+                .then(self.pools[b].load.cmp(&self.pools[a].load))
+                .then(a.cmp(&b))
+        });
+        for p in order {
+            while (st.chosen[p].len() as u32) < self.pools[p].need {
+                let pl = self.pools[p].load;
+                let best = self.pools[p]
+                    .eligible
+                    .iter()
+                    .copied()
+                    .filter(|&s| st.fits(s, p))
+                    .min_by(|&a, &b| {
+                        self.rel(a, st.load[a] + pl)
+                            .total_cmp(&self.rel(b, st.load[b] + pl))
+                            .then(a.cmp(&b))
+                    });
+                match best {
+                    Some(s) => st.take(s, p),
+                    None => break,
+                }
+            }
+        }
+        st.improve();
+        st.chosen
+    }
+}
+
+/// State of the greedy heuristic (warm start only; HiGHS proves).
+struct Greedy<'m, 'a> {
+    m: &'m Model<'a>,
+    chosen: Vec<Vec<usize>>,
+    load: Vec<i64>,
+    day_n: Vec<[u32; 7]>,
+    day_m: Vec<[u32; 7]>,
+    week_n: Vec<u32>,
+    week_m: Vec<u32>,
+    busy: Vec<Vec<usize>>,
+    pinned: BTreeSet<(usize, usize)>,
+}
+
+impl<'m, 'a> Greedy<'m, 'a> {
+    fn new(m: &'m Model<'a>) -> Self {
+        let n = m.school.staff.len();
+        Greedy {
+            m,
+            chosen: vec![Vec::new(); m.pools.len()],
+            load: vec![0; n],
+            day_n: vec![[0; 7]; n],
+            day_m: vec![[0; 7]; n],
+            week_n: vec![0; n],
+            week_m: vec![0; n],
+            busy: vec![Vec::new(); n],
+            pinned: m.pins.iter().copied().collect(),
+        }
+    }
+
+    fn fits(&self, s: usize, p: usize) -> bool {
+        let r = &self.m.policy.rules;
+        let pl = &self.m.pools[p];
+        let d = pl.day.min(6);
+        self.day_n[s][d] < r.max_duties_per_day
+            && self.day_m[s][d] + pl.minutes <= r.max_minutes_per_day
+            && self.week_n[s] < r.max_duties_per_week
+            && self.week_m[s] + pl.minutes <= r.max_minutes_per_week
+            && !self.busy[s].iter().any(|&q| {
+                let o = &self.m.pools[q];
+                q == p || (o.day == pl.day && o.start < pl.end && pl.start < o.end)
+            })
+    }
+
+    fn apply(&mut self, s: usize, p: usize, sign: i64) {
+        let pl = &self.m.pools[p];
+        let d = pl.day.min(6);
+        let k = sign as i32;
+        self.load[s] += sign * pl.load;
+        self.day_n[s][d] = (self.day_n[s][d] as i32 + k) as u32;
+        self.day_m[s][d] = (self.day_m[s][d] as i64 + sign * i64::from(pl.minutes)) as u32;
+        self.week_n[s] = (self.week_n[s] as i32 + k) as u32;
+        self.week_m[s] = (self.week_m[s] as i64 + sign * i64::from(pl.minutes)) as u32;
+        if sign > 0 {
+            self.chosen[p].push(s);
+            self.busy[s].push(p);
+        } else {
+            self.chosen[p].retain(|&x| x != s);
+            self.busy[s].retain(|&x| x != p);
+        }
+    }
+
+    fn take(&mut self, s: usize, p: usize) {
+        self.apply(s, p, 1);
+    }
+
+    fn eligible(&self, s: usize, p: usize) -> bool {
+        self.m.pools[p].eligible.binary_search(&s).is_ok()
+    }
+
+    /// Lower the maximum relative load by moves, then swaps.
+    fn improve(&mut self) {
+        let fair = self.m.fair.clone();
+        for _ in 0..20_000 {
+            let Some(&top) = fair.iter().max_by(|&&a, &&b| {
+                self.m
+                    .rel(a, self.load[a])
+                    .total_cmp(&self.m.rel(b, self.load[b]))
+                    .then(b.cmp(&a))
+            }) else {
+                return;
+            };
+            let hi = self.m.rel(top, self.load[top]);
+            if !self.step(top, hi) {
+                return;
+            }
+        }
+    }
+
+    /// One improving move or swap for the busiest person; false if none.
+    fn step(&mut self, top: usize, hi: f64) -> bool {
+        let eps = 1e-9;
+        let mine: Vec<usize> = self.busy[top]
+            .iter()
+            .copied()
+            .filter(|&p| !self.pinned.contains(&(top, p)))
+            .collect();
+        // Move: give pool p to t, who stays below hi.
+        for &p in &mine {
+            let pl = self.m.pools[p].load;
+            self.apply(top, p, -1);
+            let best = self.m.pools[p]
+                .eligible
+                .iter()
+                .copied()
+                .filter(|&t| t != top && self.fits(t, p))
+                .map(|t| (self.m.rel(t, self.load[t] + pl), t))
+                .filter(|(r, _)| *r < hi - eps)
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            if let Some((_, t)) = best {
+                self.take(t, p);
+                return true;
+            }
+            self.take(top, p);
+        }
+        // Swap: top gives p to t and takes t's lighter q.
+        for &p in &mine {
+            let lp = self.m.pools[p].load;
+            for &t in &self.m.pools[p].eligible.clone() {
+                if t == top || self.chosen[p].contains(&t) {
+                    continue;
+                }
+                let theirs: Vec<usize> = self.busy[t]
+                    .iter()
+                    .copied()
+                    .filter(|&q| {
+                        self.m.pools[q].load < lp
+                            && self.eligible(top, q)
+                            && !self.pinned.contains(&(t, q))
+                            && !self.chosen[q].contains(&top)
+                    })
+                    .collect();
+                for q in theirs {
+                    let lq = self.m.pools[q].load;
+                    let new_t = self.m.rel(t, self.load[t] - lq + lp);
+                    let new_top = self.m.rel(top, self.load[top] - lp + lq);
+                    if new_t >= hi - eps || new_top >= hi - eps {
+                        continue;
+                    }
+                    self.apply(top, p, -1);
+                    self.apply(t, q, -1);
+                    if self.fits(t, p) && self.fits(top, q) {
+                        self.take(t, p);
+                        self.take(top, q);
+                        return true;
+                    }
+                    self.take(t, q);
+                    self.take(top, p);
+                }
+            }
+        }
+        false
+    }
+}
+
+/// Solve an LP relaxation; its optimum is a valid bound for the tier.
+fn solve_lp(mut hm: highs::Model, time_limit: f64) -> Result<Option<f64>> {
+    hm.make_quiet();
+    let _ = hm.try_set_option("time_limit", time_limit);
+    let _ = hm.try_set_option("threads", 1);
+    let solved = hm
+        .try_solve()
+        .map_err(|e| Error::Solver(format!("{e:?}")))?;
+    Ok((solved.status() == highs::HighsModelStatus::Optimal).then(|| solved.objective_value()))
 }
 
 /// Plan the week: the best roster the rules allow, with each tier's proof.
@@ -571,6 +890,19 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
     }
     let own = own_class_pairs(school, demand, &pools);
     let avoid = avoid_pairs(school, demand, &pools);
+    let delta = fair
+        .iter()
+        .map(|&s| {
+            let q = school.staff[s].quota.as_f64();
+            let l = pools
+                .iter()
+                .filter(|p| p.eligible.binary_search(&s).is_ok())
+                .map(|p| p.load)
+                .max()
+                .unwrap_or(0);
+            l as f64 / LOAD_PER_HOUR as f64 / q
+        })
+        .collect();
     let model = Model {
         policy,
         school,
@@ -581,6 +913,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
         pins,
         own,
         avoid,
+        delta,
     };
     let mut stats = Stats {
         duties: demand.duties.len(),
@@ -592,10 +925,10 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
     let mut bounds = Bounds {
         uncovered: None,
         max_load: None,
-        min_load: None,
+        shortfall: None,
     };
-    let mut warm: Option<Vec<f64>> = None;
-    let mut last: Option<(Vec<f64>, BTreeMap<(usize, usize), usize>)> = None;
+    let mut warm: Option<Vec<Vec<usize>>> = None;
+    let greedy = Some(model.greedy());
     let deadline = Instant::now() + std::time::Duration::from_secs_f64(opts.time_limit_s);
     // Share of the time limit per tier; time a tier leaves unused rolls over.
     let tiers_spec = [
@@ -606,118 +939,145 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
     ];
     for (k, &(tier, id, name, _)) in tiers_spec.iter().enumerate() {
         let share: f64 = tiers_spec[k].3 / tiers_spec[k..].iter().map(|t| t.3).sum::<f64>();
-        let tb = Instant::now();
-        let built = model.build(tier, &bounds)?;
-        stats.build_s += tb.elapsed().as_secs_f64();
-        stats.binaries = built.x.len();
-        stats.rows = stats.rows.max(built.rows);
-        let mut hm = built.problem;
-        hm.make_quiet();
-        let left = deadline
+        let budget = (deadline
             .saturating_duration_since(Instant::now())
             .as_secs_f64()
-            .max(1.0);
-        let _ = hm.try_set_option("time_limit", left);
-        let _ = hm.try_set_option("mip_rel_gap", opts.mip_rel_gap);
-        let _ = hm.try_set_option("threads", 1);
-        let _ = hm.try_set_option("random_seed", 0);
-        if let Some(w) = &warm {
-            let mut cols = w.clone();
-            cols.resize(built.n_cols, 0.0);
-            let _ = hm.try_set_solution(Some(&cols), None, None, None);
-        }
+            * share)
+            .max(0.5);
+        // The best known roster that meets the earlier tiers.
+        let start: Option<Vec<Vec<usize>>> = match (&warm, &greedy) {
+            (Some(w), Some(g))
+                if tier == Tier::MaxLoad
+                    && model.uncovered(g) <= bounds.uncovered.unwrap_or(0.0) + 1e-9
+                    && model.max_rel(g) < model.max_rel(w) =>
+            {
+                Some(g.clone())
+            }
+            (Some(w), _) => Some(w.clone()),
+            (None, g) => g.clone(),
+        };
         let ts = Instant::now();
-        let solved = hm
-            .try_solve()
-            .map_err(|e| Error::Solver(format!("{e:?}")))?;
-        let secs = ts.elapsed().as_secs_f64();
-        stats.solve_s += secs;
-        let status = solved.status();
-        let sol = solved.get_solution();
-        let cols = sol.columns().to_vec();
-        let has_solution = cols.len() == built.n_cols
-            && !matches!(
-                status,
-                highs::HighsModelStatus::Infeasible | highs::HighsModelStatus::NotSet
-            );
-        if !has_solution {
-            if last.is_some() {
-                // Keep the previous tier's roster; report this tier unsolved.
-                tiers.push(TierReport {
+        // Certificate by LP bound: when the known roster already meets the
+        // relaxation's bound it is optimal, and no branching is needed.
+        let mut result: Option<(Vec<Vec<usize>>, TierReport)> = None;
+        if let (Some(st), true) = (&start, tier != Tier::Preferences) {
+            let value = model.tier_value(tier, st, &bounds);
+            let tb = Instant::now();
+            let lp = model.build(tier, &bounds, true)?;
+            stats.build_s += tb.elapsed().as_secs_f64();
+            if let Some(lb) = solve_lp(lp.problem, budget)? {
+                let lb_r = if tier == Tier::Uncovered {
+                    (lb - 1e-6).ceil()
+                } else {
+                    lb
+                };
+                if value <= lb_r + 1e-6 {
+                    let rep = TierReport {
+                        tier: id,
+                        name,
+                        objective: value,
+                        bound: lb,
+                        gap: 0.0,
+                        optimal: true,
+                        seconds: 0.0,
+                    };
+                    result = Some((st.clone(), rep));
+                }
+            }
+        }
+        if result.is_none() {
+            let tb = Instant::now();
+            let built = model.build(tier, &bounds, false)?;
+            stats.build_s += tb.elapsed().as_secs_f64();
+            stats.binaries = built.x.len();
+            stats.rows = stats.rows.max(built.rows);
+            let warm_cols = start
+                .as_ref()
+                .map(|st| model.warm_cols(&built, st, &bounds));
+            let mut hm = built.problem;
+            hm.make_quiet();
+            let left = (deadline
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64()
+                * share)
+                .max(0.5);
+            let _ = hm.try_set_option("time_limit", left);
+            let _ = hm.try_set_option("mip_rel_gap", opts.mip_rel_gap);
+            let _ = hm.try_set_option("threads", 1);
+            let _ = hm.try_set_option("random_seed", 0);
+            if let Some(cols) = &warm_cols {
+                let _ = hm.try_set_solution(Some(cols), None, None, None);
+            }
+            let solved = hm
+                .try_solve()
+                .map_err(|e| Error::Solver(format!("{e:?}")))?;
+            let status = solved.status();
+            let cols = solved.get_solution().columns().to_vec();
+            let has_solution = cols.len() == built.n_cols
+                && !matches!(
+                    status,
+                    highs::HighsModelStatus::Infeasible | highs::HighsModelStatus::NotSet
+                );
+            if has_solution {
+                let mut chosen = vec![Vec::new(); model.pools.len()];
+                for ((s, p), c) in &built.xcol {
+                    if cols[*c] > 0.5 {
+                        chosen[*p].push(*s);
+                    }
+                }
+                let rep = TierReport {
                     tier: id,
                     name,
-                    objective: f64::NAN,
-                    bound: f64::NAN,
-                    gap: f64::INFINITY,
-                    optimal: false,
-                    seconds: secs,
-                });
-                break;
+                    objective: solved.objective_value(),
+                    bound: solved
+                        .double_info_value(c"mip_dual_bound")
+                        .unwrap_or(f64::NAN),
+                    gap: solved.mip_gap(),
+                    optimal: status == highs::HighsModelStatus::Optimal,
+                    seconds: 0.0,
+                };
+                result = Some((chosen, rep));
+            } else if warm.is_none() {
+                return Err(Error::Solver(format!(
+                    "tier {id} ({name}): HiGHS status {status:?}"
+                )));
             }
-            return Err(Error::Solver(format!(
-                "tier {id} ({name}): HiGHS status {status:?}"
-            )));
         }
-        let obj = solved.objective_value();
-        let bound = solved
-            .double_info_value(c"mip_dual_bound")
-            .unwrap_or(f64::NAN);
-        let gap = solved.mip_gap();
-        let optimal = status == highs::HighsModelStatus::Optimal;
-        // Values measured on the integral solution, for the next tier's bound.
-        let xval = |c: &usize| cols[*c] > 0.5;
+        let secs = ts.elapsed().as_secs_f64();
+        stats.solve_s += secs;
+        let Some((chosen, mut rep)) = result else {
+            // Keep the previous tier's roster; report this tier unsolved.
+            tiers.push(TierReport {
+                tier: id,
+                name,
+                objective: f64::NAN,
+                bound: f64::NAN,
+                gap: f64::INFINITY,
+                optimal: false,
+                seconds: secs,
+            });
+            break;
+        };
+        rep.seconds = secs;
+        // Bounds for the next tiers, measured on the integral roster.
         match tier {
-            Tier::Uncovered => bounds.uncovered = Some(obj.round()),
-            Tier::MaxLoad | Tier::Spread => {
-                let loads: Vec<f64> = model
-                    .fair
-                    .iter()
-                    .map(|&s| {
-                        let q = school.staff[s].quota.as_f64();
-                        let l: f64 = built
-                            .xcol
-                            .iter()
-                            .filter(|((ss, _), c)| *ss == s && xval(c))
-                            .map(|((_, p), _)| model.pools[*p].load as f64)
-                            .sum();
-                        (l / LOAD_PER_HOUR as f64 + model.prior(s)) / q
-                    })
-                    .collect();
-                let hi = loads.iter().copied().fold(0.0, f64::max);
-                let lo = loads.iter().copied().fold(f64::INFINITY, f64::min);
-                if tier == Tier::MaxLoad {
-                    bounds.max_load = Some(hi + 1e-7);
-                } else {
-                    bounds.min_load = Some(if lo.is_finite() { lo - 1e-7 } else { 0.0 });
-                }
+            Tier::Uncovered => bounds.uncovered = Some(model.uncovered(&chosen)),
+            Tier::MaxLoad => bounds.max_load = Some(model.max_rel(&chosen) + 1e-7),
+            Tier::Spread => {
+                bounds.shortfall = Some(model.tier_value(Tier::Spread, &chosen, &bounds) + 1e-6)
             }
             Tier::Preferences => {}
         }
-        tiers.push(TierReport {
-            tier: id,
-            name,
-            objective: obj,
-            bound,
-            gap,
-            optimal,
-            seconds: secs,
-        });
-        warm = Some(cols.clone());
-        last = Some((cols, built.xcol));
+        tiers.push(rep);
+        warm = Some(chosen);
         if tier == Tier::Uncovered && model.fair.is_empty() {
             break;
         }
     }
-    let Some((cols, x)) = last else {
+    let Some(chosen) = warm else {
         return Err(Error::Solver("no tier solved".into()));
     };
     let tm = Instant::now();
-    let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); model.pools.len()];
-    for ((s, p), c) in &x {
-        if cols[*c] > 0.5 {
-            chosen[*p].push(*s);
-        }
-    }
     let (assignments, uncovered) = match_pools(policy, school, demand, &model.pools, &chosen);
     stats.match_s = tm.elapsed().as_secs_f64();
     stats.total_s = t0.elapsed().as_secs_f64();
