@@ -232,7 +232,7 @@ pub fn parse_table(
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e.position().map_or(0, |p| line_at(&text, p.byte() as usize));
                 diags.push(Diagnostic::new(
                     path,
                     line,
@@ -246,7 +246,8 @@ pub fn parse_table(
         if rec.iter().all(|c| c.is_empty()) {
             continue; // blank row from Excel
         }
-        let line = rec.position().map_or(0, |p| p.line() as usize);
+        // The csv crate's own line count skips blank lines; count newlines.
+        let line = rec.position().map_or(0, |p| line_at(&text, p.byte() as usize));
         let mut cells = BTreeMap::new();
         for (i, cell) in rec.iter().enumerate() {
             match map.get(i).copied().flatten() {
@@ -271,6 +272,17 @@ pub fn parse_table(
         file: path.to_path_buf(),
         rows,
     })
+}
+
+/// 1-based line of the record the csv reader started at `byte`: its
+/// position may point at line ends (and blank lines) before the record.
+fn line_at(text: &str, byte: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = byte.min(b.len());
+    while i < b.len() && (b[i] == b'\r' || b[i] == b'\n') {
+        i += 1;
+    }
+    b[..i].iter().filter(|&&c| c == b'\n').count() + 1
 }
 
 /// Per-row field helpers that record diagnostics.
@@ -985,4 +997,20 @@ fn build(
         }
     }
     Ok(school)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_numbers_with_crlf_and_lf() {
+        let cols: Columns = &[("a", &[], true)];
+        for text in ["a\n1\n\n2\n", "a\r\n1\r\n\r\n2\r\n", "a,,\r\n1,,\r\n,,\r\n2,,\r\n"] {
+            let mut d = Diagnostics::default();
+            let t = parse_table(Path::new("x.csv"), text.as_bytes(), cols, &mut d).expect("parses");
+            let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, vec![2, 4], "{text:?}");
+        }
+    }
 }

@@ -175,7 +175,7 @@ impl TomlSource {
     fn key_at(&self, offset: usize) -> Option<String> {
         let root = DeTable::parse(&self.text).ok()?;
         let mut path = Vec::new();
-        walk_key_at(root.get_ref(), offset, &mut path);
+        let _ = walk_key_at(root.get_ref(), offset, &mut path);
         (!path.is_empty()).then(|| path_string(&path))
     }
 }
@@ -187,32 +187,38 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-fn walk_key_at(t: &DeTable, offset: usize, path: &mut Vec<Seg>) {
+/// Find the key path whose key or value span contains `offset`, searching
+/// every table (a table's own span may cover only its header).
+fn walk_key_at(t: &DeTable, offset: usize, path: &mut Vec<Seg>) -> bool {
     for (k, v) in t.iter() {
-        let ks = k.span();
-        let vs = v.span();
-        if (ks.start <= offset && offset < ks.end) || (vs.start <= offset && offset < vs.end) {
-            path.push(Seg::Key(k.get_ref().to_string()));
-            walk_value_at(v.get_ref(), offset, path);
-            return;
+        path.push(Seg::Key(k.get_ref().to_string()));
+        let (ks, vs) = (k.span(), v.span());
+        if walk_value_at(v.get_ref(), offset, path) {
+            return true;
         }
+        if (ks.start <= offset && offset < ks.end) || (vs.start <= offset && offset < vs.end) {
+            return true;
+        }
+        path.pop();
     }
+    false
 }
 
-fn walk_value_at(v: &DeValue, offset: usize, path: &mut Vec<Seg>) {
+fn walk_value_at(v: &DeValue, offset: usize, path: &mut Vec<Seg>) -> bool {
     match v {
         DeValue::Table(t) => walk_key_at(t, offset, path),
         DeValue::Array(a) => {
             for (i, item) in a.iter().enumerate() {
-                let s = item.span();
-                if s.start <= offset && offset < s.end {
-                    path.push(Seg::Index(i));
-                    walk_value_at(item.get_ref(), offset, path);
-                    return;
+                path.push(Seg::Index(i));
+                let sp = item.span();
+                if walk_value_at(item.get_ref(), offset, path) || (sp.start <= offset && offset < sp.end) {
+                    return true;
                 }
+                path.pop();
             }
+            false
         }
-        _ => {}
+        _ => false,
     }
 }
 

@@ -1,0 +1,54 @@
+#![allow(dead_code)]
+//! Shared test helpers: the demo policy and small hand-written schools.
+
+use std::path::{Path, PathBuf};
+
+use kehou::data::{self, Files, School};
+use kehou::policy::{self, Policy};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn demo_policy() -> Policy {
+    policy::load(&root().join("policies/demo.toml")).expect("demo policy loads")
+}
+
+pub fn demo_school(p: &Policy) -> School {
+    data::load(&root().join("datasets/demo"), p).expect("demo data loads")
+}
+
+pub fn date(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("test date")
+}
+
+/// A tiny school: two grade-1 classes and one grade-3 class, six staff.
+pub fn tiny_files() -> Files {
+    Files {
+        classes: "班级编号,班级,年级,人数\n1-1,一(1)班,1,40\n1-2,一(2)班,1,42\n3-1,三(1)班,3,45\n".into(),
+        staff: "工号,姓名,角色,学科,资质,班主任班级,工作量系数,豁免,参与\n\
+                T1,王静,班主任,语文,,1-1,,,是\n\
+                T2,李强,班主任,数学,,1-2,,,是\n\
+                T3,张敏,班主任,语文,,3-1,,,是\n\
+                T4,刘伟,任课教师,体育,体育,,,,是\n\
+                T5,陈芳,任课教师,音乐,音乐,,,pregnant,是\n\
+                T6,杨军,行政,数学,,,,,是\n"
+            .into(),
+        enrollment: {
+            let mut s = String::from("班级,星期,时段,人数\n");
+            for c in ["1-1", "1-2", "3-1"] {
+                for d in ["周一", "周二", "周三", "周四", "周五"] {
+                    s.push_str(&format!("{c},{d},stage1,30\n{c},{d},stage2,10\n{c},{d},noon,0\n{c},{d},morning,0\n{c},{d},late,0\n"));
+                }
+            }
+            s.into_bytes()
+        },
+        clubs: Some("编号,名称,星期,时段,人数,资质,所需人数,指定教师\nC1,足球,周二,stage2,20,体育,1,\n".into()),
+        leave: None,
+        served: None,
+    }
+}
+
+pub fn school_from(p: &Policy, f: &Files) -> kehou::Result<School> {
+    data::from_files(Path::new("tiny"), p, f)
+}

@@ -1,0 +1,186 @@
+//! Every validation error names the file, line, field, what was found and
+//! what was expected; all problems are reported at once.
+
+mod common;
+use common::*;
+use kehou::error::{Diagnostic, Error};
+use kehou::policy;
+
+fn demo_text() -> String {
+    std::fs::read_to_string(root().join("policies/demo.toml")).unwrap()
+}
+
+/// Load a policy text from a temp dir holding the national calendar too.
+fn load_policy(text: &str) -> Result<policy::Policy, Vec<Diagnostic>> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("calendar")).unwrap();
+    std::fs::copy(root().join("policies/calendar/cn-2026.toml"), dir.path().join("calendar/cn-2026.toml")).unwrap();
+    let path = dir.path().join("policy.toml");
+    std::fs::write(&path, text).unwrap();
+    match policy::load(&path) {
+        Ok(p) => Ok(p),
+        Err(Error::Invalid(ds)) => Err(ds),
+        Err(e) => panic!("unexpected error {e}"),
+    }
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines().position(|l| l.contains(needle)).expect("needle in text") + 1
+}
+
+#[test]
+fn demo_policy_is_valid() {
+    load_policy(&demo_text()).expect("demo policy valid");
+}
+
+#[test]
+fn unknown_key_typo_is_located() {
+    let t = demo_text().replace("cutoff = \"17:00\"", "cuttoff = \"17:00\"\ncutoff = \"17:00\"");
+    let ds = load_policy(&t).unwrap_err();
+    let d = ds.iter().find(|d| d.field.contains("cuttoff")).expect("typo reported");
+    assert_eq!(d.line, line_of(&t, "cuttoff"));
+    assert!(d.file.ends_with("policy.toml"));
+    assert!(d.column >= 1);
+}
+
+#[test]
+fn all_unknown_keys_reported_at_once() {
+    let t = demo_text().replace("work_end = \"17:00\"", "work_end = \"17:00\"\nwrok_end = 1").replace("mip_rel_gap = 0.0", "mip_rel_gap = 0.0\ngapp = 1");
+    let ds = load_policy(&t).unwrap_err();
+    assert!(ds.iter().any(|d| d.field.contains("wrok_end")));
+    assert!(ds.iter().any(|d| d.field.contains("gapp")));
+}
+
+#[test]
+fn session_ending_before_it_starts() {
+    let t = demo_text().replace("noon = { start = \"11:50\", end = \"13:10\" }", "noon = { start = \"11:50\", end = \"11:00\" }");
+    let ds = load_policy(&t).unwrap_err();
+    let d = ds.iter().find(|d| d.field == "seasons[0].times.noon.end").expect("reported");
+    assert_eq!(d.line, line_of(&t, "end = \"11:00\""));
+    assert!(d.expected.contains("after the start"));
+}
+
+#[test]
+fn overlapping_seasons() {
+    let t = demo_text().replace("from = \"05-01\"", "from = \"04-01\"");
+    let ds = load_policy(&t).unwrap_err();
+    assert!(ds.iter().any(|d| d.found.contains("overlaps")), "{ds:?}");
+}
+
+#[test]
+fn makeup_day_on_a_weekday() {
+    let t = demo_text().replace("{ date = 2026-10-10, follows = \"thu\" }", "{ date = 2026-10-12, follows = \"thu\" }");
+    let ds = load_policy(&t).unwrap_err();
+    let d = ds.iter().find(|d| d.field.starts_with("calendar.makeup_days[0].date")).expect("reported");
+    assert!(d.expected.contains("Saturday or Sunday"));
+    assert_eq!(d.line, line_of(&t, "2026-10-12"));
+}
+
+#[test]
+fn afternoon_past_the_cutoff() {
+    let t = demo_text().replace("stage1 = { start = \"15:40\", end = \"16:20\" }", "stage1 = { start = \"15:40\", end = \"17:20\" }");
+    let ds = load_policy(&t).unwrap_err();
+    assert!(ds.iter().any(|d| d.found.contains("after the cutoff")));
+}
+
+#[test]
+fn wrong_type_names_key_and_line() {
+    let t = demo_text().replace("max_duties_per_day = 2", "max_duties_per_day = \"two\"");
+    let ds = load_policy(&t).unwrap_err();
+    assert_eq!(ds.len(), 1);
+    assert_eq!(ds[0].line, line_of(&t, "\"two\""));
+    assert!(ds[0].field.contains("max_duties_per_day"), "{:?}", ds[0]);
+}
+
+#[test]
+fn malformed_and_empty_files() {
+    let ds = load_policy("[school\nname = 1").unwrap_err();
+    assert_eq!(ds[0].line, 1);
+    let ds = load_policy("   \n").unwrap_err();
+    assert!(ds[0].found.contains("empty"));
+}
+
+#[test]
+fn duplicate_ids_and_unknown_references() {
+    let p = demo_policy();
+    let mut f = tiny_files();
+    let staff = String::from_utf8(f.staff.clone()).unwrap()
+        + "T1,重复,任课教师,语文,,,,,是\nT9,赵六,班主任,语文,,9-9,,,是\nT10,孙七,任课教师,语文,,,,maternity,是\n";
+    f.staff = staff.into_bytes();
+    let err = school_from(&p, &f).unwrap_err();
+    let Error::Invalid(ds) = err else { panic!() };
+    let find = |field: &str, what: &str| ds.iter().find(|d| d.field == field && d.found.contains(what)).unwrap_or_else(|| panic!("{field} {what}: {ds:?}"));
+    let dup = find("id", "duplicate");
+    assert_eq!(dup.line, 8);
+    assert!(dup.file.ends_with("staff.csv"));
+    assert_eq!(find("homeroom_class", "9-9").line, 9);
+    assert_eq!(find("exemption", "maternity").line, 10);
+}
+
+#[test]
+fn enrollment_problems_reported_together() {
+    let p = demo_policy();
+    let mut f = tiny_files();
+    let e = String::from_utf8(f.enrollment.clone()).unwrap() + "9-9,周一,stage1,3\n1-1,周八,stage1,3\n1-1,周一,dinner,3\n";
+    f.enrollment = e.into_bytes();
+    let Error::Invalid(ds) = school_from(&p, &f).unwrap_err() else { panic!() };
+    assert_eq!(ds.len(), 3, "{ds:?}");
+    assert!(ds.iter().all(|d| d.file.ends_with("enrollment.csv")));
+    assert!(ds.iter().any(|d| d.field == "class"));
+    assert!(ds.iter().any(|d| d.field == "weekday"));
+    assert!(ds.iter().any(|d| d.field == "session"));
+}
+
+#[test]
+fn unknown_and_missing_columns() {
+    let p = demo_policy();
+    let mut f = tiny_files();
+    f.classes = "班级编号,班级,年级,学生人数x\n1-1,一(1)班,1,40\n".into();
+    let Error::Invalid(ds) = school_from(&p, &f).unwrap_err() else { panic!() };
+    assert!(ds.iter().any(|d| d.found.contains("unknown column")));
+    assert!(ds.iter().any(|d| d.field == "pupils" && d.found.contains("missing")));
+}
+
+#[test]
+fn excel_encodings_and_quirks_load() {
+    let p = demo_policy();
+    let base = school_from(&p, &tiny_files()).unwrap();
+    // GBK (Excel on Chinese Windows), CRLF, trailing empty columns and blank rows.
+    let text = String::from_utf8(tiny_files().staff).unwrap();
+    let excel: String = text.lines().map(|l| format!("{l},,\r\n")).collect::<String>() + ",,,,,,,,,,\r\n\r\n";
+    let (gbk, _, bad) = encoding_rs::GBK.encode(&excel);
+    assert!(!bad);
+    let mut f = tiny_files();
+    f.staff = gbk.into_owned();
+    let s = school_from(&p, &f).expect("GBK CSV loads");
+    assert_eq!(s.staff, base.staff);
+    // UTF-8 with BOM.
+    let mut f = tiny_files();
+    let mut b = b"\xEF\xBB\xBF".to_vec();
+    b.extend_from_slice(&tiny_files().classes);
+    f.classes = b;
+    assert_eq!(school_from(&p, &f).unwrap().classes, base.classes);
+    // English headers.
+    let mut f = tiny_files();
+    f.classes = "id,name,grade,pupils\n1-1,一(1)班,1,40\n1-2,一(2)班,1,42\n3-1,三(1)班,3,45\n".into();
+    assert_eq!(school_from(&p, &f).unwrap().classes, base.classes);
+}
+
+#[test]
+fn cli_validate_exits_nonzero_and_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = tiny_files();
+    std::fs::write(dir.path().join("staff.csv"), b"id,name,role\nT1,A,nobody\n").unwrap();
+    std::fs::write(dir.path().join("classes.csv"), &f.classes).unwrap();
+    std::fs::write(dir.path().join("enrollment.csv"), &f.enrollment).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kehou"))
+        .current_dir(root())
+        .args(["validate", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("staff.csv:2"), "{err}");
+    assert!(err.contains("role"), "{err}");
+}
