@@ -1,0 +1,169 @@
+//! Planning: every roster passes the independent checker, each hard rule
+//! is caught by the checker when broken, shortages are diagnosed.
+
+mod common;
+use common::*;
+use kehou::checker::{self, Violation};
+use kehou::cli::roster_rows;
+use kehou::data::School;
+use kehou::demand::{self, WeekDemand};
+use kehou::policy::Policy;
+use kehou::roster::Row;
+use kehou::rules::Rule;
+use kehou::solver::{self, Options, Plan};
+
+fn plan(p: &Policy, s: &School, week: &str) -> (WeekDemand, Plan) {
+    let dm = demand::week(p, s, date(week));
+    let mut o = Options::from_policy(p);
+    o.time_limit_s = 10.0;
+    let plan = solver::plan(p, s, &dm, &o).expect("plan");
+    (dm, plan)
+}
+
+fn rules(v: &[Violation]) -> Vec<Rule> {
+    let mut r: Vec<Rule> = v.iter().map(|x| x.rule).collect();
+    r.dedup();
+    r
+}
+
+fn tiny() -> (Policy, School) {
+    let p = demo_policy();
+    let s = school_from(&p, &tiny_files()).unwrap();
+    (p, s)
+}
+
+fn row(dm: &WeekDemand, pred: impl Fn(&kehou::demand::Duty) -> bool, staff: &str) -> Row {
+    let d = dm.duties.iter().find(|d| pred(d)).expect("duty exists");
+    Row { line: 99, duty_id: d.id.clone(), staff_id: Some(staff.into()) }
+}
+
+fn kind(p: &Policy, id: &str) -> usize {
+    p.duty_kinds.iter().position(|k| k.id == id).unwrap()
+}
+
+#[test]
+fn tiny_week_is_covered_and_passes_the_checker() {
+    let (p, s) = tiny();
+    let (dm, plan) = plan(&p, &s, "2026-12-07");
+    assert!(plan.uncovered.is_empty(), "{:?}", plan.uncovered);
+    let v = checker::check(&p, &s, &dm, &roster_rows(&s, &plan));
+    assert!(v.is_empty(), "{v:?}");
+    assert!(plan.tiers.iter().take(3).all(|t| t.optimal), "{:?}", plan.tiers);
+}
+
+#[test]
+fn demo_week_passes_the_checker_and_is_deterministic() {
+    let p = demo_policy();
+    let s = demo_school(&p);
+    let (dm, a) = plan(&p, &s, "2026-12-07");
+    let v = checker::check(&p, &s, &dm, &roster_rows(&s, &a));
+    assert!(v.is_empty(), "{v:?}");
+    let (_, b) = plan(&p, &s, "2026-12-07");
+    let lang = kehou::i18n::Lang::Zh;
+    assert_eq!(kehou::roster::to_csv(&p, &s, &a, lang), kehou::roster::to_csv(&p, &s, &b, lang));
+    // Written roster reads back and still passes.
+    let bytes = kehou::roster::to_csv(&p, &s, &a, lang);
+    let rows = kehou::roster::parse(std::path::Path::new("r.csv"), &bytes).unwrap();
+    assert!(checker::check(&p, &s, &dm, &rows).is_empty());
+}
+
+#[test]
+fn checker_catches_each_broken_rule() {
+    let (p, s) = tiny();
+    let (dm, plan) = plan(&p, &s, "2026-12-07");
+    let base = roster_rows(&s, &plan);
+    let wed = date("2026-12-09");
+    let with = |extra: Vec<Row>| {
+        let mut r = base.clone();
+        r.extend(extra);
+        checker::check(&p, &s, &dm, &r)
+    };
+    // Role: an administrator on homework.
+    let v = with(vec![row(&dm, |d| d.kind == kind(&p, "homework") && d.date == wed, "T6")]);
+    assert!(rules(&v).contains(&Rule::Role), "{v:?}");
+    // Qualification: the football club (PE) given to a music teacher.
+    let v = with(vec![row(&dm, |d| d.kind == kind(&p, "club"), "T5")]);
+    assert!(rules(&v).contains(&Rule::Qualification), "{v:?}");
+    // Blackout: the PE teacher on Wednesday afternoon.
+    let v = with(vec![row(&dm, |d| d.kind == kind(&p, "care") && d.date == wed, "T4")]);
+    assert!(rules(&v).contains(&Rule::Blackout), "{v:?}");
+    // Overlap: the patrol administrator also on a care group the same afternoon.
+    let pat = plan.assignments.iter().find(|a| dm.duties[a.duty].kind == kind(&p, "patrol")).unwrap();
+    let pd = dm.duties[pat.duty].date;
+    let v = with(vec![row(&dm, |d| d.kind == kind(&p, "care") && d.date == pd, &s.staff[pat.staff].id)]);
+    assert!(rules(&v).contains(&Rule::NoOverlap), "{v:?}");
+    // Coverage: a duty's row removed.
+    let mut r = base.clone();
+    r.remove(0);
+    assert!(rules(&checker::check(&p, &s, &dm, &r)).contains(&Rule::Coverage));
+    // Unknown duty and person.
+    let v = with(vec![Row { line: 5, duty_id: "2026-12-07/nope/x".into(), staff_id: Some("T1".into()) }]);
+    assert_eq!(rules(&v), vec![Rule::Unknown]);
+    let v = with(vec![row(&dm, |d| d.kind == kind(&p, "care"), "T404")]);
+    assert!(rules(&v).contains(&Rule::Unknown));
+}
+
+#[test]
+fn checker_catches_leave_exemption_and_limits() {
+    let p = demo_policy();
+    let mut f = tiny_files();
+    f.leave = Some("工号,开始日期,结束日期,时段,类型,原因\nT1,2026-12-08,2026-12-08,,请假,病假\n".into());
+    let s = school_from(&p, &f).unwrap();
+    let dm = demand::week(&p, &s, date("2026-12-07"));
+    let tue = date("2026-12-08");
+    let rows = vec![row(&dm, |d| d.kind == kind(&p, "homework") && d.date == tue, "T1")];
+    assert!(rules(&checker::check(&p, &s, &dm, &rows)).contains(&Rule::Leave));
+    // Pregnant T5: not on a summer stage-2 duty ending 17:30.
+    let summer = demand::week(&p, &s, date("2026-05-11"));
+    let rows = vec![row(&summer, |d| d.kind == kind(&p, "care"), "T5")];
+    assert!(rules(&checker::check(&p, &s, &summer, &rows)).contains(&Rule::Exemption));
+    // Daily limit: three duties on Monday (the policy allows two).
+    let mon = date("2026-12-07");
+    let rows: Vec<Row> = dm.duties.iter().filter(|d| d.date == mon && d.kind == kind(&p, "homework")).take(1).map(|d| Row { line: 1, duty_id: d.id.clone(), staff_id: Some("T2".into()) })
+        .chain(dm.duties.iter().filter(|d| d.date == mon && d.kind == kind(&p, "care")).take(2).map(|d| Row { line: 2, duty_id: d.id.clone(), staff_id: Some("T2".into()) }))
+        .collect();
+    let r = rules(&checker::check(&p, &s, &dm, &rows));
+    assert!(r.contains(&Rule::DailyLimit), "{r:?}");
+    // Weekly limit: homework every afternoon plus care = 8 duties > 7.
+    let rows: Vec<Row> = dm.duties.iter().filter(|d| d.kind == kind(&p, "homework") && d.classes == vec![1]).chain(dm.duties.iter().filter(|d| d.kind == kind(&p, "care")).take(4)).map(|d| Row { line: 3, duty_id: d.id.clone(), staff_id: Some("T2".into()) }).collect();
+    let r = rules(&checker::check(&p, &s, &dm, &rows));
+    assert!(r.contains(&Rule::WeeklyLimit), "{r:?}");
+}
+
+#[test]
+fn solver_respects_leave_and_diagnoses_shortage() {
+    let p = demo_policy();
+    let mut f = tiny_files();
+    // The only PE teacher is away on Tuesday: the football club cannot be covered.
+    f.leave = Some("工号,开始日期,结束日期,时段,类型,原因\nT4,2026-12-08,2026-12-08,,请假,外出培训\n".into());
+    let s = school_from(&p, &f).unwrap();
+    let (dm, plan) = plan(&p, &s, "2026-12-07");
+    let t4 = s.staff_index("T4").unwrap();
+    assert!(plan.assignments.iter().all(|a| !(a.staff == t4 && dm.duties[a.duty].date == date("2026-12-08"))));
+    let club = dm.duties.iter().position(|d| d.kind == kind(&p, "club")).unwrap();
+    assert_eq!(plan.uncovered, vec![(club, 1)]);
+    // Everything else is still covered, and the roster passes the checker.
+    assert!(checker::check(&p, &s, &dm, &roster_rows(&s, &plan)).is_empty());
+    let diag = kehou::diagnose::diagnose(&p, &s, &plan);
+    assert_eq!(diag.len(), 1);
+    assert_eq!(diag[0].qualification.as_deref(), Some("体育"));
+    assert_eq!(diag[0].eligible, 0);
+    assert_eq!(diag[0].excluded.get(&Rule::Leave), Some(&1));
+    let text = diag[0].render(&p, kehou::i18n::Lang::En);
+    assert!(text.contains("qualified in 体育"), "{text}");
+}
+
+#[test]
+fn pregnant_staff_never_get_late_duties() {
+    let p = demo_policy();
+    let s = demo_school(&p);
+    let (dm, plan) = plan(&p, &s, "2026-05-11");
+    for a in &plan.assignments {
+        let st = &s.staff[a.staff];
+        if st.exemption.is_some() {
+            let d = &dm.duties[a.duty];
+            assert!(d.end <= p.work_end && !d.until_pickup, "{} on {}", st.id, d.id);
+        }
+    }
+    assert!(checker::check(&p, &s, &dm, &roster_rows(&s, &plan)).is_empty());
+}
