@@ -18,14 +18,21 @@ fn week(c: &mut Criterion, name: &str, files: Option<data::Files>, dir: &str) {
     let opts = solver::Options::from_policy(&p);
     let mut g = c.benchmark_group("plan");
     g.sample_size(10);
-    g.bench_function(name, |b| b.iter(|| solver::plan(&p, &s, &dm, &opts).expect("plan")));
+    g.bench_function(name, |b| {
+        b.iter(|| solver::plan(&p, &s, &dm, &opts).expect("plan"))
+    });
     g.finish();
 }
 
 fn benches(c: &mut Criterion) {
     week(c, "demo-24-classes", None, "datasets/demo");
     week(c, "large-48-classes", None, "datasets/large");
-    week(c, "synthetic-90-classes-200-staff", Some(synth::generate(&synth::Profile::sized(90, 200, 90))), "");
+    week(
+        c,
+        "synthetic-90-classes-200-staff",
+        Some(synth::generate(&synth::Profile::sized(90, 200, 90))),
+        "",
+    );
 }
 
 criterion_group!(plan, benches);

@@ -245,7 +245,7 @@ fn person_rules(policy: &Policy, school: &School, s: usize, d: &Duty) -> Vec<(Ru
             && l.kind == LeaveKind::Leave
             && l.from <= d.date
             && d.date <= l.to
-            && (l.sessions.is_empty() || l.sessions.iter().any(|x| *x == d.session))
+            && (l.sessions.is_empty() || l.sessions.contains(&d.session))
         {
             out.push((
                 Rule::Leave,
@@ -256,7 +256,7 @@ fn person_rules(policy: &Policy, school: &School, s: usize, d: &Duty) -> Vec<(Ru
     for b in &policy.staff_blackouts {
         let who = b.subjects.contains(&st.subject) || b.roles.contains(&st.role);
         let when = (b.weekdays.is_empty() || b.weekdays.contains(&d.follows))
-            && b.sessions.iter().any(|x| *x == d.session);
+            && b.sessions.contains(&d.session);
         if who && when {
             out.push((Rule::Blackout, b.reason.clone()));
         }
@@ -277,7 +277,7 @@ fn person_rules(policy: &Policy, school: &School, s: usize, d: &Duty) -> Vec<(Ru
         if ex.no_until_pickup && d.until_pickup {
             out.push((Rule::Exemption, format!("{}: waits until pickup", ex.label)));
         }
-        if ex.no_sessions.iter().any(|x| *x == d.session) {
+        if ex.no_sessions.contains(&d.session) {
             out.push((
                 Rule::Exemption,
                 format!("{}: no {} duty", ex.label, d.session),

@@ -232,7 +232,9 @@ pub fn parse_table(
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(&text, p.byte() as usize));
+                let line = e
+                    .position()
+                    .map_or(0, |p| line_at(&text, p.byte() as usize));
                 diags.push(Diagnostic::new(
                     path,
                     line,
@@ -247,7 +249,9 @@ pub fn parse_table(
             continue; // blank row from Excel
         }
         // The csv crate's own line count skips blank lines; count newlines.
-        let line = rec.position().map_or(0, |p| line_at(&text, p.byte() as usize));
+        let line = rec
+            .position()
+            .map_or(0, |p| line_at(&text, p.byte() as usize));
         let mut cells = BTreeMap::new();
         for (i, cell) in rec.iter().enumerate() {
             match map.get(i).copied().flatten() {
@@ -328,7 +332,7 @@ impl Fields<'_> {
     }
     fn date(&mut self, row: &Row, col: &str) -> Option<NaiveDate> {
         let v = self.required(row, col)?;
-        let v2 = v.replace('/', "-").replace('.', "-");
+        let v2 = v.replace(['/', '.'], "-");
         match NaiveDate::parse_from_str(&v2, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
@@ -1006,7 +1010,11 @@ mod tests {
     #[test]
     fn line_numbers_with_crlf_and_lf() {
         let cols: Columns = &[("a", &[], true)];
-        for text in ["a\n1\n\n2\n", "a\r\n1\r\n\r\n2\r\n", "a,,\r\n1,,\r\n,,\r\n2,,\r\n"] {
+        for text in [
+            "a\n1\n\n2\n",
+            "a\r\n1\r\n\r\n2\r\n",
+            "a,,\r\n1,,\r\n,,\r\n2,,\r\n",
+        ] {
             let mut d = Diagnostics::default();
             let t = parse_table(Path::new("x.csv"), text.as_bytes(), cols, &mut d).expect("parses");
             let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();

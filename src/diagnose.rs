@@ -99,11 +99,13 @@ impl SlotDiagnosis {
     }
 }
 
+/// Date, session and qualification of a slot.
+type SlotKey = (chrono::NaiveDate, String, Option<String>);
+
 /// Diagnose every slot with uncovered duties.
 pub fn diagnose(policy: &Policy, school: &School, plan: &Plan) -> Vec<SlotDiagnosis> {
     let dm = &plan.demand;
-    let mut slots: BTreeMap<(chrono::NaiveDate, String, Option<String>), Vec<(usize, u32)>> =
-        BTreeMap::new();
+    let mut slots: BTreeMap<SlotKey, Vec<(usize, u32)>> = BTreeMap::new();
     for &(d, n) in &plan.uncovered {
         let duty = &dm.duties[d];
         slots

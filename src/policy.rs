@@ -1362,7 +1362,7 @@ fn compile(
         time_limit_s: so.and_then(|s| s.time_limit_s).unwrap_or(20.0),
         mip_rel_gap: so.and_then(|s| s.mip_rel_gap).unwrap_or(0.0),
     };
-    if !(solver.time_limit_s > 0.0) {
+    if solver.time_limit_s.is_nan() || solver.time_limit_s <= 0.0 {
         c.err(
             path!["solver", "time_limit_s"],
             solver.time_limit_s.to_string(),
@@ -1527,7 +1527,7 @@ fn compile_calendar(
     for (i, m) in cal.makeup_days.iter().enumerate() {
         add_makeup(c, None, path!["calendar", "makeup_days", i], m, &mut makeup);
     }
-    for (d, _) in &makeup {
+    for d in makeup.keys() {
         if let Some(h) = holidays.iter().find(|h| h.from <= *d && *d <= h.to) {
             c.err(
                 path!["calendar", "makeup_days"],

@@ -139,7 +139,7 @@ fn unavailable(policy: &Policy, school: &School, s: usize, d: &Duty) -> Option<R
         return Some(Rule::Leave);
     }
     let blacked = policy.staff_blackouts.iter().any(|b| {
-        (b.subjects.iter().any(|x| *x == st.subject) || b.roles.contains(&st.role))
+        (b.subjects.contains(&st.subject) || b.roles.contains(&st.role))
             && (b.weekdays.is_empty() || b.weekdays.contains(&d.follows))
             && b.sessions.contains(&d.session)
     });
@@ -171,19 +171,19 @@ pub struct Pool {
     pub kind: usize,
 }
 
+/// Date, start, end, kind, qualification, fixed instructor, session.
+type PoolKey = (
+    chrono::NaiveDate,
+    u16,
+    u16,
+    usize,
+    Option<String>,
+    Option<usize>,
+    String,
+);
+
 pub fn pools(policy: &Policy, school: &School, demand: &WeekDemand) -> Vec<Pool> {
-    let mut by_key: BTreeMap<
-        (
-            chrono::NaiveDate,
-            u16,
-            u16,
-            usize,
-            Option<String>,
-            Option<usize>,
-            String,
-        ),
-        Vec<usize>,
-    > = BTreeMap::new();
+    let mut by_key: BTreeMap<PoolKey, Vec<usize>> = BTreeMap::new();
     for (i, d) in demand.duties.iter().enumerate() {
         // A named, available instructor makes the duty theirs alone.
         let fixed = d.instructor.filter(|&s| available(policy, school, s, d));

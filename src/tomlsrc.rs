@@ -83,7 +83,7 @@ impl TomlSource {
         for seg in path {
             let next = match (seg, table, value) {
                 (Seg::Key(k), Some(t), _) => t.iter().find(|(key, _)| key.get_ref() == k),
-                (Seg::Index(i), _, Some(DeValue::Array(a))) => match a.iter().nth(*i) {
+                (Seg::Index(i), _, Some(DeValue::Array(a))) => match a.get(*i) {
                     Some(v) => {
                         best = Some(v.span());
                         value = Some(v.get_ref());
@@ -211,7 +211,9 @@ fn walk_value_at(v: &DeValue, offset: usize, path: &mut Vec<Seg>) -> bool {
             for (i, item) in a.iter().enumerate() {
                 path.push(Seg::Index(i));
                 let sp = item.span();
-                if walk_value_at(item.get_ref(), offset, path) || (sp.start <= offset && offset < sp.end) {
+                if walk_value_at(item.get_ref(), offset, path)
+                    || (sp.start <= offset && offset < sp.end)
+                {
                     return true;
                 }
                 path.pop();

@@ -14,8 +14,14 @@ fn holiday_gives_no_duties() {
     // National Day week: Oct 1-7 holiday.
     let w = demand::week(&p, &s, date("2026-10-05"));
     assert!(matches!(w.days[0].kind, DayKind::Holiday(_)));
-    assert!(w.duties.iter().all(|d| d.date > date("2026-10-07")), "no duty on a holiday");
-    assert!(w.duties.iter().any(|d| d.date == date("2026-10-09")), "school resumes after the holiday");
+    assert!(
+        w.duties.iter().all(|d| d.date > date("2026-10-07")),
+        "no duty on a holiday"
+    );
+    assert!(
+        w.duties.iter().any(|d| d.date == date("2026-10-09")),
+        "school resumes after the holiday"
+    );
 }
 
 #[test]
@@ -26,7 +32,10 @@ fn week_that_starts_on_a_holiday() {
     let w = demand::week(&p, &s, date("2026-06-01"));
     assert!(matches!(w.days[0].kind, DayKind::NoService(_)));
     assert!(w.duties.iter().all(|d| d.date != date("2026-06-01")));
-    assert!(w.duties.iter().any(|d| d.date == date("2026-06-02")), "Tuesday still has duties");
+    assert!(
+        w.duties.iter().any(|d| d.date == date("2026-06-02")),
+        "Tuesday still has duties"
+    );
 }
 
 #[test]
@@ -35,11 +44,25 @@ fn makeup_day_follows_the_named_weekday() {
     let s = school_from(&p, &tiny_files()).unwrap();
     // Sat 2026-05-09 is a make-up day following Tuesday (national file).
     let d = calendar::day(&p, date("2026-05-09"));
-    assert_eq!(d.kind, DayKind::School { follows: Weekday::Tue, makeup: true });
+    assert_eq!(
+        d.kind,
+        DayKind::School {
+            follows: Weekday::Tue,
+            makeup: true
+        }
+    );
     let sat: Vec<_> = demand::day(&p, &s, &d);
     let tue = demand::day(&p, &s, &calendar::day(&p, date("2026-05-12")));
-    let shape = |v: &Vec<kehou::demand::Duty>| v.iter().map(|d| (d.kind, d.group.clone(), d.start, d.end, d.staff_needed)).collect::<Vec<_>>();
-    assert_eq!(shape(&sat), shape(&tue), "a make-up day gets the duties of the weekday it follows");
+    let shape = |v: &Vec<kehou::demand::Duty>| {
+        v.iter()
+            .map(|d| (d.kind, d.group.clone(), d.start, d.end, d.staff_needed))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        shape(&sat),
+        shape(&tue),
+        "a make-up day gets the duties of the weekday it follows"
+    );
     assert!(!sat.is_empty());
 }
 
@@ -51,7 +74,9 @@ fn makeup_day_following_thursday_has_no_afternoon() {
     let d = calendar::day(&p, date("2026-10-10"));
     assert_eq!(d.follows(), Some(Weekday::Thu));
     let duties = demand::day(&p, &s, &d);
-    assert!(duties.iter().all(|x| p.part_of(&x.session) != Some(kehou::policy::Part::Afternoon)));
+    assert!(duties
+        .iter()
+        .all(|x| p.part_of(&x.session) != Some(kehou::policy::Part::Afternoon)));
 }
 
 #[test]
@@ -60,8 +85,15 @@ fn thursday_has_no_afternoon_service() {
     let s = school_from(&p, &tiny_files()).unwrap();
     let w = demand::week(&p, &s, date("2026-12-07"));
     let thu = date("2026-12-10");
-    assert!(w.duties.iter().filter(|d| d.date == thu).all(|d| d.end <= Hm(13 * 60 + 30)));
-    assert!(w.duties.iter().any(|d| d.date == date("2026-12-09") && d.end == Hm(17 * 60)));
+    assert!(w
+        .duties
+        .iter()
+        .filter(|d| d.date == thu)
+        .all(|d| d.end <= Hm(13 * 60 + 30)));
+    assert!(w
+        .duties
+        .iter()
+        .any(|d| d.date == date("2026-12-09") && d.end == Hm(17 * 60)));
 }
 
 #[test]
@@ -70,21 +102,48 @@ fn afternoon_ends_at_the_season_cutoff_across_the_switch() {
     let s = school_from(&p, &tiny_files()).unwrap();
     // Week of 2026-04-27: Mon-Thu winter; May 1 starts summer (and is a holiday).
     let w = demand::week(&p, &s, date("2026-04-27"));
-    let last_end = |day: &str| w.duties.iter().filter(|d| d.date == date(day)).map(|d| d.end).max();
+    let last_end = |day: &str| {
+        w.duties
+            .iter()
+            .filter(|d| d.date == date(day))
+            .map(|d| d.end)
+            .max()
+    };
     assert_eq!(last_end("2026-04-27"), Some(Hm(17 * 60)));
-    assert_eq!(last_end("2026-04-30"), None, "Thursday: no afternoon (and the tiny school has no noon pupils)");
+    assert_eq!(
+        last_end("2026-04-30"),
+        None,
+        "Thursday: no afternoon (and the tiny school has no noon pupils)"
+    );
     assert_eq!(last_end("2026-04-29"), Some(Hm(17 * 60)));
     assert_eq!(last_end("2026-05-01"), None, "holiday");
     assert_eq!(w.days[3].season.as_deref(), Some("winter"));
     // Next school week in summer: cutoff 17:30 (make-up Saturday included).
     let w2 = demand::week(&p, &s, date("2026-05-06"));
-    assert_eq!(w2.duties.iter().filter(|d| d.date == date("2026-05-06")).map(|d| d.end).max(), Some(Hm(17 * 60 + 30)));
-    assert_eq!(w2.duties.iter().filter(|d| d.date == date("2026-05-09")).map(|d| d.end).max(), Some(Hm(17 * 60 + 30)));
+    assert_eq!(
+        w2.duties
+            .iter()
+            .filter(|d| d.date == date("2026-05-06"))
+            .map(|d| d.end)
+            .max(),
+        Some(Hm(17 * 60 + 30))
+    );
+    assert_eq!(
+        w2.duties
+            .iter()
+            .filter(|d| d.date == date("2026-05-09"))
+            .map(|d| d.end)
+            .max(),
+        Some(Hm(17 * 60 + 30))
+    );
 }
 
 #[test]
 fn outside_term_no_school() {
     let p = demo_policy();
-    assert_eq!(calendar::day(&p, date("2026-08-03")).kind, DayKind::OutOfTerm);
+    assert_eq!(
+        calendar::day(&p, date("2026-08-03")).kind,
+        DayKind::OutOfTerm
+    );
     assert_eq!(calendar::day(&p, date("2026-12-12")).kind, DayKind::Weekend);
 }

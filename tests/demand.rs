@@ -10,7 +10,11 @@ fn tiny_school_monday_by_hand() {
     let p = demo_policy();
     let s = school_from(&p, &tiny_files()).unwrap();
     let w = demand::week(&p, &s, date("2026-12-07"));
-    let mon: Vec<_> = w.duties.iter().filter(|d| d.date == date("2026-12-07")).collect();
+    let mon: Vec<_> = w
+        .duties
+        .iter()
+        .filter(|d| d.date == date("2026-12-07"))
+        .collect();
     let kind = |id: &str| p.duty_kinds.iter().position(|k| k.id == id).unwrap();
     // Homework by class (merge up to grade, min 15): 3 groups of 30.
     let hw: Vec<_> = mon.iter().filter(|d| d.kind == kind("homework")).collect();
@@ -34,11 +38,17 @@ fn tiny_school_monday_by_hand() {
     assert_eq!((pat[0].start, pat[0].end), (Hm(15 * 60 + 30), Hm(17 * 60)));
     // No club on Monday; the football club meets on Tuesday and needs PE.
     assert!(mon.iter().all(|d| d.kind != kind("club")));
-    let tue_club: Vec<_> = w.duties.iter().filter(|d| d.date == date("2026-12-08") && d.kind == kind("club")).collect();
+    let tue_club: Vec<_> = w
+        .duties
+        .iter()
+        .filter(|d| d.date == date("2026-12-08") && d.kind == kind("club"))
+        .collect();
     assert_eq!(tue_club.len(), 1);
     assert_eq!(tue_club[0].qualification.as_deref(), Some("体育"));
     // Zero enrollment gives no group.
-    assert!(mon.iter().all(|d| d.kind != kind("noon") && d.kind != kind("late")));
+    assert!(mon
+        .iter()
+        .all(|d| d.kind != kind("noon") && d.kind != kind("late")));
 }
 
 #[test]
@@ -46,11 +56,18 @@ fn big_groups_split_evenly_and_extra_staff_per_pupils() {
     let p = demo_policy();
     let mut f = tiny_files();
     let mut e = String::from_utf8(f.enrollment.clone()).unwrap();
-    e = e.replace("1-1,周一,late,0", "1-1,周一,late,30").replace("1-2,周一,late,0", "1-2,周一,late,32").replace("3-1,周一,late,0", "3-1,周一,late,20");
+    e = e
+        .replace("1-1,周一,late,0", "1-1,周一,late,30")
+        .replace("1-2,周一,late,0", "1-2,周一,late,32")
+        .replace("3-1,周一,late,0", "3-1,周一,late,20");
     f.enrollment = e.into_bytes();
     let s = school_from(&p, &f).unwrap();
     let w = demand::week(&p, &s, date("2026-12-07"));
-    let late: Vec<_> = w.duties.iter().filter(|d| d.date == date("2026-12-07") && p.duty_kinds[d.kind].id == "late").collect();
+    let late: Vec<_> = w
+        .duties
+        .iter()
+        .filter(|d| d.date == date("2026-12-07") && p.duty_kinds[d.kind].id == "late")
+        .collect();
     // Each class has >= min 15 pupils: own groups; 30 and 32 pupils need 2 staff (25 per staff).
     assert_eq!(late.len(), 3);
     let need: Vec<u32> = late.iter().map(|d| d.staff_needed).collect();
@@ -64,7 +81,12 @@ fn demo_week_has_expected_shape() {
     let s = demo_school(&p);
     let w = demand::week(&p, &s, date("2026-12-07"));
     // Four afternoons x 4 patrol (24 classes) = 16 patrol seats.
-    let patrol: u32 = w.duties.iter().filter(|d| p.duty_kinds[d.kind].id == "patrol").map(|d| d.staff_needed).sum();
+    let patrol: u32 = w
+        .duties
+        .iter()
+        .filter(|d| p.duty_kinds[d.kind].id == "patrol")
+        .map(|d| d.staff_needed)
+        .sum();
     assert_eq!(patrol, 16);
     // Unique ids.
     let mut ids: Vec<_> = w.duties.iter().map(|d| d.id.clone()).collect();

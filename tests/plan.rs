@@ -34,7 +34,11 @@ fn tiny() -> (Policy, School) {
 
 fn row(dm: &WeekDemand, pred: impl Fn(&kehou::demand::Duty) -> bool, staff: &str) -> Row {
     let d = dm.duties.iter().find(|d| pred(d)).expect("duty exists");
-    Row { line: 99, duty_id: d.id.clone(), staff_id: Some(staff.into()) }
+    Row {
+        line: 99,
+        duty_id: d.id.clone(),
+        staff_id: Some(staff.into()),
+    }
 }
 
 fn kind(p: &Policy, id: &str) -> usize {
@@ -48,7 +52,11 @@ fn tiny_week_is_covered_and_passes_the_checker() {
     assert!(plan.uncovered.is_empty(), "{:?}", plan.uncovered);
     let v = checker::check(&p, &s, &dm, &roster_rows(&s, &plan));
     assert!(v.is_empty(), "{v:?}");
-    assert!(plan.tiers.iter().take(3).all(|t| t.optimal), "{:?}", plan.tiers);
+    assert!(
+        plan.tiers.iter().take(3).all(|t| t.optimal),
+        "{:?}",
+        plan.tiers
+    );
 }
 
 #[test]
@@ -60,7 +68,10 @@ fn demo_week_passes_the_checker_and_is_deterministic() {
     assert!(v.is_empty(), "{v:?}");
     let (_, b) = plan(&p, &s, "2026-12-07");
     let lang = kehou::i18n::Lang::Zh;
-    assert_eq!(kehou::roster::to_csv(&p, &s, &a, lang), kehou::roster::to_csv(&p, &s, &b, lang));
+    assert_eq!(
+        kehou::roster::to_csv(&p, &s, &a, lang),
+        kehou::roster::to_csv(&p, &s, &b, lang)
+    );
     // Written roster reads back and still passes.
     let bytes = kehou::roster::to_csv(&p, &s, &a, lang);
     let rows = kehou::roster::parse(std::path::Path::new("r.csv"), &bytes).unwrap();
@@ -79,25 +90,45 @@ fn checker_catches_each_broken_rule() {
         checker::check(&p, &s, &dm, &r)
     };
     // Role: an administrator on homework.
-    let v = with(vec![row(&dm, |d| d.kind == kind(&p, "homework") && d.date == wed, "T6")]);
+    let v = with(vec![row(
+        &dm,
+        |d| d.kind == kind(&p, "homework") && d.date == wed,
+        "T6",
+    )]);
     assert!(rules(&v).contains(&Rule::Role), "{v:?}");
     // Qualification: the football club (PE) given to a music teacher.
     let v = with(vec![row(&dm, |d| d.kind == kind(&p, "club"), "T5")]);
     assert!(rules(&v).contains(&Rule::Qualification), "{v:?}");
     // Blackout: the PE teacher on Wednesday afternoon.
-    let v = with(vec![row(&dm, |d| d.kind == kind(&p, "care") && d.date == wed, "T4")]);
+    let v = with(vec![row(
+        &dm,
+        |d| d.kind == kind(&p, "care") && d.date == wed,
+        "T4",
+    )]);
     assert!(rules(&v).contains(&Rule::Blackout), "{v:?}");
     // Overlap: the patrol administrator also on a care group the same afternoon.
-    let pat = plan.assignments.iter().find(|a| dm.duties[a.duty].kind == kind(&p, "patrol")).unwrap();
+    let pat = plan
+        .assignments
+        .iter()
+        .find(|a| dm.duties[a.duty].kind == kind(&p, "patrol"))
+        .unwrap();
     let pd = dm.duties[pat.duty].date;
-    let v = with(vec![row(&dm, |d| d.kind == kind(&p, "care") && d.date == pd, &s.staff[pat.staff].id)]);
+    let v = with(vec![row(
+        &dm,
+        |d| d.kind == kind(&p, "care") && d.date == pd,
+        &s.staff[pat.staff].id,
+    )]);
     assert!(rules(&v).contains(&Rule::NoOverlap), "{v:?}");
     // Coverage: a duty's row removed.
     let mut r = base.clone();
     r.remove(0);
     assert!(rules(&checker::check(&p, &s, &dm, &r)).contains(&Rule::Coverage));
     // Unknown duty and person.
-    let v = with(vec![Row { line: 5, duty_id: "2026-12-07/nope/x".into(), staff_id: Some("T1".into()) }]);
+    let v = with(vec![Row {
+        line: 5,
+        duty_id: "2026-12-07/nope/x".into(),
+        staff_id: Some("T1".into()),
+    }]);
     assert_eq!(rules(&v), vec![Rule::Unknown]);
     let v = with(vec![row(&dm, |d| d.kind == kind(&p, "care"), "T404")]);
     assert!(rules(&v).contains(&Rule::Unknown));
@@ -107,11 +138,16 @@ fn checker_catches_each_broken_rule() {
 fn checker_catches_leave_exemption_and_limits() {
     let p = demo_policy();
     let mut f = tiny_files();
-    f.leave = Some("工号,开始日期,结束日期,时段,类型,原因\nT1,2026-12-08,2026-12-08,,请假,病假\n".into());
+    f.leave =
+        Some("工号,开始日期,结束日期,时段,类型,原因\nT1,2026-12-08,2026-12-08,,请假,病假\n".into());
     let s = school_from(&p, &f).unwrap();
     let dm = demand::week(&p, &s, date("2026-12-07"));
     let tue = date("2026-12-08");
-    let rows = vec![row(&dm, |d| d.kind == kind(&p, "homework") && d.date == tue, "T1")];
+    let rows = vec![row(
+        &dm,
+        |d| d.kind == kind(&p, "homework") && d.date == tue,
+        "T1",
+    )];
     assert!(rules(&checker::check(&p, &s, &dm, &rows)).contains(&Rule::Leave));
     // Pregnant T5: not on a summer stage-2 duty ending 17:30.
     let summer = demand::week(&p, &s, date("2026-05-11"));
@@ -119,13 +155,47 @@ fn checker_catches_leave_exemption_and_limits() {
     assert!(rules(&checker::check(&p, &s, &summer, &rows)).contains(&Rule::Exemption));
     // Daily limit: three duties on Monday (the policy allows two).
     let mon = date("2026-12-07");
-    let rows: Vec<Row> = dm.duties.iter().filter(|d| d.date == mon && d.kind == kind(&p, "homework")).take(1).map(|d| Row { line: 1, duty_id: d.id.clone(), staff_id: Some("T2".into()) })
-        .chain(dm.duties.iter().filter(|d| d.date == mon && d.kind == kind(&p, "care")).take(2).map(|d| Row { line: 2, duty_id: d.id.clone(), staff_id: Some("T2".into()) }))
+    let rows: Vec<Row> = dm
+        .duties
+        .iter()
+        .filter(|d| d.date == mon && d.kind == kind(&p, "homework"))
+        .take(1)
+        .map(|d| Row {
+            line: 1,
+            duty_id: d.id.clone(),
+            staff_id: Some("T2".into()),
+        })
+        .chain(
+            dm.duties
+                .iter()
+                .filter(|d| d.date == mon && d.kind == kind(&p, "care"))
+                .take(2)
+                .map(|d| Row {
+                    line: 2,
+                    duty_id: d.id.clone(),
+                    staff_id: Some("T2".into()),
+                }),
+        )
         .collect();
     let r = rules(&checker::check(&p, &s, &dm, &rows));
     assert!(r.contains(&Rule::DailyLimit), "{r:?}");
     // Weekly limit: homework every afternoon plus care = 8 duties > 7.
-    let rows: Vec<Row> = dm.duties.iter().filter(|d| d.kind == kind(&p, "homework") && d.classes == vec![1]).chain(dm.duties.iter().filter(|d| d.kind == kind(&p, "care")).take(4)).map(|d| Row { line: 3, duty_id: d.id.clone(), staff_id: Some("T2".into()) }).collect();
+    let rows: Vec<Row> = dm
+        .duties
+        .iter()
+        .filter(|d| d.kind == kind(&p, "homework") && d.classes == vec![1])
+        .chain(
+            dm.duties
+                .iter()
+                .filter(|d| d.kind == kind(&p, "care"))
+                .take(4),
+        )
+        .map(|d| Row {
+            line: 3,
+            duty_id: d.id.clone(),
+            staff_id: Some("T2".into()),
+        })
+        .collect();
     let r = rules(&checker::check(&p, &s, &dm, &rows));
     assert!(r.contains(&Rule::WeeklyLimit), "{r:?}");
 }
@@ -135,12 +205,21 @@ fn solver_respects_leave_and_diagnoses_shortage() {
     let p = demo_policy();
     let mut f = tiny_files();
     // The only PE teacher is away on Tuesday: the football club cannot be covered.
-    f.leave = Some("工号,开始日期,结束日期,时段,类型,原因\nT4,2026-12-08,2026-12-08,,请假,外出培训\n".into());
+    f.leave = Some(
+        "工号,开始日期,结束日期,时段,类型,原因\nT4,2026-12-08,2026-12-08,,请假,外出培训\n".into(),
+    );
     let s = school_from(&p, &f).unwrap();
     let (dm, plan) = plan(&p, &s, "2026-12-07");
     let t4 = s.staff_index("T4").unwrap();
-    assert!(plan.assignments.iter().all(|a| !(a.staff == t4 && dm.duties[a.duty].date == date("2026-12-08"))));
-    let club = dm.duties.iter().position(|d| d.kind == kind(&p, "club")).unwrap();
+    assert!(plan
+        .assignments
+        .iter()
+        .all(|a| !(a.staff == t4 && dm.duties[a.duty].date == date("2026-12-08"))));
+    let club = dm
+        .duties
+        .iter()
+        .position(|d| d.kind == kind(&p, "club"))
+        .unwrap();
     assert_eq!(plan.uncovered, vec![(club, 1)]);
     // Everything else is still covered, and the roster passes the checker.
     assert!(checker::check(&p, &s, &dm, &roster_rows(&s, &plan)).is_empty());
@@ -162,7 +241,12 @@ fn pregnant_staff_never_get_late_duties() {
         let st = &s.staff[a.staff];
         if st.exemption.is_some() {
             let d = &dm.duties[a.duty];
-            assert!(d.end <= p.work_end && !d.until_pickup, "{} on {}", st.id, d.id);
+            assert!(
+                d.end <= p.work_end && !d.until_pickup,
+                "{} on {}",
+                st.id,
+                d.id
+            );
         }
     }
     assert!(checker::check(&p, &s, &dm, &roster_rows(&s, &plan)).is_empty());

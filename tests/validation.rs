@@ -14,7 +14,11 @@ fn demo_text() -> String {
 fn load_policy(text: &str) -> Result<policy::Policy, Vec<Diagnostic>> {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("calendar")).unwrap();
-    std::fs::copy(root().join("policies/calendar/cn-2026.toml"), dir.path().join("calendar/cn-2026.toml")).unwrap();
+    std::fs::copy(
+        root().join("policies/calendar/cn-2026.toml"),
+        dir.path().join("calendar/cn-2026.toml"),
+    )
+    .unwrap();
     let path = dir.path().join("policy.toml");
     std::fs::write(&path, text).unwrap();
     match policy::load(&path) {
@@ -25,7 +29,10 @@ fn load_policy(text: &str) -> Result<policy::Policy, Vec<Diagnostic>> {
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
-    text.lines().position(|l| l.contains(needle)).expect("needle in text") + 1
+    text.lines()
+        .position(|l| l.contains(needle))
+        .expect("needle in text")
+        + 1
 }
 
 #[test]
@@ -35,9 +42,15 @@ fn demo_policy_is_valid() {
 
 #[test]
 fn unknown_key_typo_is_located() {
-    let t = demo_text().replace("cutoff = \"17:00\"", "cuttoff = \"17:00\"\ncutoff = \"17:00\"");
+    let t = demo_text().replace(
+        "cutoff = \"17:00\"",
+        "cuttoff = \"17:00\"\ncutoff = \"17:00\"",
+    );
     let ds = load_policy(&t).unwrap_err();
-    let d = ds.iter().find(|d| d.field.contains("cuttoff")).expect("typo reported");
+    let d = ds
+        .iter()
+        .find(|d| d.field.contains("cuttoff"))
+        .expect("typo reported");
     assert_eq!(d.line, line_of(&t, "cuttoff"));
     assert!(d.file.ends_with("policy.toml"));
     assert!(d.column >= 1);
@@ -45,7 +58,9 @@ fn unknown_key_typo_is_located() {
 
 #[test]
 fn all_unknown_keys_reported_at_once() {
-    let t = demo_text().replace("work_end = \"17:00\"", "work_end = \"17:00\"\nwrok_end = 1").replace("mip_rel_gap = 0.0", "mip_rel_gap = 0.0\ngapp = 1");
+    let t = demo_text()
+        .replace("work_end = \"17:00\"", "work_end = \"17:00\"\nwrok_end = 1")
+        .replace("mip_rel_gap = 0.0", "mip_rel_gap = 0.0\ngapp = 1");
     let ds = load_policy(&t).unwrap_err();
     assert!(ds.iter().any(|d| d.field.contains("wrok_end")));
     assert!(ds.iter().any(|d| d.field.contains("gapp")));
@@ -53,9 +68,15 @@ fn all_unknown_keys_reported_at_once() {
 
 #[test]
 fn session_ending_before_it_starts() {
-    let t = demo_text().replace("noon = { start = \"11:50\", end = \"13:10\" }", "noon = { start = \"11:50\", end = \"11:00\" }");
+    let t = demo_text().replace(
+        "noon = { start = \"11:50\", end = \"13:10\" }",
+        "noon = { start = \"11:50\", end = \"11:00\" }",
+    );
     let ds = load_policy(&t).unwrap_err();
-    let d = ds.iter().find(|d| d.field == "seasons[0].times.noon.end").expect("reported");
+    let d = ds
+        .iter()
+        .find(|d| d.field == "seasons[0].times.noon.end")
+        .expect("reported");
     assert_eq!(d.line, line_of(&t, "end = \"11:00\""));
     assert!(d.expected.contains("after the start"));
 }
@@ -69,16 +90,25 @@ fn overlapping_seasons() {
 
 #[test]
 fn makeup_day_on_a_weekday() {
-    let t = demo_text().replace("{ date = 2026-10-10, follows = \"thu\" }", "{ date = 2026-10-12, follows = \"thu\" }");
+    let t = demo_text().replace(
+        "{ date = 2026-10-10, follows = \"thu\" }",
+        "{ date = 2026-10-12, follows = \"thu\" }",
+    );
     let ds = load_policy(&t).unwrap_err();
-    let d = ds.iter().find(|d| d.field.starts_with("calendar.makeup_days[0].date")).expect("reported");
+    let d = ds
+        .iter()
+        .find(|d| d.field.starts_with("calendar.makeup_days[0].date"))
+        .expect("reported");
     assert!(d.expected.contains("Saturday or Sunday"));
     assert_eq!(d.line, line_of(&t, "2026-10-12"));
 }
 
 #[test]
 fn afternoon_past_the_cutoff() {
-    let t = demo_text().replace("stage1 = { start = \"15:40\", end = \"16:20\" }", "stage1 = { start = \"15:40\", end = \"17:20\" }");
+    let t = demo_text().replace(
+        "stage1 = { start = \"15:40\", end = \"16:20\" }",
+        "stage1 = { start = \"15:40\", end = \"17:20\" }",
+    );
     let ds = load_policy(&t).unwrap_err();
     assert!(ds.iter().any(|d| d.found.contains("after the cutoff")));
 }
@@ -109,7 +139,11 @@ fn duplicate_ids_and_unknown_references() {
     f.staff = staff.into_bytes();
     let err = school_from(&p, &f).unwrap_err();
     let Error::Invalid(ds) = err else { panic!() };
-    let find = |field: &str, what: &str| ds.iter().find(|d| d.field == field && d.found.contains(what)).unwrap_or_else(|| panic!("{field} {what}: {ds:?}"));
+    let find = |field: &str, what: &str| {
+        ds.iter()
+            .find(|d| d.field == field && d.found.contains(what))
+            .unwrap_or_else(|| panic!("{field} {what}: {ds:?}"))
+    };
     let dup = find("id", "duplicate");
     assert_eq!(dup.line, 8);
     assert!(dup.file.ends_with("staff.csv"));
@@ -121,9 +155,12 @@ fn duplicate_ids_and_unknown_references() {
 fn enrollment_problems_reported_together() {
     let p = demo_policy();
     let mut f = tiny_files();
-    let e = String::from_utf8(f.enrollment.clone()).unwrap() + "9-9,周一,stage1,3\n1-1,周八,stage1,3\n1-1,周一,dinner,3\n";
+    let e = String::from_utf8(f.enrollment.clone()).unwrap()
+        + "9-9,周一,stage1,3\n1-1,周八,stage1,3\n1-1,周一,dinner,3\n";
     f.enrollment = e.into_bytes();
-    let Error::Invalid(ds) = school_from(&p, &f).unwrap_err() else { panic!() };
+    let Error::Invalid(ds) = school_from(&p, &f).unwrap_err() else {
+        panic!()
+    };
     assert_eq!(ds.len(), 3, "{ds:?}");
     assert!(ds.iter().all(|d| d.file.ends_with("enrollment.csv")));
     assert!(ds.iter().any(|d| d.field == "class"));
@@ -136,9 +173,13 @@ fn unknown_and_missing_columns() {
     let p = demo_policy();
     let mut f = tiny_files();
     f.classes = "班级编号,班级,年级,学生人数x\n1-1,一(1)班,1,40\n".into();
-    let Error::Invalid(ds) = school_from(&p, &f).unwrap_err() else { panic!() };
+    let Error::Invalid(ds) = school_from(&p, &f).unwrap_err() else {
+        panic!()
+    };
     assert!(ds.iter().any(|d| d.found.contains("unknown column")));
-    assert!(ds.iter().any(|d| d.field == "pupils" && d.found.contains("missing")));
+    assert!(ds
+        .iter()
+        .any(|d| d.field == "pupils" && d.found.contains("missing")));
 }
 
 #[test]
@@ -147,7 +188,11 @@ fn excel_encodings_and_quirks_load() {
     let base = school_from(&p, &tiny_files()).unwrap();
     // GBK (Excel on Chinese Windows), CRLF, trailing empty columns and blank rows.
     let text = String::from_utf8(tiny_files().staff).unwrap();
-    let excel: String = text.lines().map(|l| format!("{l},,\r\n")).collect::<String>() + ",,,,,,,,,,\r\n\r\n";
+    let excel: String = text
+        .lines()
+        .map(|l| format!("{l},,\r\n"))
+        .collect::<String>()
+        + ",,,,,,,,,,\r\n\r\n";
     let (gbk, _, bad) = encoding_rs::GBK.encode(&excel);
     assert!(!bad);
     let mut f = tiny_files();
@@ -162,7 +207,8 @@ fn excel_encodings_and_quirks_load() {
     assert_eq!(school_from(&p, &f).unwrap().classes, base.classes);
     // English headers.
     let mut f = tiny_files();
-    f.classes = "id,name,grade,pupils\n1-1,一(1)班,1,40\n1-2,一(2)班,1,42\n3-1,三(1)班,3,45\n".into();
+    f.classes =
+        "id,name,grade,pupils\n1-1,一(1)班,1,40\n1-2,一(2)班,1,42\n3-1,三(1)班,3,45\n".into();
     assert_eq!(school_from(&p, &f).unwrap().classes, base.classes);
 }
 

@@ -25,7 +25,8 @@ pub fn date(s: &str) -> chrono::NaiveDate {
 /// A tiny school: two grade-1 classes and one grade-3 class, six staff.
 pub fn tiny_files() -> Files {
     Files {
-        classes: "班级编号,班级,年级,人数\n1-1,一(1)班,1,40\n1-2,一(2)班,1,42\n3-1,三(1)班,3,45\n".into(),
+        classes: "班级编号,班级,年级,人数\n1-1,一(1)班,1,40\n1-2,一(2)班,1,42\n3-1,三(1)班,3,45\n"
+            .into(),
         staff: "工号,姓名,角色,学科,资质,班主任班级,工作量系数,豁免,参与\n\
                 T1,王静,班主任,语文,,1-1,,,是\n\
                 T2,李强,班主任,数学,,1-2,,,是\n\
@@ -43,7 +44,10 @@ pub fn tiny_files() -> Files {
             }
             s.into_bytes()
         },
-        clubs: Some("编号,名称,星期,时段,人数,资质,所需人数,指定教师\nC1,足球,周二,stage2,20,体育,1,\n".into()),
+        clubs: Some(
+            "编号,名称,星期,时段,人数,资质,所需人数,指定教师\nC1,足球,周二,stage2,20,体育,1,\n"
+                .into(),
+        ),
         leave: None,
         served: None,
     }
