@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::i18n::Lang;
-use crate::{checker, data, demand, diagnose, export, policy, roster, solver, synth};
+use crate::{checker, data, demand, diagnose, export, ledger, policy, roster, solver, synth};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -22,6 +22,9 @@ pub struct Cli {
     /// School data directory (CSV files).
     #[arg(long, global = true, default_value = "datasets/demo")]
     pub data: PathBuf,
+    /// The school's roster history (published weeks, events).
+    #[arg(long, global = true, default_value = "history")]
+    pub history: PathBuf,
     /// Output language.
     #[arg(long, global = true, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
@@ -60,6 +63,46 @@ pub enum Cmd {
         #[arg(long)]
         roster: PathBuf,
     },
+    /// Publish a planned week as the school's official roster (versioned).
+    Publish {
+        #[arg(long)]
+        week: NaiveDate,
+        /// Roster CSV to publish (default: out/roster-<monday>.csv).
+        #[arg(long)]
+        roster: Option<PathBuf>,
+        /// Publish a new version of an already published week (the earlier is kept).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Record what was served: an absence (with or without substitute) or a cancellation.
+    Record {
+        #[command(subcommand)]
+        what: RecordCmd,
+    },
+    /// Workload and pay per person for a date range, from the served rosters.
+    Workload {
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+    },
+    /// Simulate a term: each week planned, published and served with random absences.
+    Simulate {
+        /// First Monday.
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long, default_value_t = 18)]
+        weeks: u32,
+        /// Probability that a person misses an assigned duty.
+        #[arg(long, default_value_t = 0.03)]
+        absence: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Generate a synthetic school's CSV files.
     Gen {
         /// demo, large, or custom (use --classes and --staff).
@@ -73,6 +116,32 @@ pub enum Cmd {
         seed: u64,
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RecordCmd {
+    /// A person did not serve a published duty.
+    Absent {
+        #[arg(long)]
+        duty: String,
+        #[arg(long)]
+        staff: String,
+        /// Who served instead.
+        #[arg(long)]
+        substitute: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Duties cancelled (holiday added late, bad weather): not served, not paid.
+    Cancel {
+        #[arg(long)]
+        date: NaiveDate,
+        /// Only this session (default: the whole day).
+        #[arg(long)]
+        session: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
     },
 }
 
@@ -130,7 +199,9 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Cmd::Plan { week, out, quiet } => {
             let t0 = std::time::Instant::now();
-            let (p, s) = load(&cli.policy, &cli.data)?;
+            let (p, mut s) = load(&cli.policy, &cli.data)?;
+            let history = ledger::History::new(&cli.history);
+            ledger::add_term_load(&p, &mut s, &history, crate::calendar::monday_of(*week))?;
             let t_load = t0.elapsed().as_secs_f64();
             let dm = demand::week(&p, &s, *week);
             let plan = solver::plan(&p, &s, &dm, &solver::Options::from_policy(&p))?;
@@ -165,6 +236,123 @@ pub fn run(cli: Cli) -> Result<i32> {
                 roster_path.display(),
                 summary_path.display()
             );
+            Ok(0)
+        }
+        Cmd::Publish {
+            week,
+            roster: path,
+            replace,
+        } => {
+            let (p, s) = load(&cli.policy, &cli.data)?;
+            let dm = demand::week(&p, &s, *week);
+            let path = path
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("out").join(format!("roster-{}.csv", dm.monday)));
+            let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let rows = roster::parse(&path, &bytes)?;
+            let v = checker::check(&p, &s, &dm, &rows);
+            if !v.is_empty() {
+                for x in &v {
+                    eprintln!("  {}", x.render(lang));
+                }
+                return Err(Error::Usage(format!(
+                    "{} {}",
+                    v.len(),
+                    lang.t("处违反规则, 未发布", "violation(s): not published")
+                )));
+            }
+            let h = ledger::History::new(&cli.history);
+            let ver = h.publish(dm.monday, &bytes, *replace)?;
+            println!(
+                "{} {} v{ver}: {}",
+                lang.t("已发布", "published"),
+                dm.monday,
+                h.version_path(dm.monday, ver).display()
+            );
+            Ok(0)
+        }
+        Cmd::Record { what } => {
+            let (_, s) = load(&cli.policy, &cli.data)?;
+            let h = ledger::History::new(&cli.history);
+            let e = match what {
+                RecordCmd::Absent {
+                    duty,
+                    staff,
+                    substitute,
+                    note,
+                } => {
+                    for id in std::iter::once(staff).chain(substitute.iter()) {
+                        if s.staff_index(id).is_none() {
+                            return Err(Error::Usage(format!(
+                                "{} {id}",
+                                lang.t("教职工名单中无此人:", "no such staff member:")
+                            )));
+                        }
+                    }
+                    ledger::Event::Absent {
+                        duty: duty.clone(),
+                        staff: staff.clone(),
+                        substitute: substitute.clone(),
+                        note: note.clone(),
+                    }
+                }
+                RecordCmd::Cancel {
+                    date,
+                    session,
+                    note,
+                } => ledger::Event::Cancel {
+                    date: *date,
+                    session: session.clone(),
+                    note: note.clone(),
+                },
+            };
+            h.record(&e)?;
+            println!(
+                "{} {}",
+                lang.t("已记录到", "recorded in"),
+                h.events_path().display()
+            );
+            Ok(0)
+        }
+        Cmd::Workload {
+            from,
+            to,
+            csv,
+            xlsx,
+        } => {
+            let (p, s) = load(&cli.policy, &cli.data)?;
+            let h = ledger::History::new(&cli.history);
+            let served = ledger::served(&p, &s, &h, *from, *to)?;
+            let rows = ledger::workload(&p, &s, &served);
+            let bytes = ledger::workload_csv(&s, &rows, lang);
+            if let Some(path) = csv {
+                export::write_atomic(path, &bytes)?;
+                println!("{} {}", lang.t("已写入", "wrote"), path.display());
+            }
+            if let Some(path) = xlsx {
+                export::write_atomic(path, &ledger::workload_xlsx(&s, &rows, lang)?)?;
+                println!("{} {}", lang.t("已写入", "wrote"), path.display());
+            }
+            if csv.is_none() && xlsx.is_none() {
+                print!(
+                    "{}",
+                    String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes))
+                );
+            }
+            Ok(0)
+        }
+        Cmd::Simulate {
+            from,
+            weeks,
+            absence,
+            seed,
+        } => {
+            let (p, s) = load(&cli.policy, &cli.data)?;
+            let r = crate::simulate::term(&p, &s, *from, *weeks, *absence, *seed, lang, true)?;
+            print!("{}", r.render(lang));
             Ok(0)
         }
         Cmd::Check { week, roster: path } => {

@@ -250,6 +250,8 @@ pub struct Preferences {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolverOptions {
     pub time_limit_s: f64,
+    /// Branch-and-bound nodes per tier: a deterministic budget (unlike time).
+    pub max_nodes: u32,
     pub mip_rel_gap: f64,
 }
 
@@ -567,6 +569,8 @@ mod raw {
         pub time_limit_s: Option<f64>,
         #[serde(default)]
         pub mip_rel_gap: Option<f64>,
+        #[serde(default)]
+        pub max_nodes: Option<i64>,
     }
 }
 
@@ -1359,7 +1363,10 @@ fn compile(
     };
     let so = f.solver.as_ref();
     let solver = SolverOptions {
-        time_limit_s: so.and_then(|s| s.time_limit_s).unwrap_or(20.0),
+        time_limit_s: so.and_then(|s| s.time_limit_s).unwrap_or(60.0),
+        max_nodes: so
+            .and_then(|s| s.max_nodes)
+            .map_or(500, |n| n.clamp(1, 10_000_000) as u32),
         mip_rel_gap: so.and_then(|s| s.mip_rel_gap).unwrap_or(0.0),
     };
     if solver.time_limit_s.is_nan() || solver.time_limit_s <= 0.0 {

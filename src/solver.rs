@@ -33,6 +33,7 @@ pub struct Pin {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub time_limit_s: f64,
+    pub max_nodes: u32,
     pub mip_rel_gap: f64,
     pub pins: Vec<Pin>,
 }
@@ -41,6 +42,7 @@ impl Options {
     pub fn from_policy(p: &Policy) -> Options {
         Options {
             time_limit_s: p.solver.time_limit_s,
+            max_nodes: p.solver.max_nodes,
             mip_rel_gap: p.solver.mip_rel_gap,
             pins: Vec::new(),
         }
@@ -1005,6 +1007,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
             let _ = hm.try_set_option("mip_rel_gap", opts.mip_rel_gap);
             let _ = hm.try_set_option("threads", 1);
             let _ = hm.try_set_option("random_seed", 0);
+            let _ = hm.try_set_option("mip_max_nodes", opts.max_nodes as i32);
             if let Some(cols) = &warm_cols {
                 let _ = hm.try_set_solution(Some(cols), None, None, None);
             }

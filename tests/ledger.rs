@@ -1,0 +1,195 @@
+//! Publishing, what was served, and exact reconciliation of the workload
+//! report with the served rosters (a month with a holiday, a make-up day,
+//! a substitution and a cancellation).
+
+mod common;
+use std::collections::BTreeMap;
+
+use common::*;
+use kehou::data::School;
+use kehou::i18n::Lang;
+use kehou::ledger::{self, Event, History};
+use kehou::policy::{Ledger, Policy};
+use kehou::{demand, roster, solver};
+
+fn school_with_noon(p: &Policy) -> School {
+    let mut f = tiny_files();
+    let e = String::from_utf8(f.enrollment.clone())
+        .unwrap()
+        .replace(",noon,0", ",noon,30");
+    f.enrollment = e.into_bytes();
+    school_from(p, &f).unwrap()
+}
+
+fn publish_week(p: &Policy, s: &School, h: &History, monday: &str) -> Vec<roster::Row> {
+    let dm = demand::week(p, s, date(monday));
+    let plan = solver::plan(p, s, &dm, &solver::Options::from_policy(p)).unwrap();
+    let bytes = roster::to_csv(p, s, &plan, Lang::Zh);
+    h.publish(dm.monday, &bytes, false).unwrap();
+    roster::parse(std::path::Path::new("x"), &bytes).unwrap()
+}
+
+#[test]
+fn publishing_never_overwrites_silently() {
+    let p = demo_policy();
+    let s = school_with_noon(&p);
+    let dir = tempfile::tempdir().unwrap();
+    let h = History::new(dir.path());
+    publish_week(&p, &s, &h, "2026-12-07");
+    let v1 = std::fs::read(h.version_path(date("2026-12-07"), 1)).unwrap();
+    let err = h.publish(date("2026-12-07"), b"x", false).unwrap_err();
+    assert!(err.to_string().contains("--replace"), "{err}");
+    assert_eq!(h.publish(date("2026-12-07"), &v1, true).unwrap(), 2);
+    assert_eq!(h.versions(date("2026-12-07")), vec![1, 2]);
+    assert_eq!(
+        std::fs::read(h.version_path(date("2026-12-07"), 1)).unwrap(),
+        v1,
+        "v1 kept"
+    );
+    // A second writer is refused while the lock is held.
+    let _l = h.lock().unwrap();
+    assert!(h.publish(date("2026-12-14"), &v1, false).is_err());
+}
+
+#[test]
+fn october_reconciles_to_the_fen_and_minute() {
+    let p = demo_policy();
+    let s = school_with_noon(&p);
+    let dir = tempfile::tempdir().unwrap();
+    let h = History::new(dir.path());
+    let mut published = Vec::new();
+    for w in [
+        "2026-09-28",
+        "2026-10-05",
+        "2026-10-12",
+        "2026-10-19",
+        "2026-10-26",
+    ] {
+        published.extend(publish_week(&p, &s, &h, w));
+    }
+    // Oct 1-7 is a holiday; Sat Oct 10 is a make-up day (follows Thursday: noon only).
+    assert!(published
+        .iter()
+        .all(|r| !(r.duty_id.as_str() >= "2026-10-01" && r.duty_id.as_str() < "2026-10-08")));
+    assert!(published
+        .iter()
+        .any(|r| r.duty_id.starts_with("2026-10-10/noon/")));
+    // A substitution and a cancellation.
+    let sub = published
+        .iter()
+        .find(|r| r.duty_id.starts_with("2026-10-13/homework/"))
+        .unwrap()
+        .clone();
+    let absent = sub.staff_id.clone().unwrap();
+    let substitute = if absent == "T1" { "T2" } else { "T1" };
+    h.record(&Event::Absent {
+        duty: sub.duty_id.clone(),
+        staff: absent.clone(),
+        substitute: Some(substitute.into()),
+        note: "病假".into(),
+    })
+    .unwrap();
+    h.record(&Event::Cancel {
+        date: date("2026-10-20"),
+        session: None,
+        note: "大雪".into(),
+    })
+    .unwrap();
+
+    let served = ledger::served(&p, &s, &h, date("2026-10-01"), date("2026-10-31")).unwrap();
+    assert!(
+        served.iter().all(|x| x.duty.date != date("2026-10-20")),
+        "cancelled day not served"
+    );
+    assert!(served
+        .iter()
+        .any(|x| x.duty.id == sub.duty_id && s.staff[x.staff].id == substitute));
+    assert!(!served
+        .iter()
+        .any(|x| x.duty.id == sub.duty_id && s.staff[x.staff].id == absent));
+    assert!(served
+        .iter()
+        .any(|x| x.duty.date == date("2026-10-10") && x.duty.ledger == Ledger::Care));
+
+    // Independent recomputation from the published rows.
+    let in_oct: Vec<&roster::Row> = published
+        .iter()
+        .filter(|r| {
+            r.staff_id.is_some()
+                && r.duty_id.as_str() >= "2026-10-01"
+                && r.duty_id.as_str() < "2026-11-01"
+                && !r.duty_id.starts_with("2026-10-20")
+        })
+        .collect();
+    assert_eq!(served.len(), in_oct.len());
+    let rows = ledger::workload(&p, &s, &served);
+    let total = ledger::totals(&rows);
+    let minutes: u32 = served.iter().map(|x| x.duty.minutes()).sum();
+    assert_eq!(total.service.minutes + total.care.minutes, minutes);
+    assert_eq!(
+        total.service.duties + total.care.duties,
+        served.len() as u32
+    );
+    // Pay: per person, day and category, 课时 = round(weighted min / 40, 2 dp), capped at 4; 50 yuan each; patrol flat 40.
+    let mut day: BTreeMap<(usize, chrono::NaiveDate, Ledger), (i64, i64)> = BTreeMap::new();
+    for x in &served {
+        let e = day
+            .entry((x.staff, x.duty.date, x.duty.ledger))
+            .or_default();
+        if p.duty_kinds[x.duty.kind].id == "patrol" {
+            e.1 += 4000;
+        } else {
+            e.0 += i64::from(x.duty.minutes()) * x.duty.weight.0;
+        }
+    }
+    let expect: i64 = day
+        .values()
+        .map(|(w, flat)| {
+            let keshi = ((2 * w + 40) / 80).min(400);
+            (2 * keshi * 5000 + 100) / 200 + flat
+        })
+        .sum();
+    assert_eq!(total.total_pay().0, expect);
+    assert_eq!(
+        rows.iter().map(|r| r.total_pay().0).sum::<i64>(),
+        total.total_pay().0,
+        "totals row is the exact sum"
+    );
+    // Exports: CSV with BOM and a totals row; xlsx written.
+    let csv = ledger::workload_csv(&s, &rows, Lang::Zh);
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+    assert!(String::from_utf8_lossy(&csv).contains(&format!("合计,,,{}", total.service.duties)));
+    let x = ledger::workload_xlsx(&s, &rows, Lang::Zh).unwrap();
+    assert!(x.starts_with(b"PK"));
+}
+
+#[test]
+fn planning_uses_term_to_date_load() {
+    let p = demo_policy();
+    let mut s = school_with_noon(&p);
+    let dir = tempfile::tempdir().unwrap();
+    let h = History::new(dir.path());
+    publish_week(&p, &s, &h, "2026-11-30");
+    let before = s.served.clone();
+    ledger::add_term_load(&p, &mut s, &h, date("2026-12-07")).unwrap();
+    assert!(before.is_empty());
+    let total: i64 = s.served.values().sum();
+    let served = ledger::served(&p, &s, &h, date("2026-11-30"), date("2026-12-06")).unwrap();
+    assert_eq!(total, served.iter().map(|x| x.duty.load()).sum::<i64>());
+    assert!(total > 0);
+}
+
+#[test]
+fn term_simulation_keeps_equal_staff_within_one_duty() {
+    let p = demo_policy();
+    let mut f = kehou::synth::generate(&kehou::synth::Profile::sized(6, 16, 3));
+    f.leave = None;
+    let s = kehou::data::from_files(std::path::Path::new("sim"), &p, &f).unwrap();
+    let r = kehou::simulate::term(&p, &s, date("2026-09-07"), 6, 0.05, 7, Lang::En, false).unwrap();
+    assert!(!r.groups.is_empty());
+    assert!(
+        r.max_spread() <= r.longest_duty + 1e-9,
+        "{}",
+        r.render(Lang::En)
+    );
+}
