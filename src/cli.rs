@@ -103,6 +103,16 @@ pub enum Cmd {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Readable outputs for a roster file (default: the latest published version):
+    /// HTML page, handover sheet, iCalendar per person.
+    Export {
+        #[arg(long)]
+        week: NaiveDate,
+        #[arg(long)]
+        roster: Option<PathBuf>,
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
     /// Generate a synthetic school's CSV files.
     Gen {
         /// demo, large, or custom (use --classes and --staff).
@@ -220,6 +230,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             export::write_atomic(&roster_path, &roster::to_csv(&p, &s, &plan, lang))?;
             export::write_atomic(&summary_path, &roster::summary_csv(&s, &plan, lang))?;
+            write_readable(&p, &s, &plan, out, lang)?;
             if !quiet {
                 print!("{}", crate::report::roster_table(&p, &s, &plan, lang));
             }
@@ -355,6 +366,45 @@ pub fn run(cli: Cli) -> Result<i32> {
             print!("{}", r.render(lang));
             Ok(0)
         }
+        Cmd::Export {
+            week,
+            roster: path,
+            out,
+        } => {
+            let (p, s) = load(&cli.policy, &cli.data)?;
+            let dm = demand::week(&p, &s, *week);
+            let h = ledger::History::new(&cli.history);
+            let rows = match path {
+                Some(f) => roster::read(f)?,
+                None => match h.published(dm.monday)? {
+                    Some((_, rows)) => rows,
+                    None => {
+                        return Err(Error::Usage(format!(
+                            "{} {} (--roster FILE)",
+                            lang.t("该周尚未发布:", "week not published:"),
+                            dm.monday
+                        )))
+                    }
+                },
+            };
+            let v = checker::check(&p, &s, &dm, &rows);
+            if v.iter().any(|x| x.rule == crate::rules::Rule::Unknown) {
+                for x in &v {
+                    eprintln!("  {}", x.render(lang));
+                }
+                return Err(Error::Usage(
+                    lang.t(
+                        "排班表中有不存在的任务或人员",
+                        "the roster names unknown duties or staff",
+                    )
+                    .into(),
+                ));
+            }
+            let plan = roster::plan_from_rows(&s, &dm, &rows);
+            write_readable(&p, &s, &plan, out, lang)?;
+            println!("{} {}", lang.t("已写入", "wrote"), out.display());
+            Ok(0)
+        }
         Cmd::Check { week, roster: path } => {
             let (p, s) = load(&cli.policy, &cli.data)?;
             let dm = demand::week(&p, &s, *week);
@@ -380,6 +430,32 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
         }
     }
+}
+
+/// HTML page, handover sheet and calendars for a week's roster.
+pub fn write_readable(
+    p: &policy::Policy,
+    s: &data::School,
+    plan: &solver::Plan,
+    out: &Path,
+    lang: Lang,
+) -> Result<()> {
+    let m = plan.demand.monday;
+    export::write_atomic(
+        &out.join(format!("roster-{m}.html")),
+        crate::html::week_html(p, s, plan, lang).as_bytes(),
+    )?;
+    export::write_atomic(
+        &out.join(format!("handover-{m}.csv")),
+        &crate::html::handover_csv(p, s, plan, lang),
+    )?;
+    for (id, ics) in crate::html::ics_per_person(p, s, plan, lang) {
+        export::write_atomic(
+            &out.join(format!("ics-{m}")).join(format!("{id}.ics")),
+            ics.as_bytes(),
+        )?;
+    }
+    Ok(())
 }
 
 pub fn load(policy_path: &Path, data_dir: &Path) -> Result<(policy::Policy, data::School)> {

@@ -12,6 +12,7 @@ pub mod demand;
 pub mod diagnose;
 pub mod error;
 pub mod export;
+pub mod html;
 pub mod i18n;
 pub mod ledger;
 pub mod policy;

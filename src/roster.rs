@@ -234,3 +234,33 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
     }
     diags.into_result(rows)
 }
+
+/// A roster read from rows, as a plan (for rendering and the ledger).
+/// Rows naming unknown duties or staff are skipped: run the checker first.
+pub fn plan_from_rows(school: &School, demand: &WeekDemand, rows: &[Row]) -> Plan {
+    let ix: BTreeMap<&str, usize> = demand
+        .duties
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let mut assignments = Vec::new();
+    let mut uncovered: BTreeMap<usize, u32> = BTreeMap::new();
+    for r in rows {
+        let Some(&d) = ix.get(r.duty_id.as_str()) else {
+            continue;
+        };
+        match r.staff_id.as_deref().and_then(|id| school.staff_index(id)) {
+            Some(s) => assignments.push(crate::solver::Assignment { duty: d, staff: s }),
+            None => *uncovered.entry(d).or_insert(0) += 1,
+        }
+    }
+    assignments.sort();
+    Plan {
+        demand: demand.clone(),
+        assignments,
+        uncovered: uncovered.into_iter().collect(),
+        tiers: Vec::new(),
+        stats: Default::default(),
+    }
+}

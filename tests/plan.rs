@@ -15,7 +15,8 @@ use kehou::solver::{self, Options, Plan};
 fn plan(p: &Policy, s: &School, week: &str) -> (WeekDemand, Plan) {
     let dm = demand::week(p, s, date(week));
     let mut o = Options::from_policy(p);
-    o.time_limit_s = 10.0;
+    // Only the deterministic node budget may stop a tier.
+    o.time_limit_s = 600.0;
     let plan = solver::plan(p, s, &dm, &o).expect("plan");
     (dm, plan)
 }
@@ -68,9 +69,9 @@ fn demo_week_passes_the_checker_and_is_deterministic() {
     assert!(v.is_empty(), "{v:?}");
     let (_, b) = plan(&p, &s, "2026-12-07");
     let lang = kehou::i18n::Lang::Zh;
-    assert_eq!(
-        kehou::roster::to_csv(&p, &s, &a, lang),
-        kehou::roster::to_csv(&p, &s, &b, lang)
+    assert!(
+        kehou::roster::to_csv(&p, &s, &a, lang) == kehou::roster::to_csv(&p, &s, &b, lang),
+        "roster CSV differs between two runs"
     );
     // Written roster reads back and still passes.
     let bytes = kehou::roster::to_csv(&p, &s, &a, lang);

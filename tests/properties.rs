@@ -23,7 +23,7 @@ proptest! {
         let s = data::from_files(std::path::Path::new("synthetic"), &p, &files).expect("synthetic school is valid");
         let dm = demand::week(&p, &s, date("2026-12-07"));
         let mut o = solver::Options::from_policy(&p);
-        o.time_limit_s = 5.0;
+        o.time_limit_s = 600.0;
         let plan = solver::plan(&p, &s, &dm, &o).expect("plans");
         let v = checker::check(&p, &s, &dm, &roster_rows(&s, &plan));
         prop_assert!(v.is_empty(), "{:?}", v);
