@@ -55,6 +55,32 @@ pub enum Cmd {
         /// Do not print the roster table.
         #[arg(long)]
         quiet: bool,
+        /// Pins (locks): CSV with duty_id and staff_id, kept by the plan.
+        #[arg(long)]
+        pins: Option<PathBuf>,
+    },
+    /// Repair the published week for an absence: minimal change, past duties untouched.
+    Repair {
+        #[arg(long)]
+        week: NaiveDate,
+        /// Staff id of the absent person.
+        #[arg(long)]
+        absent: String,
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+        /// Only these sessions (comma separated); default whole days.
+        #[arg(long, value_delimiter = ',')]
+        sessions: Vec<String>,
+        /// Duties starting before this moment never change (default: now), e.g. 2026-12-08T18:00:00.
+        #[arg(long)]
+        now: Option<chrono::NaiveDateTime>,
+        /// Pins (locks): CSV with duty_id and staff_id.
+        #[arg(long)]
+        pins: Option<PathBuf>,
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
     },
     /// Re-verify a roster file against the policy and data.
     Check {
@@ -207,14 +233,24 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
-        Cmd::Plan { week, out, quiet } => {
+        Cmd::Plan {
+            week,
+            out,
+            quiet,
+            pins,
+        } => {
             let t0 = std::time::Instant::now();
             let (p, mut s) = load(&cli.policy, &cli.data)?;
             let history = ledger::History::new(&cli.history);
             ledger::add_term_load(&p, &mut s, &history, crate::calendar::monday_of(*week))?;
             let t_load = t0.elapsed().as_secs_f64();
             let dm = demand::week(&p, &s, *week);
-            let plan = solver::plan(&p, &s, &dm, &solver::Options::from_policy(&p))?;
+            let mut opts = solver::Options::from_policy(&p);
+            if let Some(f) = pins {
+                opts.pins = crate::repair::read_pins(f, &s, &dm)?;
+                crate::repair::check_pins(&p, &s, &dm, &opts.pins, lang)?;
+            }
+            let plan = solver::plan(&p, &s, &dm, &opts)?;
             // Independent re-check before anything is written.
             let rows = roster_rows(&s, &plan);
             let violations = checker::check(&p, &s, &dm, &rows);
@@ -403,6 +439,90 @@ pub fn run(cli: Cli) -> Result<i32> {
             let plan = roster::plan_from_rows(&s, &dm, &rows);
             write_readable(&p, &s, &plan, out, lang)?;
             println!("{} {}", lang.t("已写入", "wrote"), out.display());
+            Ok(0)
+        }
+        Cmd::Repair {
+            week,
+            absent,
+            from,
+            to,
+            sessions,
+            now,
+            pins,
+            out,
+        } => {
+            let (p, mut s) = load(&cli.policy, &cli.data)?;
+            let h = ledger::History::new(&cli.history);
+            let dm = demand::week(&p, &s, *week);
+            let Some((ver, rows)) = h.published(dm.monday)? else {
+                return Err(Error::Usage(format!(
+                    "{} {}",
+                    lang.t("该周尚未发布:", "week not published:"),
+                    dm.monday
+                )));
+            };
+            ledger::add_term_load(&p, &mut s, &h, dm.monday)?;
+            let pins = match pins {
+                Some(f) => crate::repair::read_pins(f, &s, &dm)?,
+                None => Vec::new(),
+            };
+            let req = crate::repair::Request {
+                absent: absent.clone(),
+                from: *from,
+                to: *to,
+                sessions: sessions.clone(),
+                now: now.unwrap_or_else(|| chrono::Local::now().naive_local()),
+                pins,
+            };
+            let (plan, changes) = crate::repair::repair(&p, &s, &dm, &rows, &req, lang)?;
+            let mut s2 = s.clone();
+            if let Some(a) = s2.staff_index(absent) {
+                s2.leave.push(data::Leave {
+                    staff: a,
+                    from: *from,
+                    to: *to,
+                    sessions: req.sessions.clone(),
+                    kind: data::LeaveKind::Leave,
+                    reason: "repair".into(),
+                });
+            }
+            let v = checker::check(&p, &s2, &dm, &roster_rows(&s2, &plan));
+            if !v.is_empty() {
+                for x in &v {
+                    eprintln!("  {}", x.render(lang));
+                }
+                return Err(Error::Solver(
+                    "the repaired roster failed the independent check; nothing written".into(),
+                ));
+            }
+            print!(
+                "{}",
+                crate::repair::render_changes(&s, &plan, &changes, lang)
+            );
+            for d in diagnose::diagnose(&p, &s2, &plan) {
+                println!("  ! {}", d.render(&p, lang));
+            }
+            if changes.is_empty() {
+                println!(
+                    "{} v{ver}",
+                    lang.t("已发布版本保持不变:", "published version unchanged:")
+                );
+                return Ok(0);
+            }
+            let bytes = roster::to_csv(&p, &s, &plan, lang);
+            let new_ver = h.publish(dm.monday, &bytes, true)?;
+            let cpath = out.join(format!("changes-{}-v{new_ver}.csv", dm.monday));
+            export::write_atomic(
+                &cpath,
+                &crate::repair::changes_csv(&s, &plan, &changes, lang),
+            )?;
+            println!(
+                "{} v{new_ver} ({} v{ver}); {} {}",
+                lang.t("已发布修复版本", "published repaired version"),
+                lang.t("保留", "kept"),
+                lang.t("变更清单", "changes"),
+                cpath.display()
+            );
             Ok(0)
         }
         Cmd::Check { week, roster: path } => {

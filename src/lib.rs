@@ -16,6 +16,7 @@ pub mod html;
 pub mod i18n;
 pub mod ledger;
 pub mod policy;
+pub mod repair;
 pub mod report;
 pub mod roster;
 pub mod rules;

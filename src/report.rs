@@ -196,16 +196,21 @@ pub fn plan_report(_p: &Policy, s: &School, plan: &Plan, lang: Lang, load_s: f64
         )
     );
     for t in &plan.tiers {
-        let name = match (t.name, lang) {
-            ("uncovered", Lang::Zh) => "1 未覆盖人次",
-            ("max-load", Lang::Zh) => "2 最高相对负荷",
-            ("spread", Lang::Zh) => "3 负荷差(最高-最低)",
-            ("preferences", Lang::Zh) => "4 偏好惩罚",
-            ("uncovered", Lang::En) => "1 uncovered seats",
-            ("max-load", Lang::En) => "2 highest relative load",
-            ("spread", Lang::En) => "3 spread (max-min)",
-            _ => "4 preference penalty",
+        let label = match (t.name, lang) {
+            ("uncovered", Lang::Zh) => "未覆盖人次",
+            ("changes", Lang::Zh) => "变更人次",
+            ("max-load", Lang::Zh) => "最高相对负荷",
+            ("spread", Lang::Zh) => "低于(最高-一项)的差额",
+            ("replacement-load", Lang::Zh) => "替班人原负荷",
+            ("preferences", Lang::Zh) => "偏好惩罚",
+            ("uncovered", Lang::En) => "uncovered seats",
+            ("changes", Lang::En) => "assignments changed",
+            ("max-load", Lang::En) => "highest relative load",
+            ("spread", Lang::En) => "shortfall below max-one-duty",
+            ("replacement-load", Lang::En) => "replacements' prior load",
+            (other, _) => other,
         };
+        let name = format!("{} {label}", t.tier);
         let status = if t.optimal {
             lang.t("已证明最优", "proven optimal")
         } else {

@@ -34,6 +34,10 @@ pub struct Pin {
 pub struct Options {
     pub time_limit_s: f64,
     pub max_nodes: u32,
+    /// Repair: the published roster; the plan then changes as little as possible.
+    pub baseline: Option<Vec<Assignment>>,
+    /// Repair: duties starting before this moment keep their published staff.
+    pub frozen_before: Option<chrono::NaiveDateTime>,
     pub mip_rel_gap: f64,
     pub pins: Vec<Pin>,
 }
@@ -43,6 +47,8 @@ impl Options {
         Options {
             time_limit_s: p.solver.time_limit_s,
             max_nodes: p.solver.max_nodes,
+            baseline: None,
+            frozen_before: None,
             mip_rel_gap: p.solver.mip_rel_gap,
             pins: Vec::new(),
         }
@@ -265,6 +271,11 @@ fn cliques(pools: &[Pool]) -> Vec<Vec<usize>> {
 #[derive(Clone, Copy, PartialEq)]
 enum Tier {
     Uncovered,
+    /// Repair only: assignments changed against the published roster.
+    Changes,
+    /// Repair only: the new work goes to the least loaded (sum of their
+    /// relative load before the repair over added assignments).
+    Replacement,
     MaxLoad,
     Spread,
     Preferences,
@@ -272,6 +283,8 @@ enum Tier {
 
 struct Bounds {
     uncovered: Option<f64>,
+    changes: Option<f64>,
+    replacement: Option<f64>,
     max_load: Option<f64>,
     shortfall: Option<f64>,
 }
@@ -291,6 +304,10 @@ struct Model<'a> {
     avoid: BTreeSet<(usize, usize)>,
     /// Per fair person: the largest relative load of one duty they may take.
     delta: Vec<f64>,
+    /// Repair: the published (staff, pool) pairs.
+    baseline: BTreeSet<(usize, usize)>,
+    /// Repair: each person's relative load before the repair.
+    base_rel: Vec<f64>,
 }
 
 struct Built {
@@ -392,6 +409,8 @@ impl Model<'_> {
         let prefs = self.policy.prefs.clone();
         let objective: Expression = match tier {
             Tier::Uncovered => uncovered.clone(),
+            Tier::Changes => self.changes_expr(&x),
+            Tier::Replacement => self.replacement_expr(&x),
             Tier::MaxLoad => z.into(),
             Tier::Spread => sf.iter().sum(),
             Tier::Preferences => {
@@ -525,6 +544,14 @@ impl Model<'_> {
         if let Some(v) = b.max_load {
             add(&mut pb, constraint!(z <= v));
         }
+        if let Some(v) = b.replacement {
+            let e = self.replacement_expr(&x);
+            add(&mut pb, constraint!(e <= v));
+        }
+        if let Some(v) = b.changes {
+            let e = self.changes_expr(&x);
+            add(&mut pb, constraint!(e <= v));
+        }
         if let Some(v) = b.shortfall {
             let total: Expression = sf.iter().sum();
             add(&mut pb, constraint!(total <= v));
@@ -607,6 +634,38 @@ impl Model<'_> {
             .sum()
     }
 
+    /// Assignments added or removed against the baseline (repair).
+    fn changes(&self, chosen: &[Vec<usize>]) -> usize {
+        let now: BTreeSet<(usize, usize)> = chosen
+            .iter()
+            .enumerate()
+            .flat_map(|(p, ss)| ss.iter().map(move |&s| (s, p)))
+            .collect();
+        self.baseline.symmetric_difference(&now).count()
+    }
+
+    fn replacement_expr(&self, x: &BTreeMap<(usize, usize), Variable>) -> Expression {
+        let mut e = Expression::from(0.0);
+        for (k, v) in x {
+            if !self.baseline.contains(k) {
+                e += self.base_rel[k.0] * *v;
+            }
+        }
+        e
+    }
+
+    fn changes_expr(&self, x: &BTreeMap<(usize, usize), Variable>) -> Expression {
+        let mut e = Expression::from(self.baseline.len() as f64);
+        for (k, v) in x {
+            if self.baseline.contains(k) {
+                e -= *v;
+            } else {
+                e += *v;
+            }
+        }
+        e
+    }
+
     /// The objective value of a roster for a tier (tiers 1-3).
     fn tier_value(&self, tier: Tier, chosen: &[Vec<usize>], b: &Bounds) -> f64 {
         match tier {
@@ -620,6 +679,18 @@ impl Model<'_> {
                     .enumerate()
                     .map(|(i, &s)| (zmax - self.delta[i] - self.rel(s, l[s])).max(0.0))
                     .sum()
+            }
+            Tier::Changes => self.changes(chosen) as f64,
+            Tier::Replacement => {
+                let mut v = 0.0;
+                for (p, ss) in chosen.iter().enumerate() {
+                    for &s in ss {
+                        if !self.baseline.contains(&(s, p)) {
+                            v += self.base_rel[s];
+                        }
+                    }
+                }
+                v
             }
             Tier::Preferences => f64::NAN,
         }
@@ -876,7 +947,44 @@ fn solve_lp(mut hm: highs::Model, time_limit: f64) -> Result<Option<f64>> {
 /// Plan the week: the best roster the rules allow, with each tier's proof.
 pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Options) -> Result<Plan> {
     let t0 = Instant::now();
-    let pools = pools(policy, school, demand);
+    let mut pools = pools(policy, school, demand);
+    // Repair: published pairs; past pools keep exactly their published staff.
+    let mut baseline = BTreeSet::new();
+    let mut frozen_pins = Vec::new();
+    if let Some(base) = &opts.baseline {
+        let pool_of: BTreeMap<usize, usize> = pools
+            .iter()
+            .enumerate()
+            .flat_map(|(p, pl)| pl.duties.iter().map(move |&d| (d, p)))
+            .collect();
+        let mut base_staff: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for a in base {
+            if let Some(&p) = pool_of.get(&a.duty) {
+                base_staff.entry(p).or_default().push(a.staff);
+            }
+        }
+        for (p, pl) in pools.iter_mut().enumerate() {
+            let d0 = &demand.duties[pl.duties[0]];
+            let start =
+                d0.date
+                    .and_hms_opt(u32::from(d0.start.0 / 60), u32::from(d0.start.0 % 60), 0);
+            let past = matches!((opts.frozen_before, start), (Some(t), Some(st)) if st < t);
+            let mut staff = base_staff.get(&p).cloned().unwrap_or_default();
+            staff.sort_unstable();
+            staff.dedup();
+            if past {
+                pl.eligible = staff.clone();
+                for &s in &staff {
+                    frozen_pins.push((s, p));
+                }
+            }
+            for s in staff {
+                if pl.eligible.binary_search(&s).is_ok() {
+                    baseline.insert((s, p));
+                }
+            }
+        }
+    }
     let cliques = cliques(&pools);
     let fair: Vec<usize> = (0..school.staff.len())
         .filter(|&s| {
@@ -884,7 +992,18 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
             st.active && st.role != Role::Outside && st.quota.0 > 0
         })
         .collect();
-    let mut pins = Vec::new();
+    let base_rel: Vec<f64> = (0..school.staff.len())
+        .map(|s| {
+            let week: i64 = baseline
+                .iter()
+                .filter(|(bs, _)| *bs == s)
+                .map(|&(_, p)| pools[p].load)
+                .sum();
+            let q = school.staff[s].quota.as_f64().max(0.01);
+            ((school.served.get(&s).copied().unwrap_or(0) + week) as f64 / LOAD_PER_HOUR as f64) / q
+        })
+        .collect();
+    let mut pins = frozen_pins;
     for pin in &opts.pins {
         if let Some(p) = pools.iter().position(|pl| pl.duties.contains(&pin.duty)) {
             pins.push((pin.staff, p));
@@ -916,6 +1035,8 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
         own,
         avoid,
         delta,
+        base_rel,
+        baseline,
     };
     let mut stats = Stats {
         duties: demand.duties.len(),
@@ -926,19 +1047,42 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
     let mut tiers = Vec::new();
     let mut bounds = Bounds {
         uncovered: None,
+        changes: None,
+        replacement: None,
         max_load: None,
         shortfall: None,
     };
     let mut warm: Option<Vec<Vec<usize>>> = None;
-    let greedy = Some(model.greedy());
+    // Warm start: the published roster where it is still valid (repair),
+    // else the greedy roster.
+    let greedy = Some(match &opts.baseline {
+        Some(_) => {
+            let mut c = vec![Vec::new(); model.pools.len()];
+            for &(s, p) in &model.baseline {
+                c[p].push(s);
+            }
+            c
+        }
+        None => model.greedy(),
+    });
     let deadline = Instant::now() + std::time::Duration::from_secs_f64(opts.time_limit_s);
     // Share of the time limit per tier; time a tier leaves unused rolls over.
-    let tiers_spec = [
-        (Tier::Uncovered, 1u8, "uncovered", 0.3),
-        (Tier::MaxLoad, 2, "max-load", 0.35),
-        (Tier::Spread, 3, "spread", 0.2),
-        (Tier::Preferences, 4, "preferences", 0.15),
-    ];
+    let tiers_spec: Vec<(Tier, u8, &str, f64)> = if opts.baseline.is_some() {
+        vec![
+            (Tier::Uncovered, 1, "uncovered", 0.25),
+            (Tier::Changes, 2, "changes", 0.25),
+            (Tier::MaxLoad, 3, "max-load", 0.2),
+            (Tier::Replacement, 4, "replacement-load", 0.15),
+            (Tier::Preferences, 5, "preferences", 0.1),
+        ]
+    } else {
+        vec![
+            (Tier::Uncovered, 1, "uncovered", 0.3),
+            (Tier::MaxLoad, 2, "max-load", 0.35),
+            (Tier::Spread, 3, "spread", 0.2),
+            (Tier::Preferences, 4, "preferences", 0.15),
+        ]
+    };
     for (k, &(tier, id, name, _)) in tiers_spec.iter().enumerate() {
         let share: f64 = tiers_spec[k].3 / tiers_spec[k..].iter().map(|t| t.3).sum::<f64>();
         let budget = (deadline
@@ -968,7 +1112,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
             let lp = model.build(tier, &bounds, true)?;
             stats.build_s += tb.elapsed().as_secs_f64();
             if let Some(lb) = solve_lp(lp.problem, budget)? {
-                let lb_r = if tier == Tier::Uncovered {
+                let lb_r = if matches!(tier, Tier::Uncovered | Tier::Changes) {
                     (lb - 1e-6).ceil()
                 } else {
                     lb
@@ -1069,6 +1213,11 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
             Tier::Spread => {
                 bounds.shortfall = Some(model.tier_value(Tier::Spread, &chosen, &bounds) + 1e-6)
             }
+            Tier::Changes => bounds.changes = Some(model.changes(&chosen) as f64 + 1e-6),
+            Tier::Replacement => {
+                bounds.replacement =
+                    Some(model.tier_value(Tier::Replacement, &chosen, &bounds) + 1e-6)
+            }
             Tier::Preferences => {}
         }
         tiers.push(rep);
@@ -1081,7 +1230,15 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
         return Err(Error::Solver("no tier solved".into()));
     };
     let tm = Instant::now();
-    let (assignments, uncovered) = match_pools(policy, school, demand, &model.pools, &chosen);
+    let (assignments, uncovered) = match_pools(
+        policy,
+        school,
+        demand,
+        &model.pools,
+        &chosen,
+        opts.baseline.as_deref().unwrap_or(&[]),
+        &opts.pins,
+    );
     stats.match_s = tm.elapsed().as_secs_f64();
     stats.total_s = t0.elapsed().as_secs_f64();
     Ok(Plan {
@@ -1146,7 +1303,11 @@ fn match_pools(
     demand: &WeekDemand,
     pools: &[Pool],
     chosen: &[Vec<usize>],
+    baseline: &[Assignment],
+    pins: &[Pin],
 ) -> (Vec<Assignment>, Vec<(usize, u32)>) {
+    let pinned: BTreeSet<(usize, usize)> = pins.iter().map(|p| (p.duty, p.staff)).collect();
+    let kept: BTreeSet<(usize, usize)> = baseline.iter().map(|a| (a.duty, a.staff)).collect();
     let mut order: Vec<usize> = (0..pools.len()).collect();
     order.sort_by_key(|&p| (pools[p].day, pools[p].start, pools[p].end, p));
     let mut assignments = Vec::new();
@@ -1167,6 +1328,14 @@ fn match_pools(
         let weight = |s: usize, (d, k): (usize, u32)| -> i64 {
             let duty = &demand.duties[d];
             let mut w = if k == 0 { 1_000_000 } else { 0 };
+            if pinned.contains(&(d, s)) {
+                // Rule::Pin: a pinned person gets exactly the pinned duty.
+                w += 100_000_000;
+            }
+            if kept.contains(&(d, s)) {
+                // Repair: the same person keeps the same group.
+                w += 500_000;
+            }
             if k == 0 && own_duty(demand, d).is_some_and(|c| school.staff[s].homeroom == Some(c)) {
                 w += 1000 * i64::from(policy.prefs.own_class);
             }

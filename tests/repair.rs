@@ -1,0 +1,194 @@
+//! Absence repair: minimal change, past slots untouched, locks kept,
+//! every hard rule still holds.
+
+mod common;
+use common::*;
+use kehou::cli::roster_rows;
+use kehou::data::{Leave, LeaveKind, School};
+use kehou::demand::{self, WeekDemand};
+use kehou::i18n::Lang;
+use kehou::policy::Policy;
+use kehou::repair::{self, Request};
+use kehou::roster::Row;
+use kehou::solver::{self, Pin};
+use kehou::{checker, rules::Rule};
+
+fn setup() -> (Policy, School, WeekDemand, Vec<Row>) {
+    let p = demo_policy();
+    let mut f = tiny_files();
+    let e = String::from_utf8(f.enrollment.clone())
+        .unwrap()
+        .replace(",noon,0", ",noon,30");
+    f.enrollment = e.into_bytes();
+    let s = school_from(&p, &f).unwrap();
+    let dm = demand::week(&p, &s, date("2026-12-07"));
+    let plan = solver::plan(&p, &s, &dm, &solver::Options::from_policy(&p)).unwrap();
+    let rows = roster_rows(&s, &plan);
+    (p, s, dm, rows)
+}
+
+fn req(absent: &str, from: &str, to: &str, now: &str) -> Request {
+    Request {
+        absent: absent.into(),
+        from: date(from),
+        to: date(to),
+        sessions: Vec::new(),
+        now: chrono::NaiveDateTime::parse_from_str(now, "%Y-%m-%dT%H:%M").unwrap(),
+        pins: Vec::new(),
+    }
+}
+
+fn with_leave(s: &School, r: &Request) -> School {
+    let mut s2 = s.clone();
+    s2.leave.push(Leave {
+        staff: s.staff_index(&r.absent).unwrap(),
+        from: r.from,
+        to: r.to,
+        sessions: Vec::new(),
+        kind: LeaveKind::Leave,
+        reason: String::new(),
+    });
+    s2
+}
+
+fn pairs(rows: &[Row]) -> Vec<(String, Option<String>)> {
+    let mut v: Vec<_> = rows
+        .iter()
+        .map(|r| (r.duty_id.clone(), r.staff_id.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn no_change_when_absent_person_has_no_duties_then() {
+    let (p, s, dm, rows) = setup();
+    // Weekend: nobody has duties.
+    let r = req("T1", "2026-12-12", "2026-12-13", "2026-12-08T18:00");
+    let (plan, changes) = repair::repair(&p, &s, &dm, &rows, &r, Lang::Zh).unwrap();
+    assert!(changes.is_empty());
+    assert_eq!(pairs(&roster_rows(&s, &plan)), pairs(&rows));
+}
+
+#[test]
+fn repair_covers_the_absence_minimally_and_passes_the_checker() {
+    let (p, s, dm, rows) = setup();
+    let who = rows
+        .iter()
+        .find(|r| r.duty_id.starts_with("2026-12-09/"))
+        .and_then(|r| r.staff_id.clone())
+        .unwrap();
+    let r = req(&who, "2026-12-09", "2026-12-10", "2026-12-08T18:00");
+    let (plan, changes) = repair::repair(&p, &s, &dm, &rows, &r, Lang::En).unwrap();
+    let s2 = with_leave(&s, &r);
+    let v = checker::check(&p, &s2, &dm, &roster_rows(&s2, &plan));
+    assert!(v.is_empty(), "{v:?}");
+    let theirs = rows
+        .iter()
+        .filter(|x| {
+            x.staff_id.as_deref() == Some(who.as_str())
+                && (x.duty_id.starts_with("2026-12-09") || x.duty_id.starts_with("2026-12-10"))
+        })
+        .count();
+    assert!(theirs > 0);
+    assert_eq!(
+        changes.len(),
+        theirs,
+        "one change per duty the absent person held"
+    );
+    let ix = s.staff_index(&who).unwrap();
+    assert!(changes.iter().all(|c| c.removed == Some(ix)));
+    // Everything else is unchanged.
+    let before = pairs(&rows);
+    let after = pairs(&roster_rows(&s, &plan));
+    let kept = before.iter().filter(|x| after.contains(x)).count();
+    assert_eq!(kept, rows.len() - theirs);
+}
+
+#[test]
+fn past_slots_never_change() {
+    let (p, s, dm, rows) = setup();
+    let who = rows
+        .iter()
+        .find(|r| r.duty_id.starts_with("2026-12-07/"))
+        .and_then(|r| r.staff_id.clone())
+        .unwrap();
+    // Absent all week, but it is Tuesday 12:00 now: Monday and Tuesday morning are past.
+    let r = req(&who, "2026-12-07", "2026-12-11", "2026-12-08T12:00");
+    let (plan, _) = repair::repair(&p, &s, &dm, &rows, &r, Lang::Zh).unwrap();
+    let after = pairs(&roster_rows(&s, &plan));
+    for d in &dm.duties {
+        let start = d
+            .date
+            .and_hms_opt(u32::from(d.start.0 / 60), u32::from(d.start.0 % 60), 0)
+            .unwrap();
+        if start < r.now {
+            let b: Vec<_> = pairs(&rows).into_iter().filter(|x| x.0 == d.id).collect();
+            let a: Vec<_> = after.iter().filter(|x| x.0 == d.id).cloned().collect();
+            assert_eq!(a, b, "past duty {} changed", d.id);
+        }
+    }
+    // The future duties of the absent person were reassigned.
+    assert!(!after
+        .iter()
+        .any(|(d, st)| st.as_deref() == Some(who.as_str()) && d.as_str() >= "2026-12-09"));
+}
+
+#[test]
+fn locks_are_kept_and_bad_locks_reported() {
+    let (p, s, dm, rows) = setup();
+    let target = rows
+        .iter()
+        .find(|r| r.duty_id.starts_with("2026-12-11/homework/"))
+        .unwrap();
+    let d = dm
+        .duties
+        .iter()
+        .position(|x| x.id == target.duty_id)
+        .unwrap();
+    let holder = target.staff_id.clone().unwrap();
+    // Pin a different teacher (not the holder, not the absent T3) onto that duty.
+    let other = ["T1", "T2", "T3"]
+        .into_iter()
+        .find(|x| *x != holder && *x != "T3")
+        .unwrap();
+    let mut r = req("T3", "2026-12-09", "2026-12-09", "2026-12-08T18:00");
+    r.pins = vec![Pin {
+        duty: d,
+        staff: s.staff_index(other).unwrap(),
+    }];
+    let (plan, _) = repair::repair(&p, &s, &dm, &rows, &r, Lang::Zh).unwrap();
+    assert!(plan
+        .assignments
+        .iter()
+        .any(|a| a.duty == d && s.staff[a.staff].id == other));
+    // A pin that breaks a hard rule (administrator on homework) is an error naming the rule.
+    r.pins = vec![Pin {
+        duty: d,
+        staff: s.staff_index("T6").unwrap(),
+    }];
+    let err = repair::repair(&p, &s, &dm, &rows, &r, Lang::En)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(Rule::Role.id()), "{err}");
+}
+
+#[test]
+fn shortage_is_diagnosed_and_the_rest_repaired() {
+    let (p, s, dm, rows) = setup();
+    // The only PE teacher is away on Tuesday: the football club cannot be covered.
+    let r = req("T4", "2026-12-08", "2026-12-08", "2026-12-07T18:00");
+    let (plan, _) = repair::repair(&p, &s, &dm, &rows, &r, Lang::En).unwrap();
+    let club = dm
+        .duties
+        .iter()
+        .position(|d| p.duty_kinds[d.kind].id == "club")
+        .unwrap();
+    assert!(plan.uncovered.iter().any(|u| u.0 == club));
+    let s2 = with_leave(&s, &r);
+    assert!(checker::check(&p, &s2, &dm, &roster_rows(&s2, &plan)).is_empty());
+    let diag = kehou::diagnose::diagnose(&p, &s2, &plan);
+    assert!(diag
+        .iter()
+        .any(|d| d.qualification.as_deref() == Some("体育")));
+}
