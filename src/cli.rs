@@ -139,6 +139,20 @@ pub enum Cmd {
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
+    /// What-if study: run every scenario of a scenario file in parallel and compare.
+    Whatif {
+        /// Scenario file (TOML), e.g. policies/scenarios.toml.
+        file: PathBuf,
+        /// Write the comparison as CSV.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Write each scenario's rosters into this folder.
+        #[arg(long)]
+        rosters: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Generate a synthetic school's CSV files.
     Gen {
         /// demo, large, or custom (use --classes and --staff).
@@ -524,6 +538,55 @@ pub fn run(cli: Cli) -> Result<i32> {
                 cpath.display()
             );
             Ok(0)
+        }
+        Cmd::Whatif {
+            file,
+            csv,
+            rosters,
+            threads,
+        } => {
+            let study = crate::scenarios::load(file)?;
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads.unwrap_or(0))
+                .build()
+                .map_err(|e| Error::Usage(e.to_string()))?;
+            let t0 = std::time::Instant::now();
+            let results = pool.install(|| crate::scenarios::run(&study, true, None));
+            print!("{}", crate::scenarios::comparison_table(&results, lang));
+            println!(
+                "{} {:.2}s, {} {}",
+                lang.t("用时", "time"),
+                t0.elapsed().as_secs_f64(),
+                pool.current_num_threads(),
+                lang.t("线程", "threads")
+            );
+            if let Some(path) = csv {
+                export::write_atomic(path, &crate::scenarios::comparison_csv(&results, lang))?;
+            }
+            if let Some(dir) = rosters {
+                for (name, r) in &results {
+                    if let Ok(o) = r {
+                        for (m, bytes) in &o.rosters {
+                            let safe: String = name
+                                .chars()
+                                .map(|c| {
+                                    if c.is_alphanumeric() || c == '-' {
+                                        c
+                                    } else {
+                                        '_'
+                                    }
+                                })
+                                .collect();
+                            export::write_atomic(&dir.join(format!("{safe}-{m}.csv")), bytes)?;
+                        }
+                    }
+                }
+            }
+            Ok(if results.iter().any(|r| r.1.is_err()) {
+                1
+            } else {
+                0
+            })
         }
         Cmd::Check { week, roster: path } => {
             let (p, s) = load(&cli.policy, &cli.data)?;

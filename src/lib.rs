@@ -20,6 +20,7 @@ pub mod repair;
 pub mod report;
 pub mod roster;
 pub mod rules;
+pub mod scenarios;
 pub mod simulate;
 pub mod solver;
 pub mod synth;

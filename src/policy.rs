@@ -579,6 +579,16 @@ mod raw {
 /// Read and validate a policy file, reporting every problem found.
 pub fn load(path: &Path) -> Result<Policy> {
     let src = TomlSource::read(path)?;
+    load_source(path, src)
+}
+
+/// A policy from text, as if it were the file `path` (national calendar
+/// files are found relative to it). Used by scenarios that edit a policy.
+pub fn load_text(path: &Path, text: &str) -> Result<Policy> {
+    load_source(path, TomlSource::new(path, text.to_string()))
+}
+
+fn load_source(path: &Path, src: TomlSource) -> Result<Policy> {
     let (file, mut diags) = match src.parse::<raw::PolicyFile>() {
         Ok((f, unknown)) => (f, Diagnostics(unknown)),
         Err(ds) => return Err(Error::Invalid(ds)),
@@ -606,15 +616,6 @@ pub fn load(path: &Path) -> Result<Policy> {
     }
     let policy = compile(&src, file, &national, &mut diags);
     diags.into_result(policy)
-}
-
-/// Parse a policy from text (tests, scenarios).
-pub fn from_str(file: &Path, text: &str) -> Result<Policy> {
-    let src = TomlSource::new(file, text.to_string());
-    let (raw, unknown) = src.parse::<raw::PolicyFile>().map_err(Error::Invalid)?;
-    let mut diags = Diagnostics(unknown);
-    let p = compile(&src, raw, &[], &mut diags);
-    diags.into_result(p)
 }
 
 fn k(s: &str) -> Seg {

@@ -1,0 +1,554 @@
+//! What-if studies: a baseline (policy, data, weeks) and named scenarios,
+//! each a list of changes, planned in parallel and compared.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::data::{self, Club, Leave, LeaveKind, School, Staff, LOAD_PER_HOUR};
+use crate::error::{Error, Result};
+use crate::export::{Cell, CsvOut};
+use crate::i18n::Lang;
+use crate::policy::{self, Policy, Role};
+use crate::tomlsrc::TomlSource;
+use crate::units::{parse_weekday, Centi};
+use crate::{demand, ledger, roster, solver};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    baseline: Baseline,
+    #[serde(default)]
+    scenario: Vec<ScenarioSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Baseline {
+    policy: String,
+    data: String,
+    weeks: Vec<toml::value::Datetime>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    pub name: String,
+    #[serde(default)]
+    pub changes: Vec<Change>,
+}
+
+/// One change of a scenario.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Change {
+    /// Staff on leave over a date range (maternity leave, training).
+    Leave {
+        staff: Vec<String>,
+        from: toml::value::Datetime,
+        to: toml::value::Datetime,
+    },
+    /// Staff leaving the school.
+    Leaves {
+        staff: Vec<String>,
+    },
+    /// New hires.
+    Hire {
+        count: u32,
+        role: String,
+        #[serde(default)]
+        subject: String,
+        #[serde(default)]
+        qualifications: Vec<String>,
+    },
+    /// Enrollment change per grade or class, in per cent or pupils (every weekday and session).
+    Enrollment {
+        #[serde(default)]
+        grade: Option<u8>,
+        #[serde(default)]
+        class: Option<String>,
+        #[serde(default)]
+        percent: Option<f64>,
+        #[serde(default)]
+        pupils: Option<i64>,
+    },
+    AddClub {
+        id: String,
+        name: String,
+        weekdays: Vec<String>,
+        session: String,
+        pupils: u32,
+        #[serde(default)]
+        qualification: Option<String>,
+    },
+    RemoveClub {
+        id: String,
+    },
+    /// Every season's afternoon ends at this time (the last stage stretches).
+    Cutoff {
+        time: String,
+    },
+    /// Any policy key by dotted path, e.g. "staff_rules.max_duties_per_week".
+    Set {
+        key: String,
+        value: toml::Value,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Study {
+    pub file: PathBuf,
+    pub policy_path: PathBuf,
+    pub policy_text: String,
+    pub data_dir: PathBuf,
+    pub weeks: Vec<NaiveDate>,
+    pub scenarios: Vec<ScenarioSpec>,
+}
+
+pub fn load(path: &Path) -> Result<Study> {
+    let src = TomlSource::read(path)?;
+    let (f, unknown) = src.parse::<File>().map_err(Error::Invalid)?;
+    if !unknown.is_empty() {
+        return Err(Error::Invalid(unknown));
+    }
+    let base = path.parent().unwrap_or(Path::new("."));
+    let policy_path = base.join(&f.baseline.policy);
+    let policy_text = std::fs::read_to_string(&policy_path).map_err(|source| Error::Read {
+        path: policy_path.clone(),
+        source,
+    })?;
+    let mut weeks = Vec::new();
+    for (i, w) in f.baseline.weeks.iter().enumerate() {
+        match w.date {
+            Some(d) => weeks.push(
+                NaiveDate::from_ymd_opt(d.year as i32, u32::from(d.month), u32::from(d.day))
+                    .ok_or_else(|| {
+                        Error::invalid(src.diag(
+                            &[
+                                crate::tomlsrc::Seg::Key("baseline".into()),
+                                crate::tomlsrc::Seg::Key("weeks".into()),
+                                crate::tomlsrc::Seg::Index(i),
+                            ],
+                            w.to_string(),
+                            "a date",
+                        ))
+                    })?,
+            ),
+            None => {
+                return Err(Error::invalid(src.diag(
+                    &[crate::tomlsrc::Seg::Key("baseline".into())],
+                    w.to_string(),
+                    "dates such as 2026-12-07",
+                )))
+            }
+        }
+    }
+    Ok(Study {
+        file: path.to_path_buf(),
+        policy_path,
+        policy_text,
+        data_dir: base.join(&f.baseline.data),
+        weeks,
+        scenarios: f.scenario,
+    })
+}
+
+fn date(d: &toml::value::Datetime) -> Result<NaiveDate> {
+    d.date
+        .and_then(|x| NaiveDate::from_ymd_opt(x.year as i32, u32::from(x.month), u32::from(x.day)))
+        .ok_or_else(|| Error::Usage(format!("{d}: expected a date such as 2026-03-02")))
+}
+
+/// Apply a scenario's policy changes to the policy text.
+fn edit_policy(text: &str, changes: &[Change]) -> Result<String> {
+    let mut doc: toml::Table =
+        toml::from_str(text).map_err(|e| Error::Usage(format!("policy: {e}")))?;
+    for c in changes {
+        match c {
+            Change::Cutoff { time } => {
+                let seasons = doc
+                    .get_mut("seasons")
+                    .and_then(|v| v.as_array_mut())
+                    .ok_or_else(|| Error::Usage("policy has no [[seasons]]".into()))?;
+                for s in seasons.iter_mut().filter_map(|s| s.as_table_mut()) {
+                    s.insert("cutoff".into(), toml::Value::String(time.clone()));
+                }
+            }
+            Change::Set { key, value } => {
+                let parts: Vec<&str> = key.split('.').collect();
+                let mut t = &mut doc;
+                for p in &parts[..parts.len() - 1] {
+                    t = t
+                        .get_mut(*p)
+                        .and_then(|v| v.as_table_mut())
+                        .ok_or_else(|| Error::Usage(format!("set: no table {p} in {key}")))?;
+                }
+                let last = parts[parts.len() - 1];
+                if !t.contains_key(last) {
+                    return Err(Error::Usage(format!("set: the policy has no key {key}")));
+                }
+                t.insert(last.to_string(), value.clone());
+            }
+            _ => {}
+        }
+    }
+    toml::to_string(&doc).map_err(|e| Error::Usage(format!("policy: {e}")))
+}
+
+/// Apply a scenario's data changes to the school.
+fn edit_school(p: &Policy, s: &mut School, changes: &[Change]) -> Result<()> {
+    for c in changes {
+        match c {
+            Change::Leave { staff, from, to } => {
+                let (from, to) = (date(from)?, date(to)?);
+                for id in staff {
+                    let i = s
+                        .staff_index(id)
+                        .ok_or_else(|| Error::Usage(format!("leave: no staff {id}")))?;
+                    s.leave.push(Leave {
+                        staff: i,
+                        from,
+                        to,
+                        sessions: Vec::new(),
+                        kind: LeaveKind::Leave,
+                        reason: "scenario".into(),
+                    });
+                }
+            }
+            Change::Leaves { staff } => {
+                for id in staff {
+                    let i = s
+                        .staff_index(id)
+                        .ok_or_else(|| Error::Usage(format!("leaves: no staff {id}")))?;
+                    s.staff[i].active = false;
+                }
+            }
+            Change::Hire {
+                count,
+                role,
+                subject,
+                qualifications,
+            } => {
+                let role = Role::parse(role)
+                    .ok_or_else(|| Error::Usage(format!("hire: unknown role {role}")))?;
+                for k in 0..*count {
+                    let id = format!("NEW{:02}", s.staff.len() + k as usize + 1);
+                    s.staff.push(Staff {
+                        name: format!("新教师{}", k + 1),
+                        id,
+                        role,
+                        subject: subject.clone(),
+                        qualifications: qualifications.iter().cloned().collect(),
+                        homeroom: None,
+                        quota: p
+                            .rules
+                            .default_quota
+                            .get(&role)
+                            .copied()
+                            .unwrap_or(Centi::ONE),
+                        exemption: None,
+                        active: true,
+                        line: 0,
+                    });
+                }
+            }
+            Change::Enrollment {
+                grade,
+                class,
+                percent,
+                pupils,
+            } => {
+                let hit: BTreeSet<usize> = s
+                    .classes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| {
+                        grade.is_some_and(|g| c.grade == g)
+                            || class.as_ref().is_some_and(|x| *x == c.id)
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                if hit.is_empty() {
+                    return Err(Error::Usage(
+                        "enrollment: no class matches the grade or class".into(),
+                    ));
+                }
+                for ((ci, _, _), n) in s.enrollment.iter_mut() {
+                    if hit.contains(ci) {
+                        let v = match (percent, pupils) {
+                            (Some(pc), _) => (f64::from(*n) * (1.0 + pc / 100.0)).round() as i64,
+                            (None, Some(d)) => i64::from(*n) + d,
+                            _ => i64::from(*n),
+                        };
+                        *n = v.clamp(0, 200) as u32;
+                    }
+                }
+            }
+            Change::AddClub {
+                id,
+                name,
+                weekdays,
+                session,
+                pupils,
+                qualification,
+            } => {
+                let wds = weekdays
+                    .iter()
+                    .map(|w| {
+                        parse_weekday(w)
+                            .ok_or_else(|| Error::Usage(format!("add_club: weekday {w}")))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                s.clubs.push(Club {
+                    id: id.clone(),
+                    name: name.clone(),
+                    weekdays: wds,
+                    session: session.clone(),
+                    pupils: *pupils,
+                    qualification: qualification.clone(),
+                    staff_needed: 1,
+                    instructor: None,
+                    times: None,
+                    line: 0,
+                });
+            }
+            Change::RemoveClub { id } => {
+                let n = s.clubs.len();
+                s.clubs.retain(|c| c.id != *id);
+                if s.clubs.len() == n {
+                    return Err(Error::Usage(format!("remove_club: no club {id}")));
+                }
+            }
+            Change::Cutoff { .. } | Change::Set { .. } => {}
+        }
+    }
+    Ok(())
+}
+
+/// The outcome of one scenario over the study's weeks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub name: String,
+    pub uncovered: u32,
+    pub max_rel: f64,
+    pub min_rel: f64,
+    pub staff_hours: f64,
+    pub cost: crate::units::Fen,
+    pub changed: usize,
+    pub pairs: BTreeSet<(String, String)>,
+    pub rosters: Vec<(NaiveDate, Vec<u8>)>,
+}
+
+fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Result<Outcome> {
+    let text = edit_policy(&study.policy_text, &spec.changes)?;
+    let p = policy::load_text(&study.policy_path, &text)?;
+    let mut s = data::load(&study.data_dir, &p)?;
+    edit_school(&p, &mut s, &spec.changes)?;
+    let mut out = Outcome {
+        name: spec.name.clone(),
+        uncovered: 0,
+        max_rel: 0.0,
+        min_rel: f64::INFINITY,
+        staff_hours: 0.0,
+        cost: crate::units::Fen(0),
+        changed: 0,
+        pairs: BTreeSet::new(),
+        rosters: Vec::new(),
+    };
+    let mut load: BTreeMap<usize, i64> = BTreeMap::new();
+    let mut served = Vec::new();
+    for &w in &study.weeks {
+        let dm = demand::week(&p, &s, w);
+        let mut opts = solver::Options::from_policy(&p);
+        if let Some(t) = opts_override {
+            opts.time_limit_s = t;
+        }
+        let plan = solver::plan(&p, &s, &dm, &opts)?;
+        out.uncovered += plan.uncovered.iter().map(|u| u.1).sum::<u32>();
+        for a in &plan.assignments {
+            let d = &dm.duties[a.duty];
+            *load.entry(a.staff).or_insert(0) += d.load();
+            out.staff_hours += f64::from(d.minutes()) / 60.0;
+            out.pairs
+                .insert((d.id.clone(), s.staff[a.staff].id.clone()));
+            served.push(ledger::Served {
+                duty: d.clone(),
+                staff: a.staff,
+            });
+        }
+        out.rosters
+            .push((dm.monday, roster::to_csv(&p, &s, &plan, Lang::Zh)));
+    }
+    // Staff away for the whole study are not part of the load comparison.
+    let (first, last) = match (study.weeks.iter().min(), study.weeks.iter().max()) {
+        (Some(a), Some(b)) => (
+            crate::calendar::monday_of(*a),
+            crate::calendar::monday_of(*b) + chrono::Days::new(6),
+        ),
+        _ => (NaiveDate::MIN, NaiveDate::MIN),
+    };
+    let away = |i: usize| {
+        s.leave.iter().any(|l| {
+            l.staff == i
+                && l.kind == LeaveKind::Leave
+                && l.sessions.is_empty()
+                && l.from <= first
+                && last <= l.to
+        })
+    };
+    for (i, st) in s.staff.iter().enumerate() {
+        if st.active && st.role != Role::Outside && st.quota.0 > 0 && !away(i) {
+            let r = load.get(&i).copied().unwrap_or(0) as f64
+                / LOAD_PER_HOUR as f64
+                / st.quota.as_f64();
+            out.max_rel = out.max_rel.max(r);
+            out.min_rel = out.min_rel.min(r);
+        }
+    }
+    let rows = ledger::workload(&p, &s, &served);
+    out.cost = ledger::totals(&rows).total_pay();
+    Ok(out)
+}
+
+/// Run the baseline and every scenario in parallel (rayon). A failing
+/// scenario reports its error; the others complete.
+pub fn run(
+    study: &Study,
+    progress: bool,
+    time_limit: Option<f64>,
+) -> Vec<(String, Result<Outcome>)> {
+    let mut specs = vec![ScenarioSpec {
+        name: "baseline".into(),
+        changes: Vec::new(),
+    }];
+    specs.extend(study.scenarios.iter().cloned());
+    let bar = progress.then(|| indicatif::ProgressBar::new(specs.len() as u64));
+    let mut results: Vec<(String, Result<Outcome>)> = specs
+        .par_iter()
+        .map(|sp| {
+            let r = run_one(study, sp, time_limit);
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            (sp.name.clone(), r)
+        })
+        .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let base = results
+        .first()
+        .and_then(|r| r.1.as_ref().ok())
+        .map(|o| o.pairs.clone());
+    if let Some(base) = base {
+        for (_, r) in results.iter_mut() {
+            if let Ok(o) = r {
+                // Assignments the scenario has that the baseline does not.
+                o.changed = o.pairs.difference(&base).count();
+            }
+        }
+    }
+    results
+}
+
+pub fn comparison_csv(results: &[(String, Result<Outcome>)], lang: Lang) -> Vec<u8> {
+    let h: &[&str] = if lang == Lang::Zh {
+        &[
+            "方案",
+            "未覆盖人次",
+            "最高相对负荷",
+            "最低相对负荷",
+            "负荷差",
+            "总人·小时",
+            "总费用(元)",
+            "与基线相比变更的安排",
+            "错误",
+        ]
+    } else {
+        &[
+            "scenario",
+            "uncovered",
+            "max_relative_load",
+            "min_relative_load",
+            "spread",
+            "staff_hours",
+            "total_cost_yuan",
+            "assignments_changed",
+            "error",
+        ]
+    };
+    let mut out = CsvOut::new(h);
+    for (name, r) in results {
+        match r {
+            Ok(o) => out.row(vec![
+                Cell::Text(name.clone()),
+                Cell::Num(o.uncovered.to_string()),
+                Cell::Num(format!("{:.3}", o.max_rel)),
+                Cell::Num(format!("{:.3}", o.min_rel)),
+                Cell::Num(format!("{:.3}", o.max_rel - o.min_rel)),
+                Cell::Num(format!("{:.2}", o.staff_hours)),
+                Cell::Num(o.cost.to_string()),
+                Cell::Num(o.changed.to_string()),
+                Cell::Text(String::new()),
+            ]),
+            Err(e) => out.row(vec![
+                Cell::Text(name.clone()),
+                Cell::Text(String::new()),
+                Cell::Text(String::new()),
+                Cell::Text(String::new()),
+                Cell::Text(String::new()),
+                Cell::Text(String::new()),
+                Cell::Text(String::new()),
+                Cell::Text(String::new()),
+                Cell::Text(e.render(lang)),
+            ]),
+        }
+    }
+    out.into_bytes()
+}
+
+pub fn comparison_table(results: &[(String, Result<Outcome>)], lang: Lang) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{:<24} {:>6} {:>8} {:>8} {:>7} {:>9} {:>11} {:>6}",
+        lang.t("方案", "scenario"),
+        lang.t("未覆盖", "uncov"),
+        lang.t("最高", "max"),
+        lang.t("最低", "min"),
+        lang.t("差", "spread"),
+        lang.t("人·小时", "staff-h"),
+        lang.t("费用(元)", "cost"),
+        lang.t("变更", "changed")
+    );
+    for (name, r) in results {
+        match r {
+            Ok(x) => {
+                let _ = writeln!(
+                    o,
+                    "{name:<24} {:>6} {:>8.3} {:>8.3} {:>7.3} {:>9.2} {:>11} {:>6}",
+                    x.uncovered,
+                    x.max_rel,
+                    x.min_rel,
+                    x.max_rel - x.min_rel,
+                    x.staff_hours,
+                    x.cost,
+                    x.changed
+                );
+            }
+            Err(e) => {
+                let _ = writeln!(
+                    o,
+                    "{name:<24} {}: {}",
+                    lang.t("失败", "FAILED"),
+                    e.render(lang).replace('\n', " ")
+                );
+            }
+        }
+    }
+    o
+}

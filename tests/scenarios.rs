@@ -1,0 +1,110 @@
+//! What-if studies: every scenario runs, failures are reported per
+//! scenario, and results are the same with 1 or 2 threads.
+
+mod common;
+use common::*;
+use kehou::i18n::Lang;
+use kehou::scenarios;
+
+fn study_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("data")).unwrap();
+    std::fs::create_dir_all(d.join("calendar")).unwrap();
+    std::fs::copy(root().join("policies/demo.toml"), d.join("policy.toml")).unwrap();
+    std::fs::copy(
+        root().join("policies/calendar/cn-2026.toml"),
+        d.join("calendar/cn-2026.toml"),
+    )
+    .unwrap();
+    let f = tiny_files();
+    std::fs::write(d.join("data/staff.csv"), &f.staff).unwrap();
+    std::fs::write(d.join("data/classes.csv"), &f.classes).unwrap();
+    std::fs::write(d.join("data/enrollment.csv"), &f.enrollment).unwrap();
+    std::fs::write(d.join("data/clubs.csv"), f.clubs.unwrap()).unwrap();
+    std::fs::write(
+        d.join("study.toml"),
+        r#"
+[baseline]
+policy = "policy.toml"
+data = "data"
+weeks = [2026-12-07]
+
+[[scenario]]
+name = "leave"
+changes = [{ type = "leave", staff = ["T1"], from = 2026-12-07, to = 2026-12-13 }]
+
+[[scenario]]
+name = "cutoff"
+changes = [{ type = "cutoff", time = "17:30" }]
+
+[[scenario]]
+name = "rate"
+changes = [{ type = "set", key = "pay.rate_per_keshi", value = 60.0 }]
+
+[[scenario]]
+name = "growth"
+changes = [{ type = "enrollment", grade = 1, percent = 50 }]
+
+[[scenario]]
+name = "broken"
+changes = [{ type = "leaves", staff = ["NOPE"] }]
+"#,
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn scenarios_run_compare_and_fail_alone() {
+    let dir = study_dir();
+    let study = scenarios::load(&dir.path().join("study.toml")).unwrap();
+    let res = scenarios::run(&study, false, Some(600.0));
+    assert_eq!(res.len(), 6);
+    let get = |n: &str| res.iter().find(|r| r.0 == n).unwrap().1.as_ref();
+    let base = get("baseline").unwrap();
+    assert!(
+        get("broken").is_err(),
+        "a failing scenario reports its error"
+    );
+    // A later cutoff means more staff-hours and more cost.
+    let cut = get("cutoff").unwrap();
+    assert!(cut.staff_hours > base.staff_hours);
+    assert!(cut.cost > base.cost);
+    // A higher rate: same roster, higher cost.
+    let rate = get("rate").unwrap();
+    assert_eq!(rate.staff_hours, base.staff_hours);
+    // 课时 pay scales by 60/50; the flat patrol pay (40 yuan a duty) does not.
+    let flat = 4000
+        * base
+            .pairs
+            .iter()
+            .filter(|(d, _)| d.contains("/patrol/"))
+            .count() as i64;
+    assert!(flat > 0);
+    assert_eq!((rate.cost.0 - flat) * 50, (base.cost.0 - flat) * 60);
+    // Growth: more pupils, at least as many staff-hours.
+    assert!(get("growth").unwrap().staff_hours >= base.staff_hours);
+    // T1 on leave: T1 holds nothing, others cover.
+    assert!(get("leave").unwrap().pairs.iter().all(|(_, s)| s != "T1"));
+    let csv = String::from_utf8(scenarios::comparison_csv(&res, Lang::En)).unwrap();
+    assert!(csv.contains("broken") && csv.contains("no staff NOPE"));
+}
+
+#[test]
+fn same_results_with_one_or_two_threads() {
+    let dir = study_dir();
+    let study = scenarios::load(&dir.path().join("study.toml")).unwrap();
+    let run = |n: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap();
+        let r = pool.install(|| scenarios::run(&study, false, Some(600.0)));
+        scenarios::comparison_csv(&r, Lang::Zh)
+    };
+    assert!(
+        run(1) == run(2),
+        "comparison differs between 1 and 2 threads"
+    );
+}
