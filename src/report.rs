@@ -285,5 +285,20 @@ pub fn plan_report(_p: &Policy, s: &School, plan: &Plan, lang: Lang, load_s: f64
         lang.t("合计", "total"),
         st.total_s,
     );
+    if let Some(kib) = peak_memory_kib() {
+        let _ = writeln!(
+            o,
+            "{}: {:.1} MiB",
+            lang.t("== 内存峰值", "== peak memory"),
+            kib as f64 / 1024.0
+        );
+    }
     o
+}
+
+/// Peak resident memory of this process (Linux: VmHWM), in KiB.
+pub fn peak_memory_kib() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -1,0 +1,227 @@
+//! The catalogue of bad inputs. Each case runs `kehou plan` on a copy of a
+//! small school with one mistake; it must exit non-zero, name the file (with
+//! line where there is one) and the field, and write nothing.
+
+mod common;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+struct Case {
+    name: &'static str,
+    file: &'static str,
+    edit: fn(&str) -> String,
+    expect: &'static [&'static str],
+}
+
+fn rep(from: &'static str, to: &'static str) -> impl Fn(&str) -> String {
+    move |s: &str| {
+        assert!(s.contains(from), "case precondition: {from:?} in file");
+        s.replacen(from, to, 1)
+    }
+}
+
+fn setup(dir: &Path) {
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::create_dir_all(dir.join("calendar")).unwrap();
+    std::fs::copy(root().join("policies/demo.toml"), dir.join("policy.toml")).unwrap();
+    std::fs::copy(
+        root().join("policies/calendar/cn-2026.toml"),
+        dir.join("calendar/cn-2026.toml"),
+    )
+    .unwrap();
+    let f = tiny_files();
+    std::fs::write(dir.join("data/staff.csv"), &f.staff).unwrap();
+    std::fs::write(dir.join("data/classes.csv"), &f.classes).unwrap();
+    std::fs::write(dir.join("data/enrollment.csv"), &f.enrollment).unwrap();
+    std::fs::write(dir.join("data/clubs.csv"), f.clubs.unwrap()).unwrap();
+    std::fs::write(
+        dir.join("data/leave.csv"),
+        "工号,开始日期,结束日期,时段,类型,原因\nT1,2026-12-08,2026-12-08,,请假,病假\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("data/served.csv"), "工号,已服务负荷\nT1,3.5\n").unwrap();
+}
+
+fn run_plan(dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kehou"))
+        .args(["plan", "--week", "2026-12-07", "--quiet", "--lang", "en"])
+        .arg("--policy")
+        .arg(dir.join("policy.toml"))
+        .arg("--data")
+        .arg(dir.join("data"))
+        .arg("--out")
+        .arg(dir.join("out"))
+        .arg("--history")
+        .arg(dir.join("history"))
+        .output()
+        .unwrap()
+}
+
+macro_rules! case {
+    ($name:expr, $file:expr, $from:expr => $to:expr, [$($e:expr),*]) => {
+        Case { name: $name, file: $file, edit: |s| rep($from, $to)(s), expect: &[$($e),*] }
+    };
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "empty policy",
+            file: "policy.toml",
+            edit: |_| String::new(),
+            expect: &["policy.toml", "empty"],
+        },
+        Case {
+            name: "malformed TOML",
+            file: "policy.toml",
+            edit: |s| format!("[school\n{s}"),
+            expect: &["policy.toml:1"],
+        },
+        case!("unknown key typo", "policy.toml", "cutoff = \"17:00\"" => "cuttoff = \"17:00\"\ncutoff = \"17:00\"", ["policy.toml:", "cuttoff"]),
+        case!("wrong type", "policy.toml", "max_duties_per_day = 2" => "max_duties_per_day = \"two\"", ["policy.toml:", "max_duties_per_day"]),
+        case!("missing table", "policy.toml", "[pay]" => "[payy]", ["policy.toml", "pay"]),
+        case!("bad time", "policy.toml", "work_end = \"17:00\"" => "work_end = \"25:00\"", ["policy.toml:", "school.work_end"]),
+        case!("session ends before start", "policy.toml", "noon = { start = \"11:50\", end = \"13:10\" }" => "noon = { start = \"11:50\", end = \"11:10\" }", ["seasons[0].times.noon.end"]),
+        case!("afternoon past cutoff", "policy.toml", "stage1 = { start = \"15:40\", end = \"16:20\" }" => "stage1 = { start = \"15:40\", end = \"17:40\" }", ["after the cutoff"]),
+        case!("overlapping seasons", "policy.toml", "from = \"05-01\"" => "from = \"04-15\"", ["overlaps"]),
+        case!("season gap", "policy.toml", "to = \"04-30\"" => "to = \"04-20\"", ["no season covers"]),
+        case!("make-up on a weekday", "policy.toml", "{ date = 2026-10-10, follows = \"thu\" }" => "{ date = 2026-10-13, follows = \"thu\" }", ["calendar.makeup_days[0].date", "Saturday or Sunday"]),
+        case!("make-up follows a weekend", "policy.toml", "{ date = 2026-10-10, follows = \"thu\" }" => "{ date = 2026-10-10, follows = \"sat\" }", ["follows"]),
+        case!("duplicate duty kind", "policy.toml", "id = \"care\"" => "id = \"homework\"", ["duty_kinds[3].id", "duplicate"]),
+        case!("unknown session in duty kind", "policy.toml", "session = \"stage1\"\nsource" => "session = \"stage9\"\nsource", ["duty_kinds[2].session"]),
+        case!("unknown ledger", "policy.toml", "ledger = \"care\"" => "ledger = \"other\"", ["ledger"]),
+        case!("unknown role", "policy.toml", "roles = [\"admin\"]" => "roles = [\"janitor\"]", ["roles[0]"]),
+        case!("group max below min", "policy.toml", "grouping = { merge = \"band\", min = 20, max = 40 }" => "grouping = { merge = \"band\", min = 20, max = 10 }", ["grouping.max"]),
+        case!("negative quota", "policy.toml", "admin = 0.8" => "admin = -0.8", ["default_quota"]),
+        case!("negative pay rate", "policy.toml", "rate_per_keshi = 50.0" => "rate_per_keshi = -50.0", ["pay.rate_per_keshi"]),
+        case!("missing national calendar", "policy.toml", "calendar/cn-2026.toml" => "calendar/cn-2099.toml", ["calendar.national[0]", "cannot be read"]),
+        case!("term ends before it starts", "policy.toml", "end = 2027-01-22" => "end = 2026-08-22", ["calendar.terms[1].end"]),
+        case!("grade in two bands", "policy.toml", "grades = [3, 4, 5, 6]" => "grades = [2, 3, 4, 5, 6]", ["grade_bands[1].grades[0]"]),
+        case!("unknown merge scope", "policy.toml", "merge = \"school\"" => "merge = \"city\"", ["grouping.merge"]),
+        case!("bad weekday", "policy.toml", "weekdays = [\"thu\"]" => "weekdays = [\"周八\"]", ["service_blackouts[0].weekdays[0]"]),
+        case!("bad exemption time", "policy.toml", "no_end_after = \"work_end\"" => "no_end_after = \"5pm\"", ["exemptions[0].no_end_after"]),
+        case!("staff: missing column", "data/staff.csv", "工号,姓名,角色," => "工号,姓名,岗位x,", ["staff.csv", "role"]),
+        case!("staff: duplicate id", "data/staff.csv", "T2,李强" => "T1,李强", ["staff.csv:3", "duplicate staff id"]),
+        case!("staff: unknown role", "data/staff.csv", "T4,刘伟,任课教师" => "T4,刘伟,校长", ["staff.csv:5", "role"]),
+        case!("staff: dangling homeroom class", "data/staff.csv", ",1-2," => ",9-9,", ["staff.csv:3", "homeroom_class"]),
+        case!("staff: negative quota", "data/staff.csv", "T4,刘伟,任课教师,体育,体育,," => "T4,刘伟,任课教师,体育,体育,,-1", ["staff.csv:5", "quota"]),
+        case!("staff: unknown exemption", "data/staff.csv", ",pregnant," => ",maternity,", ["staff.csv:6", "exemption"]),
+        case!("staff: bad yes/no", "data/staff.csv", "杨军,行政,数学,,,,,是" => "杨军,行政,数学,,,,,也许", ["staff.csv:7", "active"]),
+        case!("staff: cells beyond header", "data/staff.csv", "T6,杨军,行政,数学,,,,,是" => "T6,杨军,行政,数学,,,,,是,多余", ["staff.csv:7", "beyond the header"]),
+        case!("classes: grade 0", "data/classes.csv", "3-1,三(1)班,3,45" => "3-1,三(1)班,0,45", ["classes.csv:4", "grade"]),
+        case!("classes: pupils not a number", "data/classes.csv", "1-1,一(1)班,1,40" => "1-1,一(1)班,1,四十", ["classes.csv:2", "pupils"]),
+        case!("classes: duplicate id", "data/classes.csv", "1-2,一(2)班" => "1-1,一(2)班", ["classes.csv:3", "duplicate class id"]),
+        case!("classes: grade in no band", "data/classes.csv", "3-1,三(1)班,3,45" => "3-1,三(1)班,9,45", ["classes.csv:4", "grade band"]),
+        case!("enrollment: unknown class", "data/enrollment.csv", "1-1,周一,stage1,30" => "7-7,周一,stage1,30", ["enrollment.csv:2", "class"]),
+        case!("enrollment: bad weekday", "data/enrollment.csv", "1-1,周一,stage1,30" => "1-1,周八,stage1,30", ["enrollment.csv:2", "weekday"]),
+        case!("enrollment: more than the class", "data/enrollment.csv", "1-1,周一,stage1,30" => "1-1,周一,stage1,41", ["enrollment.csv:2", "pupils"]),
+        case!("enrollment: duplicate row", "data/enrollment.csv", "1-1,周一,stage2,10" => "1-1,周一,stage1,10", ["enrollment.csv:3", "second row"]),
+        case!("enrollment: unknown session", "data/enrollment.csv", "1-1,周一,stage1,30" => "1-1,周一,evening,30", ["enrollment.csv:2", "session"]),
+        case!("clubs: unknown instructor", "data/clubs.csv", "20,体育,1," => "20,体育,1,T99", ["clubs.csv:2", "instructor"]),
+        case!("clubs: session without clubs", "data/clubs.csv", ",stage2," => ",stage1,", ["clubs.csv:2", "session"]),
+        case!("leave: unknown staff", "data/leave.csv", "T1,2026" => "T77,2026", ["leave.csv:2", "staff"]),
+        case!("leave: ends before it starts", "data/leave.csv", "2026-12-08,2026-12-08" => "2026-12-08,2026-12-01", ["leave.csv:2", "to"]),
+        case!("leave: bad date", "data/leave.csv", "2026-12-08,2026-12-08" => "明天,2026-12-08", ["leave.csv:2", "from"]),
+        case!("served: negative hours", "data/served.csv", "T1,3.5" => "T1,-3.5", ["served.csv:2", "hours"]),
+        Case {
+            name: "staff: empty file",
+            file: "data/staff.csv",
+            edit: |_| String::new(),
+            expect: &["staff.csv", "empty"],
+        },
+        Case {
+            name: "classes: not text",
+            file: "data/classes.csv",
+            edit: |_| String::from_utf8_lossy(&[0xff, 0xfe, 0xfd, 0x00, 0x81]).into_owned(),
+            expect: &["classes.csv"],
+        },
+    ]
+}
+
+#[test]
+fn every_bad_input_is_reported_and_nothing_is_written() {
+    let all = cases();
+    assert!(all.len() >= 40, "catalogue has {} cases", all.len());
+    for c in all {
+        let dir = tempfile::tempdir().unwrap();
+        setup(dir.path());
+        let path = dir.path().join(c.file);
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        std::fs::write(&path, (c.edit)(&text)).unwrap();
+        let out = run_plan(dir.path());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}: exit code; stderr: {err}",
+            c.name
+        );
+        for e in c.expect {
+            assert!(err.contains(e), "{}: expected {e:?} in: {err}", c.name);
+        }
+        assert!(!err.contains("panicked"), "{}: panic", c.name);
+        assert!(!dir.path().join("out").exists(), "{}: wrote output", c.name);
+    }
+}
+
+#[test]
+fn the_untouched_copy_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let out = run_plan(dir.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("out/roster-2026-12-07.csv").exists());
+}
+
+#[test]
+fn check_reports_roster_rows_naming_unknown_people_and_duties() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    assert_eq!(run_plan(dir.path()).status.code(), Some(0));
+    let roster = dir.path().join("out/roster-2026-12-07.csv");
+    let text = std::fs::read_to_string(&roster).unwrap();
+    let first = text.lines().nth(1).unwrap().to_string();
+    let bad_person = first.replacen(",T", ",X", 1);
+    let bad_duty = first.replace("2026-12-07/", "2026-12-07/nothing-");
+    std::fs::write(&roster, format!("{text}{bad_person}\n{bad_duty}\n")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kehou"))
+        .args(["check", "--week", "2026-12-07", "--lang", "en"])
+        .arg("--policy")
+        .arg(dir.path().join("policy.toml"))
+        .arg("--data")
+        .arg(dir.path().join("data"))
+        .arg("--roster")
+        .arg(&roster)
+        .output()
+        .unwrap();
+    let so = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{so}");
+    assert!(
+        so.contains("[unknown|unknown]") && so.contains("line "),
+        "{so}"
+    );
+    assert!(
+        so.contains("person not in staff.csv") && so.contains("duty not in this week"),
+        "{so}"
+    );
+}
+
+#[test]
+fn far_too_large_input_gets_a_clear_error() {
+    let p = demo_policy();
+    let mut f = tiny_files();
+    let mut classes = String::from("班级编号,班级,年级,人数\n");
+    for i in 0..1200 {
+        classes.push_str(&format!("c{i},班{i},1,40\n"));
+    }
+    f.classes = classes.into_bytes();
+    let err = school_from(&p, &f).unwrap_err();
+    assert!(matches!(err, kehou::Error::TooLarge(_)), "{err}");
+}
