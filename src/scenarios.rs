@@ -364,6 +364,7 @@ fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Re
     for &w in &study.weeks {
         let dm = demand::week(&p, &s, w);
         let mut opts = solver::Options::from_policy(&p);
+        opts.skip_preferences = true;
         if let Some(t) = opts_override {
             opts.time_limit_s = t;
         }
