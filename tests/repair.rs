@@ -91,18 +91,29 @@ fn repair_covers_the_absence_minimally_and_passes_the_checker() {
         })
         .count();
     assert!(theirs > 0);
-    assert_eq!(
-        changes.len(),
-        theirs,
-        "one change per duty the absent person held"
-    );
+    // Each of the absent person's duties changes hands; a chain through a
+    // limit may move a few more, but the change count is proven minimal.
     let ix = s.staff_index(&who).unwrap();
-    assert!(changes.iter().all(|c| c.removed == Some(ix)));
-    // Everything else is unchanged.
+    assert_eq!(
+        changes.iter().filter(|c| c.removed == Some(ix)).count(),
+        theirs
+    );
+    assert!(changes.len() <= 2 * theirs, "{changes:?}");
+    let tier = plan.tiers.iter().find(|t| t.name == "changes").unwrap();
+    assert!(tier.optimal, "{tier:?}");
+    // Everything not in the change list is unchanged.
     let before = pairs(&rows);
     let after = pairs(&roster_rows(&s, &plan));
-    let kept = before.iter().filter(|x| after.contains(x)).count();
-    assert_eq!(kept, rows.len() - theirs);
+    let touched: Vec<String> = changes
+        .iter()
+        .map(|c| dm.duties[c.duty].id.clone())
+        .collect();
+    for x in before.iter().filter(|x| !touched.contains(&x.0)) {
+        assert!(
+            after.contains(x),
+            "{x:?} changed but is not in the change list"
+        );
+    }
 }
 
 #[test]
