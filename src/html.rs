@@ -10,6 +10,7 @@ use crate::calendar::DayKind;
 use crate::data::School;
 use crate::i18n::Lang;
 use crate::policy::{Part, Policy};
+use crate::report::{kind_label, session_label};
 use crate::solver::Plan;
 
 /// Escape text for HTML.
@@ -26,23 +27,6 @@ pub fn esc(s: &str) -> String {
         }
     }
     o
-}
-
-fn session_label(p: &Policy, id: &str, lang: Lang) -> String {
-    match p.session(id) {
-        Some(s) if lang == Lang::Zh => s.label.clone(),
-        Some(s) => s.label_en.clone(),
-        None => lang.t("下午全程", "whole afternoon").to_string(),
-    }
-}
-
-fn kind_label(p: &Policy, k: usize, lang: Lang) -> String {
-    let k = &p.duty_kinds[k];
-    if lang == Lang::Zh {
-        k.label.clone()
-    } else {
-        k.label_en.clone()
-    }
 }
 
 const CSS: &str = "body{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;margin:1em;color:#111}\

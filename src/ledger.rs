@@ -507,18 +507,23 @@ pub fn totals(rows: &[WorkloadRow]) -> WorkloadRow {
     t
 }
 
+/// Id, name and role of a row's person ("total" for the totals row).
+fn person_cells(school: &School, r: &WorkloadRow, lang: Lang) -> (String, String, String) {
+    match school.staff.get(r.staff) {
+        Some(s) => (s.id.clone(), s.name.clone(), s.role.label(lang).to_string()),
+        None => (
+            lang.t("合计", "total").to_string(),
+            String::new(),
+            String::new(),
+        ),
+    }
+}
+
 pub fn workload_csv(school: &School, rows: &[WorkloadRow], lang: Lang) -> Vec<u8> {
     let mut out = CsvOut::new(&headers(lang));
     let t = totals(rows);
     for r in rows.iter().chain(std::iter::once(&t)) {
-        let (id, name, role) = match school.staff.get(r.staff) {
-            Some(s) => (s.id.clone(), s.name.clone(), s.role.label(lang).to_string()),
-            None => (
-                lang.t("合计", "total").to_string(),
-                String::new(),
-                String::new(),
-            ),
-        };
+        let (id, name, role) = person_cells(school, r, lang);
         let mut cells = vec![Cell::Text(id), Cell::Text(name), Cell::Text(role)];
         for a in [r.service, r.care] {
             cells.extend([
@@ -555,14 +560,7 @@ pub fn workload_xlsx(school: &School, rows: &[WorkloadRow], lang: Lang) -> Resul
     let t = totals(rows);
     for (i, r) in rows.iter().chain(std::iter::once(&t)).enumerate() {
         let row = (i + 1) as u32;
-        let (id, name, role) = match school.staff.get(r.staff) {
-            Some(s) => (s.id.clone(), s.name.clone(), s.role.label(lang).to_string()),
-            None => (
-                lang.t("合计", "total").to_string(),
-                String::new(),
-                String::new(),
-            ),
-        };
+        let (id, name, role) = person_cells(school, r, lang);
         // Strings are written as strings: a name starting with = stays text.
         ws.write_string(row, 0, &id).map_err(xerr)?;
         ws.write_string(row, 1, &name).map_err(xerr)?;

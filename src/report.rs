@@ -12,7 +12,8 @@ use crate::policy::Policy;
 use crate::roster::person_loads;
 use crate::solver::Plan;
 
-fn session_label(p: &Policy, id: &str, lang: Lang) -> String {
+/// A session's label in the chosen language.
+pub fn session_label(p: &Policy, id: &str, lang: Lang) -> String {
     match p.session(id) {
         Some(s) if lang == Lang::Zh => s.label.clone(),
         Some(s) => s.label_en.clone(),
@@ -23,7 +24,8 @@ fn session_label(p: &Policy, id: &str, lang: Lang) -> String {
     }
 }
 
-fn kind_label(p: &Policy, k: usize, lang: Lang) -> String {
+/// A duty kind's label in the chosen language.
+pub fn kind_label(p: &Policy, k: usize, lang: Lang) -> String {
     let k = &p.duty_kinds[k];
     if lang == Lang::Zh {
         k.label.clone()
