@@ -24,6 +24,36 @@ fn week(c: &mut Criterion, name: &str, files: Option<data::Files>, dir: &str) {
     g.finish();
 }
 
+/// Repair of the large school's published week: a homeroom teacher absent
+/// Wednesday and Thursday, decided Tuesday evening.
+fn repair_large(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let p = policy::load(&root.join("policies/demo.toml")).expect("policy");
+    let s = data::load(&root.join("datasets/large"), &p).expect("data");
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
+    let dm = demand::week(&p, &s, date);
+    let plan = solver::plan(&p, &s, &dm, &solver::Options::from_policy(&p)).expect("plan");
+    let rows = kehou::cli::roster_rows(&s, &plan);
+    let req = kehou::repair::Request {
+        absent: "T001".into(),
+        from: chrono::NaiveDate::from_ymd_opt(2026, 12, 9).expect("date"),
+        to: chrono::NaiveDate::from_ymd_opt(2026, 12, 10).expect("date"),
+        sessions: Vec::new(),
+        now: chrono::NaiveDate::from_ymd_opt(2026, 12, 8)
+            .and_then(|d| d.and_hms_opt(18, 0, 0))
+            .expect("time"),
+        pins: Vec::new(),
+    };
+    let mut g = c.benchmark_group("repair");
+    g.sample_size(10);
+    g.bench_function("large-48-classes", |b| {
+        b.iter(|| {
+            kehou::repair::repair(&p, &s, &dm, &rows, &req, kehou::i18n::Lang::Zh).expect("repair")
+        })
+    });
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
     week(c, "demo-24-classes", None, "datasets/demo");
     week(c, "large-48-classes", None, "datasets/large");
@@ -35,5 +65,5 @@ fn benches(c: &mut Criterion) {
     );
 }
 
-criterion_group!(plan, benches);
+criterion_group!(plan, benches, repair_large);
 criterion_main!(plan);
