@@ -489,17 +489,10 @@ pub fn run(cli: Cli) -> Result<i32> {
                 pins,
             };
             let (plan, changes) = crate::repair::repair(&p, &s, &dm, &rows, &req, lang)?;
-            let mut s2 = s.clone();
-            if let Some(a) = s2.staff_index(absent) {
-                s2.leave.push(data::Leave {
-                    staff: a,
-                    from: *from,
-                    to: *to,
-                    sessions: req.sessions.clone(),
-                    kind: data::LeaveKind::Leave,
-                    reason: "repair".into(),
-                });
-            }
+            let s2 = match s.staff_index(absent) {
+                Some(a) => crate::repair::with_absence(&p, &s, a, &req),
+                None => s.clone(),
+            };
             let v = checker::check(&p, &s2, &dm, &roster_rows(&s2, &plan));
             if !v.is_empty() {
                 for x in &v {

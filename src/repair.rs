@@ -110,22 +110,9 @@ pub fn check_pins(
     }
 }
 
-/// Repair the published rows for an absence. Returns the new plan and the changes.
-pub fn repair(
-    policy: &Policy,
-    school: &School,
-    demand: &WeekDemand,
-    published: &[Row],
-    req: &Request,
-    lang: Lang,
-) -> Result<(Plan, Vec<Change>)> {
-    let Some(absent) = school.staff_index(&req.absent) else {
-        return Err(Error::Usage(format!(
-            "{} {}",
-            lang.t("教职工名单中无此人:", "no such staff member:"),
-            req.absent
-        )));
-    };
+/// The school with the request's absence recorded as leave (the planner
+/// and the checker both read this).
+pub fn with_absence(policy: &Policy, school: &School, absent: usize, req: &Request) -> School {
     let mut s = school.clone();
     let mut sessions = req.sessions.clone();
     if sessions
@@ -142,6 +129,26 @@ pub fn repair(
         kind: LeaveKind::Leave,
         reason: "repair".into(),
     });
+    s
+}
+
+/// Repair the published rows for an absence. Returns the new plan and the changes.
+pub fn repair(
+    policy: &Policy,
+    school: &School,
+    demand: &WeekDemand,
+    published: &[Row],
+    req: &Request,
+    lang: Lang,
+) -> Result<(Plan, Vec<Change>)> {
+    let Some(absent) = school.staff_index(&req.absent) else {
+        return Err(Error::Usage(format!(
+            "{} {}",
+            lang.t("教职工名单中无此人:", "no such staff member:"),
+            req.absent
+        )));
+    };
+    let s = with_absence(policy, school, absent, req);
     let base = roster::plan_from_rows(school, demand, published).assignments;
     check_pins(policy, &s, demand, &req.pins, lang)?;
     let mut opts = solver::Options::from_policy(policy);

@@ -23,19 +23,7 @@ fn rep(from: &'static str, to: &'static str) -> impl Fn(&str) -> String {
 }
 
 fn setup(dir: &Path) {
-    std::fs::create_dir_all(dir.join("data")).unwrap();
-    std::fs::create_dir_all(dir.join("calendar")).unwrap();
-    std::fs::copy(root().join("policies/demo.toml"), dir.join("policy.toml")).unwrap();
-    std::fs::copy(
-        root().join("policies/calendar/cn-2026.toml"),
-        dir.join("calendar/cn-2026.toml"),
-    )
-    .unwrap();
-    let f = tiny_files();
-    std::fs::write(dir.join("data/staff.csv"), &f.staff).unwrap();
-    std::fs::write(dir.join("data/classes.csv"), &f.classes).unwrap();
-    std::fs::write(dir.join("data/enrollment.csv"), &f.enrollment).unwrap();
-    std::fs::write(dir.join("data/clubs.csv"), f.clubs.unwrap()).unwrap();
+    write_tiny_school(dir);
     std::fs::write(
         dir.join("data/leave.csv"),
         "工号,开始日期,结束日期,时段,类型,原因\nT1,2026-12-08,2026-12-08,,请假,病假\n",

@@ -4,7 +4,7 @@
 mod common;
 use common::*;
 use kehou::cli::roster_rows;
-use kehou::data::{Leave, LeaveKind, School};
+use kehou::data::School;
 use kehou::demand::{self, WeekDemand};
 use kehou::i18n::Lang;
 use kehou::policy::Policy;
@@ -38,17 +38,8 @@ fn req(absent: &str, from: &str, to: &str, now: &str) -> Request {
     }
 }
 
-fn with_leave(s: &School, r: &Request) -> School {
-    let mut s2 = s.clone();
-    s2.leave.push(Leave {
-        staff: s.staff_index(&r.absent).unwrap(),
-        from: r.from,
-        to: r.to,
-        sessions: Vec::new(),
-        kind: LeaveKind::Leave,
-        reason: String::new(),
-    });
-    s2
+fn with_leave(p: &Policy, s: &School, r: &Request) -> School {
+    repair::with_absence(p, s, s.staff_index(&r.absent).unwrap(), r)
 }
 
 fn pairs(rows: &[Row]) -> Vec<(String, Option<String>)> {
@@ -80,7 +71,7 @@ fn repair_covers_the_absence_minimally_and_passes_the_checker() {
         .unwrap();
     let r = req(&who, "2026-12-09", "2026-12-10", "2026-12-08T18:00");
     let (plan, changes) = repair::repair(&p, &s, &dm, &rows, &r, Lang::En).unwrap();
-    let s2 = with_leave(&s, &r);
+    let s2 = with_leave(&p, &s, &r);
     let v = checker::check(&p, &s2, &dm, &roster_rows(&s2, &plan));
     assert!(v.is_empty(), "{v:?}");
     let theirs = rows
@@ -196,7 +187,7 @@ fn shortage_is_diagnosed_and_the_rest_repaired() {
         .position(|d| p.duty_kinds[d.kind].id == "club")
         .unwrap();
     assert!(plan.uncovered.iter().any(|u| u.0 == club));
-    let s2 = with_leave(&s, &r);
+    let s2 = with_leave(&p, &s, &r);
     assert!(checker::check(&p, &s2, &dm, &roster_rows(&s2, &plan)).is_empty());
     let diag = kehou::diagnose::diagnose(&p, &s2, &plan);
     assert!(diag

@@ -9,19 +9,7 @@ use kehou::scenarios;
 fn study_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    std::fs::create_dir_all(d.join("data")).unwrap();
-    std::fs::create_dir_all(d.join("calendar")).unwrap();
-    std::fs::copy(root().join("policies/demo.toml"), d.join("policy.toml")).unwrap();
-    std::fs::copy(
-        root().join("policies/calendar/cn-2026.toml"),
-        d.join("calendar/cn-2026.toml"),
-    )
-    .unwrap();
-    let f = tiny_files();
-    std::fs::write(d.join("data/staff.csv"), &f.staff).unwrap();
-    std::fs::write(d.join("data/classes.csv"), &f.classes).unwrap();
-    std::fs::write(d.join("data/enrollment.csv"), &f.enrollment).unwrap();
-    std::fs::write(d.join("data/clubs.csv"), f.clubs.unwrap()).unwrap();
+    write_tiny_school(d);
     std::fs::write(
         d.join("study.toml"),
         r#"

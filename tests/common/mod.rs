@@ -56,3 +56,21 @@ pub fn tiny_files() -> Files {
 pub fn school_from(p: &Policy, f: &Files) -> kehou::Result<School> {
     data::from_files(Path::new("tiny"), p, f)
 }
+
+/// Write the demo policy, its calendar and the tiny school into `dir`
+/// (policy.toml, calendar/, data/), for tests that run from files.
+pub fn write_tiny_school(dir: &Path) {
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::create_dir_all(dir.join("calendar")).unwrap();
+    std::fs::copy(root().join("policies/demo.toml"), dir.join("policy.toml")).unwrap();
+    std::fs::copy(
+        root().join("policies/calendar/cn-2026.toml"),
+        dir.join("calendar/cn-2026.toml"),
+    )
+    .unwrap();
+    let f = tiny_files();
+    std::fs::write(dir.join("data/staff.csv"), &f.staff).unwrap();
+    std::fs::write(dir.join("data/classes.csv"), &f.classes).unwrap();
+    std::fs::write(dir.join("data/enrollment.csv"), &f.enrollment).unwrap();
+    std::fs::write(dir.join("data/clubs.csv"), f.clubs.unwrap()).unwrap();
+}
