@@ -287,6 +287,19 @@ pub fn plan_report(_p: &Policy, s: &School, plan: &Plan, lang: Lang, load_s: f64
         lang.t("合计", "total"),
         st.total_s,
     );
+    if st.cg_lps > 0 {
+        let _ = writeln!(
+            o,
+            "{}: {} {}, {} {}, {} {}",
+            lang.t("== 列生成(第1-2层)", "== column generation (tiers 1-2)"),
+            st.classes,
+            lang.t("类可互换人员", "classes of interchangeable staff"),
+            st.cg_columns,
+            lang.t("个周排班列", "week patterns"),
+            st.cg_lps,
+            lang.t("次LP求解", "LP solves"),
+        );
+    }
     if let Some(kib) = peak_memory_kib() {
         let _ = writeln!(
             o,

@@ -23,6 +23,8 @@ use crate::error::{Error, Result};
 use crate::policy::{Part, Policy, Role};
 use crate::rules::Rule;
 
+mod dw;
+
 /// A pinned assignment (lock): kept by planning and repair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pin {
@@ -42,6 +44,9 @@ pub struct Options {
     pub skip_preferences: bool,
     pub mip_rel_gap: f64,
     pub pins: Vec<Pin>,
+    /// Solve tiers 1-2 with the compact MIP alone, without column
+    /// generation (slower; tests use it to cross-check the two).
+    pub compact_only: bool,
 }
 
 impl Options {
@@ -54,6 +59,7 @@ impl Options {
             skip_preferences: false,
             mip_rel_gap: p.solver.mip_rel_gap,
             pins: Vec::new(),
+            compact_only: false,
         }
     }
 }
@@ -75,6 +81,11 @@ pub struct Stats {
     pub pools: usize,
     pub staff: usize,
     pub binaries: usize,
+    /// Column generation: classes of interchangeable staff, week patterns
+    /// generated, master LP solves.
+    pub classes: usize,
+    pub cg_columns: usize,
+    pub cg_lps: u32,
     pub rows: usize,
     pub build_s: f64,
     pub solve_s: f64,
@@ -280,10 +291,13 @@ enum Tier {
     /// relative load before the repair over added assignments).
     Replacement,
     MaxLoad,
+    /// Any roster within `Bounds::caps` (objective 0): a tier-2 probe.
+    Feasible,
     Spread,
     Preferences,
 }
 
+#[derive(Clone)]
 struct Bounds {
     /// Tier 3's reference: the average relative load of the fair staff.
     floor_base: Option<f64>,
@@ -292,6 +306,9 @@ struct Bounds {
     replacement: Option<f64>,
     max_load: Option<f64>,
     shortfall: Option<f64>,
+    /// Tier-2 probe: per fair person, the highest relative load they can
+    /// actually reach without exceeding the probed level.
+    caps: Option<Vec<f64>>,
 }
 
 struct Model<'a> {
@@ -429,6 +446,7 @@ impl Model<'_> {
             Tier::Changes => self.changes_expr(&x),
             Tier::Replacement => self.replacement_expr(&x),
             Tier::MaxLoad => z.into(),
+            Tier::Feasible => Expression::from(0.0),
             Tier::Spread => sf.iter().chain(ex.iter()).sum(),
             Tier::Preferences => {
                 let mut e = Expression::from(0.0);
@@ -548,6 +566,9 @@ impl Model<'_> {
                 .sum();
             let prior = self.prior(s) / q;
             add(&mut pb, constraint!(load.clone() + prior <= z));
+            if let Some(cap) = b.caps.as_ref().and_then(|c| c.get(i)) {
+                add(&mut pb, constraint!(load.clone() + prior <= *cap));
+            }
             if let Some(zmax) = b.floor_base {
                 if matches!(tier, Tier::Spread | Tier::Preferences) {
                     let floor = zmax - self.delta[i];
@@ -690,7 +711,7 @@ impl Model<'_> {
     fn tier_value(&self, tier: Tier, chosen: &[Vec<usize>], b: &Bounds) -> f64 {
         match tier {
             Tier::Uncovered => self.uncovered(chosen),
-            Tier::MaxLoad => self.max_rel(chosen),
+            Tier::MaxLoad | Tier::Feasible => self.max_rel(chosen),
             Tier::Spread => {
                 let l = self.loads(chosen);
                 let zmax = b.floor_base.unwrap_or(0.0);
@@ -717,6 +738,17 @@ impl Model<'_> {
             }
             Tier::Preferences => f64::NAN,
         }
+    }
+
+    /// Whether a roster built outside the compact model meets what only
+    /// the compact model encodes: pins and the earlier tiers' optima.
+    fn respects(&self, chosen: &[Vec<usize>], b: &Bounds) -> bool {
+        self.pins.iter().all(|&(s, p)| chosen[p].contains(&s))
+            && b.uncovered
+                .is_none_or(|u| self.uncovered(chosen) <= u + 1e-6)
+            && b.changes.is_none_or(|c| self.changes(chosen) as f64 <= c)
+            && b.replacement
+                .is_none_or(|r| self.tier_value(Tier::Replacement, chosen, b) <= r)
     }
 
     /// Total relative load over total quota of the fair staff (fixed once
@@ -979,6 +1011,258 @@ impl<'m, 'a> Greedy<'m, 'a> {
     }
 }
 
+/// One option of a person's day: (start, end, load, minutes).
+type DayOption = (u16, u16, i64, u32);
+
+impl Model<'_> {
+    /// Every weekly load person `s` could carry this week, sorted: no two
+    /// overlapping duties, daily and weekly limits. A superset of what
+    /// the full model allows (pins and cross-day interactions are
+    /// ignored), so levels derived from it are valid lower bounds.
+    fn achievable(
+        &self,
+        s: usize,
+        cache: &mut BTreeMap<Vec<(usize, DayOption)>, Vec<i64>>,
+    ) -> Vec<i64> {
+        let mut opts: Vec<(usize, DayOption)> = self
+            .pools
+            .iter()
+            .filter(|p| p.eligible.binary_search(&s).is_ok())
+            .map(|p| (p.day, (p.start, p.end, p.load, p.minutes)))
+            .collect();
+        opts.sort_unstable();
+        opts.dedup();
+        if let Some(v) = cache.get(&opts) {
+            return v.clone();
+        }
+        let r = &self.policy.rules;
+        // (duties, load, minutes) reachable over the days seen so far.
+        let mut week: BTreeSet<(u32, i64, u32)> = BTreeSet::from([(0, 0, 0)]);
+        let mut i = 0;
+        while i < opts.len() {
+            let day = opts[i].0;
+            let j = opts[i..]
+                .iter()
+                .position(|o| o.0 != day)
+                .map_or(opts.len(), |k| i + k);
+            let day_opts: Vec<DayOption> = opts[i..j].iter().map(|o| o.1).collect();
+            let mut day_sets = BTreeSet::new();
+            day_subsets(
+                &day_opts,
+                0,
+                0,
+                (0, 0, 0),
+                r.max_duties_per_day,
+                r.max_minutes_per_day,
+                &mut day_sets,
+            );
+            let mut next = BTreeSet::new();
+            for &(c, l, m) in &week {
+                for &(dc, dl, dm) in &day_sets {
+                    if c + dc <= r.max_duties_per_week && m + dm <= r.max_minutes_per_week {
+                        next.insert((c + dc, l + dl, m + dm));
+                    }
+                }
+            }
+            week = next;
+            i = j;
+        }
+        let mut loads: Vec<i64> = week.into_iter().map(|(_, l, _)| l).collect();
+        loads.sort_unstable();
+        loads.dedup();
+        cache.insert(opts, loads.clone());
+        loads
+    }
+
+    /// Tier 2 by probing levels. The highest relative load is one of the
+    /// values people can actually reach, so for a probed level each person
+    /// is capped at their highest reachable load not above it. The LP with
+    /// those caps sees both eligibility and the lumpiness of duties; a
+    /// binary search over the levels finds the lowest one it cannot rule
+    /// out, and a feasibility MIP at that level either finds a roster
+    /// (optimal) or proves the level impossible (next level).
+    fn max_load_tier(
+        &self,
+        dw: &mut dw::Dw,
+        b: &Bounds,
+        start: &[Vec<usize>],
+        budget: f64,
+        opts: &Options,
+        stats: &mut Stats,
+    ) -> Result<(Vec<Vec<usize>>, TierReport)> {
+        let t_end = Instant::now() + std::time::Duration::from_secs_f64(budget);
+        let ub = self.max_rel(start);
+        let mut cache = BTreeMap::new();
+        let reach: Vec<Vec<i64>> = self
+            .fair
+            .iter()
+            .map(|&s| self.achievable(s, &mut cache))
+            .collect();
+        let floor0 = self
+            .fair
+            .iter()
+            .map(|&s| self.rel(s, 0))
+            .fold(0.0, f64::max);
+        let mut levels: Vec<f64> = self
+            .fair
+            .iter()
+            .zip(&reach)
+            .flat_map(|(&s, r)| r.iter().map(move |&a| self.rel(s, a)))
+            .filter(|&v| v >= floor0 - 1e-9 && v < ub - 1e-9)
+            .collect();
+        levels.push(ub);
+        levels.sort_by(f64::total_cmp);
+        levels.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+        let caps = |v: f64| -> Vec<f64> {
+            self.fair
+                .iter()
+                .zip(&reach)
+                .map(|(&s, r)| {
+                    let a = r
+                        .iter()
+                        .rev()
+                        .find(|&&a| self.rel(s, a) <= v + 1e-9)
+                        .copied()
+                        .unwrap_or(0);
+                    self.rel(s, a) + 1e-9
+                })
+                .collect()
+        };
+        // The compact model with the caps, as a feasibility MIP.
+        let mip = |v: f64,
+                   stats: &mut Stats|
+         -> Result<(highs::HighsModelStatus, Option<Vec<Vec<usize>>>)> {
+            let bb = Bounds {
+                caps: Some(caps(v)),
+                ..b.clone()
+            };
+            let tb = Instant::now();
+            let built = self.build(Tier::Feasible, &bb, false)?;
+            stats.build_s += tb.elapsed().as_secs_f64();
+            let mut hm = built.problem;
+            hm.make_quiet();
+            let left = t_end
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64()
+                .max(0.2);
+            let _ = hm.try_set_option("time_limit", left);
+            let _ = hm.try_set_option("threads", 1);
+            let _ = hm.try_set_option("random_seed", 0);
+            stats.binaries = built.x.len();
+            stats.rows = stats.rows.max(built.rows);
+            let _ = hm.try_set_option("mip_max_nodes", opts.max_nodes as i32);
+            let solved = hm
+                .try_solve()
+                .map_err(|e| Error::Solver(format!("{e:?}")))?;
+            let status = solved.status();
+            let cols = solved.get_solution().columns().to_vec();
+            let roster = (status == highs::HighsModelStatus::Optimal && cols.len() == built.n_cols)
+                .then(|| {
+                    let mut chosen = vec![Vec::new(); self.pools.len()];
+                    for ((s, p), c) in &built.xcol {
+                        if cols[*c] > 0.5 {
+                            chosen[*p].push(*s);
+                        }
+                    }
+                    chosen
+                });
+            Ok((status, roster))
+        };
+        let infeasible = |st: highs::HighsModelStatus| st == highs::HighsModelStatus::Infeasible;
+        // Lowest level the pattern LP cannot rule out (the top level, the
+        // known roster's, is feasible). The level just below the top first:
+        // when the known roster is optimal, that one probe proves it.
+        let top = levels.len() - 1;
+        let mut lo = 0;
+        let mut hi = top;
+        let u_max = b.uncovered.unwrap_or(0.0);
+        dw.deadline = t_end;
+        dw.seed(start);
+        let mut ruled_out =
+            |v: f64| -> Result<bool> { Ok(dw.probe(v, u_max)? == dw::Probe::RuledOut) };
+        if top > 0 {
+            if ruled_out(levels[top - 1])? {
+                lo = top;
+            } else {
+                hi = top - 1;
+            }
+        }
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if ruled_out(levels[mid])? {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let report = |value: f64, bound: f64| TierReport {
+            tier: 0,
+            name: "",
+            objective: value,
+            bound,
+            gap: if value > 0.0 {
+                ((value - bound) / value).max(0.0)
+            } else {
+                0.0
+            },
+            optimal: value <= bound + 1e-6,
+            seconds: 0.0,
+        };
+        let mut k = lo;
+        if k < top {
+            if let Some(r) = dw.integer(levels[k], u_max, opts.max_nodes)? {
+                if self.respects(&r, b) && self.max_rel(&r) <= levels[k] + 1e-6 {
+                    let v = self.max_rel(&r);
+                    return Ok((r, report(v, levels[k].min(v))));
+                }
+            }
+        }
+        while k < top {
+            let (status, roster) = mip(levels[k], stats)?;
+            if let Some(r) = roster {
+                let v = self.max_rel(&r);
+                return Ok((r, report(v, levels[k].min(v))));
+            }
+            if !infeasible(status) {
+                // Budget spent: the known roster, with the proven bound.
+                return Ok((start.to_vec(), report(ub, levels[k])));
+            }
+            k += 1;
+        }
+        Ok((start.to_vec(), report(ub, ub)))
+    }
+}
+
+/// Non-overlapping choices among one day's options (sorted by start):
+/// (duties, load, minutes) within the daily limits.
+fn day_subsets(
+    opts: &[DayOption],
+    from: usize,
+    free_at: u16,
+    acc: (u32, i64, u32),
+    max_n: u32,
+    max_min: u32,
+    out: &mut BTreeSet<(u32, i64, u32)>,
+) {
+    out.insert(acc);
+    if acc.0 >= max_n {
+        return;
+    }
+    for (j, &(st, en, l, m)) in opts.iter().enumerate().skip(from) {
+        if st >= free_at && acc.2 + m <= max_min {
+            day_subsets(
+                opts,
+                j + 1,
+                en,
+                (acc.0 + 1, acc.1 + l, acc.2 + m),
+                max_n,
+                max_min,
+                out,
+            );
+        }
+    }
+}
+
 /// Solve an LP relaxation; its optimum is a valid bound for the tier.
 fn solve_lp(mut hm: highs::Model, time_limit: f64) -> Result<Option<f64>> {
     hm.make_quiet();
@@ -1098,6 +1382,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
         replacement: None,
         max_load: None,
         shortfall: None,
+        caps: None,
     };
     let mut warm: Option<Vec<Vec<usize>>> = None;
     // Warm start: the published roster where it is still valid (repair),
@@ -1113,6 +1398,8 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
         None => model.greedy(),
     });
     let deadline = Instant::now() + std::time::Duration::from_secs_f64(opts.time_limit_s);
+    // Column generation over people's weeks (tiers 1-2), built on first use.
+    let mut dwo: Option<dw::Dw> = None;
     // Share of the time limit per tier; time a tier leaves unused rolls over.
     let tiers_spec: Vec<(Tier, u8, &str, f64)> = if opts.baseline.is_some() {
         vec![
@@ -1157,7 +1444,44 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
         // Certificate by LP bound: when the known roster already meets the
         // relaxation's bound it is optimal, and no branching is needed.
         let mut result: Option<(Vec<Vec<usize>>, TierReport)> = None;
-        if let (Some(st), true) = (&start, tier != Tier::Preferences) {
+        if let (Some(st), Tier::Uncovered) = (&start, tier) {
+            let g = model.uncovered(st);
+            if g > 0.5 && !opts.compact_only {
+                let dwm = dwo.get_or_insert_with(|| dw::Dw::new(&model, deadline));
+                dwm.deadline = Instant::now() + std::time::Duration::from_secs_f64(budget);
+                dwm.seed(st);
+                let bound = dwm.min_uncovered()?;
+                let found = if g <= bound + 1e-6 {
+                    Some(st.clone())
+                } else {
+                    dwm.integer(f64::INFINITY, bound, opts.max_nodes)?
+                        .filter(|r| {
+                            model.respects(r, &bounds) && model.uncovered(r) <= bound + 1e-6
+                        })
+                };
+                if let Some(r) = found {
+                    let rep = TierReport {
+                        tier: id,
+                        name,
+                        objective: model.uncovered(&r),
+                        bound,
+                        gap: 0.0,
+                        optimal: true,
+                        seconds: 0.0,
+                    };
+                    result = Some((r, rep));
+                }
+            }
+        }
+        if let (Some(st), Tier::MaxLoad, false) = (&start, tier, opts.compact_only) {
+            let dwm = dwo.get_or_insert_with(|| dw::Dw::new(&model, deadline));
+            let (chosen, mut rep) =
+                model.max_load_tier(dwm, &bounds, st, budget, opts, &mut stats)?;
+            rep.tier = id;
+            rep.name = name;
+            result = Some((chosen, rep));
+        }
+        if let (Some(st), true, true) = (&start, tier != Tier::Preferences, result.is_none()) {
             let value = model.tier_value(tier, st, &bounds);
             let tb = Instant::now();
             let lp = model.build(tier, &bounds, true)?;
@@ -1278,7 +1602,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                 bounds.replacement =
                     Some(model.tier_value(Tier::Replacement, &chosen, &bounds) + 1e-6)
             }
-            Tier::Preferences => {}
+            Tier::Preferences | Tier::Feasible => {}
         }
         tiers.push(rep);
         warm = Some(chosen);
@@ -1289,6 +1613,9 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
     let Some(chosen) = warm else {
         return Err(Error::Solver("no tier solved".into()));
     };
+    if let Some(d) = &dwo {
+        (stats.classes, stats.cg_columns, stats.cg_lps) = d.sizes();
+    }
     let tm = Instant::now();
     let (assignments, uncovered) = match_pools(
         policy,

@@ -1,0 +1,499 @@
+//! Tier-2 lower bound by column generation (Dantzig–Wolfe).
+//!
+//! A column is one person's whole week (a *pattern*): no overlap, daily
+//! and weekly limits, and a load within the probed cap. People with the
+//! same eligible pools, quota and term-to-date load are interchangeable, so
+//! they form one class with one convexity row of their headcount
+//! (symmetry removed). The master LP minimises uncovered demand; if even
+//! its optimum exceeds tier 1's, no roster reaches the probed level. The
+//! pattern polytope sees the lumpiness of each person's week that the
+//! compact LP averages away.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use highs::{ColProblem, HighsModelStatus, Row, Sense};
+
+use super::{DayOption, Model};
+use crate::error::{Error, Result};
+
+/// One non-overlapping choice of pools on one day.
+struct DaySub {
+    pools: Vec<usize>,
+    n: u32,
+    load: i64,
+    minutes: u32,
+}
+
+struct Class {
+    /// Representative staff member (all members are interchangeable).
+    rep: usize,
+    members: Vec<usize>,
+    size: u32,
+    /// Loads the class can reach; None for staff outside fairness (no cap).
+    reach: Option<Vec<i64>>,
+    days: Vec<Vec<DaySub>>,
+}
+
+struct Pattern {
+    class: usize,
+    pools: Vec<usize>,
+    load: i64,
+}
+
+pub(super) struct Dw<'m, 'a> {
+    m: &'m Model<'a>,
+    classes: Vec<Class>,
+    /// Class of each staff member (usize::MAX: no eligible pool).
+    class_of: Vec<usize>,
+    patterns: Vec<Pattern>,
+    /// Longest a probe may run; past it, the level counts as not ruled out.
+    pub(super) deadline: Instant,
+    lp_solves: u32,
+}
+
+/// Outcome of one probe.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Probe {
+    /// No roster keeps everyone within the caps (proved by the LP).
+    RuledOut,
+    /// The LP cannot rule the level out (or ran out of time).
+    Open,
+}
+
+impl<'m, 'a> Dw<'m, 'a> {
+    pub(super) fn new(m: &'m Model<'a>, deadline: Instant) -> Dw<'m, 'a> {
+        let staff_n = m.school.staff.len();
+        let mut eligible: Vec<Vec<usize>> = vec![Vec::new(); staff_n];
+        for (p, pool) in m.pools.iter().enumerate() {
+            for &s in &pool.eligible {
+                eligible[s].push(p);
+            }
+        }
+        // Class key: eligible pools, and for fair staff their quota and
+        // term-to-date load (the two inputs of relative load).
+        type Key = (Vec<usize>, Option<(i64, i64)>);
+        let mut by_key: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+        let fair: std::collections::BTreeSet<usize> = m.fair.iter().copied().collect();
+        for (s, el) in eligible.iter().enumerate() {
+            if el.is_empty() {
+                continue;
+            }
+            let f = fair.contains(&s).then(|| {
+                (
+                    m.school.staff[s].quota.0,
+                    m.school.served.get(&s).copied().unwrap_or(0),
+                )
+            });
+            by_key.entry((el.clone(), f)).or_default().push(s);
+        }
+        let mut cache = BTreeMap::new();
+        let n_days = m.demand.days.len();
+        let r = &m.policy.rules;
+        let mut class_of = vec![usize::MAX; staff_n];
+        let classes: Vec<Class> = by_key
+            .into_iter()
+            .enumerate()
+            .map(|(k, ((pools, f), members))| {
+                for &s in &members {
+                    class_of[s] = k;
+                }
+                let rep = members[0];
+                let mut days: Vec<Vec<DaySub>> = (0..n_days).map(|_| Vec::new()).collect();
+                for (d, out) in days.iter_mut().enumerate() {
+                    let mut opts: Vec<(DayOption, usize)> = pools
+                        .iter()
+                        .filter(|&&p| m.pools[p].day == d)
+                        .map(|&p| {
+                            let pl = &m.pools[p];
+                            ((pl.start, pl.end, pl.load, pl.minutes), p)
+                        })
+                        .collect();
+                    opts.sort_unstable();
+                    let mut acc = Vec::new();
+                    subs(
+                        &opts,
+                        0,
+                        0,
+                        &mut acc,
+                        r.max_duties_per_day,
+                        r.max_minutes_per_day,
+                        out,
+                    );
+                }
+                Class {
+                    rep,
+                    size: members.len() as u32,
+                    members,
+                    reach: f.map(|_| m.achievable(rep, &mut cache)),
+                    days,
+                }
+            })
+            .collect();
+        Dw {
+            m,
+            classes,
+            class_of,
+            patterns: Vec::new(),
+            deadline,
+            lp_solves: 0,
+        }
+    }
+
+    /// (classes, week patterns, LP solves) so far.
+    pub(super) fn sizes(&self) -> (usize, usize, u32) {
+        (self.classes.len(), self.patterns.len(), self.lp_solves)
+    }
+
+    /// Add a known roster's weeks to the column pool.
+    pub(super) fn seed(&mut self, roster: &[Vec<usize>]) {
+        let mut weeks: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (p, ss) in roster.iter().enumerate() {
+            for &s in ss {
+                weeks.entry(s).or_default().push(p);
+            }
+        }
+        for (s, pools) in weeks {
+            let class = self.class_of[s];
+            if class == usize::MAX
+                || self
+                    .patterns
+                    .iter()
+                    .any(|q| q.class == class && q.pools == pools)
+            {
+                continue;
+            }
+            self.patterns.push(Pattern {
+                class,
+                load: pools.iter().map(|&p| self.m.pools[p].load).sum(),
+                pools,
+            });
+        }
+    }
+
+    /// The highest load class `k` may carry at level `v` (in load units).
+    fn cap(&self, k: usize, v: f64) -> i64 {
+        let c = &self.classes[k];
+        match &c.reach {
+            None => i64::MAX,
+            Some(r) => r
+                .iter()
+                .rev()
+                .find(|&&a| self.m.rel(c.rep, a) <= v + 1e-9)
+                .copied()
+                .unwrap_or(-1),
+        }
+    }
+
+    /// Can any roster leave at most `uncovered` seats open with every fair
+    /// person at relative load `v` or below? RuledOut is a proof that not.
+    pub(super) fn probe(&mut self, v: f64, uncovered: f64) -> Result<Probe> {
+        let caps: Vec<i64> = (0..self.classes.len()).map(|k| self.cap(k, v)).collect();
+        if caps.iter().any(|&c| c < 0) {
+            // Someone's term-to-date load alone is above the level.
+            return Ok(Probe::RuledOut);
+        }
+        let lb = self.cg(&caps, |obj, lb| {
+            obj <= uncovered + 1e-6 || lb > uncovered + 1e-6
+        })?;
+        Ok(if lb > uncovered + 1e-6 {
+            Probe::RuledOut
+        } else {
+            Probe::Open
+        })
+    }
+
+    /// Tier 1's bound: the fewest open seats any roster can leave
+    /// (the column-generation LP, rounded up).
+    pub(super) fn min_uncovered(&mut self) -> Result<f64> {
+        let caps: Vec<i64> = (0..self.classes.len())
+            .map(|k| self.cap(k, f64::INFINITY))
+            .collect();
+        let up = |x: f64| (x - 1e-6).ceil().max(0.0);
+        let lb = self.cg(&caps, |obj, lb| up(lb) >= up(obj))?;
+        Ok(up(lb))
+    }
+
+    /// Column generation on the master LP with per-class load caps until
+    /// `done(objective, bound)`, convergence or the deadline. Returns the
+    /// best proven lower bound on the LP optimum (Lagrangian, or the
+    /// optimum itself once no column prices out).
+    fn cg(&mut self, caps: &[i64], done: impl Fn(f64, f64) -> bool) -> Result<f64> {
+        let pools = &self.m.pools;
+        let mut pb = ColProblem::default();
+        let cover: Vec<Row> = pools
+            .iter()
+            .map(|p| pb.add_row(f64::from(p.need)..))
+            .collect();
+        let conv: Vec<Row> = self
+            .classes
+            .iter()
+            .map(|c| pb.add_row(..=f64::from(c.size)))
+            .collect();
+        for (p, pool) in pools.iter().enumerate() {
+            pb.add_column(1.0, 0.0..=f64::from(pool.need), [(cover[p], 1.0)]);
+        }
+        let column = |pat: &Pattern| -> Vec<(Row, f64)> {
+            std::iter::once((conv[pat.class], 1.0))
+                .chain(pat.pools.iter().map(|&p| (cover[p], 1.0)))
+                .collect()
+        };
+        for pat in &self.patterns {
+            if pat.load <= caps[pat.class] {
+                pb.add_column(0.0, 0.0.., column(pat));
+            }
+        }
+        let mut hm = pb
+            .try_optimise(Sense::Minimise)
+            .map_err(|e| Error::Solver(format!("{e:?}")))?;
+        hm.make_quiet();
+        let _ = hm.try_set_option("threads", 1);
+        let mut lb = 0.0f64;
+        loop {
+            let left = self
+                .deadline
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64();
+            if left <= 0.0 {
+                return Ok(lb);
+            }
+            let _ = hm.try_set_option("time_limit", left);
+            let solved = hm
+                .try_solve()
+                .map_err(|e| Error::Solver(format!("{e:?}")))?;
+            self.lp_solves += 1;
+            if solved.status() != HighsModelStatus::Optimal {
+                return Ok(lb);
+            }
+            let obj = solved.objective_value();
+            if done(obj, lb) {
+                return Ok(lb);
+            }
+            let sol = solved.get_solution();
+            let duals = sol.dual_rows();
+            let pi: Vec<f64> = (0..pools.len()).map(|p| duals[p].max(0.0)).collect();
+            let sigma: Vec<f64> = (0..self.classes.len())
+                .map(|k| duals[pools.len() + k].min(0.0))
+                .collect();
+            // Price every class; Lagrangian bound: obj + sum of size x rc.
+            let mut lagr = obj;
+            let mut new = Vec::new();
+            for (k, &cap) in caps.iter().enumerate() {
+                if let Some((value, chosen)) = self.price(k, &pi, cap) {
+                    let rc = -(value + sigma[k]);
+                    if rc < -1e-9 {
+                        lagr += f64::from(self.classes[k].size) * rc;
+                        new.push(Pattern {
+                            class: k,
+                            load: chosen.iter().map(|&p| pools[p].load).sum(),
+                            pools: chosen,
+                        });
+                    }
+                }
+            }
+            if new.is_empty() {
+                return Ok(lb.max(obj));
+            }
+            lb = lb.max(lagr);
+            if done(obj, lb) {
+                return Ok(lb);
+            }
+            let mut hm2: highs::Model = solved.into();
+            for pat in new {
+                hm2.try_add_column(0.0, 0.0.., column(&pat))
+                    .map_err(|e| Error::Solver(format!("{e:?}")))?;
+                self.patterns.push(pat);
+            }
+            hm = hm2;
+        }
+    }
+
+    /// Price and branch: the generated weeks as an integer program. A
+    /// roster using only known weeks within the caps at level `v`, with at
+    /// most `uncovered` seats open, or None. Pins are not modelled here:
+    /// the caller checks the roster against the full model.
+    pub(super) fn integer(
+        &self,
+        v: f64,
+        uncovered: f64,
+        max_nodes: u32,
+    ) -> Result<Option<Vec<Vec<usize>>>> {
+        let caps: Vec<i64> = (0..self.classes.len()).map(|k| self.cap(k, v)).collect();
+        let pools = &self.m.pools;
+        let mut pb = ColProblem::default();
+        let cover: Vec<Row> = pools
+            .iter()
+            .map(|p| pb.add_row(f64::from(p.need)..))
+            .collect();
+        let conv: Vec<Row> = self
+            .classes
+            .iter()
+            .map(|c| pb.add_row(..=f64::from(c.size)))
+            .collect();
+        let open = pb.add_row(..=uncovered + 1e-6);
+        for (p, pool) in pools.iter().enumerate() {
+            pb.add_integer_column(
+                1.0,
+                0.0..=f64::from(pool.need),
+                [(cover[p], 1.0), (open, 1.0)],
+            );
+        }
+        let used: Vec<&Pattern> = self
+            .patterns
+            .iter()
+            .filter(|pat| pat.load <= caps[pat.class])
+            .collect();
+        for pat in &used {
+            let col: Vec<(Row, f64)> = std::iter::once((conv[pat.class], 1.0))
+                .chain(pat.pools.iter().map(|&p| (cover[p], 1.0)))
+                .collect();
+            pb.add_integer_column(0.0, 0.0.., col);
+        }
+        let mut hm = pb
+            .try_optimise(Sense::Minimise)
+            .map_err(|e| Error::Solver(format!("{e:?}")))?;
+        hm.make_quiet();
+        let _ = hm.try_set_option("threads", 1);
+        let _ = hm.try_set_option("random_seed", 0);
+        let _ = hm.try_set_option("mip_max_nodes", max_nodes as i32);
+        let left = self
+            .deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+            .max(0.1);
+        let _ = hm.try_set_option("time_limit", left);
+        let solved = hm
+            .try_solve()
+            .map_err(|e| Error::Solver(format!("{e:?}")))?;
+        let cols = solved.get_solution().columns().to_vec();
+        let n = pools.len() + used.len();
+        if cols.len() != n
+            || solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible
+        {
+            return Ok(None);
+        }
+        // Hand each class's weeks to its members in id order.
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); self.classes.len()];
+        for (k, c) in self.classes.iter().enumerate() {
+            members[k] = c.members.clone();
+        }
+        let mut next = vec![0usize; self.classes.len()];
+        let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); pools.len()];
+        for (j, pat) in used.iter().enumerate() {
+            let times = cols[pools.len() + j].round() as usize;
+            for _ in 0..times {
+                let Some(&s) = members[pat.class].get(next[pat.class]) else {
+                    return Ok(None);
+                };
+                next[pat.class] += 1;
+                for &p in &pat.pools {
+                    chosen[p].push(s);
+                }
+            }
+        }
+        // Seats beyond the need: drop the extra people (loads only fall).
+        for (p, ss) in chosen.iter_mut().enumerate() {
+            ss.sort_unstable();
+            ss.truncate(pools[p].need as usize);
+        }
+        Ok(Some(chosen))
+    }
+
+    /// The class's most valuable week under duals `pi` within load `cap`.
+    fn price(&self, k: usize, pi: &[f64], cap: i64) -> Option<(f64, Vec<usize>)> {
+        let c = &self.classes[k];
+        let r = &self.m.policy.rules;
+        type St = (u32, i64, u32);
+        // Layered DP over days: state -> (value, previous state, day choice).
+        let mut layers: Vec<HashMap<St, (f64, St, usize)>> = Vec::with_capacity(c.days.len());
+        let mut cur: HashMap<St, (f64, St, usize)> = HashMap::new();
+        cur.insert((0, 0, 0), (0.0, (0, 0, 0), usize::MAX));
+        for subs in &c.days {
+            // Best choice per (duties, load, minutes) on this day.
+            let mut best: HashMap<St, (f64, usize)> = HashMap::new();
+            for (i, sub) in subs.iter().enumerate() {
+                let v: f64 = sub.pools.iter().map(|&p| pi[p]).sum();
+                if v <= 1e-12 {
+                    continue;
+                }
+                let e = best.entry((sub.n, sub.load, sub.minutes)).or_insert((v, i));
+                if v > e.0 {
+                    *e = (v, i);
+                }
+            }
+            let mut next: HashMap<St, (f64, St, usize)> = HashMap::with_capacity(cur.len() * 2);
+            for (&st, &(val, _, _)) in &cur {
+                let keep = next.entry(st).or_insert((val, st, usize::MAX));
+                if val > keep.0 {
+                    *keep = (val, st, usize::MAX);
+                }
+                for (&(n, l, mi), &(v, i)) in &best {
+                    let ns = (st.0 + n, st.1 + l, st.2 + mi);
+                    if ns.0 > r.max_duties_per_week || ns.2 > r.max_minutes_per_week || ns.1 > cap {
+                        continue;
+                    }
+                    let nv = val + v;
+                    let e = next.entry(ns).or_insert((f64::NEG_INFINITY, st, i));
+                    if nv > e.0 {
+                        *e = (nv, st, i);
+                    }
+                }
+            }
+            layers.push(next.clone());
+            cur = next;
+        }
+        // Deterministic argmax: highest value, then smallest state.
+        let (&end, &(value, _, _)) = cur
+            .iter()
+            .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(b.0.cmp(a.0)))?;
+        if value <= 1e-12 {
+            return None;
+        }
+        let mut pools = Vec::new();
+        let mut st = end;
+        for d in (0..layers.len()).rev() {
+            let (_, prev, i) = layers[d][&st];
+            if i != usize::MAX {
+                pools.extend_from_slice(&c.days[d][i].pools);
+            }
+            st = prev;
+        }
+        pools.sort_unstable();
+        Some((value, pools))
+    }
+}
+
+/// Non-overlapping subsets (sorted by start) within the daily limits.
+fn subs(
+    opts: &[(DayOption, usize)],
+    from: usize,
+    free_at: u16,
+    acc: &mut Vec<usize>,
+    max_n: u32,
+    max_min: u32,
+    out: &mut Vec<DaySub>,
+) {
+    if !acc.is_empty() {
+        let (load, minutes) = acc.iter().fold((0i64, 0u32), |(l, m), &i| {
+            (l + opts[i].0 .2, m + opts[i].0 .3)
+        });
+        out.push(DaySub {
+            pools: acc.iter().map(|&i| opts[i].1).collect(),
+            n: acc.len() as u32,
+            load,
+            minutes,
+        });
+    }
+    if acc.len() as u32 >= max_n {
+        return;
+    }
+    let used: u32 = acc.iter().map(|&i| opts[i].0 .3).sum();
+    for j in from..opts.len() {
+        let (st, en, _, mi) = opts[j].0;
+        if st >= free_at && used + mi <= max_min {
+            acc.push(j);
+            subs(opts, j + 1, en, acc, max_n, max_min, out);
+            acc.pop();
+        }
+    }
+}
