@@ -1,12 +1,14 @@
 //! Planning speed: the demo school, the 48-class school and a synthetic
-//! 90-class, 200-staff school, one week each (2026-12-07).
+//! 90-class, 200-staff school, one week each (2026-12-07): tiers 1-3 (the
+//! proven fairness tiers, the speed targets) and, for the demo school, all
+//! four tiers.
 
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use kehou::{data, demand, policy, solver, synth};
 
-fn week(c: &mut Criterion, name: &str, files: Option<data::Files>, dir: &str) {
+fn week(c: &mut Criterion, name: &str, files: Option<data::Files>, dir: &str, all_tiers: bool) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let p = policy::load(&root.join("policies/demo.toml")).expect("policy");
     let s = match files {
@@ -15,8 +17,9 @@ fn week(c: &mut Criterion, name: &str, files: Option<data::Files>, dir: &str) {
     };
     let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
     let dm = demand::week(&p, &s, date);
-    let opts = solver::Options::from_policy(&p);
-    let mut g = c.benchmark_group("plan");
+    let mut opts = solver::Options::from_policy(&p);
+    opts.skip_preferences = !all_tiers;
+    let mut g = c.benchmark_group(if all_tiers { "plan-all-tiers" } else { "plan-tiers-1-3" });
     g.sample_size(10);
     g.bench_function(name, |b| {
         b.iter(|| solver::plan(&p, &s, &dm, &opts).expect("plan"))
@@ -55,14 +58,16 @@ fn repair_large(c: &mut Criterion) {
 }
 
 fn benches(c: &mut Criterion) {
-    week(c, "demo-24-classes", None, "datasets/demo");
-    week(c, "large-48-classes", None, "datasets/large");
+    week(c, "demo-24-classes", None, "datasets/demo", false);
+    week(c, "large-48-classes", None, "datasets/large", false);
     week(
         c,
         "synthetic-90-classes-200-staff",
         Some(synth::generate(&synth::Profile::sized(90, 200, 90))),
         "",
+        false,
     );
+    week(c, "demo-24-classes", None, "datasets/demo", true);
 }
 
 criterion_group!(plan, benches, repair_large);

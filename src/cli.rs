@@ -128,6 +128,9 @@ pub enum Cmd {
         absence: f64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Leave absences unfilled (default: a substitute takes the duty).
+        #[arg(long)]
+        no_substitutes: bool,
     },
     /// Readable outputs for a roster file (default: the latest published version):
     /// HTML page, handover sheet, iCalendar per person.
@@ -410,9 +413,17 @@ pub fn run(cli: Cli) -> Result<i32> {
             weeks,
             absence,
             seed,
+            no_substitutes,
         } => {
             let (p, s) = load(&cli.policy, &cli.data)?;
-            let r = crate::simulate::term(&p, &s, *from, *weeks, *absence, *seed, lang, true)?;
+            let sim = crate::simulate::Sim {
+                from: *from,
+                weeks: *weeks,
+                absence: *absence,
+                seed: *seed,
+                substitutes: !*no_substitutes,
+            };
+            let r = crate::simulate::term(&p, &s, sim, lang, true)?;
             print!("{}", r.render(lang));
             Ok(0)
         }

@@ -253,6 +253,8 @@ pub struct SolverOptions {
     /// Branch-and-bound nodes per tier: a deterministic budget (unlike time).
     pub max_nodes: u32,
     pub mip_rel_gap: f64,
+    /// Tier 4 (preferences) may stop within this relative gap.
+    pub preferences_gap: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -569,6 +571,8 @@ mod raw {
         pub time_limit_s: Option<f64>,
         #[serde(default)]
         pub mip_rel_gap: Option<f64>,
+        #[serde(default)]
+        pub preferences_gap: Option<f64>,
         #[serde(default)]
         pub max_nodes: Option<i64>,
     }
@@ -1369,6 +1373,7 @@ fn compile(
             .and_then(|s| s.max_nodes)
             .map_or(500, |n| n.clamp(1, 10_000_000) as u32),
         mip_rel_gap: so.and_then(|s| s.mip_rel_gap).unwrap_or(0.0),
+        preferences_gap: so.and_then(|s| s.preferences_gap).unwrap_or(0.01),
     };
     if solver.time_limit_s.is_nan() || solver.time_limit_s <= 0.0 {
         c.err(
@@ -1377,12 +1382,17 @@ fn compile(
             "a positive number of seconds",
         );
     }
-    if !(0.0..1.0).contains(&solver.mip_rel_gap) {
-        c.err(
-            path!["solver", "mip_rel_gap"],
-            solver.mip_rel_gap.to_string(),
-            "a gap from 0 to below 1",
-        );
+    for (key, v) in [
+        ("mip_rel_gap", solver.mip_rel_gap),
+        ("preferences_gap", solver.preferences_gap),
+    ] {
+        if !(0.0..1.0).contains(&v) {
+            c.err(
+                path!["solver", key],
+                v.to_string(),
+                "a gap from 0 to below 1",
+            );
+        }
     }
 
     let calendar = compile_calendar(&mut c, &f.calendar, national);

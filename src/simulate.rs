@@ -27,6 +27,8 @@ pub struct Group {
 pub struct SimReport {
     pub weeks: u32,
     pub absences: usize,
+    /// Absences a substitute served.
+    pub substituted: usize,
     pub uncovered: u32,
     /// Groups of staff with equal quota and equal availability.
     pub groups: Vec<Group>,
@@ -46,12 +48,14 @@ impl SimReport {
         let mut o = String::new();
         let _ = writeln!(
             o,
-            "{} {} {}, {} {}, {} {}",
+            "{} {} {}, {} {} ({} {}), {} {}",
             lang.t("模拟", "simulated"),
             self.weeks,
             lang.t("周", "weeks"),
             self.absences,
             lang.t("次缺勤", "absences"),
+            self.substituted,
+            lang.t("次有人代岗", "taken by a substitute"),
             self.uncovered,
             lang.t("人次未覆盖", "uncovered seats")
         );
@@ -127,17 +131,34 @@ fn signature(p: &Policy, s: &School, i: usize) -> Option<String> {
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// How a term is simulated.
+#[derive(Debug, Clone, Copy)]
+pub struct Sim {
+    pub from: NaiveDate,
+    pub weeks: u32,
+    /// Probability that a person misses an assigned duty.
+    pub absence: f64,
+    pub seed: u64,
+    /// Whether a substitute takes an absent person's duty, as the
+    /// vice-principal would: the eligible person free at that time, within
+    /// the limits, with the lowest term-to-date relative load.
+    pub substitutes: bool,
+}
+
 pub fn term(
     p: &Policy,
     school: &School,
-    from: NaiveDate,
-    weeks: u32,
-    absence: f64,
-    seed: u64,
+    sim: Sim,
     lang: Lang,
     progress: bool,
 ) -> Result<SimReport> {
+    let Sim {
+        from,
+        weeks,
+        absence,
+        seed,
+        substitutes,
+    } = sim;
     if !(0.0..=1.0).contains(&absence) {
         return Err(Error::Usage("--absence must be between 0 and 1".into()));
     }
@@ -149,6 +170,7 @@ pub fn term(
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let bar = progress.then(|| indicatif::ProgressBar::new(u64::from(weeks)));
     let mut absences = 0;
+    let mut substituted = 0;
     let mut uncovered = 0;
     let first = crate::calendar::monday_of(from);
     let last = first + chrono::Days::new(7 * u64::from(weeks.max(1)) - 1);
@@ -160,13 +182,28 @@ pub fn term(
         let plan = solver::plan(p, &s, &dm, &solver::Options::from_policy(p))?;
         uncovered += plan.uncovered.iter().map(|u| u.1).sum::<u32>();
         h.publish(monday, &roster::to_csv(p, &s, &plan, lang), false)?;
+        // Who serves what this week, as substitutions happen.
+        let mut serving: Vec<(usize, usize)> =
+            plan.assignments.iter().map(|a| (a.duty, a.staff)).collect();
         for a in &plan.assignments {
             if rng.random_bool(absence) {
                 absences += 1;
+                let sub = if substitutes {
+                    substitute(p, &s, &dm, &serving, a.duty)
+                } else {
+                    None
+                };
+                if let Some(i) = serving.iter().position(|&x| x == (a.duty, a.staff)) {
+                    serving.remove(i);
+                }
+                if let Some(t) = sub {
+                    serving.push((a.duty, t));
+                    substituted += 1;
+                }
                 h.record(&Event::Absent {
                     duty: dm.duties[a.duty].id.clone(),
                     staff: s.staff[a.staff].id.clone(),
-                    substitute: None,
+                    substitute: sub.map(|t| s.staff[t].id.clone()),
                     note: "simulated".into(),
                 })?;
             }
@@ -204,8 +241,62 @@ pub fn term(
     Ok(SimReport {
         weeks,
         absences,
+        substituted,
         uncovered,
         groups,
         longest_duty: longest,
     })
+}
+
+/// The substitute for `duty`: eligible, free at that time and within the
+/// daily and weekly limits given who serves what (`serving`), lowest
+/// term-to-date relative load first, then lowest index.
+fn substitute(
+    p: &Policy,
+    s: &School,
+    dm: &demand::WeekDemand,
+    serving: &[(usize, usize)],
+    duty: usize,
+) -> Option<usize> {
+    let d = &dm.duties[duty];
+    let r = &p.rules;
+    let week_load = |t: usize| -> i64 {
+        serving
+            .iter()
+            .filter(|x| x.1 == t)
+            .map(|x| dm.duties[x.0].load())
+            .sum()
+    };
+    (0..s.staff.len())
+        .filter(|&t| {
+            let st = &s.staff[t];
+            if st.role == Role::Outside || st.quota.0 == 0 {
+                return false;
+            }
+            if solver::ineligible(p, s, t, d).is_some() {
+                return false;
+            }
+            let mine: Vec<&crate::demand::Duty> = serving
+                .iter()
+                .filter(|x| x.1 == t)
+                .map(|x| &dm.duties[x.0])
+                .collect();
+            let today: Vec<&&crate::demand::Duty> =
+                mine.iter().filter(|o| o.date == d.date).collect();
+            let overlap = today.iter().any(|o| o.start < d.end && d.start < o.end);
+            let day_min: u32 = today.iter().map(|o| o.minutes()).sum();
+            let week_min: u32 = mine.iter().map(|o| o.minutes()).sum();
+            !overlap
+                && (today.len() as u32) < r.max_duties_per_day
+                && day_min + d.minutes() <= r.max_minutes_per_day
+                && (mine.len() as u32) < r.max_duties_per_week
+                && week_min + d.minutes() <= r.max_minutes_per_week
+        })
+        .min_by(|&a, &b| {
+            let rel = |t: usize| {
+                (s.served.get(&t).copied().unwrap_or(0) + week_load(t)) as f64
+                    / s.staff[t].quota.as_f64()
+            };
+            rel(a).total_cmp(&rel(b)).then(a.cmp(&b))
+        })
 }

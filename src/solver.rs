@@ -43,6 +43,8 @@ pub struct Options {
     /// Stop after the fairness tiers (what-if studies compare no preferences).
     pub skip_preferences: bool,
     pub mip_rel_gap: f64,
+    /// Tier 4 stops within this relative gap (tiers 1-3 are proven).
+    pub preferences_gap: f64,
     pub pins: Vec<Pin>,
     /// Solve tiers 1-2 with the compact MIP alone, without column
     /// generation (slower; tests use it to cross-check the two).
@@ -58,6 +60,7 @@ impl Options {
             frozen_before: None,
             skip_preferences: false,
             mip_rel_gap: p.solver.mip_rel_gap,
+            preferences_gap: p.solver.preferences_gap,
             pins: Vec::new(),
             compact_only: false,
         }
@@ -306,6 +309,10 @@ struct Bounds {
     replacement: Option<f64>,
     max_load: Option<f64>,
     shortfall: Option<f64>,
+    /// Tier 4: each fair person's tier-3 (shortfall, excess), kept as
+    /// their own limits so preferences cannot trade one person's fairness
+    /// for another's.
+    windows: Option<Vec<(f64, f64)>>,
     /// Tier-2 probe: per fair person, the highest relative load they can
     /// actually reach without exceeding the probed level.
     caps: Option<Vec<f64>>,
@@ -324,7 +331,9 @@ struct Model<'a> {
     own: BTreeSet<(usize, usize)>,
     /// (staff, pool) pairs the person asked to avoid.
     avoid: BTreeSet<(usize, usize)>,
-    /// Per fair person: the largest relative load of one duty they may take.
+    /// Per fair person: half the tier-3 band, half the largest relative
+    /// load of one duty they may take (a band one duty wide, so that over
+    /// a term people of equal quota end within one duty of each other).
     delta: Vec<f64>,
     /// Repair: the published (staff, pool) pairs.
     baseline: BTreeSet<(usize, usize)>,
@@ -593,7 +602,12 @@ impl Model<'_> {
             let e = self.changes_expr(&x);
             add(&mut pb, constraint!(e <= v));
         }
-        if let Some(v) = b.shortfall {
+        if let (Some(w), Tier::Preferences) = (&b.windows, tier) {
+            for (i, &(a, e)) in w.iter().enumerate() {
+                add(&mut pb, constraint!(sf[i] <= a + 1e-6));
+                add(&mut pb, constraint!(ex[i] <= e + 1e-6));
+            }
+        } else if let Some(v) = b.shortfall {
             let total: Expression = sf.iter().chain(ex.iter()).sum();
             add(&mut pb, constraint!(total <= v));
         }
@@ -712,18 +726,11 @@ impl Model<'_> {
         match tier {
             Tier::Uncovered => self.uncovered(chosen),
             Tier::MaxLoad | Tier::Feasible => self.max_rel(chosen),
-            Tier::Spread => {
-                let l = self.loads(chosen);
-                let zmax = b.floor_base.unwrap_or(0.0);
-                self.fair
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &s)| {
-                        let r = self.rel(s, l[s]);
-                        (zmax - self.delta[i] - r).max(0.0) + (r - zmax - self.delta[i]).max(0.0)
-                    })
-                    .sum()
-            }
+            Tier::Spread => self
+                .band_deviations(chosen, b)
+                .iter()
+                .map(|(a, e)| a + e)
+                .sum(),
             Tier::Changes => self.changes(chosen) as f64,
             Tier::Replacement => {
                 let mut v = 0.0;
@@ -778,6 +785,23 @@ impl Model<'_> {
             .iter()
             .map(|&s| self.rel(s, l[s]))
             .fold(0.0, f64::max)
+    }
+
+    /// Each fair person's (shortfall below, excess above) the tier-3 band.
+    fn band_deviations(&self, chosen: &[Vec<usize>], b: &Bounds) -> Vec<(f64, f64)> {
+        let l = self.loads(chosen);
+        let zmax = b.floor_base.unwrap_or(0.0);
+        self.fair
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| {
+                let r = self.rel(s, l[s]);
+                (
+                    (zmax - self.delta[i] - r).max(0.0),
+                    (r - zmax - self.delta[i]).max(0.0),
+                )
+            })
+            .collect()
     }
 
     /// Column values of a roster for this tier's model.
@@ -1351,7 +1375,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                 .map(|p| p.load)
                 .max()
                 .unwrap_or(0);
-            l as f64 / LOAD_PER_HOUR as f64 / q
+            l as f64 / LOAD_PER_HOUR as f64 / q / 2.0
         })
         .collect();
     let model = Model {
@@ -1382,6 +1406,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
         replacement: None,
         max_load: None,
         shortfall: None,
+        windows: None,
         caps: None,
     };
     let mut warm: Option<Vec<Vec<usize>>> = None;
@@ -1481,6 +1506,42 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
             rep.name = name;
             result = Some((chosen, rep));
         }
+        // Tier 3 at zero by patterns: everyone inside their band.
+        if let (Some(st), Tier::Spread, false, Some(zmax), Some(dwm)) = (
+            &start,
+            tier,
+            opts.compact_only,
+            bounds.floor_base,
+            dwo.as_mut(),
+        ) {
+            if model.tier_value(Tier::Spread, st, &bounds) > 1e-6 {
+                dwm.deadline = Instant::now() + std::time::Duration::from_secs_f64(budget);
+                dwm.seed(st);
+                let top = bounds.max_load.unwrap_or(f64::INFINITY);
+                let band = |s: usize| match model.fair.binary_search(&s) {
+                    Ok(i) => (zmax - model.delta[i], (zmax + model.delta[i]).min(top)),
+                    Err(_) => (f64::NEG_INFINITY, f64::INFINITY),
+                };
+                let u = bounds.uncovered.unwrap_or(0.0);
+                if let Some(r) = dwm.within_bands(&band, u, opts.max_nodes)? {
+                    if model.respects(&r, &bounds)
+                        && model.max_rel(&r) <= top + 1e-9
+                        && model.tier_value(Tier::Spread, &r, &bounds) <= 1e-6
+                    {
+                        let rep = TierReport {
+                            tier: id,
+                            name,
+                            objective: 0.0,
+                            bound: 0.0,
+                            gap: 0.0,
+                            optimal: true,
+                            seconds: 0.0,
+                        };
+                        result = Some((r, rep));
+                    }
+                }
+            }
+        }
         if let (Some(st), true, true) = (&start, tier != Tier::Preferences, result.is_none()) {
             let value = model.tier_value(tier, st, &bounds);
             let tb = Instant::now();
@@ -1516,14 +1577,24 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                 .as_ref()
                 .map(|st| model.warm_cols(&built, st, &bounds));
             let mut hm = built.problem;
-            hm.make_quiet();
+            // KEHOU_HIGHS_LOG=1 shows HiGHS's log (for measuring the model).
+            if std::env::var_os("KEHOU_HIGHS_LOG").is_none() {
+                hm.make_quiet();
+            } else {
+                let _ = hm.try_set_option("output_flag", true);
+            }
             let left = (deadline
                 .saturating_duration_since(Instant::now())
                 .as_secs_f64()
                 * share)
                 .max(0.5);
             let _ = hm.try_set_option("time_limit", left);
-            let _ = hm.try_set_option("mip_rel_gap", opts.mip_rel_gap);
+            let gap = if tier == Tier::Preferences {
+                opts.mip_rel_gap.max(opts.preferences_gap)
+            } else {
+                opts.mip_rel_gap
+            };
+            let _ = hm.try_set_option("mip_rel_gap", gap);
             let _ = hm.try_set_option("threads", 1);
             let _ = hm.try_set_option("random_seed", 0);
             let _ = hm.try_set_option("mip_max_nodes", opts.max_nodes as i32);
@@ -1553,15 +1624,20 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                         chosen[*p].push(*s);
                     }
                 }
+                let objective = solved.objective_value();
+                let bound = solved
+                    .double_info_value(c"mip_dual_bound")
+                    .unwrap_or(f64::NAN);
+                // Proven only when the bound meets the value: HiGHS also
+                // says Optimal when it stops within the allowed gap.
+                let closed = (objective - bound).abs() <= 1e-6 * objective.abs().max(1.0);
                 let rep = TierReport {
                     tier: id,
                     name,
-                    objective: solved.objective_value(),
-                    bound: solved
-                        .double_info_value(c"mip_dual_bound")
-                        .unwrap_or(f64::NAN),
-                    gap: solved.mip_gap(),
-                    optimal: status == highs::HighsModelStatus::Optimal,
+                    objective,
+                    bound,
+                    gap: if closed { 0.0 } else { solved.mip_gap() },
+                    optimal: status == highs::HighsModelStatus::Optimal && closed,
                     seconds: 0.0,
                 };
                 result = Some((chosen, rep));
@@ -1595,7 +1671,8 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                 bounds.floor_base = Some(model.avg_rel(&chosen));
             }
             Tier::Spread => {
-                bounds.shortfall = Some(model.tier_value(Tier::Spread, &chosen, &bounds) + 1e-6)
+                bounds.shortfall = Some(model.tier_value(Tier::Spread, &chosen, &bounds) + 1e-6);
+                bounds.windows = Some(model.band_deviations(&chosen, &bounds));
             }
             Tier::Changes => bounds.changes = Some(model.changes(&chosen) as f64 + 1e-6),
             Tier::Replacement => {

@@ -185,11 +185,24 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
     let mut f = kehou::synth::generate(&kehou::synth::Profile::sized(6, 16, 3));
     f.leave = None;
     let s = kehou::data::from_files(std::path::Path::new("sim"), &p, &f).unwrap();
-    let r = kehou::simulate::term(&p, &s, date("2026-09-07"), 6, 0.05, 7, Lang::En, false).unwrap();
-    assert!(!r.groups.is_empty());
-    assert!(
-        r.max_spread() <= r.longest_duty + 1e-9,
-        "{}",
-        r.render(Lang::En)
-    );
+    for substitutes in [false, true] {
+        let sim = kehou::simulate::Sim {
+            from: date("2026-09-07"),
+            weeks: 6,
+            absence: 0.05,
+            seed: 7,
+            substitutes,
+        };
+        let r = kehou::simulate::term(&p, &s, sim, Lang::En, false).unwrap();
+        assert!(!r.groups.is_empty());
+        assert!(r.absences > 0);
+        // Substitutes are found for some absences, and only when asked.
+        assert_eq!(r.substituted > 0, substitutes, "{}", r.render(Lang::En));
+        assert!(r.substituted <= r.absences);
+        assert!(
+            r.max_spread() <= r.longest_duty + 1e-9,
+            "{}",
+            r.render(Lang::En)
+        );
+    }
 }

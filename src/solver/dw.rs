@@ -193,7 +193,8 @@ impl<'m, 'a> Dw<'m, 'a> {
             // Someone's term-to-date load alone is above the level.
             return Ok(Probe::RuledOut);
         }
-        let lb = self.cg(&caps, |obj, lb| {
+        let lo = vec![0; caps.len()];
+        let lb = self.cg(&lo, &caps, |obj, lb| {
             obj <= uncovered + 1e-6 || lb > uncovered + 1e-6
         })?;
         Ok(if lb > uncovered + 1e-6 {
@@ -210,15 +211,57 @@ impl<'m, 'a> Dw<'m, 'a> {
             .map(|k| self.cap(k, f64::INFINITY))
             .collect();
         let up = |x: f64| (x - 1e-6).ceil().max(0.0);
-        let lb = self.cg(&caps, |obj, lb| up(lb) >= up(obj))?;
+        let lo = vec![0; caps.len()];
+        let lb = self.cg(&lo, &caps, |obj, lb| up(lb) >= up(obj))?;
         Ok(up(lb))
     }
 
-    /// Column generation on the master LP with per-class load caps until
-    /// `done(objective, bound)`, convergence or the deadline. Returns the
-    /// best proven lower bound on the LP optimum (Lagrangian, or the
-    /// optimum itself once no column prices out).
-    fn cg(&mut self, caps: &[i64], done: impl Fn(f64, f64) -> bool) -> Result<f64> {
+    /// Tier 3 when its optimum is zero: a roster with every fair person's
+    /// relative load inside their band (`band(staff)`, low and high) and at
+    /// most `uncovered` seats open. None when the pattern LP rules it out
+    /// or the generated weeks do not combine into one.
+    pub(super) fn within_bands(
+        &mut self,
+        band: &dyn Fn(usize) -> (f64, f64),
+        uncovered: f64,
+        max_nodes: u32,
+    ) -> Result<Option<Vec<Vec<usize>>>> {
+        let mut lo = Vec::with_capacity(self.classes.len());
+        let mut hi = Vec::with_capacity(self.classes.len());
+        for c in &self.classes {
+            let Some(r) = &c.reach else {
+                lo.push(0);
+                hi.push(i64::MAX);
+                continue;
+            };
+            let (a, b) = band(c.rep);
+            let rel = |x: i64| self.m.rel(c.rep, x);
+            let l = r.iter().find(|&&x| rel(x) >= a - 1e-9).copied();
+            let h = r.iter().rev().find(|&&x| rel(x) <= b + 1e-9).copied();
+            match (l, h) {
+                (Some(l), Some(h)) if l <= h => {
+                    lo.push(l);
+                    hi.push(h);
+                }
+                _ => return Ok(None),
+            }
+        }
+        let lb = self.cg(&lo, &hi, |obj, lb| {
+            obj <= uncovered + 1e-6 || lb > uncovered + 1e-6
+        })?;
+        if lb > uncovered + 1e-6 {
+            return Ok(None);
+        }
+        self.integer_in(&lo, &hi, uncovered, max_nodes)
+    }
+
+    /// Column generation on the master LP with per-class load windows
+    /// `lo..=caps` until `done(objective, bound)`, convergence or the
+    /// deadline. Returns the best proven lower bound on the LP optimum
+    /// (Lagrangian, or the optimum itself once no column prices out). A
+    /// class with a positive floor must place every member (a penalised
+    /// slack keeps the LP feasible meanwhile).
+    fn cg(&mut self, lo: &[i64], caps: &[i64], done: impl Fn(f64, f64) -> bool) -> Result<f64> {
         let pools = &self.m.pools;
         let mut pb = ColProblem::default();
         let cover: Vec<Row> = pools
@@ -228,10 +271,24 @@ impl<'m, 'a> Dw<'m, 'a> {
         let conv: Vec<Row> = self
             .classes
             .iter()
-            .map(|c| pb.add_row(..=f64::from(c.size)))
+            .enumerate()
+            .map(|(k, c)| {
+                let n = f64::from(c.size);
+                if lo[k] > 0 {
+                    pb.add_row(n..=n)
+                } else {
+                    pb.add_row(..=n)
+                }
+            })
             .collect();
         for (p, pool) in pools.iter().enumerate() {
             pb.add_column(1.0, 0.0..=f64::from(pool.need), [(cover[p], 1.0)]);
+        }
+        let total_need: f64 = pools.iter().map(|p| f64::from(p.need)).sum();
+        for (k, c) in self.classes.iter().enumerate() {
+            if lo[k] > 0 {
+                pb.add_column(total_need + 1.0, 0.0..=f64::from(c.size), [(conv[k], 1.0)]);
+            }
         }
         let column = |pat: &Pattern| -> Vec<(Row, f64)> {
             std::iter::once((conv[pat.class], 1.0))
@@ -239,7 +296,7 @@ impl<'m, 'a> Dw<'m, 'a> {
                 .collect()
         };
         for pat in &self.patterns {
-            if pat.load <= caps[pat.class] {
+            if (lo[pat.class]..=caps[pat.class]).contains(&pat.load) {
                 pb.add_column(0.0, 0.0.., column(pat));
             }
         }
@@ -273,13 +330,20 @@ impl<'m, 'a> Dw<'m, 'a> {
             let duals = sol.dual_rows();
             let pi: Vec<f64> = (0..pools.len()).map(|p| duals[p].max(0.0)).collect();
             let sigma: Vec<f64> = (0..self.classes.len())
-                .map(|k| duals[pools.len() + k].min(0.0))
+                .map(|k| {
+                    let d = duals[pools.len() + k];
+                    if lo[k] > 0 {
+                        d
+                    } else {
+                        d.min(0.0)
+                    }
+                })
                 .collect();
             // Price every class; Lagrangian bound: obj + sum of size x rc.
             let mut lagr = obj;
             let mut new = Vec::new();
             for (k, &cap) in caps.iter().enumerate() {
-                if let Some((value, chosen)) = self.price(k, &pi, cap) {
+                if let Some((value, chosen)) = self.price(k, &pi, lo[k], cap) {
                     let rc = -(value + sigma[k]);
                     if rc < -1e-9 {
                         lagr += f64::from(self.classes[k].size) * rc;
@@ -319,6 +383,18 @@ impl<'m, 'a> Dw<'m, 'a> {
         max_nodes: u32,
     ) -> Result<Option<Vec<Vec<usize>>>> {
         let caps: Vec<i64> = (0..self.classes.len()).map(|k| self.cap(k, v)).collect();
+        let lo = vec![0; caps.len()];
+        self.integer_in(&lo, &caps, uncovered, max_nodes)
+    }
+
+    /// As `integer`, with per-class load windows `lo..=caps`.
+    fn integer_in(
+        &self,
+        lo: &[i64],
+        caps: &[i64],
+        uncovered: f64,
+        max_nodes: u32,
+    ) -> Result<Option<Vec<Vec<usize>>>> {
         let pools = &self.m.pools;
         let mut pb = ColProblem::default();
         let cover: Vec<Row> = pools
@@ -328,7 +404,15 @@ impl<'m, 'a> Dw<'m, 'a> {
         let conv: Vec<Row> = self
             .classes
             .iter()
-            .map(|c| pb.add_row(..=f64::from(c.size)))
+            .enumerate()
+            .map(|(k, c)| {
+                let n = f64::from(c.size);
+                if lo[k] > 0 {
+                    pb.add_row(n..=n)
+                } else {
+                    pb.add_row(..=n)
+                }
+            })
             .collect();
         let open = pb.add_row(..=uncovered + 1e-6);
         for (p, pool) in pools.iter().enumerate() {
@@ -341,7 +425,7 @@ impl<'m, 'a> Dw<'m, 'a> {
         let used: Vec<&Pattern> = self
             .patterns
             .iter()
-            .filter(|pat| pat.load <= caps[pat.class])
+            .filter(|pat| (lo[pat.class]..=caps[pat.class]).contains(&pat.load))
             .collect();
         for pat in &used {
             let col: Vec<(Row, f64)> = std::iter::once((conv[pat.class], 1.0))
@@ -399,8 +483,9 @@ impl<'m, 'a> Dw<'m, 'a> {
         Ok(Some(chosen))
     }
 
-    /// The class's most valuable week under duals `pi` within load `cap`.
-    fn price(&self, k: usize, pi: &[f64], cap: i64) -> Option<(f64, Vec<usize>)> {
+    /// The class's most valuable week under duals `pi` with a load in
+    /// `lo..=cap`.
+    fn price(&self, k: usize, pi: &[f64], lo: i64, cap: i64) -> Option<(f64, Vec<usize>)> {
         let c = &self.classes[k];
         let r = &self.m.policy.rules;
         type St = (u32, i64, u32);
@@ -413,7 +498,7 @@ impl<'m, 'a> Dw<'m, 'a> {
             let mut best: HashMap<St, (f64, usize)> = HashMap::new();
             for (i, sub) in subs.iter().enumerate() {
                 let v: f64 = sub.pools.iter().map(|&p| pi[p]).sum();
-                if v <= 1e-12 {
+                if v <= 1e-12 && lo == 0 {
                     continue;
                 }
                 let e = best.entry((sub.n, sub.load, sub.minutes)).or_insert((v, i));
@@ -445,8 +530,9 @@ impl<'m, 'a> Dw<'m, 'a> {
         // Deterministic argmax: highest value, then smallest state.
         let (&end, &(value, _, _)) = cur
             .iter()
+            .filter(|(st, _)| st.1 >= lo)
             .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(b.0.cmp(a.0)))?;
-        if value <= 1e-12 {
+        if value <= 1e-12 && lo == 0 {
             return None;
         }
         let mut pools = Vec::new();
