@@ -19,7 +19,11 @@ fn week(c: &mut Criterion, name: &str, files: Option<data::Files>, dir: &str, al
     let dm = demand::week(&p, &s, date);
     let mut opts = solver::Options::from_policy(&p);
     opts.skip_preferences = !all_tiers;
-    let mut g = c.benchmark_group(if all_tiers { "plan-all-tiers" } else { "plan-tiers-1-3" });
+    let mut g = c.benchmark_group(if all_tiers {
+        "plan-all-tiers"
+    } else {
+        "plan-tiers-1-3"
+    });
     g.sample_size(10);
     g.bench_function(name, |b| {
         b.iter(|| solver::plan(&p, &s, &dm, &opts).expect("plan"))

@@ -9,12 +9,18 @@
 //! pattern polytope sees the lumpiness of each person's week that the
 //! compact LP averages away.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::hash::{BuildHasherDefault, DefaultHasher};
 use std::time::Instant;
 
 use highs::{ColProblem, HighsModelStatus, Row, Sense};
 
 use super::{DayOption, Model};
+
+/// A hash map with fixed keys: iteration order, and so tie-breaking in
+/// pricing, is the same on every run (std's default map is seeded
+/// randomly per instance).
+type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<DefaultHasher>>;
 use crate::error::{Error, Result};
 
 /// One non-overlapping choice of pools on one day.
@@ -491,11 +497,11 @@ impl<'m, 'a> Dw<'m, 'a> {
         type St = (u32, i64, u32);
         // Layered DP over days: state -> (value, previous state, day choice).
         let mut layers: Vec<HashMap<St, (f64, St, usize)>> = Vec::with_capacity(c.days.len());
-        let mut cur: HashMap<St, (f64, St, usize)> = HashMap::new();
+        let mut cur: HashMap<St, (f64, St, usize)> = HashMap::default();
         cur.insert((0, 0, 0), (0.0, (0, 0, 0), usize::MAX));
         for subs in &c.days {
             // Best choice per (duties, load, minutes) on this day.
-            let mut best: HashMap<St, (f64, usize)> = HashMap::new();
+            let mut best: HashMap<St, (f64, usize)> = HashMap::default();
             for (i, sub) in subs.iter().enumerate() {
                 let v: f64 = sub.pools.iter().map(|&p| pi[p]).sum();
                 if v <= 1e-12 && lo == 0 {
@@ -506,7 +512,8 @@ impl<'m, 'a> Dw<'m, 'a> {
                     *e = (v, i);
                 }
             }
-            let mut next: HashMap<St, (f64, St, usize)> = HashMap::with_capacity(cur.len() * 2);
+            let mut next: HashMap<St, (f64, St, usize)> =
+                HashMap::with_capacity_and_hasher(cur.len() * 2, Default::default());
             for (&st, &(val, _, _)) in &cur {
                 let keep = next.entry(st).or_insert((val, st, usize::MAX));
                 if val > keep.0 {
