@@ -96,3 +96,23 @@ fn same_results_with_one_or_two_threads() {
         "comparison differs between 1 and 2 threads"
     );
 }
+
+/// The 50-scenario study of the demo week (README): same comparison with 1
+/// and 2 threads. (Before pricing used a fixed-key hash map, two of its
+/// scenarios broke ties differently from run to run.)
+#[test]
+fn fifty_demo_scenarios_same_with_one_or_two_threads() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let study = scenarios::load(&root.join("policies/scenarios-50.toml")).unwrap();
+    let run = |n: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap();
+        let r = pool.install(|| scenarios::run(&study, false, None));
+        scenarios::comparison_csv(&r, Lang::Zh)
+    };
+    let one = run(1);
+    assert!(one == run(2), "comparison differs between 1 and 2 threads");
+    assert!(String::from_utf8_lossy(&one).lines().count() > 50);
+}
