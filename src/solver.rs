@@ -1233,27 +1233,45 @@ impl Model<'_> {
             seconds: 0.0,
         };
         let mut k = lo;
+        let mut best = start.to_vec();
+        let mut best_v = ub;
         if k < top {
+            // The probe stopped once the level was open; the full LP's
+            // columns first, then the integer programme over them.
+            dw.enrich(levels[k])?;
+            let fits =
+                |r: &Vec<Vec<usize>>, v: f64| self.respects(r, b) && self.max_rel(r) <= v + 1e-6;
             if let Some(r) = dw.integer(levels[k], u_max, opts.max_nodes)? {
-                if self.respects(&r, b) && self.max_rel(&r) <= levels[k] + 1e-6 {
+                if fits(&r, levels[k]) {
                     let v = self.max_rel(&r);
                     return Ok((r, report(v, levels[k].min(v))));
                 }
             }
+            // The known weeks may not combine at that level: the lowest
+            // level a few steps up where they do is a better incumbent.
+            for j in k + 1..top.min(k + 12) {
+                if let Some(r) = dw.integer(levels[j], u_max, opts.max_nodes)? {
+                    if fits(&r, levels[j]) {
+                        best_v = self.max_rel(&r);
+                        best = r;
+                        break;
+                    }
+                }
+            }
         }
-        while k < top {
+        while k < top && levels[k] < best_v - 1e-9 {
             let (status, roster) = mip(levels[k], stats)?;
             if let Some(r) = roster {
                 let v = self.max_rel(&r);
                 return Ok((r, report(v, levels[k].min(v))));
             }
             if !infeasible(status) {
-                // Budget spent: the known roster, with the proven bound.
-                return Ok((start.to_vec(), report(ub, levels[k])));
+                // Budget spent: the best known roster, with the proven bound.
+                return Ok((best, report(best_v, levels[k])));
             }
             k += 1;
         }
-        Ok((start.to_vec(), report(ub, ub)))
+        Ok((best, report(best_v, best_v)))
     }
 }
 

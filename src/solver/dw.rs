@@ -393,6 +393,19 @@ impl<'m, 'a> Dw<'m, 'a> {
         self.integer_in(&lo, &caps, uncovered, max_nodes)
     }
 
+    /// Column generation at level `v` run to the LP optimum (not stopped
+    /// as soon as the level is open), so that price-and-branch has the
+    /// weeks an integer roster needs.
+    pub(super) fn enrich(&mut self, v: f64) -> Result<()> {
+        let caps: Vec<i64> = (0..self.classes.len()).map(|k| self.cap(k, v)).collect();
+        if caps.iter().any(|&c| c < 0) {
+            return Ok(());
+        }
+        let lo = vec![0; caps.len()];
+        self.cg(&lo, &caps, |obj, lb| lb >= obj - 1e-9)?;
+        Ok(())
+    }
+
     /// As `integer`, with per-class load windows `lo..=caps`.
     fn integer_in(
         &self,
