@@ -1249,9 +1249,9 @@ impl Model<'_> {
             }
             // The known weeks may not combine at that level: the lowest
             // level a few steps up where they do is a better incumbent.
-            for j in k + 1..top.min(k + 12) {
-                if let Some(r) = dw.integer(levels[j], u_max, opts.max_nodes)? {
-                    if fits(&r, levels[j]) {
+            for &v in &levels[k + 1..top.min(k + 12)] {
+                if let Some(r) = dw.integer(v, u_max, opts.max_nodes)? {
+                    if fits(&r, v) {
                         best_v = self.max_rel(&r);
                         best = r;
                         break;
