@@ -1247,6 +1247,13 @@ impl Model<'_> {
                     return Ok((r, report(v, levels[k].min(v))));
                 }
             }
+            // Diving on the master LP, generating columns as it fixes weeks.
+            if let Some(r) = dw.dive(levels[k], u_max)? {
+                if fits(&r, levels[k]) {
+                    let v = self.max_rel(&r);
+                    return Ok((r, report(v, levels[k].min(v))));
+                }
+            }
             // The known weeks may not combine at that level: the lowest
             // level a few steps up where they do is a better incumbent.
             for &v in &levels[k + 1..top.min(k + 12)] {

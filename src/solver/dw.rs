@@ -55,6 +55,13 @@ pub(super) struct Dw<'m, 'a> {
     patterns: Vec<Pattern>,
     /// Longest a probe may run; past it, the level counts as not ruled out.
     pub(super) deadline: Instant,
+    /// Diving: residual need per pool and headcount per class (None: the
+    /// full week).
+    need_ov: Option<Vec<u32>>,
+    size_ov: Option<Vec<u32>>,
+    /// The last master LP: objective and (pattern, value) of its columns.
+    last_obj: f64,
+    lambda: Vec<(usize, f64)>,
     lp_solves: u32,
 }
 
@@ -142,6 +149,10 @@ impl<'m, 'a> Dw<'m, 'a> {
             class_of,
             patterns: Vec::new(),
             deadline,
+            need_ov: None,
+            size_ov: None,
+            last_obj: f64::INFINITY,
+            lambda: Vec::new(),
             lp_solves: 0,
         }
     }
@@ -269,17 +280,22 @@ impl<'m, 'a> Dw<'m, 'a> {
     /// slack keeps the LP feasible meanwhile).
     fn cg(&mut self, lo: &[i64], caps: &[i64], done: impl Fn(f64, f64) -> bool) -> Result<f64> {
         let pools = &self.m.pools;
+        let need: Vec<u32> = match &self.need_ov {
+            Some(n) => n.clone(),
+            None => pools.iter().map(|p| p.need).collect(),
+        };
+        let size: Vec<u32> = match &self.size_ov {
+            Some(n) => n.clone(),
+            None => self.classes.iter().map(|c| c.size).collect(),
+        };
         let mut pb = ColProblem::default();
-        let cover: Vec<Row> = pools
-            .iter()
-            .map(|p| pb.add_row(f64::from(p.need)..))
-            .collect();
+        let cover: Vec<Row> = need.iter().map(|&n| pb.add_row(f64::from(n)..)).collect();
         let conv: Vec<Row> = self
             .classes
             .iter()
             .enumerate()
-            .map(|(k, c)| {
-                let n = f64::from(c.size);
+            .map(|(k, _)| {
+                let n = f64::from(size[k]);
                 if lo[k] > 0 {
                     pb.add_row(n..=n)
                 } else {
@@ -287,13 +303,15 @@ impl<'m, 'a> Dw<'m, 'a> {
                 }
             })
             .collect();
-        for (p, pool) in pools.iter().enumerate() {
-            pb.add_column(1.0, 0.0..=f64::from(pool.need), [(cover[p], 1.0)]);
+        for (p, &n) in need.iter().enumerate() {
+            pb.add_column(1.0, 0.0..=f64::from(n), [(cover[p], 1.0)]);
         }
-        let total_need: f64 = pools.iter().map(|p| f64::from(p.need)).sum();
-        for (k, c) in self.classes.iter().enumerate() {
+        let total_need: f64 = need.iter().map(|&n| f64::from(n)).sum();
+        let mut n_cols = need.len();
+        for k in 0..self.classes.len() {
             if lo[k] > 0 {
-                pb.add_column(total_need + 1.0, 0.0..=f64::from(c.size), [(conv[k], 1.0)]);
+                pb.add_column(total_need + 1.0, 0.0..=f64::from(size[k]), [(conv[k], 1.0)]);
+                n_cols += 1;
             }
         }
         let column = |pat: &Pattern| -> Vec<(Row, f64)> {
@@ -301,9 +319,12 @@ impl<'m, 'a> Dw<'m, 'a> {
                 .chain(pat.pools.iter().map(|&p| (cover[p], 1.0)))
                 .collect()
         };
-        for pat in &self.patterns {
+        // Pattern of each master column (after the slack columns).
+        let mut col_pat: Vec<usize> = Vec::new();
+        for (i, pat) in self.patterns.iter().enumerate() {
             if (lo[pat.class]..=caps[pat.class]).contains(&pat.load) {
                 pb.add_column(0.0, 0.0.., column(pat));
+                col_pat.push(i);
             }
         }
         let mut hm = pb
@@ -329,10 +350,19 @@ impl<'m, 'a> Dw<'m, 'a> {
                 return Ok(lb);
             }
             let obj = solved.objective_value();
+            let sol = solved.get_solution();
+            self.last_obj = obj;
+            self.lambda = col_pat
+                .iter()
+                .enumerate()
+                .filter_map(|(j, &i)| {
+                    let v = sol.columns().get(n_cols + j).copied().unwrap_or(0.0);
+                    (v > 1e-9).then_some((i, v))
+                })
+                .collect();
             if done(obj, lb) {
                 return Ok(lb);
             }
-            let sol = solved.get_solution();
             let duals = sol.dual_rows();
             let pi: Vec<f64> = (0..pools.len()).map(|p| duals[p].max(0.0)).collect();
             let sigma: Vec<f64> = (0..self.classes.len())
@@ -352,7 +382,7 @@ impl<'m, 'a> Dw<'m, 'a> {
                 if let Some((value, chosen)) = self.price(k, &pi, lo[k], cap) {
                     let rc = -(value + sigma[k]);
                     if rc < -1e-9 {
-                        lagr += f64::from(self.classes[k].size) * rc;
+                        lagr += f64::from(size[k]) * rc;
                         new.push(Pattern {
                             class: k,
                             load: chosen.iter().map(|&p| pools[p].load).sum(),
@@ -372,6 +402,7 @@ impl<'m, 'a> Dw<'m, 'a> {
             for pat in new {
                 hm2.try_add_column(0.0, 0.0.., column(&pat))
                     .map_err(|e| Error::Solver(format!("{e:?}")))?;
+                col_pat.push(self.patterns.len());
                 self.patterns.push(pat);
             }
             hm = hm2;
@@ -391,6 +422,87 @@ impl<'m, 'a> Dw<'m, 'a> {
         let caps: Vec<i64> = (0..self.classes.len()).map(|k| self.cap(k, v)).collect();
         let lo = vec![0; caps.len()];
         self.integer_in(&lo, &caps, uncovered, max_nodes)
+    }
+
+    /// Diving: solve the master LP, fix the weeks it uses whole (and, if
+    /// none, one unit of its largest fractional week), shrink the needs and
+    /// headcounts, generate columns again, until nothing is fractional. A
+    /// roster at level `v` with at most `uncovered` seats open, or None.
+    pub(super) fn dive(&mut self, v: f64, uncovered: f64) -> Result<Option<Vec<Vec<usize>>>> {
+        let caps: Vec<i64> = (0..self.classes.len()).map(|k| self.cap(k, v)).collect();
+        if caps.iter().any(|&c| c < 0) {
+            return Ok(None);
+        }
+        let lo = vec![0; caps.len()];
+        let mut need: Vec<u32> = self.m.pools.iter().map(|p| p.need).collect();
+        let mut size: Vec<u32> = self.classes.iter().map(|c| c.size).collect();
+        let mut fixed: Vec<usize> = Vec::new();
+        let mut ok = false;
+        let staff: u32 = size.iter().sum();
+        for _ in 0..=staff {
+            self.need_ov = Some(need.clone());
+            self.size_ov = Some(size.clone());
+            self.last_obj = f64::INFINITY;
+            self.cg(&lo, &caps, |obj, lb| lb >= obj - 1e-9)?;
+            if self.last_obj > uncovered + 1e-6 || Instant::now() >= self.deadline {
+                break;
+            }
+            let lam = std::mem::take(&mut self.lambda);
+            if lam.is_empty() {
+                ok = true;
+                break;
+            }
+            let mut fix = |i: usize, fixed: &mut Vec<usize>| {
+                let k = self.patterns[i].class;
+                if size[k] > 0 {
+                    size[k] -= 1;
+                    for &p in &self.patterns[i].pools {
+                        need[p] = need[p].saturating_sub(1);
+                    }
+                    fixed.push(i);
+                }
+            };
+            let before = fixed.len();
+            for &(i, x) in &lam {
+                for _ in 0..((x + 1e-6).floor() as u32) {
+                    fix(i, &mut fixed);
+                }
+            }
+            if fixed.len() == before {
+                let (i, _) = lam
+                    .iter()
+                    .copied()
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                    .unwrap_or((0, 0.0));
+                fix(i, &mut fixed);
+                if fixed.len() == before {
+                    break;
+                }
+            }
+        }
+        self.need_ov = None;
+        self.size_ov = None;
+        if !ok {
+            return Ok(None);
+        }
+        // Hand each class's weeks to its members in id order.
+        let mut next = vec![0usize; self.classes.len()];
+        let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); self.m.pools.len()];
+        for &i in &fixed {
+            let k = self.patterns[i].class;
+            let Some(&s) = self.classes[k].members.get(next[k]) else {
+                return Ok(None);
+            };
+            next[k] += 1;
+            for &p in &self.patterns[i].pools {
+                chosen[p].push(s);
+            }
+        }
+        for (p, ss) in chosen.iter_mut().enumerate() {
+            ss.sort_unstable();
+            ss.truncate(self.m.pools[p].need as usize);
+        }
+        Ok(Some(chosen))
     }
 
     /// Column generation at level `v` run to the LP optimum (not stopped
