@@ -78,6 +78,21 @@ pub struct TierReport {
     pub seconds: f64,
 }
 
+impl TierReport {
+    /// A tier whose value meets its proven bound.
+    fn proven(tier: u8, name: &'static str, value: f64, bound: f64) -> TierReport {
+        TierReport {
+            tier,
+            name,
+            objective: value,
+            bound,
+            gap: 0.0,
+            optimal: true,
+            seconds: 0.0,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stats {
     pub duties: usize,
@@ -1035,76 +1050,14 @@ impl<'m, 'a> Greedy<'m, 'a> {
     }
 }
 
-/// One option of a person's day: (start, end, load, minutes).
-type DayOption = (u16, u16, i64, u32);
-
 impl Model<'_> {
-    /// Every weekly load person `s` could carry this week, sorted: no two
-    /// overlapping duties, daily and weekly limits. A superset of what
-    /// the full model allows (pins and cross-day interactions are
-    /// ignored), so levels derived from it are valid lower bounds.
-    fn achievable(
-        &self,
-        s: usize,
-        cache: &mut BTreeMap<Vec<(usize, DayOption)>, Vec<i64>>,
-    ) -> Vec<i64> {
-        let mut opts: Vec<(usize, DayOption)> = self
-            .pools
-            .iter()
-            .filter(|p| p.eligible.binary_search(&s).is_ok())
-            .map(|p| (p.day, (p.start, p.end, p.load, p.minutes)))
-            .collect();
-        opts.sort_unstable();
-        opts.dedup();
-        if let Some(v) = cache.get(&opts) {
-            return v.clone();
-        }
-        let r = &self.policy.rules;
-        // (duties, load, minutes) reachable over the days seen so far.
-        let mut week: BTreeSet<(u32, i64, u32)> = BTreeSet::from([(0, 0, 0)]);
-        let mut i = 0;
-        while i < opts.len() {
-            let day = opts[i].0;
-            let j = opts[i..]
-                .iter()
-                .position(|o| o.0 != day)
-                .map_or(opts.len(), |k| i + k);
-            let day_opts: Vec<DayOption> = opts[i..j].iter().map(|o| o.1).collect();
-            let mut day_sets = BTreeSet::new();
-            day_subsets(
-                &day_opts,
-                0,
-                0,
-                (0, 0, 0),
-                r.max_duties_per_day,
-                r.max_minutes_per_day,
-                &mut day_sets,
-            );
-            let mut next = BTreeSet::new();
-            for &(c, l, m) in &week {
-                for &(dc, dl, dm) in &day_sets {
-                    if c + dc <= r.max_duties_per_week && m + dm <= r.max_minutes_per_week {
-                        next.insert((c + dc, l + dl, m + dm));
-                    }
-                }
-            }
-            week = next;
-            i = j;
-        }
-        let mut loads: Vec<i64> = week.into_iter().map(|(_, l, _)| l).collect();
-        loads.sort_unstable();
-        loads.dedup();
-        cache.insert(opts, loads.clone());
-        loads
-    }
-
     /// Tier 2 by probing levels. The highest relative load is one of the
-    /// values people can actually reach, so for a probed level each person
-    /// is capped at their highest reachable load not above it. The LP with
-    /// those caps sees both eligibility and the lumpiness of duties; a
-    /// binary search over the levels finds the lowest one it cannot rule
-    /// out, and a feasibility MIP at that level either finds a roster
-    /// (optimal) or proves the level impossible (next level).
+    /// values people can actually reach, so for a probed level each class
+    /// of staff is capped at its highest reachable load not above it. A
+    /// binary search with the pattern LP (`dw`) finds the lowest level it
+    /// cannot rule out; price-and-branch or diving then give a roster
+    /// there (optimal). The compact model with the caps, as a feasibility
+    /// MIP per level, is the fallback.
     fn max_load_tier(
         &self,
         dw: &mut dw::Dw,
@@ -1116,48 +1069,13 @@ impl Model<'_> {
     ) -> Result<(Vec<Vec<usize>>, TierReport)> {
         let t_end = Instant::now() + std::time::Duration::from_secs_f64(budget);
         let ub = self.max_rel(start);
-        let mut cache = BTreeMap::new();
-        let reach: Vec<Vec<i64>> = self
-            .fair
-            .iter()
-            .map(|&s| self.achievable(s, &mut cache))
-            .collect();
-        let floor0 = self
-            .fair
-            .iter()
-            .map(|&s| self.rel(s, 0))
-            .fold(0.0, f64::max);
-        let mut levels: Vec<f64> = self
-            .fair
-            .iter()
-            .zip(&reach)
-            .flat_map(|(&s, r)| r.iter().map(move |&a| self.rel(s, a)))
-            .filter(|&v| v >= floor0 - 1e-9 && v < ub - 1e-9)
-            .collect();
-        levels.push(ub);
-        levels.sort_by(f64::total_cmp);
-        levels.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
-        let caps = |v: f64| -> Vec<f64> {
-            self.fair
-                .iter()
-                .zip(&reach)
-                .map(|(&s, r)| {
-                    let a = r
-                        .iter()
-                        .rev()
-                        .find(|&&a| self.rel(s, a) <= v + 1e-9)
-                        .copied()
-                        .unwrap_or(0);
-                    self.rel(s, a) + 1e-9
-                })
-                .collect()
-        };
+        let levels = dw.levels(ub);
         // The compact model with the caps, as a feasibility MIP.
-        let mip = |v: f64,
+        let mip = |caps: Vec<f64>,
                    stats: &mut Stats|
          -> Result<(highs::HighsModelStatus, Option<Vec<Vec<usize>>>)> {
             let bb = Bounds {
-                caps: Some(caps(v)),
+                caps: Some(caps),
                 ..b.clone()
             };
             let tb = Instant::now();
@@ -1267,7 +1185,7 @@ impl Model<'_> {
             }
         }
         while k < top && levels[k] < best_v - 1e-9 {
-            let (status, roster) = mip(levels[k], stats)?;
+            let (status, roster) = mip(dw.fair_caps(levels[k]), stats)?;
             if let Some(r) = roster {
                 let v = self.max_rel(&r);
                 return Ok((r, report(v, levels[k].min(v))));
@@ -1279,36 +1197,6 @@ impl Model<'_> {
             k += 1;
         }
         Ok((best, report(best_v, best_v)))
-    }
-}
-
-/// Non-overlapping choices among one day's options (sorted by start):
-/// (duties, load, minutes) within the daily limits.
-fn day_subsets(
-    opts: &[DayOption],
-    from: usize,
-    free_at: u16,
-    acc: (u32, i64, u32),
-    max_n: u32,
-    max_min: u32,
-    out: &mut BTreeSet<(u32, i64, u32)>,
-) {
-    out.insert(acc);
-    if acc.0 >= max_n {
-        return;
-    }
-    for (j, &(st, en, l, m)) in opts.iter().enumerate().skip(from) {
-        if st >= free_at && acc.2 + m <= max_min {
-            day_subsets(
-                opts,
-                j + 1,
-                en,
-                (acc.0 + 1, acc.1 + l, acc.2 + m),
-                max_n,
-                max_min,
-                out,
-            );
-        }
     }
 }
 
@@ -1510,15 +1398,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                         })
                 };
                 if let Some(r) = found {
-                    let rep = TierReport {
-                        tier: id,
-                        name,
-                        objective: model.uncovered(&r),
-                        bound,
-                        gap: 0.0,
-                        optimal: true,
-                        seconds: 0.0,
-                    };
+                    let rep = TierReport::proven(id, name, model.uncovered(&r), bound);
                     result = Some((r, rep));
                 }
             }
@@ -1553,16 +1433,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                         && model.max_rel(&r) <= top + 1e-9
                         && model.tier_value(Tier::Spread, &r, &bounds) <= 1e-6
                     {
-                        let rep = TierReport {
-                            tier: id,
-                            name,
-                            objective: 0.0,
-                            bound: 0.0,
-                            gap: 0.0,
-                            optimal: true,
-                            seconds: 0.0,
-                        };
-                        result = Some((r, rep));
+                        result = Some((r, TierReport::proven(id, name, 0.0, 0.0)));
                     }
                 }
             }
@@ -1579,16 +1450,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                     lb
                 };
                 if value <= lb_r + 1e-6 {
-                    let rep = TierReport {
-                        tier: id,
-                        name,
-                        objective: value,
-                        bound: lb,
-                        gap: 0.0,
-                        optimal: true,
-                        seconds: 0.0,
-                    };
-                    result = Some((st.clone(), rep));
+                    result = Some((st.clone(), TierReport::proven(id, name, value, lb)));
                 }
             }
         }

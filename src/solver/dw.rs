@@ -15,13 +15,16 @@ use std::time::Instant;
 
 use highs::{ColProblem, HighsModelStatus, Row, Sense};
 
-use super::{DayOption, Model};
+use super::Model;
 
 /// A hash map with fixed keys: iteration order, and so tie-breaking in
 /// pricing, is the same on every run (std's default map is seeded
 /// randomly per instance).
 type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<DefaultHasher>>;
 use crate::error::{Error, Result};
+
+/// One option of a person's day: (start, end, load, minutes).
+type DayOption = (u16, u16, i64, u32);
 
 /// One non-overlapping choice of pools on one day.
 struct DaySub {
@@ -100,7 +103,6 @@ impl<'m, 'a> Dw<'m, 'a> {
             });
             by_key.entry((el.clone(), f)).or_default().push(s);
         }
-        let mut cache = BTreeMap::new();
         let n_days = m.demand.days.len();
         let r = &m.policy.rules;
         let mut class_of = vec![usize::MAX; staff_n];
@@ -138,7 +140,7 @@ impl<'m, 'a> Dw<'m, 'a> {
                     rep,
                     size: members.len() as u32,
                     members,
-                    reach: f.map(|_| m.achievable(rep, &mut cache)),
+                    reach: f.map(|_| reachable(&days, r)),
                     days,
                 }
             })
@@ -186,6 +188,46 @@ impl<'m, 'a> Dw<'m, 'a> {
                 pools,
             });
         }
+    }
+
+    /// Tier 2's candidate levels below `ub`, then `ub`: the highest
+    /// relative load is always one some fair person can actually reach.
+    pub(super) fn levels(&self, ub: f64) -> Vec<f64> {
+        let floor0 = self
+            .m
+            .fair
+            .iter()
+            .map(|&s| self.m.rel(s, 0))
+            .fold(0.0, f64::max);
+        let mut levels: Vec<f64> = self
+            .classes
+            .iter()
+            .filter_map(|c| c.reach.as_ref().map(|r| (c.rep, r)))
+            .flat_map(|(rep, r)| r.iter().map(move |&a| self.m.rel(rep, a)))
+            .filter(|&v| v >= floor0 - 1e-9 && v < ub - 1e-9)
+            .collect();
+        levels.push(ub);
+        levels.sort_by(f64::total_cmp);
+        levels.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+        levels
+    }
+
+    /// Per fair person (in `Model::fair` order), the highest relative load
+    /// they can reach at level `v`: caps for the compact model.
+    pub(super) fn fair_caps(&self, v: f64) -> Vec<f64> {
+        self.m
+            .fair
+            .iter()
+            .map(|&s| {
+                let k = self.class_of[s];
+                let a = if k == usize::MAX {
+                    0
+                } else {
+                    self.cap(k, v).max(0)
+                };
+                self.m.rel(s, a) + 1e-9
+            })
+            .collect()
     }
 
     /// The highest load class `k` may carry at level `v` (in load units).
@@ -485,24 +527,29 @@ impl<'m, 'a> Dw<'m, 'a> {
         if !ok {
             return Ok(None);
         }
-        // Hand each class's weeks to its members in id order.
+        Ok(self.roster(&fixed))
+    }
+
+    /// The roster of a list of weeks (pattern indices, one per person):
+    /// each class's weeks go to its members in id order. None if a class
+    /// has more weeks than members.
+    fn roster(&self, weeks: &[usize]) -> Option<Vec<Vec<usize>>> {
         let mut next = vec![0usize; self.classes.len()];
         let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); self.m.pools.len()];
-        for &i in &fixed {
+        for &i in weeks {
             let k = self.patterns[i].class;
-            let Some(&s) = self.classes[k].members.get(next[k]) else {
-                return Ok(None);
-            };
+            let &s = self.classes[k].members.get(next[k])?;
             next[k] += 1;
             for &p in &self.patterns[i].pools {
                 chosen[p].push(s);
             }
         }
+        // Seats beyond the need: drop the extra people (loads only fall).
         for (p, ss) in chosen.iter_mut().enumerate() {
             ss.sort_unstable();
             ss.truncate(self.m.pools[p].need as usize);
         }
-        Ok(Some(chosen))
+        Some(chosen)
     }
 
     /// Column generation at level `v` run to the LP optimum (not stopped
@@ -553,12 +600,13 @@ impl<'m, 'a> Dw<'m, 'a> {
                 [(cover[p], 1.0), (open, 1.0)],
             );
         }
-        let used: Vec<&Pattern> = self
-            .patterns
-            .iter()
-            .filter(|pat| (lo[pat.class]..=caps[pat.class]).contains(&pat.load))
+        let used: Vec<usize> = (0..self.patterns.len())
+            .filter(|&i| {
+                let pat = &self.patterns[i];
+                (lo[pat.class]..=caps[pat.class]).contains(&pat.load)
+            })
             .collect();
-        for pat in &used {
+        for pat in used.iter().map(|&i| &self.patterns[i]) {
             let col: Vec<(Row, f64)> = std::iter::once((conv[pat.class], 1.0))
                 .chain(pat.pools.iter().map(|&p| (cover[p], 1.0)))
                 .collect();
@@ -587,31 +635,12 @@ impl<'m, 'a> Dw<'m, 'a> {
         {
             return Ok(None);
         }
-        // Hand each class's weeks to its members in id order.
-        let mut members: Vec<Vec<usize>> = vec![Vec::new(); self.classes.len()];
-        for (k, c) in self.classes.iter().enumerate() {
-            members[k] = c.members.clone();
-        }
-        let mut next = vec![0usize; self.classes.len()];
-        let mut chosen: Vec<Vec<usize>> = vec![Vec::new(); pools.len()];
-        for (j, pat) in used.iter().enumerate() {
-            let times = cols[pools.len() + j].round() as usize;
-            for _ in 0..times {
-                let Some(&s) = members[pat.class].get(next[pat.class]) else {
-                    return Ok(None);
-                };
-                next[pat.class] += 1;
-                for &p in &pat.pools {
-                    chosen[p].push(s);
-                }
-            }
-        }
-        // Seats beyond the need: drop the extra people (loads only fall).
-        for (p, ss) in chosen.iter_mut().enumerate() {
-            ss.sort_unstable();
-            ss.truncate(pools[p].need as usize);
-        }
-        Ok(Some(chosen))
+        let weeks: Vec<usize> = used
+            .iter()
+            .enumerate()
+            .flat_map(|(j, &i)| std::iter::repeat_n(i, cols[pools.len() + j].round() as usize))
+            .collect();
+        Ok(self.roster(&weeks))
     }
 
     /// The class's most valuable week under duals `pi` with a load in
@@ -714,4 +743,26 @@ fn subs(
             acc.pop();
         }
     }
+}
+
+/// Every weekly load a class could carry, sorted: one choice per day
+/// within the weekly limits. A superset of what the full model allows
+/// (pins are ignored), so levels and caps derived from it stay valid.
+fn reachable(days: &[Vec<DaySub>], r: &crate::policy::StaffRules) -> Vec<i64> {
+    let mut week: std::collections::BTreeSet<(u32, i64, u32)> = [(0, 0, 0)].into();
+    for subs in days {
+        let mut next = week.clone();
+        for &(n, l, m) in &week {
+            for d in subs {
+                if n + d.n <= r.max_duties_per_week && m + d.minutes <= r.max_minutes_per_week {
+                    next.insert((n + d.n, l + d.load, m + d.minutes));
+                }
+            }
+        }
+        week = next;
+    }
+    let mut loads: Vec<i64> = week.into_iter().map(|(_, l, _)| l).collect();
+    loads.sort_unstable();
+    loads.dedup();
+    loads
 }
