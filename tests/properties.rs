@@ -69,10 +69,12 @@ proptest! {
             }
             // The column-generation bound is valid: no roster the compact
             // MIP finds is below it.
-            prop_assert!(c.objective >= f.bound - 1e-6, "compact below the pattern bound: {:?} vs {:?}", c, f);
+            // 1e-5: HiGHS reports the compact max-load `z` within its
+            // feasibility tolerance (seen: 5.8333323 for a true 5.8333333).
+            prop_assert!(c.objective >= f.bound - 1e-5, "compact below the pattern bound: {:?} vs {:?}", c, f);
             prop_assert!(f.objective >= f.bound - 1e-6, "{:?}", f);
             if f.optimal && c.optimal {
-                prop_assert!((c.objective - f.objective).abs() < 1e-6, "{:?} vs {:?}", c, f);
+                prop_assert!((c.objective - f.objective).abs() < 1e-5, "{:?} vs {:?}", c, f);
             }
         }
         let v = checker::check(&p, &s, &dm, &roster_rows(&s, &fast));
