@@ -131,6 +131,10 @@ pub enum Cmd {
         /// Leave absences unfilled (default: a substitute takes the duty).
         #[arg(long)]
         no_substitutes: bool,
+        /// Do not return substitutions the same week (default: the absent
+        /// person takes one of the substitute's later duties when one fits).
+        #[arg(long)]
+        no_swaps: bool,
     },
     /// Readable outputs for a roster file (default: the latest published version):
     /// HTML page, handover sheet, iCalendar per person.
@@ -186,6 +190,19 @@ pub enum RecordCmd {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// A person handed a published duty to a colleague, who served it
+    /// (换班, e.g. returning a substitution earlier that week).
+    Swap {
+        #[arg(long)]
+        duty: String,
+        #[arg(long)]
+        staff: String,
+        /// Who served the duty instead.
+        #[arg(long)]
+        with: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// Duties cancelled (holiday added late, bad weather): not served, not paid.
     Cancel {
         #[arg(long)]
@@ -196,6 +213,21 @@ pub enum RecordCmd {
         #[arg(long, default_value = "")]
         note: String,
     },
+}
+
+/// An error naming the first id that is not in staff.csv.
+fn known_staff<'i>(
+    s: &crate::data::School,
+    ids: impl IntoIterator<Item = &'i String>,
+    lang: Lang,
+) -> Result<()> {
+    match ids.into_iter().find(|id| s.staff_index(id).is_none()) {
+        Some(id) => Err(Error::Usage(format!(
+            "{} {id}",
+            lang.t("教职工名单中无此人:", "no such staff member:")
+        ))),
+        None => Ok(()),
+    }
 }
 
 pub fn run(cli: Cli) -> Result<i32> {
@@ -348,18 +380,25 @@ pub fn run(cli: Cli) -> Result<i32> {
                     substitute,
                     note,
                 } => {
-                    for id in std::iter::once(staff).chain(substitute.iter()) {
-                        if s.staff_index(id).is_none() {
-                            return Err(Error::Usage(format!(
-                                "{} {id}",
-                                lang.t("教职工名单中无此人:", "no such staff member:")
-                            )));
-                        }
-                    }
+                    known_staff(&s, std::iter::once(staff).chain(substitute.iter()), lang)?;
                     ledger::Event::Absent {
                         duty: duty.clone(),
                         staff: staff.clone(),
                         substitute: substitute.clone(),
+                        note: note.clone(),
+                    }
+                }
+                RecordCmd::Swap {
+                    duty,
+                    staff,
+                    with,
+                    note,
+                } => {
+                    known_staff(&s, [staff, with], lang)?;
+                    ledger::Event::Swap {
+                        duty: duty.clone(),
+                        staff: staff.clone(),
+                        with: with.clone(),
                         note: note.clone(),
                     }
                 }
@@ -414,6 +453,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             absence,
             seed,
             no_substitutes,
+            no_swaps,
         } => {
             let (p, s) = load(&cli.policy, &cli.data)?;
             let sim = crate::simulate::Sim {
@@ -422,6 +462,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 absence: *absence,
                 seed: *seed,
                 substitutes: !*no_substitutes,
+                swaps: !*no_swaps,
             };
             let r = crate::simulate::term(&p, &s, sim, lang, true)?;
             print!("{}", r.render(lang));

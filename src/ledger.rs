@@ -145,6 +145,14 @@ pub enum Event {
         substitute: Option<String>,
         note: String,
     },
+    /// `staff` handed `duty` to `with`, who served it (换班: usually the
+    /// return of a substitution earlier that week).
+    Swap {
+        duty: String,
+        staff: String,
+        with: String,
+        note: String,
+    },
     /// Every duty on `date` (in `session`, or all sessions) was cancelled: not served, not paid.
     Cancel {
         date: NaiveDate,
@@ -187,6 +195,20 @@ fn events_csv(all: &[Event]) -> Vec<u8> {
                 duty.clone(),
                 staff.clone(),
                 substitute.clone().unwrap_or_default(),
+                note.clone(),
+            ],
+            Event::Swap {
+                duty,
+                staff,
+                with,
+                note,
+            } => [
+                "swap".to_string(),
+                String::new(),
+                String::new(),
+                duty.clone(),
+                staff.clone(),
+                with.clone(),
                 note.clone(),
             ],
             Event::Cancel {
@@ -234,6 +256,27 @@ fn parse_events(path: &Path, bytes: &[u8]) -> Result<Vec<Event>> {
                     note: r.get("note").to_string(),
                 });
             }
+            "swap" | "换班" => {
+                if r.get("duty_id").is_empty()
+                    || r.get("staff_id").is_empty()
+                    || r.get("substitute_id").is_empty()
+                {
+                    diags.push(Diagnostic::new(
+                        path,
+                        r.line,
+                        "substitute_id",
+                        "a swap without duty, staff or the person taking the duty",
+                        "the duty id, the published person's id and the taker's id",
+                    ));
+                    continue;
+                }
+                out.push(Event::Swap {
+                    duty: r.get("duty_id").to_string(),
+                    staff: r.get("staff_id").to_string(),
+                    with: r.get("substitute_id").to_string(),
+                    note: r.get("note").to_string(),
+                });
+            }
             "cancel" | "取消" => match NaiveDate::parse_from_str(r.get("date"), "%Y-%m-%d") {
                 Ok(date) => out.push(Event::Cancel {
                     date,
@@ -253,7 +296,7 @@ fn parse_events(path: &Path, bytes: &[u8]) -> Result<Vec<Event>> {
                 r.line,
                 "kind",
                 format!("\"{o}\""),
-                "absent or cancel",
+                "absent, swap or cancel",
             )),
         }
     }
@@ -314,20 +357,24 @@ pub fn served_week(
         }
         let mut who = sid.clone();
         for e in events {
-            if let Event::Absent {
-                duty: d,
-                staff,
-                substitute,
-                ..
-            } = e
-            {
-                if *d == duty.id && *staff == who {
-                    match substitute {
-                        Some(s) => who = s.clone(),
-                        None => {
-                            who.clear();
-                            break;
-                        }
+            let (d, staff, to) = match e {
+                Event::Absent {
+                    duty,
+                    staff,
+                    substitute,
+                    ..
+                } => (duty, staff, substitute.as_ref()),
+                Event::Swap {
+                    duty, staff, with, ..
+                } => (duty, staff, Some(with)),
+                Event::Cancel { .. } => continue,
+            };
+            if *d == duty.id && *staff == who {
+                match to {
+                    Some(s) => who = s.clone(),
+                    None => {
+                        who.clear();
+                        break;
                     }
                 }
             }

@@ -203,12 +203,14 @@ pub fn plan_report(_p: &Policy, s: &School, plan: &Plan, lang: Lang, load_s: f64
             ("changes", Lang::Zh) => "变更人次",
             ("max-load", Lang::Zh) => "最高相对负荷",
             ("spread", Lang::Zh) => "偏离平均超过半项任务的量",
+            ("balance", Lang::Zh) => "与平均之差的平方和",
             ("replacement-load", Lang::Zh) => "替班人原负荷",
             ("preferences", Lang::Zh) => "偏好惩罚",
             ("uncovered", Lang::En) => "uncovered seats",
             ("changes", Lang::En) => "assignments changed",
             ("max-load", Lang::En) => "highest relative load",
             ("spread", Lang::En) => "distance beyond half a duty from the average",
+            ("balance", Lang::En) => "sum of squared distances from the average",
             ("replacement-load", Lang::En) => "replacements' prior load",
             (other, _) => other,
         };
@@ -291,13 +293,25 @@ pub fn plan_report(_p: &Policy, s: &School, plan: &Plan, lang: Lang, load_s: f64
         let _ = writeln!(
             o,
             "{}: {} {}, {} {}, {} {}",
-            lang.t("== 列生成(第1-2层)", "== column generation (tiers 1-2)"),
+            lang.t("== 列生成(第1-4层)", "== column generation (tiers 1-4)"),
             st.classes,
             lang.t("类可互换人员", "classes of interchangeable staff"),
             st.cg_columns,
             lang.t("个周排班列", "week patterns"),
             st.cg_lps,
             lang.t("次LP求解", "LP solves"),
+        );
+    }
+    if st.pref_classes > 0 {
+        let _ = writeln!(
+            o,
+            "{}: {} {}",
+            lang.t("== 列生成(偏好层)", "== column generation (preferences)"),
+            st.pref_classes,
+            lang.t(
+                "类人员(按本班与回避请求再细分)",
+                "classes (split further by own class and requests)"
+            ),
         );
     }
     if let Some(kib) = peak_memory_kib() {

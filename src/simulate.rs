@@ -29,11 +29,18 @@ pub struct SimReport {
     pub absences: usize,
     /// Absences a substitute served.
     pub substituted: usize,
+    /// Substitutions returned the same week: the absent person took one
+    /// of the substitute's later duties (换班).
+    pub returned: usize,
     pub uncovered: u32,
     /// Groups of staff with equal quota and equal availability.
     pub groups: Vec<Group>,
     /// Weighted hours of the longest single duty served.
     pub longest_duty: f64,
+    /// Each week: the largest spread among the groups as planned (served
+    /// load of the weeks before plus the week's roster) and as served at
+    /// the week's end (after absences and substitutions).
+    pub weekly: Vec<(f64, f64)>,
 }
 
 impl SimReport {
@@ -48,7 +55,7 @@ impl SimReport {
         let mut o = String::new();
         let _ = writeln!(
             o,
-            "{} {} {}, {} {} ({} {}), {} {}",
+            "{} {} {}, {} {} ({} {}, {} {}), {} {}",
             lang.t("模拟", "simulated"),
             self.weeks,
             lang.t("周", "weeks"),
@@ -56,9 +63,22 @@ impl SimReport {
             lang.t("次缺勤", "absences"),
             self.substituted,
             lang.t("次有人代岗", "taken by a substitute"),
+            self.returned,
+            lang.t("次当周换班归还", "returned the same week by a swap"),
             self.uncovered,
             lang.t("人次未覆盖", "uncovered seats")
         );
+        let _ = writeln!(
+            o,
+            "{}",
+            lang.t(
+                "各周同组最大负荷差(排班后 / 实际服务后):",
+                "largest spread within a group by week (as planned / as served):"
+            )
+        );
+        for (w, (pl, sv)) in self.weekly.iter().enumerate() {
+            let _ = writeln!(o, "  {:>2}  {:.3} / {:.3}", w + 1, pl, sv);
+        }
         for g in &self.groups {
             let _ = writeln!(
                 o,
@@ -143,6 +163,12 @@ pub struct Sim {
     /// vice-principal would: the eligible person free at that time, within
     /// the limits, with the lowest term-to-date relative load.
     pub substitutes: bool,
+    /// Whether the absent person returns the favour the same week when
+    /// they can: takes one of the substitute's later duties (换班), the
+    /// one closest in length, so that neither ends the week out of
+    /// balance. The substitute is then chosen among those with such a
+    /// duty first.
+    pub swaps: bool,
 }
 
 pub fn term(
@@ -158,6 +184,7 @@ pub fn term(
         absence,
         seed,
         substitutes,
+        swaps,
     } = sim;
     if !(0.0..=1.0).contains(&absence) {
         return Err(Error::Usage("--absence must be between 0 and 1".into()));
@@ -171,9 +198,14 @@ pub fn term(
     let bar = progress.then(|| indicatif::ProgressBar::new(u64::from(weeks)));
     let mut absences = 0;
     let mut substituted = 0;
+    let mut returned = 0;
     let mut uncovered = 0;
     let first = crate::calendar::monday_of(from);
     let last = first + chrono::Days::new(7 * u64::from(weeks.max(1)) - 1);
+    let sigs: Vec<Option<String>> = (0..school.staff.len())
+        .map(|i| signature(p, school, i))
+        .collect();
+    let mut weekly = Vec::with_capacity(weeks as usize);
     for w in 0..weeks {
         let monday = first + chrono::Days::new(7 * u64::from(w));
         let mut s = school.clone();
@@ -182,32 +214,64 @@ pub fn term(
         let plan = solver::plan(p, &s, &dm, &solver::Options::from_policy(p))?;
         uncovered += plan.uncovered.iter().map(|u| u.1).sum::<u32>();
         h.publish(monday, &roster::to_csv(p, &s, &plan, lang), false)?;
-        // Who serves what this week, as substitutions happen.
-        let mut serving: Vec<(usize, usize)> =
-            plan.assignments.iter().map(|a| (a.duty, a.staff)).collect();
-        for a in &plan.assignments {
-            if rng.random_bool(absence) {
-                absences += 1;
-                let sub = if substitutes {
-                    substitute(p, &s, &dm, &serving, a.duty)
-                } else {
-                    None
-                };
-                if let Some(i) = serving.iter().position(|&x| x == (a.duty, a.staff)) {
-                    serving.remove(i);
+        let week_load = |serving: &[(usize, usize)]| {
+            let mut l: Vec<i64> = (0..s.staff.len())
+                .map(|i| s.served.get(&i).copied().unwrap_or(0))
+                .collect();
+            for &(d, t) in serving {
+                l[t] += dm.duties[d].load();
+            }
+            spread(school, &sigs, &l)
+        };
+        // The week's seats in time order, with who holds each now.
+        let mut slots: Vec<(usize, Option<usize>)> = plan
+            .assignments
+            .iter()
+            .map(|a| (a.duty, Some(a.staff)))
+            .collect();
+        slots.sort_by_key(|&(d, t)| (dm.duties[d].date, dm.duties[d].start, d, t));
+        let holding = |slots: &[(usize, Option<usize>)]| -> Vec<(usize, usize)> {
+            slots
+                .iter()
+                .filter_map(|&(d, t)| t.map(|t| (d, t)))
+                .collect()
+        };
+        let planned = week_load(&holding(&slots));
+        for i in 0..slots.len() {
+            let (duty, Some(t)) = slots[i] else { continue };
+            if !rng.random_bool(absence) {
+                continue;
+            }
+            absences += 1;
+            slots[i].1 = None;
+            let cover = if substitutes {
+                substitute(p, &s, &dm, &slots, i, t, swaps)
+            } else {
+                None
+            };
+            slots[i].1 = cover.map(|c| c.0);
+            h.record(&Event::Absent {
+                duty: dm.duties[duty].id.clone(),
+                staff: s.staff[t].id.clone(),
+                substitute: cover.map(|c| s.staff[c.0].id.clone()),
+                note: "simulated".into(),
+            })?;
+            if let Some((sub, back)) = cover {
+                substituted += 1;
+                if let Some(j) = back {
+                    slots[j].1 = Some(t);
+                    returned += 1;
+                    h.record(&Event::Swap {
+                        duty: dm.duties[slots[j].0].id.clone(),
+                        staff: s.staff[sub].id.clone(),
+                        with: s.staff[t].id.clone(),
+                        note: "simulated: returns the substitution".into(),
+                    })?;
                 }
-                if let Some(t) = sub {
-                    serving.push((a.duty, t));
-                    substituted += 1;
-                }
-                h.record(&Event::Absent {
-                    duty: dm.duties[a.duty].id.clone(),
-                    staff: s.staff[a.staff].id.clone(),
-                    substitute: sub.map(|t| s.staff[t].id.clone()),
-                    note: "simulated".into(),
-                })?;
             }
         }
+        let serving = holding(&slots);
+        weekly.push((planned, week_load(&serving)));
         if let Some(b) = &bar {
             b.inc(1);
         }
@@ -242,24 +306,88 @@ pub fn term(
         weeks,
         absences,
         substituted,
+        returned,
         uncovered,
         groups,
         longest_duty: longest,
+        weekly,
     })
 }
 
-/// The substitute for `duty`: eligible, free at that time and within the
-/// daily and weekly limits given who serves what (`serving`), lowest
-/// term-to-date relative load first, then lowest index.
-fn substitute(
+/// The largest spread of relative load among groups of two or more staff
+/// with equal signatures (`load` in load units per staff member).
+fn spread(school: &School, sigs: &[Option<String>], load: &[i64]) -> f64 {
+    let mut groups: BTreeMap<&str, (f64, f64, usize)> = BTreeMap::new();
+    for (i, sig) in sigs.iter().enumerate() {
+        if let Some(sig) = sig {
+            let r = load[i] as f64 / LOAD_PER_HOUR as f64 / school.staff[i].quota.as_f64();
+            let g = groups.entry(sig).or_insert((f64::MAX, f64::MIN, 0));
+            *g = (g.0.min(r), g.1.max(r), g.2 + 1);
+        }
+    }
+    groups
+        .values()
+        .filter(|g| g.2 >= 2)
+        .map(|g| g.1 - g.0)
+        .fold(0.0, f64::max)
+}
+
+/// Whether `t` may take `duty` given who holds what (`serving`):
+/// eligible, free at that time, within the daily and weekly limits.
+fn fits(
     p: &Policy,
     s: &School,
     dm: &demand::WeekDemand,
     serving: &[(usize, usize)],
+    t: usize,
     duty: usize,
-) -> Option<usize> {
+) -> bool {
+    let st = &s.staff[t];
+    if st.role == Role::Outside
+        || st.quota.0 == 0
+        || solver::ineligible(p, s, t, &dm.duties[duty]).is_some()
+    {
+        return false;
+    }
     let d = &dm.duties[duty];
     let r = &p.rules;
+    let mine: Vec<&demand::Duty> = serving
+        .iter()
+        .filter(|x| x.1 == t)
+        .map(|x| &dm.duties[x.0])
+        .collect();
+    let today: Vec<&&demand::Duty> = mine.iter().filter(|o| o.date == d.date).collect();
+    let overlap = today.iter().any(|o| o.start < d.end && d.start < o.end);
+    let day_min: u32 = today.iter().map(|o| o.minutes()).sum();
+    let week_min: u32 = mine.iter().map(|o| o.minutes()).sum();
+    !overlap
+        && (today.len() as u32) < r.max_duties_per_day
+        && day_min + d.minutes() <= r.max_minutes_per_day
+        && (mine.len() as u32) < r.max_duties_per_week
+        && week_min + d.minutes() <= r.max_minutes_per_week
+}
+
+/// The substitute for seat `i` (its holder `absent` has dropped out, the
+/// seat is empty), as the vice-principal would pick: someone who fits;
+/// with `swaps`, first those holding a later duty this week that the
+/// absent person can take instead (returned: the seat index, the duty
+/// closest in length); then lowest term-to-date relative load, then
+/// lowest index.
+fn substitute(
+    p: &Policy,
+    s: &School,
+    dm: &demand::WeekDemand,
+    slots: &[(usize, Option<usize>)],
+    i: usize,
+    absent: usize,
+    swaps: bool,
+) -> Option<(usize, Option<usize>)> {
+    let duty = slots[i].0;
+    let d = &dm.duties[duty];
+    let serving: Vec<(usize, usize)> = slots
+        .iter()
+        .filter_map(|&(x, t)| t.map(|t| (x, t)))
+        .collect();
     let week_load = |t: usize| -> i64 {
         serving
             .iter()
@@ -267,36 +395,35 @@ fn substitute(
             .map(|x| dm.duties[x.0].load())
             .sum()
     };
+    let rel = |t: usize| {
+        (s.served.get(&t).copied().unwrap_or(0) + week_load(t)) as f64 / s.staff[t].quota.as_f64()
+    };
+    // The seat `absent` could take back from `sub` after `sub` covers.
+    let back = |sub: usize| -> Option<usize> {
+        let mut after = serving.clone();
+        after.push((duty, sub));
+        (i + 1..slots.len())
+            .filter(|&j| {
+                let y = &dm.duties[slots[j].0];
+                slots[j].1 == Some(sub)
+                    && (y.date > d.date || (y.date == d.date && y.start >= d.end))
+            })
+            .filter(|&j| {
+                let mut without = after.clone();
+                if let Some(k) = without.iter().position(|&x| x == (slots[j].0, sub)) {
+                    without.remove(k);
+                }
+                fits(p, s, dm, &without, absent, slots[j].0)
+            })
+            .min_by_key(|&j| ((dm.duties[slots[j].0].load() - d.load()).abs(), j))
+    };
     (0..s.staff.len())
-        .filter(|&t| {
-            let st = &s.staff[t];
-            if st.role == Role::Outside || st.quota.0 == 0 {
-                return false;
-            }
-            if solver::ineligible(p, s, t, d).is_some() {
-                return false;
-            }
-            let mine: Vec<&crate::demand::Duty> = serving
-                .iter()
-                .filter(|x| x.1 == t)
-                .map(|x| &dm.duties[x.0])
-                .collect();
-            let today: Vec<&&crate::demand::Duty> =
-                mine.iter().filter(|o| o.date == d.date).collect();
-            let overlap = today.iter().any(|o| o.start < d.end && d.start < o.end);
-            let day_min: u32 = today.iter().map(|o| o.minutes()).sum();
-            let week_min: u32 = mine.iter().map(|o| o.minutes()).sum();
-            !overlap
-                && (today.len() as u32) < r.max_duties_per_day
-                && day_min + d.minutes() <= r.max_minutes_per_day
-                && (mine.len() as u32) < r.max_duties_per_week
-                && week_min + d.minutes() <= r.max_minutes_per_week
-        })
-        .min_by(|&a, &b| {
-            let rel = |t: usize| {
-                (s.served.get(&t).copied().unwrap_or(0) + week_load(t)) as f64
-                    / s.staff[t].quota.as_f64()
-            };
-            rel(a).total_cmp(&rel(b)).then(a.cmp(&b))
+        .filter(|&t| t != absent && fits(p, s, dm, &serving, t, duty))
+        .map(|t| (t, if swaps { back(t) } else { None }))
+        .min_by(|a, b| {
+            b.1.is_some()
+                .cmp(&a.1.is_some())
+                .then(rel(a.0).total_cmp(&rel(b.0)))
+                .then(a.0.cmp(&b.0))
         })
 }

@@ -104,6 +104,8 @@ pub struct Stats {
     pub classes: usize,
     pub cg_columns: usize,
     pub cg_lps: u32,
+    /// Tier 5 by column generation: classes (split by preferences).
+    pub pref_classes: usize,
     pub rows: usize,
     pub build_s: f64,
     pub solve_s: f64,
@@ -312,6 +314,9 @@ enum Tier {
     /// Any roster within `Bounds::caps` (objective 0): a tier-2 probe.
     Feasible,
     Spread,
+    /// Sum over fair staff of the squared distance of their relative load
+    /// from the average, within the tier-3 band (column generation only).
+    Balance,
     Preferences,
 }
 
@@ -328,6 +333,12 @@ struct Bounds {
     /// their own limits so preferences cannot trade one person's fairness
     /// for another's.
     windows: Option<Vec<(f64, f64)>>,
+    /// Preferences: each fair person's distance from the average after the
+    /// balance tier, kept as their own limit (compact model).
+    dev: Option<Vec<f64>>,
+    /// Preferences: tier 4's optimum, the most the balance sum may be
+    /// (column generation).
+    balance: Option<f64>,
     /// Tier-2 probe: per fair person, the highest relative load they can
     /// actually reach without exceeding the probed level.
     caps: Option<Vec<f64>>,
@@ -472,6 +483,8 @@ impl Model<'_> {
             Tier::MaxLoad => z.into(),
             Tier::Feasible => Expression::from(0.0),
             Tier::Spread => sf.iter().chain(ex.iter()).sum(),
+            // Never built: the balance tier is solved by column generation.
+            Tier::Balance => Expression::from(0.0),
             Tier::Preferences => {
                 let mut e = Expression::from(0.0);
                 for &(s, p) in &self.own {
@@ -592,6 +605,10 @@ impl Model<'_> {
             add(&mut pb, constraint!(load.clone() + prior <= z));
             if let Some(cap) = b.caps.as_ref().and_then(|c| c.get(i)) {
                 add(&mut pb, constraint!(load.clone() + prior <= *cap));
+            }
+            if let (Some(dev), Some(c), Tier::Preferences) = (&b.dev, b.floor_base, tier) {
+                add(&mut pb, constraint!(load.clone() + prior >= c - dev[i]));
+                add(&mut pb, constraint!(load.clone() + prior <= c + dev[i]));
             }
             if let Some(zmax) = b.floor_base {
                 if matches!(tier, Tier::Spread | Tier::Preferences) {
@@ -746,6 +763,7 @@ impl Model<'_> {
                 .iter()
                 .map(|(a, e)| a + e)
                 .sum(),
+            Tier::Balance => self.balance_value(chosen, b.floor_base.unwrap_or(0.0)),
             Tier::Changes => self.changes(chosen) as f64,
             Tier::Replacement => {
                 let mut v = 0.0;
@@ -758,7 +776,7 @@ impl Model<'_> {
                 }
                 v
             }
-            Tier::Preferences => f64::NAN,
+            Tier::Preferences => self.pref_value(chosen),
         }
     }
 
@@ -795,11 +813,112 @@ impl Model<'_> {
     }
 
     fn max_rel(&self, chosen: &[Vec<usize>]) -> f64 {
-        let l = self.loads(chosen);
-        self.fair
+        self.rel_loads(chosen).into_iter().fold(0.0, f64::max)
+    }
+
+    /// The preference penalty of person `s` holding `pools` (any days):
+    /// per day, own-class bonus, avoided-duty penalty, continuity bonus
+    /// per pair of consecutive afternoon stages, and the noon-and-afternoon
+    /// penalty; the compact model's tier-5 objective, one person at a time.
+    fn week_pref(&self, s: usize, pools: &[usize]) -> f64 {
+        let w = &self.policy.prefs;
+        let mut v = 0.0;
+        for &p in pools {
+            if self.own.contains(&(s, p)) {
+                v -= f64::from(w.own_class);
+            }
+            if self.avoid.contains(&(s, p)) {
+                v += f64::from(w.personal_request);
+            }
+        }
+        let afternoon: Vec<&str> = self
+            .policy
+            .sessions
             .iter()
-            .map(|&s| self.rel(s, l[s]))
-            .fold(0.0, f64::max)
+            .filter(|x| x.part == Part::Afternoon)
+            .map(|x| x.id.as_str())
+            .collect();
+        let mut days: Vec<usize> = pools.iter().map(|&p| self.pools[p].day).collect();
+        days.sort_unstable();
+        days.dedup();
+        for d in days {
+            let on = |f: &dyn Fn(&Pool) -> bool| {
+                pools
+                    .iter()
+                    .any(|&p| self.pools[p].day == d && f(&self.pools[p]))
+            };
+            for a in afternoon.windows(2) {
+                if on(&|pl| pl.session == a[0]) && on(&|pl| pl.session == a[1]) {
+                    v -= f64::from(w.continuity);
+                }
+            }
+            if on(&|pl| pl.part == Part::Noon) && on(&|pl| pl.part == Part::Afternoon) {
+                v += f64::from(w.noon_and_afternoon);
+            }
+        }
+        v
+    }
+
+    /// The preference penalty of a roster (tier 5's objective).
+    fn pref_value(&self, chosen: &[Vec<usize>]) -> f64 {
+        let mut weeks: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (p, ss) in chosen.iter().enumerate() {
+            for &s in ss {
+                weeks.entry(s).or_default().push(p);
+            }
+        }
+        weeks.iter().map(|(&s, ps)| self.week_pref(s, ps)).sum()
+    }
+
+    /// Tier 4's objective: the sum over fair staff of the squared distance
+    /// of their relative load from `center`.
+    fn balance_value(&self, chosen: &[Vec<usize>], center: f64) -> f64 {
+        self.rel_loads(chosen)
+            .iter()
+            .map(|r| (r - center).powi(2))
+            .sum()
+    }
+
+    /// Each fair person's relative load (in `fair` order).
+    fn rel_loads(&self, chosen: &[Vec<usize>]) -> Vec<f64> {
+        let l = self.loads(chosen);
+        self.fair.iter().map(|&s| self.rel(s, l[s])).collect()
+    }
+
+    /// The relative-load band of staff member `s` from tier 3 on: one duty
+    /// wide around the average, widened by their own tier-3 distance,
+    /// capped by tier 2's optimum; unbounded outside fairness.
+    fn band(&self, b: &Bounds, s: usize) -> (f64, f64) {
+        let (Ok(i), Some(c)) = (self.fair.binary_search(&s), b.floor_base) else {
+            return (f64::NEG_INFINITY, f64::INFINITY);
+        };
+        let (a, e) = b
+            .windows
+            .as_ref()
+            .and_then(|w| w.get(i).copied())
+            .unwrap_or((0.0, 0.0));
+        let top = b.max_load.unwrap_or(f64::INFINITY);
+        (c - self.delta[i] - a, (c + self.delta[i] + e).min(top))
+    }
+
+    /// Whether a roster from column generation keeps every earlier tier's
+    /// optimum: `respects`, tier 2's highest load, each person's tier-3
+    /// distance and tier 4's balance sum.
+    fn keeps(&self, chosen: &[Vec<usize>], b: &Bounds) -> bool {
+        let inside = match &b.windows {
+            Some(w) => self
+                .band_deviations(chosen, b)
+                .iter()
+                .zip(w)
+                .all(|(d, w)| d.0 <= w.0 + 1e-6 && d.1 <= w.1 + 1e-6),
+            None => true,
+        };
+        inside
+            && self.respects(chosen, b)
+            && b.max_load
+                .is_none_or(|top| self.max_rel(chosen) <= top + 1e-9)
+            && b.balance
+                .is_none_or(|v| self.tier_value(Tier::Balance, chosen, b) <= v + 1e-6)
     }
 
     /// Each fair person's (shortfall below, excess above) the tier-3 band.
@@ -1320,6 +1439,8 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
         max_load: None,
         shortfall: None,
         windows: None,
+        dev: None,
+        balance: None,
         caps: None,
     };
     let mut warm: Option<Vec<Vec<usize>>> = None;
@@ -1351,8 +1472,9 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
         vec![
             (Tier::Uncovered, 1, "uncovered", 0.3),
             (Tier::MaxLoad, 2, "max-load", 0.35),
-            (Tier::Spread, 3, "spread", 0.2),
-            (Tier::Preferences, 4, "preferences", 0.15),
+            (Tier::Spread, 3, "spread", 0.15),
+            (Tier::Balance, 4, "balance", 0.1),
+            (Tier::Preferences, 5, "preferences", 0.15),
         ]
     };
     let mut tiers_spec = tiers_spec;
@@ -1385,7 +1507,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
         if let (Some(st), Tier::Uncovered) = (&start, tier) {
             let g = model.uncovered(st);
             if g > 0.5 && !opts.compact_only {
-                let dwm = dwo.get_or_insert_with(|| dw::Dw::new(&model, deadline));
+                let dwm = dwo.get_or_insert_with(|| dw::Dw::new(&model, deadline, false, None));
                 dwm.deadline = Instant::now() + std::time::Duration::from_secs_f64(budget);
                 dwm.seed(st);
                 let bound = dwm.min_uncovered()?;
@@ -1404,7 +1526,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
             }
         }
         if let (Some(st), Tier::MaxLoad, false) = (&start, tier, opts.compact_only) {
-            let dwm = dwo.get_or_insert_with(|| dw::Dw::new(&model, deadline));
+            let dwm = dwo.get_or_insert_with(|| dw::Dw::new(&model, deadline, false, None));
             let (chosen, mut rep) =
                 model.max_load_tier(dwm, &bounds, st, budget, opts, &mut stats)?;
             rep.tier = id;
@@ -1412,7 +1534,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
             result = Some((chosen, rep));
         }
         // Tier 3 at zero by patterns: everyone inside their band.
-        if let (Some(st), Tier::Spread, false, Some(zmax), Some(dwm)) = (
+        if let (Some(st), Tier::Spread, false, Some(_), Some(dwm)) = (
             &start,
             tier,
             opts.compact_only,
@@ -1422,20 +1544,94 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
             if model.tier_value(Tier::Spread, st, &bounds) > 1e-6 {
                 dwm.deadline = Instant::now() + std::time::Duration::from_secs_f64(budget);
                 dwm.seed(st);
-                let top = bounds.max_load.unwrap_or(f64::INFINITY);
-                let band = |s: usize| match model.fair.binary_search(&s) {
-                    Ok(i) => (zmax - model.delta[i], (zmax + model.delta[i]).min(top)),
-                    Err(_) => (f64::NEG_INFINITY, f64::INFINITY),
-                };
+                let band = |s: usize| model.band(&bounds, s);
                 let u = bounds.uncovered.unwrap_or(0.0);
                 if let Some(r) = dwm.within_bands(&band, u, opts.max_nodes)? {
-                    if model.respects(&r, &bounds)
-                        && model.max_rel(&r) <= top + 1e-9
+                    if model.keeps(&r, &bounds)
                         && model.tier_value(Tier::Spread, &r, &bounds) <= 1e-6
                     {
                         result = Some((r, TierReport::proven(id, name, 0.0, 0.0)));
                     }
                 }
+            }
+        }
+        // Tiers 4 and 5 by patterns: each week costs its owner's squared
+        // distance from the average (balance) or its preference penalty
+        // with the balance sum kept (preferences); the band and caps stay.
+        // Pins are not modelled by patterns: the compact model takes them.
+        let by_patterns = !opts.compact_only && model.pins.is_empty();
+        if let (Some(st), Tier::Balance | Tier::Preferences, Some(c)) =
+            (&start, tier, bounds.floor_base)
+        {
+            let value = model.tier_value(tier, st, &bounds);
+            let mut best = (st.clone(), value, f64::NAN);
+            let mut found_any = false;
+            if by_patterns {
+                let until = Instant::now() + std::time::Duration::from_secs_f64(budget);
+                // Classes split by tier-3 distance (when anyone has one) and,
+                // for preferences, by own class and requests.
+                let split = bounds
+                    .windows
+                    .as_deref()
+                    .filter(|w| w.iter().any(|&(a, e)| a > 1e-9 || e > 1e-9));
+                let mut own;
+                let dwm = match (tier, split, dwo.as_mut()) {
+                    (Tier::Balance, None, Some(d)) => {
+                        d.deadline = until;
+                        d
+                    }
+                    _ => {
+                        own = dw::Dw::new(&model, until, tier == Tier::Preferences, split);
+                        &mut own
+                    }
+                };
+                dwm.seed(st);
+                let mode = dw::Costed {
+                    center: c,
+                    uncovered: bounds.uncovered.unwrap_or(0.0),
+                    keep_balance: if tier == Tier::Preferences {
+                        bounds.balance
+                    } else {
+                        None
+                    },
+                };
+                let band = |s: usize| model.band(&bounds, s);
+                let (found, lb) = dwm.costed(&band, mode, opts.max_nodes)?;
+                best.2 = lb;
+                for r in found {
+                    found_any = true;
+                    let v = model.tier_value(tier, &r, &bounds);
+                    if v < best.1 - 1e-9 && model.keeps(&r, &bounds) {
+                        best = (r, v, lb);
+                    }
+                }
+                if tier == Tier::Preferences {
+                    stats.pref_classes = dwm.sizes().0;
+                }
+            }
+            let (r, v, lb) = best;
+            let closed = v <= lb + 1e-6 * v.abs().max(1.0);
+            let rep = if closed {
+                TierReport::proven(id, name, v, lb)
+            } else {
+                TierReport {
+                    tier: id,
+                    name,
+                    objective: v,
+                    bound: lb,
+                    gap: if lb.is_nan() {
+                        f64::INFINITY
+                    } else {
+                        (v - lb) / v.abs().max(1e-9)
+                    },
+                    optimal: false,
+                    seconds: 0.0,
+                }
+            };
+            // Preferences fall back to the compact model when patterns
+            // found nothing (pins, or the column generation ran out).
+            if tier == Tier::Balance || found_any {
+                result = Some((r, rep));
             }
         }
         if let (Some(st), true, true) = (&start, tier != Tier::Preferences, result.is_none()) {
@@ -1469,6 +1665,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                 hm.make_quiet();
             } else {
                 let _ = hm.try_set_option("output_flag", true);
+                let _ = hm.try_set_option("log_to_console", true);
             }
             let left = (deadline
                 .saturating_duration_since(Instant::now())
@@ -1511,10 +1708,23 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                         chosen[*p].push(*s);
                     }
                 }
-                let objective = solved.objective_value();
+                let mut objective = solved.objective_value();
                 let bound = solved
                     .double_info_value(c"mip_dual_bound")
                     .unwrap_or(f64::NAN);
+                if tier == Tier::Preferences {
+                    // The compact objective counts bonuses only where its
+                    // indicators are set, so it is never below the roster's
+                    // true penalty (what tier 5 by patterns prices); report
+                    // the true one.
+                    let exact = model.pref_value(&chosen);
+                    if exact > objective + 1e-6 {
+                        return Err(Error::Solver(format!(
+                            "internal: preference penalty {exact} above the model's {objective}"
+                        )));
+                    }
+                    objective = exact;
+                }
                 // Proven only when the bound meets the value: HiGHS also
                 // says Optimal when it stops within the allowed gap.
                 let closed = (objective - bound).abs() <= 1e-6 * objective.abs().max(1.0);
@@ -1560,6 +1770,17 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
             Tier::Spread => {
                 bounds.shortfall = Some(model.tier_value(Tier::Spread, &chosen, &bounds) + 1e-6);
                 bounds.windows = Some(model.band_deviations(&chosen, &bounds));
+            }
+            Tier::Balance => {
+                let c = bounds.floor_base.unwrap_or(0.0);
+                bounds.balance = Some(model.tier_value(Tier::Balance, &chosen, &bounds) + 1e-6);
+                bounds.dev = Some(
+                    model
+                        .rel_loads(&chosen)
+                        .iter()
+                        .map(|r| (r - c).abs() + 1e-7)
+                        .collect(),
+                );
             }
             Tier::Changes => bounds.changes = Some(model.changes(&chosen) as f64 + 1e-6),
             Tier::Replacement => {

@@ -89,6 +89,23 @@ fn october_reconciles_to_the_fen_and_minute() {
         note: "病假".into(),
     })
     .unwrap();
+    // A swap (换班) later that week: the absent person takes a colleague's duty.
+    let swapped = published
+        .iter()
+        .find(|r| {
+            r.duty_id.starts_with("2026-10-15/")
+                && r.staff_id.as_deref().is_some_and(|x| x != absent)
+        })
+        .unwrap()
+        .clone();
+    let holder = swapped.staff_id.clone().unwrap();
+    h.record(&Event::Swap {
+        duty: swapped.duty_id.clone(),
+        staff: holder.clone(),
+        with: absent.clone(),
+        note: "换班".into(),
+    })
+    .unwrap();
     h.record(&Event::Cancel {
         date: date("2026-10-20"),
         session: None,
@@ -107,6 +124,12 @@ fn october_reconciles_to_the_fen_and_minute() {
     assert!(!served
         .iter()
         .any(|x| x.duty.id == sub.duty_id && s.staff[x.staff].id == absent));
+    assert!(served
+        .iter()
+        .any(|x| x.duty.id == swapped.duty_id && s.staff[x.staff].id == absent));
+    assert!(!served
+        .iter()
+        .any(|x| x.duty.id == swapped.duty_id && s.staff[x.staff].id == holder));
     assert!(served
         .iter()
         .any(|x| x.duty.date == date("2026-10-10") && x.duty.ledger == Ledger::Care));
@@ -185,13 +208,14 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
     let mut f = kehou::synth::generate(&kehou::synth::Profile::sized(6, 16, 3));
     f.leave = None;
     let s = kehou::data::from_files(std::path::Path::new("sim"), &p, &f).unwrap();
-    for substitutes in [false, true] {
+    for (substitutes, swaps) in [(false, false), (true, false), (true, true)] {
         let sim = kehou::simulate::Sim {
             from: date("2026-09-07"),
             weeks: 6,
             absence: 0.05,
             seed: 7,
             substitutes,
+            swaps,
         };
         let r = kehou::simulate::term(&p, &s, sim, Lang::En, false).unwrap();
         assert!(!r.groups.is_empty());
@@ -199,6 +223,9 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
         // Substitutes are found for some absences, and only when asked.
         assert_eq!(r.substituted > 0, substitutes, "{}", r.render(Lang::En));
         assert!(r.substituted <= r.absences);
+        // Substitutions are returned the same week only when asked.
+        assert_eq!(r.returned > 0, swaps, "{}", r.render(Lang::En));
+        assert!(r.returned <= r.substituted);
         assert!(
             r.max_spread() <= r.longest_duty + 1e-9,
             "{}",

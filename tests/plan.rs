@@ -252,3 +252,55 @@ fn pregnant_staff_never_get_late_duties() {
     }
     assert!(checker::check(&p, &s, &dm, &roster_rows(&s, &plan)).is_empty());
 }
+
+#[test]
+fn balance_and_preference_tiers_report_the_rosters_own_values() {
+    use kehou::data::LOAD_PER_HOUR;
+    use kehou::policy::Role;
+    let p = demo_policy();
+    let s = demo_school(&p);
+    let (dm, plan) = plan(&p, &s, "2026-12-07");
+    let names: Vec<&str> = plan.tiers.iter().map(|t| t.name).collect();
+    assert_eq!(
+        names,
+        ["uncovered", "max-load", "spread", "balance", "preferences"]
+    );
+    // Tier 4 recomputed from the assignments: the sum over fair staff of
+    // the squared distance of relative load from the average.
+    let fair: Vec<usize> = (0..s.staff.len())
+        .filter(|&i| {
+            let st = &s.staff[i];
+            st.active && st.role != Role::Outside && st.quota.0 > 0
+        })
+        .collect();
+    let mut load = vec![0i64; s.staff.len()];
+    for a in &plan.assignments {
+        load[a.staff] += dm.duties[a.duty].load();
+    }
+    let hours = |i: usize| load[i] as f64 / LOAD_PER_HOUR as f64;
+    let center = fair.iter().map(|&i| hours(i)).sum::<f64>()
+        / fair.iter().map(|&i| s.staff[i].quota.as_f64()).sum::<f64>();
+    let sum: f64 = fair
+        .iter()
+        .map(|&i| (hours(i) / s.staff[i].quota.as_f64() - center).powi(2))
+        .sum();
+    let t4 = &plan.tiers[3];
+    assert!((t4.objective - sum).abs() < 1e-6, "{t4:?} vs {sum}");
+    assert!(t4.optimal && t4.bound <= t4.objective + 1e-9, "{t4:?}");
+    // Tier 5's value is never below its bound.
+    let t5 = &plan.tiers[4];
+    assert!(t5.objective >= t5.bound - 1e-6, "{t5:?}");
+    // The compact model's own tier 5 agrees with the pattern pricing's
+    // penalty (the solver errors if the model counts less than the roster
+    // has), and column generation is never worse on this week.
+    let mut o = Options::from_policy(&p);
+    o.time_limit_s = 600.0;
+    o.compact_only = true;
+    let compact = solver::plan(&p, &s, &dm, &o).expect("compact plan");
+    assert!(checker::check(&p, &s, &dm, &roster_rows(&s, &compact)).is_empty());
+    assert!(
+        t4.objective <= compact.tiers[3].objective + 1e-9,
+        "{t4:?} vs {:?}",
+        compact.tiers[3]
+    );
+}

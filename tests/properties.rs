@@ -77,6 +77,14 @@ proptest! {
                 prop_assert!((c.objective - f.objective).abs() < 1e-5, "{:?} vs {:?}", c, f);
             }
         }
+        // Tier 4 (balance) by patterns: where tiers 1-3 agree and tier 3
+        // is zero, the compact tier-3 roster is feasible for tier 4, so its
+        // sum of squared distances is never below the pattern bound.
+        let same = (0..3).all(|t| (fast.tiers[t].objective - compact.tiers[t].objective).abs() < 1e-6);
+        if same && fast.tiers[2].objective < 1e-9 {
+            prop_assert!(compact.tiers[3].objective >= fast.tiers[3].bound - 1e-6, "{:?} vs {:?}", compact.tiers[3], fast.tiers[3]);
+            prop_assert!(fast.tiers[3].objective <= compact.tiers[3].objective + 1e-6, "{:?} vs {:?}", fast.tiers[3], compact.tiers[3]);
+        }
         let v = checker::check(&p, &s, &dm, &roster_rows(&s, &fast));
         prop_assert!(v.is_empty(), "{:?}", v);
     }

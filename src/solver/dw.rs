@@ -32,6 +32,8 @@ struct DaySub {
     n: u32,
     load: i64,
     minutes: u32,
+    /// Preference penalty of the choice for the class (preference mode).
+    pref: f64,
 }
 
 struct Class {
@@ -48,6 +50,8 @@ struct Pattern {
     class: usize,
     pools: Vec<usize>,
     load: i64,
+    /// Preference penalty (preference mode; else 0).
+    pref: f64,
 }
 
 pub(super) struct Dw<'m, 'a> {
@@ -62,11 +66,34 @@ pub(super) struct Dw<'m, 'a> {
     /// full week).
     need_ov: Option<Vec<u32>>,
     size_ov: Option<Vec<u32>>,
+    /// Costed modes (tiers 4 and 5): every fair person holds exactly one
+    /// week (the empty one included), open seats are capped instead of
+    /// costed, and weeks cost their owner's squared distance from the
+    /// average (balance) or their preference penalty (preferences).
+    costed: Option<Costed>,
+    /// Classes split by preferences too (own classes, avoided duties), and
+    /// day choices carry their preference penalty: for tier 5.
+    prefs: bool,
     /// The last master LP: objective and (pattern, value) of its columns.
     last_obj: f64,
     lambda: Vec<(usize, f64)>,
     lp_solves: u32,
 }
+
+#[derive(Clone, Copy)]
+pub(super) struct Costed {
+    /// The average relative load of the fair staff.
+    pub(super) center: f64,
+    /// Most seats that may stay open (tier 1's optimum).
+    pub(super) uncovered: f64,
+    /// Preference mode: the most the balance sum (tier 4's optimum) may
+    /// be; weeks then cost their preference penalty.
+    pub(super) keep_balance: Option<f64>,
+}
+
+/// Penalty on a balance-mode slack (an unplaced person, an open seat
+/// beyond tier 1's optimum): far above any week's cost.
+const BALANCE_PENALTY: f64 = 1e4;
 
 /// Outcome of one probe.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -78,7 +105,16 @@ pub(super) enum Probe {
 }
 
 impl<'m, 'a> Dw<'m, 'a> {
-    pub(super) fn new(m: &'m Model<'a>, deadline: Instant) -> Dw<'m, 'a> {
+    /// `prefs`: split classes by preferences too and price day choices
+    /// with their penalty (tier 5). `windows`: split classes by each fair
+    /// person's own tier-3 distance (shortfall, excess), so that every
+    /// member of a class has the same band (tiers 4 and 5).
+    pub(super) fn new(
+        m: &'m Model<'a>,
+        deadline: Instant,
+        prefs: bool,
+        windows: Option<&[(f64, f64)]>,
+    ) -> Dw<'m, 'a> {
         let staff_n = m.school.staff.len();
         let mut eligible: Vec<Vec<usize>> = vec![Vec::new(); staff_n];
         for (p, pool) in m.pools.iter().enumerate() {
@@ -87,8 +123,10 @@ impl<'m, 'a> Dw<'m, 'a> {
             }
         }
         // Class key: eligible pools, and for fair staff their quota and
-        // term-to-date load (the two inputs of relative load).
-        type Key = (Vec<usize>, Option<(i64, i64)>);
+        // term-to-date load (the two inputs of relative load); with
+        // preferences, the pools that are their own class or avoided; with
+        // windows, their tier-3 distance (in millionths).
+        type Key = (Vec<usize>, Option<(i64, i64)>, Vec<usize>, (i64, i64));
         let mut by_key: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
         let fair: std::collections::BTreeSet<usize> = m.fair.iter().copied().collect();
         for (s, el) in eligible.iter().enumerate() {
@@ -101,7 +139,28 @@ impl<'m, 'a> Dw<'m, 'a> {
                     m.school.served.get(&s).copied().unwrap_or(0),
                 )
             });
-            by_key.entry((el.clone(), f)).or_default().push(s);
+            let own: Vec<usize> = if prefs {
+                el.iter()
+                    .copied()
+                    .filter(|&p| m.own.contains(&(s, p)) || m.avoid.contains(&(s, p)))
+                    .map(|p| {
+                        if m.own.contains(&(s, p)) {
+                            2 * p
+                        } else {
+                            2 * p + 1
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let w = windows
+                .zip(m.fair.binary_search(&s).ok())
+                .and_then(|(w, i)| w.get(i))
+                .map_or((0, 0), |&(a, e)| {
+                    ((a * 1e6).round() as i64, (e * 1e6).round() as i64)
+                });
+            by_key.entry((el.clone(), f, own, w)).or_default().push(s);
         }
         let n_days = m.demand.days.len();
         let r = &m.policy.rules;
@@ -109,7 +168,7 @@ impl<'m, 'a> Dw<'m, 'a> {
         let classes: Vec<Class> = by_key
             .into_iter()
             .enumerate()
-            .map(|(k, ((pools, f), members))| {
+            .map(|(k, ((pools, f, _, _), members))| {
                 for &s in &members {
                     class_of[s] = k;
                 }
@@ -135,6 +194,11 @@ impl<'m, 'a> Dw<'m, 'a> {
                         r.max_minutes_per_day,
                         out,
                     );
+                    if prefs {
+                        for sub in out.iter_mut() {
+                            sub.pref = m.week_pref(rep, &sub.pools);
+                        }
+                    }
                 }
                 Class {
                     rep,
@@ -153,6 +217,8 @@ impl<'m, 'a> Dw<'m, 'a> {
             deadline,
             need_ov: None,
             size_ov: None,
+            costed: None,
+            prefs,
             last_obj: f64::INFINITY,
             lambda: Vec::new(),
             lp_solves: 0,
@@ -185,6 +251,7 @@ impl<'m, 'a> Dw<'m, 'a> {
             self.patterns.push(Pattern {
                 class,
                 load: pools.iter().map(|&p| self.m.pools[p].load).sum(),
+                pref: self.pattern_pref(s, &pools),
                 pools,
             });
         }
@@ -285,6 +352,22 @@ impl<'m, 'a> Dw<'m, 'a> {
         uncovered: f64,
         max_nodes: u32,
     ) -> Result<Option<Vec<Vec<usize>>>> {
+        let Some((lo, hi)) = self.windows(band) else {
+            return Ok(None);
+        };
+        let lb = self.cg(&lo, &hi, |obj, lb| {
+            obj <= uncovered + 1e-6 || lb > uncovered + 1e-6
+        })?;
+        if lb > uncovered + 1e-6 {
+            return Ok(None);
+        }
+        self.integer_in(&lo, &hi, uncovered, max_nodes)
+    }
+
+    /// Per class, the reachable loads inside the relative-load band
+    /// `band(representative)`, as (lowest, highest); None when some class
+    /// can reach no load inside its band.
+    fn windows(&self, band: &dyn Fn(usize) -> (f64, f64)) -> Option<(Vec<i64>, Vec<i64>)> {
         let mut lo = Vec::with_capacity(self.classes.len());
         let mut hi = Vec::with_capacity(self.classes.len());
         for c in &self.classes {
@@ -302,16 +385,154 @@ impl<'m, 'a> Dw<'m, 'a> {
                     lo.push(l);
                     hi.push(h);
                 }
-                _ => return Ok(None),
+                _ => return None,
             }
         }
-        let lb = self.cg(&lo, &hi, |obj, lb| {
-            obj <= uncovered + 1e-6 || lb > uncovered + 1e-6
-        })?;
-        if lb > uncovered + 1e-6 {
-            return Ok(None);
+        Some((lo, hi))
+    }
+
+    /// Tiers 4 and 5: the roster within the per-class bands
+    /// `band(representative)`, with at most `mode.uncovered` seats open,
+    /// that minimises the sum over fair staff of the squared distance of
+    /// their relative load from `mode.center` (balance), or, with
+    /// `mode.keep_balance`, the preference penalty while that sum stays
+    /// within it. Returns the rosters found (price-and-branch, diving) and
+    /// the column-generation lower bound on the objective.
+    pub(super) fn costed(
+        &mut self,
+        band: &dyn Fn(usize) -> (f64, f64),
+        mode: Costed,
+        max_nodes: u32,
+    ) -> Result<(Vec<Vec<Vec<usize>>>, f64)> {
+        let Some((lo, hi)) = self.windows(band) else {
+            return Ok((Vec::new(), f64::NAN));
+        };
+        // The empty week, which a person far above the average may need.
+        for (k, &l) in lo.iter().enumerate() {
+            if l == 0
+                && !self
+                    .patterns
+                    .iter()
+                    .any(|q| q.class == k && q.pools.is_empty())
+            {
+                self.patterns.push(Pattern {
+                    class: k,
+                    pools: Vec::new(),
+                    load: 0,
+                    pref: 0.0,
+                });
+            }
         }
-        self.integer_in(&lo, &hi, uncovered, max_nodes)
+        self.costed = Some(mode);
+        let out = self.costed_run(&lo, &hi, mode, max_nodes);
+        self.costed = None;
+        out
+    }
+
+    fn costed_run(
+        &mut self,
+        lo: &[i64],
+        hi: &[i64],
+        mode: Costed,
+        max_nodes: u32,
+    ) -> Result<(Vec<Vec<Vec<usize>>>, f64)> {
+        let lb = self.cg(lo, hi, |obj, lb| lb >= obj - 1e-9)?;
+        let mut found = Vec::new();
+        let balance = mode.keep_balance.is_none();
+        let value = |m: &Model, x: &[Vec<usize>]| {
+            if balance {
+                m.balance_value(x, mode.center)
+            } else {
+                m.pref_value(x)
+            }
+        };
+        let closes = |v: f64| v <= lb + 1e-6 * lb.abs().max(1.0);
+        // Balance: diving first (measured on the large school: price-and-
+        // branch spends 3.5 s at its root alone, diving reaches 0.04 %
+        // in 2.2 s). In preference mode diving would have to shrink the
+        // balance row by the fixed weeks' distances, so it is not used.
+        if balance {
+            if let Some(x) = self.dive_in(lo, hi, |obj| obj >= BALANCE_PENALTY * 0.5)? {
+                let done = closes(value(self.m, &x));
+                found.push(x);
+                if done {
+                    return Ok((found, lb));
+                }
+            }
+        }
+        // Price-and-branch over every week generated so far.
+        if let Some(x) = self.integer_in(lo, hi, mode.uncovered, max_nodes)? {
+            found.push(x);
+        }
+        Ok((found, lb))
+    }
+
+    /// Costed modes: a week's squared distance of its load `load` from
+    /// the average, for class `k` (0 outside fairness).
+    fn distance(&self, k: usize, load: i64) -> f64 {
+        let c = &self.classes[k];
+        match (&self.costed, &c.reach) {
+            (Some(b), Some(_)) => (self.m.rel(c.rep, load) - b.center).powi(2),
+            _ => 0.0,
+        }
+    }
+
+    /// A week's objective coefficient in the master.
+    fn cost(&self, pat: &Pattern) -> f64 {
+        match &self.costed {
+            Some(Costed {
+                keep_balance: Some(_),
+                ..
+            }) => pat.pref,
+            Some(_) => self.distance(pat.class, pat.load),
+            None => 0.0,
+        }
+    }
+
+    fn pattern_pref(&self, s: usize, pools: &[usize]) -> f64 {
+        if self.prefs {
+            self.m.week_pref(s, pools)
+        } else {
+            0.0
+        }
+    }
+
+    /// A pool's cover row: at least its need; in balance mode exactly, so
+    /// that a surplus seat cannot count as load.
+    fn cover_row(&self, pb: &mut ColProblem, need: u32) -> Row {
+        let n = f64::from(need);
+        if self.costed.is_some() {
+            pb.add_row(n..=n)
+        } else {
+            pb.add_row(n..)
+        }
+    }
+
+    /// Preference mode: the row keeping the balance sum within tier 4's
+    /// optimum (added after the cover, convexity and open-seat rows).
+    fn balance_row(&self, pb: &mut ColProblem) -> Option<Row> {
+        let cap = self.costed.and_then(|c| c.keep_balance)?;
+        Some(pb.add_row(..=cap + 1e-6))
+    }
+
+    /// One convexity row per class: its headcount `size` of weeks, exactly
+    /// when every member must be placed.
+    fn conv_rows(&self, pb: &mut ColProblem, size: &[u32], lo: &[i64]) -> Vec<Row> {
+        (0..self.classes.len())
+            .map(|k| {
+                let n = f64::from(size[k]);
+                if self.placed(k, lo[k]) {
+                    pb.add_row(n..=n)
+                } else {
+                    pb.add_row(..=n)
+                }
+            })
+            .collect()
+    }
+
+    /// Whether class `k` must hold exactly its headcount of weeks.
+    fn placed(&self, k: usize, lo: i64) -> bool {
+        lo > 0 || (self.costed.is_some() && self.classes[k].reach.is_some())
     }
 
     /// Column generation on the master LP with per-class load windows
@@ -331,41 +552,48 @@ impl<'m, 'a> Dw<'m, 'a> {
             None => self.classes.iter().map(|c| c.size).collect(),
         };
         let mut pb = ColProblem::default();
-        let cover: Vec<Row> = need.iter().map(|&n| pb.add_row(f64::from(n)..)).collect();
-        let conv: Vec<Row> = self
-            .classes
-            .iter()
-            .enumerate()
-            .map(|(k, _)| {
-                let n = f64::from(size[k]);
-                if lo[k] > 0 {
-                    pb.add_row(n..=n)
-                } else {
-                    pb.add_row(..=n)
-                }
-            })
-            .collect();
+        let cover: Vec<Row> = need.iter().map(|&n| self.cover_row(&mut pb, n)).collect();
+        let conv = self.conv_rows(&mut pb, &size, lo);
+        // Open seats: the objective itself, or in balance mode capped at
+        // tier 1's optimum (a penalised overflow keeps the LP feasible).
+        let open = self.costed.map(|b| pb.add_row(..=b.uncovered + 1e-6));
         for (p, &n) in need.iter().enumerate() {
-            pb.add_column(1.0, 0.0..=f64::from(n), [(cover[p], 1.0)]);
+            match open {
+                Some(o) => pb.add_column(0.0, 0.0..=f64::from(n), [(cover[p], 1.0), (o, 1.0)]),
+                None => pb.add_column(1.0, 0.0..=f64::from(n), [(cover[p], 1.0)]),
+            }
         }
         let total_need: f64 = need.iter().map(|&n| f64::from(n)).sum();
+        let penalty = if self.costed.is_some() {
+            BALANCE_PENALTY
+        } else {
+            total_need + 1.0
+        };
+        // Preference mode: the balance sum stays within tier 4's optimum.
+        let keep = self.balance_row(&mut pb);
         let mut n_cols = need.len();
+        for row in [open, keep].into_iter().flatten() {
+            pb.add_column(penalty, 0.0.., [(row, -1.0)]);
+            n_cols += 1;
+        }
         for k in 0..self.classes.len() {
-            if lo[k] > 0 {
-                pb.add_column(total_need + 1.0, 0.0..=f64::from(size[k]), [(conv[k], 1.0)]);
+            if self.placed(k, lo[k]) {
+                pb.add_column(penalty, 0.0..=f64::from(size[k]), [(conv[k], 1.0)]);
                 n_cols += 1;
             }
         }
-        let column = |pat: &Pattern| -> Vec<(Row, f64)> {
+        let column = |pat: &Pattern, distance: f64| -> Vec<(Row, f64)> {
             std::iter::once((conv[pat.class], 1.0))
                 .chain(pat.pools.iter().map(|&p| (cover[p], 1.0)))
+                .chain(keep.map(|r| (r, distance)))
                 .collect()
         };
         // Pattern of each master column (after the slack columns).
         let mut col_pat: Vec<usize> = Vec::new();
         for (i, pat) in self.patterns.iter().enumerate() {
             if (lo[pat.class]..=caps[pat.class]).contains(&pat.load) {
-                pb.add_column(0.0, 0.0.., column(pat));
+                let d = self.distance(pat.class, pat.load);
+                pb.add_column(self.cost(pat), 0.0.., column(pat, d));
                 col_pat.push(i);
             }
         }
@@ -374,7 +602,13 @@ impl<'m, 'a> Dw<'m, 'a> {
             .map_err(|e| Error::Solver(format!("{e:?}")))?;
         hm.make_quiet();
         let _ = hm.try_set_option("threads", 1);
-        let mut lb = 0.0f64;
+        // Uncovered seats and squared distances are never negative;
+        // preference penalties may be.
+        let mut lb = if keep.is_some() {
+            f64::NEG_INFINITY
+        } else {
+            0.0
+        };
         loop {
             let left = self
                 .deadline
@@ -406,28 +640,39 @@ impl<'m, 'a> Dw<'m, 'a> {
                 return Ok(lb);
             }
             let duals = sol.dual_rows();
-            let pi: Vec<f64> = (0..pools.len()).map(|p| duals[p].max(0.0)).collect();
+            let pi: Vec<f64> = (0..pools.len())
+                .map(|p| {
+                    if self.costed.is_some() {
+                        duals[p]
+                    } else {
+                        duals[p].max(0.0)
+                    }
+                })
+                .collect();
             let sigma: Vec<f64> = (0..self.classes.len())
                 .map(|k| {
                     let d = duals[pools.len() + k];
-                    if lo[k] > 0 {
+                    if self.placed(k, lo[k]) {
                         d
                     } else {
                         d.min(0.0)
                     }
                 })
                 .collect();
+            // The balance row's dual (<= row: not positive).
+            let mu = keep.map_or(0.0, |_| duals[pools.len() + size.len() + 1].min(0.0));
             // Price every class; Lagrangian bound: obj + sum of size x rc.
             let mut lagr = obj;
             let mut new = Vec::new();
             for (k, &cap) in caps.iter().enumerate() {
-                if let Some((value, chosen)) = self.price(k, &pi, lo[k], cap) {
+                if let Some((value, chosen)) = self.price(k, &pi, mu, lo[k], cap) {
                     let rc = -(value + sigma[k]);
                     if rc < -1e-9 {
                         lagr += f64::from(size[k]) * rc;
                         new.push(Pattern {
                             class: k,
                             load: chosen.iter().map(|&p| pools[p].load).sum(),
+                            pref: self.pattern_pref(self.classes[k].rep, &chosen),
                             pools: chosen,
                         });
                     }
@@ -442,7 +687,8 @@ impl<'m, 'a> Dw<'m, 'a> {
             }
             let mut hm2: highs::Model = solved.into();
             for pat in new {
-                hm2.try_add_column(0.0, 0.0.., column(&pat))
+                let d = self.distance(pat.class, pat.load);
+                hm2.try_add_column(self.cost(&pat), 0.0.., column(&pat, d))
                     .map_err(|e| Error::Solver(format!("{e:?}")))?;
                 col_pat.push(self.patterns.len());
                 self.patterns.push(pat);
@@ -476,6 +722,17 @@ impl<'m, 'a> Dw<'m, 'a> {
             return Ok(None);
         }
         let lo = vec![0; caps.len()];
+        self.dive_in(&lo, &caps, |obj| obj > uncovered + 1e-6)
+    }
+
+    /// Diving within per-class load windows `lo..=caps`; `infeasible(obj)`
+    /// says when a master LP's optimum shows the residual has no roster.
+    fn dive_in(
+        &mut self,
+        lo: &[i64],
+        caps: &[i64],
+        infeasible: impl Fn(f64) -> bool,
+    ) -> Result<Option<Vec<Vec<usize>>>> {
         let mut need: Vec<u32> = self.m.pools.iter().map(|p| p.need).collect();
         let mut size: Vec<u32> = self.classes.iter().map(|c| c.size).collect();
         let mut fixed: Vec<usize> = Vec::new();
@@ -485,8 +742,8 @@ impl<'m, 'a> Dw<'m, 'a> {
             self.need_ov = Some(need.clone());
             self.size_ov = Some(size.clone());
             self.last_obj = f64::INFINITY;
-            self.cg(&lo, &caps, |obj, lb| lb >= obj - 1e-9)?;
-            if self.last_obj > uncovered + 1e-6 || Instant::now() >= self.deadline {
+            self.cg(lo, caps, |obj, lb| lb >= obj - 1e-9)?;
+            if infeasible(self.last_obj) || Instant::now() >= self.deadline {
                 break;
             }
             let lam = std::mem::take(&mut self.lambda);
@@ -577,25 +834,16 @@ impl<'m, 'a> Dw<'m, 'a> {
         let mut pb = ColProblem::default();
         let cover: Vec<Row> = pools
             .iter()
-            .map(|p| pb.add_row(f64::from(p.need)..))
+            .map(|p| self.cover_row(&mut pb, p.need))
             .collect();
-        let conv: Vec<Row> = self
-            .classes
-            .iter()
-            .enumerate()
-            .map(|(k, c)| {
-                let n = f64::from(c.size);
-                if lo[k] > 0 {
-                    pb.add_row(n..=n)
-                } else {
-                    pb.add_row(..=n)
-                }
-            })
-            .collect();
+        let size: Vec<u32> = self.classes.iter().map(|c| c.size).collect();
+        let conv = self.conv_rows(&mut pb, &size, lo);
         let open = pb.add_row(..=uncovered + 1e-6);
+        let keep = self.balance_row(&mut pb);
+        let seat_cost = if self.costed.is_some() { 0.0 } else { 1.0 };
         for (p, pool) in pools.iter().enumerate() {
             pb.add_integer_column(
-                1.0,
+                seat_cost,
                 0.0..=f64::from(pool.need),
                 [(cover[p], 1.0), (open, 1.0)],
             );
@@ -609,8 +857,9 @@ impl<'m, 'a> Dw<'m, 'a> {
         for pat in used.iter().map(|&i| &self.patterns[i]) {
             let col: Vec<(Row, f64)> = std::iter::once((conv[pat.class], 1.0))
                 .chain(pat.pools.iter().map(|&p| (cover[p], 1.0)))
+                .chain(keep.map(|r| (r, self.distance(pat.class, pat.load))))
                 .collect();
-            pb.add_integer_column(0.0, 0.0.., col);
+            pb.add_integer_column(self.cost(pat), 0.0.., col);
         }
         let mut hm = pb
             .try_optimise(Sense::Minimise)
@@ -643,10 +892,23 @@ impl<'m, 'a> Dw<'m, 'a> {
         Ok(self.roster(&weeks))
     }
 
-    /// The class's most valuable week under duals `pi` with a load in
-    /// `lo..=cap`.
-    fn price(&self, k: usize, pi: &[f64], lo: i64, cap: i64) -> Option<(f64, Vec<usize>)> {
+    /// The class's most valuable week under duals `pi` (and `mu`, the
+    /// balance row's) with a load in `lo..=cap`: duals covered less the
+    /// week's cost in the master.
+    fn price(&self, k: usize, pi: &[f64], mu: f64, lo: i64, cap: i64) -> Option<(f64, Vec<usize>)> {
         let c = &self.classes[k];
+        let keep = self.costed.is_some_and(|m| m.keep_balance.is_some());
+        // Cost of the week's load at the end of the DP.
+        let end_cost = |load: i64| {
+            if keep {
+                -mu * self.distance(k, load)
+            } else {
+                self.distance(k, load)
+            }
+        };
+        // Without costs, a day choice no dual values cannot help; with
+        // them, it may bring a person nearer the average.
+        let skip_idle = lo == 0 && self.costed.is_none();
         let r = &self.m.policy.rules;
         type St = (u32, i64, u32);
         // Layered DP over days: state -> (value, previous state, day choice).
@@ -657,8 +919,9 @@ impl<'m, 'a> Dw<'m, 'a> {
             // Best choice per (duties, load, minutes) on this day.
             let mut best: HashMap<St, (f64, usize)> = HashMap::default();
             for (i, sub) in subs.iter().enumerate() {
-                let v: f64 = sub.pools.iter().map(|&p| pi[p]).sum();
-                if v <= 1e-12 && lo == 0 {
+                let v: f64 = sub.pools.iter().map(|&p| pi[p]).sum::<f64>()
+                    - if keep { sub.pref } else { 0.0 };
+                if v <= 1e-12 && skip_idle {
                     continue;
                 }
                 let e = best.entry((sub.n, sub.load, sub.minutes)).or_insert((v, i));
@@ -689,11 +952,12 @@ impl<'m, 'a> Dw<'m, 'a> {
             cur = next;
         }
         // Deterministic argmax: highest value, then smallest state.
-        let (&end, &(value, _, _)) = cur
+        let (end, value) = cur
             .iter()
             .filter(|(st, _)| st.1 >= lo)
-            .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(b.0.cmp(a.0)))?;
-        if value <= 1e-12 && lo == 0 {
+            .map(|(&st, &(v, _, _))| (st, v - end_cost(st.1)))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+        if value <= 1e-12 && skip_idle {
             return None;
         }
         let mut pools = Vec::new();
@@ -729,6 +993,7 @@ fn subs(
             n: acc.len() as u32,
             load,
             minutes,
+            pref: 0.0,
         });
     }
     if acc.len() as u32 >= max_n {
