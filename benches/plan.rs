@@ -19,6 +19,7 @@ fn week(c: &mut Criterion, name: &str, files: Option<data::Files>, dir: &str, al
     let dm = demand::week(&p, &s, date);
     let mut opts = solver::Options::from_policy(&p);
     opts.skip_preferences = !all_tiers;
+    opts.skip_balance = !all_tiers;
     let mut g = c.benchmark_group(if all_tiers {
         "plan-all-tiers"
     } else {

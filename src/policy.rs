@@ -253,7 +253,7 @@ pub struct SolverOptions {
     /// Branch-and-bound nodes per tier: a deterministic budget (unlike time).
     pub max_nodes: u32,
     pub mip_rel_gap: f64,
-    /// Tier 4 (preferences) may stop within this relative gap.
+    /// Tier 5 (preferences) may stop within this relative gap.
     pub preferences_gap: f64,
 }
 

@@ -365,6 +365,7 @@ fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Re
         let dm = demand::week(&p, &s, w);
         let mut opts = solver::Options::from_policy(&p);
         opts.skip_preferences = true;
+        opts.skip_balance = true;
         if let Some(t) = opts_override {
             opts.time_limit_s = t;
         }

@@ -42,8 +42,11 @@ pub struct Options {
     pub frozen_before: Option<chrono::NaiveDateTime>,
     /// Stop after the fairness tiers (what-if studies compare no preferences).
     pub skip_preferences: bool,
+    /// Skip tier 4 (balance) too: what-if studies compare coverage, the
+    /// highest load and the band, and run fifty scenarios at once.
+    pub skip_balance: bool,
     pub mip_rel_gap: f64,
-    /// Tier 4 stops within this relative gap (tiers 1-3 are proven).
+    /// Tier 5 stops within this relative gap.
     pub preferences_gap: f64,
     pub pins: Vec<Pin>,
     /// Solve tiers 1-2 with the compact MIP alone, without column
@@ -59,6 +62,7 @@ impl Options {
             baseline: None,
             frozen_before: None,
             skip_preferences: false,
+            skip_balance: false,
             mip_rel_gap: p.solver.mip_rel_gap,
             preferences_gap: p.solver.preferences_gap,
             pins: Vec::new(),
@@ -329,7 +333,7 @@ struct Bounds {
     replacement: Option<f64>,
     max_load: Option<f64>,
     shortfall: Option<f64>,
-    /// Tier 4: each fair person's tier-3 (shortfall, excess), kept as
+    /// Tiers 4-5: each fair person's tier-3 (shortfall, excess), kept as
     /// their own limits so preferences cannot trade one person's fairness
     /// for another's.
     windows: Option<Vec<(f64, f64)>>,
@@ -1481,6 +1485,9 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
     if opts.skip_preferences {
         tiers_spec.retain(|t| t.0 != Tier::Preferences);
     }
+    if opts.skip_balance {
+        tiers_spec.retain(|t| t.0 != Tier::Balance);
+    }
     for (k, &(tier, id, name, _)) in tiers_spec.iter().enumerate() {
         let share: f64 = tiers_spec[k].3 / tiers_spec[k..].iter().map(|t| t.3).sum::<f64>();
         let budget = (deadline
@@ -1558,8 +1565,9 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
         // Tiers 4 and 5 by patterns: each week costs its owner's squared
         // distance from the average (balance) or its preference penalty
         // with the balance sum kept (preferences); the band and caps stay.
-        // Pins are not modelled by patterns: the compact model takes them.
-        let by_patterns = !opts.compact_only && model.pins.is_empty();
+        // Pins and a repair's change limits are not modelled by patterns:
+        // the compact model takes them.
+        let by_patterns = !opts.compact_only && model.pins.is_empty() && opts.baseline.is_none();
         if let (Some(st), Tier::Balance | Tier::Preferences, Some(c)) =
             (&start, tier, bounds.floor_base)
         {
@@ -1589,11 +1597,8 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                 let mode = dw::Costed {
                     center: c,
                     uncovered: bounds.uncovered.unwrap_or(0.0),
-                    keep_balance: if tier == Tier::Preferences {
-                        bounds.balance
-                    } else {
-                        None
-                    },
+                    keep_balance: (tier == Tier::Preferences)
+                        .then(|| bounds.balance.unwrap_or(f64::INFINITY)),
                 };
                 let band = |s: usize| model.band(&bounds, s);
                 let (found, lb) = dwm.costed(&band, mode, opts.max_nodes)?;
