@@ -230,6 +230,18 @@ fn events_csv(all: &[Event]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// A diagnostic for the first of `fields` that row `r` leaves empty.
+fn missing(r: &crate::data::Row, fields: &[&str], path: &Path, what: &str) -> Option<Diagnostic> {
+    let f = fields.iter().find(|f| r.get(f).is_empty())?;
+    Some(Diagnostic::new(
+        path,
+        r.line,
+        *f,
+        format!("{what} without {f}"),
+        format!("non-empty {}", fields.join(", ")),
+    ))
+}
+
 fn parse_events(path: &Path, bytes: &[u8]) -> Result<Vec<Event>> {
     let mut diags = Diagnostics::default();
     let Some(t) = parse_table(path, bytes, EVENT_COLUMNS, &mut diags) else {
@@ -239,14 +251,9 @@ fn parse_events(path: &Path, bytes: &[u8]) -> Result<Vec<Event>> {
     for r in &t.rows {
         match r.get("kind") {
             "absent" | "缺勤" => {
-                if r.get("duty_id").is_empty() || r.get("staff_id").is_empty() {
-                    diags.push(Diagnostic::new(
-                        path,
-                        r.line,
-                        "duty_id",
-                        "an absence without duty or staff",
-                        "the duty id and the absent person's id",
-                    ));
+                let need = ["duty_id", "staff_id"];
+                if let Some(d) = missing(r, &need, path, "an absence") {
+                    diags.push(d);
                     continue;
                 }
                 out.push(Event::Absent {
@@ -257,17 +264,9 @@ fn parse_events(path: &Path, bytes: &[u8]) -> Result<Vec<Event>> {
                 });
             }
             "swap" | "换班" => {
-                if r.get("duty_id").is_empty()
-                    || r.get("staff_id").is_empty()
-                    || r.get("substitute_id").is_empty()
-                {
-                    diags.push(Diagnostic::new(
-                        path,
-                        r.line,
-                        "substitute_id",
-                        "a swap without duty, staff or the person taking the duty",
-                        "the duty id, the published person's id and the taker's id",
-                    ));
+                let need = ["duty_id", "staff_id", "substitute_id"];
+                if let Some(d) = missing(r, &need, path, "a swap") {
+                    diags.push(d);
                     continue;
                 }
                 out.push(Event::Swap {

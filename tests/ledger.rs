@@ -251,3 +251,33 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
         }
     }
 }
+
+#[test]
+fn events_file_rows_missing_a_field_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = History::new(dir.path());
+    let csv = "\u{feff}kind,date,session,duty_id,staff_id,substitute_id,note\n\
+               swap,,,2026-12-07/morning/g1,T1,T2,换班\n\
+               换班,,,2026-12-07/morning/g1,T1,,\n\
+               absent,,,,T1,,\n";
+    std::fs::write(h.events_path(), csv).unwrap();
+    let e = h.events().unwrap_err().render(Lang::En);
+    assert!(e.contains(":3:") && e.contains("substitute_id"), "{e}");
+    assert!(e.contains(":4:") && e.contains("duty_id"), "{e}");
+    assert!(!e.contains(":2:"), "{e}");
+    // A valid swap reads back as one.
+    std::fs::write(
+        h.events_path(),
+        "kind,date,session,duty_id,staff_id,substitute_id,note\nswap,,,D1,T1,T2,换班\n",
+    )
+    .unwrap();
+    assert_eq!(
+        h.events().unwrap(),
+        vec![Event::Swap {
+            duty: "D1".into(),
+            staff: "T1".into(),
+            with: "T2".into(),
+            note: "换班".into()
+        }]
+    );
+}
