@@ -45,10 +45,7 @@ pub struct SimReport {
 
 impl SimReport {
     pub fn max_spread(&self) -> f64 {
-        self.groups
-            .iter()
-            .map(|g| g.max - g.min)
-            .fold(0.0, f64::max)
+        max_spread(&self.groups)
     }
 
     pub fn render(&self, lang: Lang) -> String {
@@ -214,14 +211,15 @@ pub fn term(
         let plan = solver::plan(p, &s, &dm, &solver::Options::from_policy(p))?;
         uncovered += plan.uncovered.iter().map(|u| u.1).sum::<u32>();
         h.publish(monday, &roster::to_csv(p, &s, &plan, lang), false)?;
-        let week_load = |serving: &[(usize, usize)]| {
+        // The largest spread among the groups, term-to-date plus `serving`.
+        let spread = |serving: &[(usize, usize)]| {
             let mut l: Vec<i64> = (0..s.staff.len())
                 .map(|i| s.served.get(&i).copied().unwrap_or(0))
                 .collect();
             for &(d, t) in serving {
                 l[t] += dm.duties[d].load();
             }
-            spread(school, &sigs, &l)
+            max_spread(&groups(school, &sigs, &l))
         };
         // The week's seats in time order, with who holds each now.
         let mut slots: Vec<(usize, Option<usize>)> = plan
@@ -230,13 +228,7 @@ pub fn term(
             .map(|a| (a.duty, Some(a.staff)))
             .collect();
         slots.sort_by_key(|&(d, t)| (dm.duties[d].date, dm.duties[d].start, d, t));
-        let holding = |slots: &[(usize, Option<usize>)]| -> Vec<(usize, usize)> {
-            slots
-                .iter()
-                .filter_map(|&(d, t)| t.map(|t| (d, t)))
-                .collect()
-        };
-        let planned = week_load(&holding(&slots));
+        let planned = spread(&held(&slots));
         for i in 0..slots.len() {
             let (duty, Some(t)) = slots[i] else { continue };
             if !rng.random_bool(absence) {
@@ -270,8 +262,7 @@ pub fn term(
                 }
             }
         }
-        let serving = holding(&slots);
-        weekly.push((planned, week_load(&serving)));
+        weekly.push((planned, spread(&held(&slots))));
         if let Some(b) = &bar {
             b.inc(1);
         }
@@ -283,25 +274,10 @@ pub fn term(
     let load = ledger::served_load(&served);
     let longest =
         served.iter().map(|x| x.duty.load()).max().unwrap_or(0) as f64 / LOAD_PER_HOUR as f64;
-    let mut groups: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for i in 0..school.staff.len() {
-        if let Some(sig) = signature(p, school, i) {
-            let r = load.get(&i).copied().unwrap_or(0) as f64
-                / LOAD_PER_HOUR as f64
-                / school.staff[i].quota.as_f64();
-            groups.entry(sig).or_default().push(r);
-        }
-    }
-    let groups = groups
-        .into_iter()
-        .filter(|(_, v)| v.len() >= 2)
-        .map(|(label, v)| Group {
-            label,
-            members: v.len(),
-            min: v.iter().copied().fold(f64::MAX, f64::min),
-            max: v.iter().copied().fold(f64::MIN, f64::max),
-        })
+    let load: Vec<i64> = (0..school.staff.len())
+        .map(|i| load.get(&i).copied().unwrap_or(0))
         .collect();
+    let groups = groups(school, &sigs, &load);
     Ok(SimReport {
         weeks,
         absences,
@@ -314,22 +290,37 @@ pub fn term(
     })
 }
 
-/// The largest spread of relative load among groups of two or more staff
-/// with equal signatures (`load` in load units per staff member).
-fn spread(school: &School, sigs: &[Option<String>], load: &[i64]) -> f64 {
-    let mut groups: BTreeMap<&str, (f64, f64, usize)> = BTreeMap::new();
+/// Groups of two or more staff with equal signatures: the lowest and
+/// highest relative load (`load` in load units per staff member).
+fn groups(school: &School, sigs: &[Option<String>], load: &[i64]) -> Vec<Group> {
+    let mut by_sig: BTreeMap<&str, Group> = BTreeMap::new();
     for (i, sig) in sigs.iter().enumerate() {
         if let Some(sig) = sig {
             let r = load[i] as f64 / LOAD_PER_HOUR as f64 / school.staff[i].quota.as_f64();
-            let g = groups.entry(sig).or_insert((f64::MAX, f64::MIN, 0));
-            *g = (g.0.min(r), g.1.max(r), g.2 + 1);
+            let g = by_sig.entry(sig).or_insert_with(|| Group {
+                label: sig.clone(),
+                members: 0,
+                min: f64::MAX,
+                max: f64::MIN,
+            });
+            g.members += 1;
+            g.min = g.min.min(r);
+            g.max = g.max.max(r);
         }
     }
-    groups
-        .values()
-        .filter(|g| g.2 >= 2)
-        .map(|g| g.1 - g.0)
-        .fold(0.0, f64::max)
+    by_sig.into_values().filter(|g| g.members >= 2).collect()
+}
+
+fn max_spread(groups: &[Group]) -> f64 {
+    groups.iter().map(|g| g.max - g.min).fold(0.0, f64::max)
+}
+
+/// The seats someone holds, as (duty, staff).
+fn held(slots: &[(usize, Option<usize>)]) -> Vec<(usize, usize)> {
+    slots
+        .iter()
+        .filter_map(|&(d, t)| t.map(|t| (d, t)))
+        .collect()
 }
 
 /// Whether `t` may take `duty` given who holds what (`serving`):
@@ -384,10 +375,7 @@ fn substitute(
 ) -> Option<(usize, Option<usize>)> {
     let duty = slots[i].0;
     let d = &dm.duties[duty];
-    let serving: Vec<(usize, usize)> = slots
-        .iter()
-        .filter_map(|&(x, t)| t.map(|t| (x, t)))
-        .collect();
+    let serving = held(slots);
     let week_load = |t: usize| -> i64 {
         serving
             .iter()

@@ -350,6 +350,8 @@ struct Bounds {
 
 struct Model<'a> {
     policy: &'a Policy,
+    /// The afternoon sessions in order (continuity pairs stage k, k+1).
+    afternoon: Vec<&'a str>,
     school: &'a School,
     demand: &'a WeekDemand,
     pools: Vec<Pool>,
@@ -434,13 +436,7 @@ impl Model<'_> {
         let n_days = self.demand.days.len();
         let staff_n = self.school.staff.len();
         // Continuity (stage k and k+1 same day) and noon+afternoon indicators.
-        let afternoon: Vec<&str> = self
-            .policy
-            .sessions
-            .iter()
-            .filter(|s| s.part == Part::Afternoon)
-            .map(|s| s.id.as_str())
-            .collect();
+        let afternoon = &self.afternoon;
         let mut cont = BTreeMap::new();
         let mut noon_aft = BTreeMap::new();
         let mut aft_any = BTreeMap::new();
@@ -835,13 +831,6 @@ impl Model<'_> {
                 v += f64::from(w.personal_request);
             }
         }
-        let afternoon: Vec<&str> = self
-            .policy
-            .sessions
-            .iter()
-            .filter(|x| x.part == Part::Afternoon)
-            .map(|x| x.id.as_str())
-            .collect();
         let mut days: Vec<usize> = pools.iter().map(|&p| self.pools[p].day).collect();
         days.sort_unstable();
         days.dedup();
@@ -851,7 +840,7 @@ impl Model<'_> {
                     .iter()
                     .any(|&p| self.pools[p].day == d && f(&self.pools[p]))
             };
-            for a in afternoon.windows(2) {
+            for a in self.afternoon.windows(2) {
                 if on(&|pl| pl.session == a[0]) && on(&|pl| pl.session == a[1]) {
                     v -= f64::from(w.continuity);
                 }
@@ -1416,6 +1405,12 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
         .collect();
     let model = Model {
         policy,
+        afternoon: policy
+            .sessions
+            .iter()
+            .filter(|x| x.part == Part::Afternoon)
+            .map(|x| x.id.as_str())
+            .collect(),
         school,
         demand,
         pools,

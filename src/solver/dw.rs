@@ -139,16 +139,14 @@ impl<'m, 'a> Dw<'m, 'a> {
                     m.school.served.get(&s).copied().unwrap_or(0),
                 )
             });
+            // 2p: pool p holds their own class; 2p + 1: they asked to
+            // avoid it (both can hold).
             let own: Vec<usize> = if prefs {
                 el.iter()
-                    .copied()
-                    .filter(|&p| m.own.contains(&(s, p)) || m.avoid.contains(&(s, p)))
-                    .map(|p| {
-                        if m.own.contains(&(s, p)) {
-                            2 * p
-                        } else {
-                            2 * p + 1
-                        }
+                    .flat_map(|&p| {
+                        let own = m.own.contains(&(s, p)).then_some(2 * p);
+                        own.into_iter()
+                            .chain(m.avoid.contains(&(s, p)).then_some(2 * p + 1))
                     })
                     .collect()
             } else {
@@ -477,6 +475,21 @@ impl<'m, 'a> Dw<'m, 'a> {
         }
     }
 
+    /// A week's column: its class's convexity row, its pools' cover rows
+    /// and, in preference mode, its distance in the balance row.
+    fn column(
+        &self,
+        pat: &Pattern,
+        conv: &[Row],
+        cover: &[Row],
+        keep: Option<Row>,
+    ) -> Vec<(Row, f64)> {
+        std::iter::once((conv[pat.class], 1.0))
+            .chain(pat.pools.iter().map(|&p| (cover[p], 1.0)))
+            .chain(keep.map(|r| (r, self.distance(pat.class, pat.load))))
+            .collect()
+    }
+
     /// A week's objective coefficient in the master.
     fn cost(&self, pat: &Pattern) -> f64 {
         match &self.costed {
@@ -582,18 +595,11 @@ impl<'m, 'a> Dw<'m, 'a> {
                 n_cols += 1;
             }
         }
-        let column = |pat: &Pattern, distance: f64| -> Vec<(Row, f64)> {
-            std::iter::once((conv[pat.class], 1.0))
-                .chain(pat.pools.iter().map(|&p| (cover[p], 1.0)))
-                .chain(keep.map(|r| (r, distance)))
-                .collect()
-        };
         // Pattern of each master column (after the slack columns).
         let mut col_pat: Vec<usize> = Vec::new();
         for (i, pat) in self.patterns.iter().enumerate() {
             if (lo[pat.class]..=caps[pat.class]).contains(&pat.load) {
-                let d = self.distance(pat.class, pat.load);
-                pb.add_column(self.cost(pat), 0.0.., column(pat, d));
+                pb.add_column(self.cost(pat), 0.0.., self.column(pat, &conv, &cover, keep));
                 col_pat.push(i);
             }
         }
@@ -687,9 +693,12 @@ impl<'m, 'a> Dw<'m, 'a> {
             }
             let mut hm2: highs::Model = solved.into();
             for pat in new {
-                let d = self.distance(pat.class, pat.load);
-                hm2.try_add_column(self.cost(&pat), 0.0.., column(&pat, d))
-                    .map_err(|e| Error::Solver(format!("{e:?}")))?;
+                hm2.try_add_column(
+                    self.cost(&pat),
+                    0.0..,
+                    self.column(&pat, &conv, &cover, keep),
+                )
+                .map_err(|e| Error::Solver(format!("{e:?}")))?;
                 col_pat.push(self.patterns.len());
                 self.patterns.push(pat);
             }
@@ -855,11 +864,7 @@ impl<'m, 'a> Dw<'m, 'a> {
             })
             .collect();
         for pat in used.iter().map(|&i| &self.patterns[i]) {
-            let col: Vec<(Row, f64)> = std::iter::once((conv[pat.class], 1.0))
-                .chain(pat.pools.iter().map(|&p| (cover[p], 1.0)))
-                .chain(keep.map(|r| (r, self.distance(pat.class, pat.load))))
-                .collect();
-            pb.add_integer_column(self.cost(pat), 0.0.., col);
+            pb.add_integer_column(self.cost(pat), 0.0.., self.column(pat, &conv, &cover, keep));
         }
         let mut hm = pb
             .try_optimise(Sense::Minimise)
