@@ -135,6 +135,14 @@ pub enum Cmd {
         /// person takes one of the substitute's later duties when one fits).
         #[arg(long)]
         no_swaps: bool,
+        /// Plan each week without tier 5 (preferences): the same balance,
+        /// about half the time.
+        #[arg(long)]
+        no_preferences: bool,
+        /// Keep the simulated history (published weeks, events) in this new
+        /// directory, to look at with `workload` and `export`.
+        #[arg(long)]
+        keep: Option<PathBuf>,
     },
     /// Readable outputs for a roster file (default: the latest published version):
     /// HTML page, handover sheet, iCalendar per person.
@@ -454,6 +462,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             seed,
             no_substitutes,
             no_swaps,
+            no_preferences,
+            keep,
         } => {
             let (p, s) = load(&cli.policy, &cli.data)?;
             let sim = crate::simulate::Sim {
@@ -463,8 +473,9 @@ pub fn run(cli: Cli) -> Result<i32> {
                 seed: *seed,
                 substitutes: !*no_substitutes,
                 swaps: !*no_swaps,
+                preferences: !*no_preferences,
             };
-            let r = crate::simulate::term(&p, &s, sim, lang, true)?;
+            let r = crate::simulate::term(&p, &s, sim, keep.as_deref(), lang, true)?;
             print!("{}", r.render(lang));
             Ok(0)
         }

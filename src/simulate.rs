@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::Path;
 
 use chrono::NaiveDate;
 use rand::{Rng, SeedableRng};
@@ -41,6 +42,8 @@ pub struct SimReport {
     /// load of the weeks before plus the week's roster) and as served at
     /// the week's end (after absences and substitutions).
     pub weekly: Vec<(f64, f64)>,
+    /// Each week: seconds the plan took (all tiers).
+    pub plan_seconds: Vec<f64>,
 }
 
 impl SimReport {
@@ -69,12 +72,13 @@ impl SimReport {
             o,
             "{}",
             lang.t(
-                "各周同组最大负荷差(排班后 / 实际服务后):",
-                "largest spread within a group by week (as planned / as served):"
+                "各周同组最大负荷差(排班后 / 实际服务后), 排班用时:",
+                "largest spread within a group by week (as planned / as served), planning time:"
             )
         );
         for (w, (pl, sv)) in self.weekly.iter().enumerate() {
-            let _ = writeln!(o, "  {:>2}  {:.3} / {:.3}", w + 1, pl, sv);
+            let secs = self.plan_seconds.get(w).copied().unwrap_or(0.0);
+            let _ = writeln!(o, "  {:>2}  {:.3} / {:.3}  {:.2}s", w + 1, pl, sv, secs);
         }
         for g in &self.groups {
             let _ = writeln!(
@@ -166,12 +170,20 @@ pub struct Sim {
     /// balance. The substitute is then chosen among those with such a
     /// duty first.
     pub swaps: bool,
+    /// Whether each week's plan runs tier 5 (preferences). Tier 5 keeps
+    /// tier 4's balance value, so turning it off changes who serves when,
+    /// not how fair the loads are; it roughly halves the time.
+    pub preferences: bool,
 }
 
+/// `keep`: a new (absent or empty) directory to keep the simulated
+/// history in, for `kehou workload` and `kehou export`; by default it is
+/// thrown away.
 pub fn term(
     p: &Policy,
     school: &School,
     sim: Sim,
+    keep: Option<&Path>,
     lang: Lang,
     progress: bool,
 ) -> Result<SimReport> {
@@ -182,15 +194,32 @@ pub fn term(
         seed,
         substitutes,
         swaps,
+        preferences,
     } = sim;
     if !(0.0..=1.0).contains(&absence) {
         return Err(Error::Usage("--absence must be between 0 and 1".into()));
     }
-    let dir = tempfile::tempdir().map_err(|source| Error::Write {
-        path: std::env::temp_dir(),
-        source,
-    })?;
-    let h = History::new(dir.path());
+    let temp;
+    let h = match keep {
+        Some(dir) => {
+            // Never mix a simulation into a real history.
+            let used = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
+            if used || dir.is_file() {
+                return Err(Error::Usage(format!(
+                    "{} already exists and is not empty: name a new directory for the simulated history",
+                    dir.display()
+                )));
+            }
+            History::new(dir)
+        }
+        None => {
+            temp = tempfile::tempdir().map_err(|source| Error::Write {
+                path: std::env::temp_dir(),
+                source,
+            })?;
+            History::new(temp.path())
+        }
+    };
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let bar = progress.then(|| indicatif::ProgressBar::new(u64::from(weeks)));
     let mut absences = 0;
@@ -203,12 +232,17 @@ pub fn term(
         .map(|i| signature(p, school, i))
         .collect();
     let mut weekly = Vec::with_capacity(weeks as usize);
+    let mut plan_seconds = Vec::with_capacity(weeks as usize);
     for w in 0..weeks {
         let monday = first + chrono::Days::new(7 * u64::from(w));
         let mut s = school.clone();
         ledger::add_term_load(p, &mut s, &h, monday)?;
         let dm = demand::week(p, &s, monday);
-        let plan = solver::plan(p, &s, &dm, &solver::Options::from_policy(p))?;
+        let mut opts = solver::Options::from_policy(p);
+        opts.skip_preferences = !preferences;
+        let clock = std::time::Instant::now();
+        let plan = solver::plan(p, &s, &dm, &opts)?;
+        plan_seconds.push(clock.elapsed().as_secs_f64());
         uncovered += plan.uncovered.iter().map(|u| u.1).sum::<u32>();
         h.publish(monday, &roster::to_csv(p, &s, &plan, lang), false)?;
         // The largest spread among the groups, term-to-date plus `serving`.
@@ -287,6 +321,7 @@ pub fn term(
         groups,
         longest_duty: longest,
         weekly,
+        plan_seconds,
     })
 }
 

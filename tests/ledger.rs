@@ -216,8 +216,9 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
             seed: 7,
             substitutes,
             swaps,
+            preferences: true,
         };
-        kehou::simulate::term(&p, &s, sim, Lang::En, false).unwrap()
+        kehou::simulate::term(&p, &s, sim, None, Lang::En, false).unwrap()
     };
     // Nobody absent: what is served is what was planned, and the term
     // ends with equal staff within one duty of each other.

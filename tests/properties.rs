@@ -37,9 +37,10 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 8, failure_persistence: None, ..ProptestConfig::default() })]
 
-    /// Tiers 1-2 by column generation (week patterns, classes of
-    /// interchangeable people): the compact MIP never finds a roster below
-    /// the pattern bound, and where both prove their optimum they agree.
+    /// Tiers 1-3 by column generation (week patterns, classes of
+    /// interchangeable people; tier 3 when it is above zero): the compact
+    /// MIP never finds a roster below the pattern bound, and where both
+    /// prove their optimum they agree.
     /// (The compact MIP often cannot close its gap: seed 8010 with 6 classes and 15
     /// staff stayed at a 2.7% gap after 381 s; column generation proved
     /// the same 6.5 in 0.03 s.) Random term-to-date loads make people
@@ -61,10 +62,19 @@ proptest! {
         o.compact_only = true;
         o.max_nodes = 3000;
         let compact = solver::plan(&p, &s, &dm, &o).expect("plans");
-        for t in 0..2 {
+        // Tiers 3-4 measure distances from the average relative load of
+        // the tier-2 roster; with seats left open, which ones are open
+        // moves that average, so they compare only at the same center.
+        let same_center = match (fast.stats.center, compact.stats.center) {
+            (Some(a), Some(b)) => (a - b).abs() < 1e-9,
+            _ => false,
+        };
+        for t in 0..3 {
             let (f, c) = (&fast.tiers[t], &compact.tiers[t]);
-            if t == 1 && (fast.tiers[0].objective - compact.tiers[0].objective).abs() > 1e-6 {
-                // Tier 2 is only comparable under the same tier-1 value.
+            if (0..t).any(|u| (fast.tiers[u].objective - compact.tiers[u].objective).abs() > 1e-6)
+                || (t == 2 && !same_center)
+            {
+                // A tier is only comparable under the same earlier values.
                 break;
             }
             // The column-generation bound is valid: no roster the compact
@@ -81,7 +91,7 @@ proptest! {
         // is zero, the compact tier-3 roster is feasible for tier 4, so its
         // sum of squared distances is never below the pattern bound.
         let same = (0..3).all(|t| (fast.tiers[t].objective - compact.tiers[t].objective).abs() < 1e-6);
-        if same && fast.tiers[2].objective < 1e-9 {
+        if same && same_center && fast.tiers[2].objective < 1e-9 {
             prop_assert!(compact.tiers[3].objective >= fast.tiers[3].bound - 1e-6, "{:?} vs {:?}", compact.tiers[3], fast.tiers[3]);
             prop_assert!(fast.tiers[3].objective <= compact.tiers[3].objective + 1e-6, "{:?} vs {:?}", fast.tiers[3], compact.tiers[3]);
         }

@@ -89,6 +89,9 @@ pub(super) struct Costed {
     /// Preference mode: the most the balance sum (tier 4's optimum) may
     /// be; weeks then cost their preference penalty.
     pub(super) keep_balance: Option<f64>,
+    /// Tier 3: weeks cost their owner's distance outside the tier-3 band
+    /// around the average instead of the squared distance from it.
+    pub(super) spread: bool,
 }
 
 /// Penalty on a balance-mode slack (an unplaced person, an open seat
@@ -438,7 +441,9 @@ impl<'m, 'a> Dw<'m, 'a> {
         let mut found = Vec::new();
         let balance = mode.keep_balance.is_none();
         let value = |m: &Model, x: &[Vec<usize>]| {
-            if balance {
+            if mode.spread {
+                m.spread_value(x, mode.center)
+            } else if balance {
                 m.balance_value(x, mode.center)
             } else {
                 m.pref_value(x)
@@ -466,10 +471,12 @@ impl<'m, 'a> Dw<'m, 'a> {
     }
 
     /// Costed modes: a week's squared distance of its load `load` from
-    /// the average, for class `k` (0 outside fairness).
+    /// the average (tier 3: its distance outside the band), for class `k`
+    /// (0 outside fairness).
     fn distance(&self, k: usize, load: i64) -> f64 {
         let c = &self.classes[k];
         match (&self.costed, &c.reach) {
+            (Some(b), Some(_)) if b.spread => self.m.spread_distance(c.rep, load, b.center),
             (Some(b), Some(_)) => (self.m.rel(c.rep, load) - b.center).powi(2),
             _ => 0.0,
         }
