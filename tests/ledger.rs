@@ -208,18 +208,41 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
     let mut f = kehou::synth::generate(&kehou::synth::Profile::sized(6, 16, 3));
     f.leave = None;
     let s = kehou::data::from_files(std::path::Path::new("sim"), &p, &f).unwrap();
-    let run = |absence: f64, substitutes: bool, swaps: bool| {
-        let sim = kehou::simulate::Sim {
-            from: date("2026-09-07"),
-            weeks: 6,
-            absence,
-            seed: 7,
-            substitutes,
-            swaps,
-            preferences: true,
-        };
-        kehou::simulate::term(&p, &s, sim, None, Lang::En, false).unwrap()
+    let sim = |absence: f64, substitutes: bool, swaps: bool| kehou::simulate::Sim {
+        from: date("2026-09-07"),
+        weeks: 6,
+        absence,
+        seed: 7,
+        substitutes,
+        swaps,
+        preferences: true,
     };
+    let run = |absence: f64, substitutes: bool, swaps: bool| {
+        kehou::simulate::term(
+            &p,
+            &s,
+            sim(absence, substitutes, swaps),
+            None,
+            Lang::En,
+            false,
+        )
+        .unwrap()
+    };
+    // The simulated history kept for inspection: every returned
+    // substitution is in it as a swap; the directory is never reused.
+    let dir = tempfile::tempdir().unwrap();
+    let keep = dir.path().join("sim");
+    let r =
+        kehou::simulate::term(&p, &s, sim(0.05, true, true), Some(&keep), Lang::En, false).unwrap();
+    let events = History::new(&keep).events().unwrap();
+    let swaps = events
+        .iter()
+        .filter(|e| matches!(e, kehou::ledger::Event::Swap { .. }))
+        .count();
+    assert!(r.returned > 0);
+    assert_eq!(swaps, r.returned);
+    let again = kehou::simulate::term(&p, &s, sim(0.05, true, true), Some(&keep), Lang::En, false);
+    assert!(again.is_err());
     // Nobody absent: what is served is what was planned, and the term
     // ends with equal staff within one duty of each other.
     let r = run(0.0, true, true);
