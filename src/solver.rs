@@ -95,6 +95,27 @@ impl TierReport {
             seconds: 0.0,
         }
     }
+
+    /// A tier's value against a lower bound (NaN: none): proven when they
+    /// meet, else the relative gap.
+    fn against(tier: u8, name: &'static str, value: f64, bound: f64) -> TierReport {
+        if value <= bound + 1e-6 * value.abs().max(1.0) {
+            return TierReport::proven(tier, name, value, bound);
+        }
+        TierReport {
+            tier,
+            name,
+            objective: value,
+            bound,
+            gap: if bound.is_nan() {
+                f64::INFINITY
+            } else {
+                (value - bound) / value.abs().max(1e-9)
+            },
+            optimal: false,
+            seconds: 0.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1628,19 +1649,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                 // term-to-date loads, it ran 17 s after this and found
                 // neither a better roster nor a better bound.
                 let (r, v) = best;
-                let rep = if v <= lb + 1e-6 * v.max(1.0) {
-                    TierReport::proven(id, name, v, lb)
-                } else {
-                    TierReport {
-                        tier: id,
-                        name,
-                        objective: v,
-                        bound: lb,
-                        gap: (v - lb) / v.max(1e-9),
-                        optimal: false,
-                        seconds: 0.0,
-                    }
-                };
+                let rep = TierReport::against(id, name, v, lb);
                 if v < value - 1e-9 || rep.optimal {
                     result = Some((r, rep));
                 }
@@ -1700,24 +1709,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                 }
             }
             let (r, v, lb) = best;
-            let closed = v <= lb + 1e-6 * v.abs().max(1.0);
-            let rep = if closed {
-                TierReport::proven(id, name, v, lb)
-            } else {
-                TierReport {
-                    tier: id,
-                    name,
-                    objective: v,
-                    bound: lb,
-                    gap: if lb.is_nan() {
-                        f64::INFINITY
-                    } else {
-                        (v - lb) / v.abs().max(1e-9)
-                    },
-                    optimal: false,
-                    seconds: 0.0,
-                }
-            };
+            let rep = TierReport::against(id, name, v, lb);
             // Preferences fall back to the compact model when patterns
             // found nothing (pins, or the column generation ran out).
             if tier == Tier::Balance || found_any {

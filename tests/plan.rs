@@ -42,6 +42,23 @@ fn row(dm: &WeekDemand, pred: impl Fn(&kehou::demand::Duty) -> bool, staff: &str
     }
 }
 
+/// The staff within fairness (active, not outside, positive quota) and
+/// everyone's week load in the plan, recomputed from its assignments.
+fn fair_loads(s: &School, dm: &WeekDemand, plan: &Plan) -> (Vec<usize>, Vec<i64>) {
+    use kehou::policy::Role;
+    let fair = (0..s.staff.len())
+        .filter(|&i| {
+            let st = &s.staff[i];
+            st.active && st.role != Role::Outside && st.quota.0 > 0
+        })
+        .collect();
+    let mut load = vec![0i64; s.staff.len()];
+    for a in &plan.assignments {
+        load[a.staff] += dm.duties[a.duty].load();
+    }
+    (fair, load)
+}
+
 fn kind(p: &Policy, id: &str) -> usize {
     p.duty_kinds.iter().position(|k| k.id == id).unwrap()
 }
@@ -256,7 +273,6 @@ fn pregnant_staff_never_get_late_duties() {
 #[test]
 fn balance_and_preference_tiers_report_the_rosters_own_values() {
     use kehou::data::LOAD_PER_HOUR;
-    use kehou::policy::Role;
     let p = demo_policy();
     let s = demo_school(&p);
     let (dm, plan) = plan(&p, &s, "2026-12-07");
@@ -267,16 +283,7 @@ fn balance_and_preference_tiers_report_the_rosters_own_values() {
     );
     // Tier 4 recomputed from the assignments: the sum over fair staff of
     // the squared distance of relative load from the average.
-    let fair: Vec<usize> = (0..s.staff.len())
-        .filter(|&i| {
-            let st = &s.staff[i];
-            st.active && st.role != Role::Outside && st.quota.0 > 0
-        })
-        .collect();
-    let mut load = vec![0i64; s.staff.len()];
-    for a in &plan.assignments {
-        load[a.staff] += dm.duties[a.duty].load();
-    }
+    let (fair, load) = fair_loads(&s, &dm, &plan);
     let hours = |i: usize| load[i] as f64 / LOAD_PER_HOUR as f64;
     let center = fair.iter().map(|&i| hours(i)).sum::<f64>()
         / fair.iter().map(|&i| s.staff[i].quota.as_f64()).sum::<f64>();
@@ -308,7 +315,6 @@ fn balance_and_preference_tiers_report_the_rosters_own_values() {
 #[test]
 fn short_make_up_week_reports_the_spread_tier_of_its_roster() {
     use kehou::data::LOAD_PER_HOUR;
-    use kehou::policy::Role;
     // The week of 2026-09-14 has a make-up Sunday (six service days): the
     // weekly limits leave seats open and not everyone fits in the tier-3
     // band, so tier 3 is above zero (solved by patterns; the random
@@ -327,16 +333,7 @@ fn short_make_up_week_reports_the_spread_tier_of_its_roster() {
     // Tier 3 recomputed from the assignments: the sum over fair staff of
     // their distance outside the band of half their longest duty around
     // the average relative load.
-    let fair: Vec<usize> = (0..s.staff.len())
-        .filter(|&i| {
-            let st = &s.staff[i];
-            st.active && st.role != Role::Outside && st.quota.0 > 0
-        })
-        .collect();
-    let mut load = vec![0i64; s.staff.len()];
-    for a in &plan.assignments {
-        load[a.staff] += dm.duties[a.duty].load();
-    }
+    let (fair, load) = fair_loads(&s, &dm, &plan);
     let q = |i: usize| s.staff[i].quota.as_f64();
     let rel = |i: usize| load[i] as f64 / LOAD_PER_HOUR as f64 / q(i);
     let center =
