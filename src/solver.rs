@@ -1317,18 +1317,22 @@ impl Model<'_> {
         let mut best_v = ub;
         if k < top {
             // The probe stopped once the level was open; the full LP's
-            // columns first, then the integer programme over them.
+            // columns first, then a roster from them.
             dw.enrich(levels[k])?;
             let fits =
                 |r: &Vec<Vec<usize>>, v: f64| self.respects(r, b) && self.max_rel(r) <= v + 1e-6;
-            if let Some(r) = dw.integer(levels[k], u_max, opts.max_nodes)? {
+            // Diving on the master LP, generating columns as it fixes
+            // weeks; then price-and-branch over the known weeks. Diving
+            // first: measured on the demo's make-up week 2026-09-14,
+            // price-and-branch spent 5.4 s and found nothing, diving then
+            // took 0.3 s (synthetic 90-class December week: 0.95 s -> 0.71 s).
+            if let Some(r) = dw.dive(levels[k], u_max)? {
                 if fits(&r, levels[k]) {
                     let v = self.max_rel(&r);
                     return Ok((r, report(v, levels[k].min(v))));
                 }
             }
-            // Diving on the master LP, generating columns as it fixes weeks.
-            if let Some(r) = dw.dive(levels[k], u_max)? {
+            if let Some(r) = dw.integer(levels[k], u_max, opts.max_nodes)? {
                 if fits(&r, levels[k]) {
                     let v = self.max_rel(&r);
                     return Ok((r, report(v, levels[k].min(v))));
