@@ -136,7 +136,7 @@ pub enum Cmd {
         #[arg(long)]
         no_swaps: bool,
         /// Plan each week without tier 5 (preferences): the same balance,
-        /// about half the time.
+        /// somewhat faster.
         #[arg(long)]
         no_preferences: bool,
         /// Keep the simulated history (published weeks, events) in this new

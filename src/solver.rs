@@ -1626,14 +1626,9 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
             if value > 1e-6 && model.pins.is_empty() && opts.baseline.is_none() {
                 dwm.deadline = Instant::now() + std::time::Duration::from_secs_f64(budget);
                 dwm.seed(st);
+                // Only tier 2's cap (classes outside fairness have no band).
                 let top = bounds.max_load.unwrap_or(f64::INFINITY);
-                let band = |s: usize| {
-                    if model.fair.binary_search(&s).is_ok() {
-                        (f64::NEG_INFINITY, top)
-                    } else {
-                        (f64::NEG_INFINITY, f64::INFINITY)
-                    }
-                };
+                let band = |_: usize| (f64::NEG_INFINITY, top);
                 let mode = dw::Costed {
                     center: c,
                     uncovered: bounds.uncovered.unwrap_or(0.0),

@@ -265,7 +265,7 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
         // Absences unbalance a week as served; each next plan brings equal
         // staff back within one duty (the final week's absences come
         // after its plan, so the served figure is reported, not bounded).
-        for (w, &(planned, _)) in r.weekly.iter().enumerate() {
+        for (w, &(planned, _, _)) in r.weekly.iter().enumerate() {
             assert!(
                 planned <= r.longest_duty + 1e-9,
                 "week {}: {}",
