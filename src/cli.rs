@@ -143,6 +143,10 @@ pub enum Cmd {
         /// directory, to look at with `workload` and `export`.
         #[arg(long)]
         keep: Option<PathBuf>,
+        /// Simulate this many terms, seeds --seed, --seed + 1, …, in
+        /// parallel, and report how many met the target.
+        #[arg(long, default_value_t = 1)]
+        runs: u32,
     },
     /// Readable outputs for a roster file (default: the latest published version):
     /// HTML page, handover sheet, iCalendar per person.
@@ -464,7 +468,17 @@ pub fn run(cli: Cli) -> Result<i32> {
             no_swaps,
             no_preferences,
             keep,
+            runs,
         } => {
+            if *runs == 0 || (*runs > 1 && keep.is_some()) {
+                return Err(Error::Usage(
+                    lang.t(
+                        "--runs 至少为 1, 且 --keep 只能保留单次模拟",
+                        "--runs must be at least 1, and --keep keeps a single run",
+                    )
+                    .into(),
+                ));
+            }
             let (p, s) = load(&cli.policy, &cli.data)?;
             let sim = crate::simulate::Sim {
                 from: *from,
@@ -475,6 +489,17 @@ pub fn run(cli: Cli) -> Result<i32> {
                 swaps: !*no_swaps,
                 preferences: !*no_preferences,
             };
+            if *runs > 1 {
+                let t0 = std::time::Instant::now();
+                let rs = crate::simulate::terms(&p, &s, sim, *runs, lang, true)?;
+                print!("{}", crate::simulate::render_runs(&rs, lang));
+                println!(
+                    "{} {:.1}s",
+                    lang.t("用时", "time"),
+                    t0.elapsed().as_secs_f64()
+                );
+                return Ok(0);
+            }
             let r = crate::simulate::term(&p, &s, sim, keep.as_deref(), lang, true)?;
             print!("{}", r.render(lang));
             Ok(0)

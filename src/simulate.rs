@@ -20,8 +20,26 @@ use crate::{demand, roster, solver};
 pub struct Group {
     pub label: String,
     pub members: usize,
+    /// The quota the members share.
+    pub quota: f64,
+    /// Lowest and highest load relative to quota (weighted hours ÷ quota).
     pub min: f64,
     pub max: f64,
+}
+
+impl Group {
+    /// Spread of load relative to quota.
+    pub fn spread(&self) -> f64 {
+        self.max - self.min
+    }
+
+    /// The same spread in weighted hours. The members share a quota, so
+    /// this is what the target compares with the longest duty: one duty
+    /// of `h` hours is `h / quota` of relative load, and for quota 0.8 a
+    /// single 1.5 h patrol is 1.875 relative.
+    pub fn hours(&self) -> f64 {
+        self.spread() * self.quota
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,16 +56,36 @@ pub struct SimReport {
     pub groups: Vec<Group>,
     /// Weighted hours of the longest single duty served.
     pub longest_duty: f64,
-    /// Each week: the largest spread among the groups as planned (served
-    /// load of the weeks before plus the week's roster) and as served at
-    /// the week's end (after absences and substitutions), and the seconds
-    /// its plan took.
+    /// Absences in the final week that no swap returned: nothing after
+    /// them in the term can make them up.
+    pub final_unreturned: usize,
+    /// Each week: the largest spread among the groups in weighted hours
+    /// as planned (served load of the weeks before plus the week's
+    /// roster) and as served at the week's end (after absences and
+    /// substitutions), and the seconds its plan took.
     pub weekly: Vec<(f64, f64, f64)>,
 }
 
 impl SimReport {
+    /// Largest spread of load relative to quota over the groups.
     pub fn max_spread(&self) -> f64 {
-        max_spread(&self.groups)
+        self.groups.iter().map(Group::spread).fold(0.0, f64::max)
+    }
+
+    /// Largest spread over the groups in weighted hours.
+    pub fn max_hours(&self) -> f64 {
+        max_hours(&self.groups)
+    }
+
+    /// The target: within every group, at most one longest duty apart.
+    pub fn met(&self) -> bool {
+        self.max_hours() <= self.longest_duty + 1e-9
+    }
+
+    /// The final week's spread as planned: the term as served before
+    /// it plus its roster, what planning controls.
+    pub fn final_planned(&self) -> f64 {
+        self.weekly.last().map_or(0.0, |w| w.0)
     }
 
     pub fn render(&self, lang: Lang) -> String {
@@ -71,8 +109,8 @@ impl SimReport {
             o,
             "{}",
             lang.t(
-                "各周同组最大负荷差(排班后 / 实际服务后), 排班用时:",
-                "largest spread within a group by week (as planned / as served), planning time:"
+                "各周同组最大负荷差(加权小时, 排班后 / 实际服务后), 排班用时:",
+                "largest spread within a group by week (weighted hours, as planned / as served), planning time:"
             )
         );
         for (w, (pl, sv, secs)) in self.weekly.iter().enumerate() {
@@ -81,7 +119,7 @@ impl SimReport {
         for g in &self.groups {
             let _ = writeln!(
                 o,
-                "  {:<28} {:>3} {}  {} {:.3} .. {:.3}  {} {:.3}",
+                "  {:<28} {:>3} {}  {} {:.3} .. {:.3}  {} {:.3} ({:.3} {})",
                 g.label,
                 g.members,
                 lang.t("人", "staff"),
@@ -89,18 +127,20 @@ impl SimReport {
                 g.min,
                 g.max,
                 lang.t("差", "spread"),
-                g.max - g.min
+                g.spread(),
+                g.hours(),
+                lang.t("小时", "h")
             );
         }
-        let ok = self.max_spread() <= self.longest_duty + 1e-9;
+        let ok = self.met();
         let _ = writeln!(
             o,
             "{}: {:.3} {} {:.3} ({}) — {}",
             lang.t(
-                "同系数同可用性人员的最大负荷差",
-                "largest spread among staff with equal quota and availability"
+                "同系数同可用性人员的最大负荷差(加权小时)",
+                "largest spread among staff with equal quota and availability (weighted hours)"
             ),
-            self.max_spread(),
+            self.max_hours(),
             if ok { "≤" } else { ">" },
             self.longest_duty,
             lang.t(
@@ -112,6 +152,20 @@ impl SimReport {
             } else {
                 lang.t("未达标", "target NOT met")
             }
+        );
+        let _ = writeln!(
+            o,
+            "{}: {:.3}; {}: {}",
+            lang.t(
+                "末周排班后(排班可控部分)",
+                "final week as planned (the part planning controls)"
+            ),
+            self.final_planned(),
+            lang.t(
+                "末周未能换班归还的缺勤(学期内无从弥补)",
+                "final-week absences not returned by a swap (nothing later can make them up)"
+            ),
+            self.final_unreturned
         );
         o
     }
@@ -195,7 +249,13 @@ pub fn term(
         preferences,
     } = sim;
     if !(0.0..=1.0).contains(&absence) {
-        return Err(Error::Usage("--absence must be between 0 and 1".into()));
+        return Err(Error::Usage(
+            lang.t(
+                "--absence 须在 0 到 1 之间",
+                "--absence must be between 0 and 1",
+            )
+            .into(),
+        ));
     }
     let temp;
     let h = match keep {
@@ -204,8 +264,12 @@ pub fn term(
             let used = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
             if used || dir.is_file() {
                 return Err(Error::Usage(format!(
-                    "{} already exists and is not empty: name a new directory for the simulated history",
-                    dir.display()
+                    "{} {}",
+                    dir.display(),
+                    lang.t(
+                        "已存在且不为空: 请为模拟记录指定一个新目录",
+                        "already exists and is not empty: name a new directory for the simulated history"
+                    )
                 )));
             }
             History::new(dir)
@@ -224,6 +288,7 @@ pub fn term(
     let mut substituted = 0;
     let mut returned = 0;
     let mut uncovered = 0;
+    let mut final_unreturned = 0;
     let first = crate::calendar::monday_of(from);
     let last = first + chrono::Days::new(7 * u64::from(weeks.max(1)) - 1);
     let sigs: Vec<Option<String>> = (0..school.staff.len())
@@ -250,7 +315,7 @@ pub fn term(
             for &(d, t) in serving {
                 l[t] += dm.duties[d].load();
             }
-            max_spread(&groups(school, &sigs, &l))
+            max_hours(&groups(school, &sigs, &l))
         };
         // The week's seats in time order, with who holds each now.
         let mut slots: Vec<(usize, Option<usize>)> = plan
@@ -268,11 +333,26 @@ pub fn term(
             absences += 1;
             slots[i].1 = None;
             let cover = if substitutes {
-                substitute(p, &s, &dm, &slots, i, t, swaps)
+                // In the term's last week no later plan can even out what
+                // a substitution leaves, so it is chosen for the term's end.
+                let last_week = w + 1 == weeks;
+                substitute(
+                    p,
+                    &s,
+                    &dm,
+                    &slots,
+                    i,
+                    t,
+                    swaps,
+                    last_week.then_some(&spread),
+                )
             } else {
                 None
             };
             slots[i].1 = cover.map(|c| c.0);
+            if w + 1 == weeks && !matches!(cover, Some((_, Some(_)))) {
+                final_unreturned += 1;
+            }
             h.record(&Event::Absent {
                 duty: dm.duties[duty].id.clone(),
                 staff: s.staff[t].id.clone(),
@@ -317,6 +397,7 @@ pub fn term(
         uncovered,
         groups,
         longest_duty: longest,
+        final_unreturned,
         weekly,
     })
 }
@@ -331,6 +412,7 @@ fn groups(school: &School, sigs: &[Option<String>], load: &[i64]) -> Vec<Group> 
             let g = by_sig.entry(sig).or_insert_with(|| Group {
                 label: sig.clone(),
                 members: 0,
+                quota: school.staff[i].quota.as_f64(),
                 min: f64::MAX,
                 max: f64::MIN,
             });
@@ -342,8 +424,8 @@ fn groups(school: &School, sigs: &[Option<String>], load: &[i64]) -> Vec<Group> 
     by_sig.into_values().filter(|g| g.members >= 2).collect()
 }
 
-fn max_spread(groups: &[Group]) -> f64 {
-    groups.iter().map(|g| g.max - g.min).fold(0.0, f64::max)
+fn max_hours(groups: &[Group]) -> f64 {
+    groups.iter().map(Group::hours).fold(0.0, f64::max)
 }
 
 /// The seats someone holds, as (duty, staff).
@@ -389,12 +471,18 @@ fn fits(
         && week_min + d.minutes() <= r.max_minutes_per_week
 }
 
+/// The largest group spread given who serves what this week.
+type SpreadOf<'a> = dyn Fn(&[(usize, usize)]) -> f64 + 'a;
+
 /// The substitute for seat `i` (its holder `absent` has dropped out, the
 /// seat is empty), as the vice-principal would pick: someone who fits;
 /// with `swaps`, first those holding a later duty this week that the
 /// absent person can take instead (returned: the seat index, the duty
 /// closest in length); then lowest term-to-date relative load, then
-/// lowest index.
+/// lowest index. With `term_end` (the term's last week: the largest
+/// spread, given who serves what this week), the substitute and the
+/// duty returned are those that leave it smallest, ties broken as above.
+#[allow(clippy::too_many_arguments)]
 fn substitute(
     p: &Policy,
     s: &School,
@@ -403,6 +491,7 @@ fn substitute(
     i: usize,
     absent: usize,
     swaps: bool,
+    term_end: Option<&SpreadOf<'_>>,
 ) -> Option<(usize, Option<usize>)> {
     let duty = slots[i].0;
     let d = &dm.duties[duty];
@@ -417,8 +506,8 @@ fn substitute(
     let rel = |t: usize| {
         (s.served.get(&t).copied().unwrap_or(0) + week_load(t)) as f64 / s.staff[t].quota.as_f64()
     };
-    // The seat `absent` could take back from `sub` after `sub` covers.
-    let back = |sub: usize| -> Option<usize> {
+    // The seats `absent` could take back from `sub` after `sub` covers.
+    let backs = |sub: usize| -> Vec<usize> {
         let mut after = serving.clone();
         after.push((duty, sub));
         (i + 1..slots.len())
@@ -434,15 +523,120 @@ fn substitute(
                 }
                 fits(p, s, dm, &without, absent, slots[j].0)
             })
+            .collect()
+    };
+    let closest = |js: &[usize]| {
+        js.iter()
+            .copied()
             .min_by_key(|&j| ((dm.duties[slots[j].0].load() - d.load()).abs(), j))
     };
-    (0..s.staff.len())
-        .filter(|&t| t != absent && fits(p, s, dm, &serving, t, duty))
-        .map(|t| (t, if swaps { back(t) } else { None }))
-        .min_by(|a, b| {
-            b.1.is_some()
-                .cmp(&a.1.is_some())
-                .then(rel(a.0).total_cmp(&rel(b.0)))
-                .then(a.0.cmp(&b.0))
+    let cands = (0..s.staff.len()).filter(|&t| t != absent && fits(p, s, dm, &serving, t, duty));
+    let usual = |a: &(usize, Option<usize>), b: &(usize, Option<usize>)| {
+        b.1.is_some()
+            .cmp(&a.1.is_some())
+            .then(rel(a.0).total_cmp(&rel(b.0)))
+            .then(a.0.cmp(&b.0))
+    };
+    let Some(term_end) = term_end else {
+        return cands
+            .map(|t| (t, if swaps { closest(&backs(t)) } else { None }))
+            .min_by(usual);
+    };
+    // Who serves what this week after `sub` covers and, with `back`,
+    // `absent` takes that seat from `sub`.
+    let after = |sub: usize, back: Option<usize>| {
+        let mut x = serving.clone();
+        x.push((duty, sub));
+        if let Some(j) = back {
+            if let Some(k) = x.iter().position(|&y| y == (slots[j].0, sub)) {
+                x[k].1 = absent;
+            }
+        }
+        term_end(&x)
+    };
+    cands
+        .flat_map(|t| {
+            let mut opts = vec![(t, None)];
+            if swaps {
+                opts.extend(backs(t).into_iter().map(|j| (t, Some(j))));
+            }
+            opts
         })
+        .map(|c| (after(c.0, c.1), c))
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(usual(&a.1, &b.1)))
+        .map(|x| x.1)
+}
+
+/// `runs` terms with seeds `sim.seed`, `sim.seed + 1`, …, in parallel
+/// (each plan's solver is single-threaded), in seed order.
+pub fn terms(
+    p: &Policy,
+    school: &School,
+    sim: Sim,
+    runs: u32,
+    lang: Lang,
+    progress: bool,
+) -> Result<Vec<(u64, SimReport)>> {
+    use rayon::prelude::*;
+    let bar = progress.then(|| indicatif::ProgressBar::new(u64::from(runs)));
+    let out = (0..u64::from(runs))
+        .into_par_iter()
+        .map(|k| {
+            let seed = sim.seed + k;
+            let r = term(p, school, Sim { seed, ..sim }, None, lang, false);
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            r.map(|r| (seed, r))
+        })
+        .collect::<Result<Vec<_>>>();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    out
+}
+
+/// One row per run and how many met the target.
+pub fn render_runs(runs: &[(u64, SimReport)], lang: Lang) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{}",
+        lang.t(
+            "种子  缺勤  末周未归还  末周排班后  学期末  最长任务  达标",
+            "seed  absences  final-week not returned  final week as planned  term end  longest duty  met"
+        )
+    );
+    for (seed, r) in runs {
+        let _ = writeln!(
+            o,
+            "{:>4}  {:>4}  {:>4}  {:.3}  {:.3}  {:.3}  {}",
+            seed,
+            r.absences,
+            r.final_unreturned,
+            r.final_planned(),
+            r.max_hours(),
+            r.longest_duty,
+            if r.met() {
+                lang.t("是", "yes")
+            } else {
+                lang.t("否", "no")
+            }
+        );
+    }
+    let met = runs.iter().filter(|r| r.1.met()).count();
+    let planned = runs
+        .iter()
+        .filter(|r| r.1.final_planned() <= r.1.longest_duty + 1e-9)
+        .count();
+    let _ = writeln!(
+        o,
+        "{} {met}/{} {}; {} {planned}/{}",
+        lang.t("学期末达标", "target met at term end in"),
+        runs.len(),
+        lang.t("次", "runs"),
+        lang.t("末周排班后达标", "met by the final week's plan in"),
+        runs.len()
+    );
+    o
 }

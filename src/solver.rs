@@ -1632,8 +1632,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                 let mode = dw::Costed {
                     center: c,
                     uncovered: bounds.uncovered.unwrap_or(0.0),
-                    keep_balance: None,
-                    spread: true,
+                    cost: dw::Cost::Spread,
                 };
                 let (found, lb) = dwm.costed(&band, mode, opts.max_nodes)?;
                 let mut best = (st.clone(), value);
@@ -1689,9 +1688,13 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                 let mode = dw::Costed {
                     center: c,
                     uncovered: bounds.uncovered.unwrap_or(0.0),
-                    keep_balance: (tier == Tier::Preferences)
-                        .then(|| bounds.balance.unwrap_or(f64::INFINITY)),
-                    spread: false,
+                    cost: if tier == Tier::Preferences {
+                        dw::Cost::Preferences {
+                            keep_balance: bounds.balance.unwrap_or(f64::INFINITY),
+                        }
+                    } else {
+                        dw::Cost::Balance
+                    },
                 };
                 let band = |s: usize| model.band(&bounds, s);
                 let (found, lb) = dwm.costed(&band, mode, opts.max_nodes)?;

@@ -213,3 +213,33 @@ fn far_too_large_input_gets_a_clear_error() {
     let err = school_from(&p, &f).unwrap_err();
     assert!(matches!(err, kehou::Error::TooLarge(_)), "{err}");
 }
+
+#[test]
+fn simulate_refuses_bad_options_before_writing_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let keep = dir.path().join("sim");
+    let sim = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kehou"))
+            .args(["--lang", "en", "simulate", "--from", "2026-09-07"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    for (args, says) in [
+        (vec!["--runs", "0"], "--runs must be at least 1"),
+        (
+            vec!["--runs", "2", "--keep", keep.to_str().unwrap()],
+            "--keep keeps a single run",
+        ),
+        (
+            vec!["--absence", "1.5"],
+            "--absence must be between 0 and 1",
+        ),
+    ] {
+        let out = sim(&args);
+        let se = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {se}");
+        assert!(se.contains(says), "{args:?}: {se}");
+        assert!(!keep.exists(), "{args:?}");
+    }
+}

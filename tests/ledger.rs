@@ -247,12 +247,18 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
     // ends with equal staff within one duty of each other.
     let r = run(0.0, true, true);
     assert!(!r.groups.is_empty());
-    assert_eq!((r.absences, r.substituted, r.returned), (0, 0, 0));
-    assert!(
-        r.max_spread() <= r.longest_duty + 1e-9,
-        "{}",
-        r.render(Lang::En)
+    assert_eq!(
+        (r.absences, r.substituted, r.returned, r.final_unreturned),
+        (0, 0, 0, 0)
     );
+    assert!(r.met(), "{}", r.render(Lang::En));
+    // The target compares hours: a group's spread relative to its quota,
+    // times that quota.
+    for g in &r.groups {
+        assert!((g.hours() - (g.max - g.min) * g.quota).abs() < 1e-12);
+        assert!(g.hours() <= r.max_hours() + 1e-12);
+    }
+    assert_eq!(r.final_planned(), r.weekly.last().unwrap().0);
     for (substitutes, swaps) in [(false, false), (true, false), (true, true)] {
         let r = run(0.05, substitutes, swaps);
         assert!(r.absences > 0);
@@ -262,6 +268,7 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
         // Substitutions are returned the same week only when asked.
         assert_eq!(r.returned > 0, swaps, "{}", r.render(Lang::En));
         assert!(r.returned <= r.substituted);
+        assert!(r.final_unreturned <= r.absences);
         // Absences unbalance a week as served; each next plan brings equal
         // staff back within one duty (the final week's absences come
         // after its plan, so the served figure is reported, not bounded).
@@ -274,6 +281,46 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
             );
         }
     }
+}
+
+#[test]
+fn term_simulations_in_parallel_match_single_runs() {
+    let p = demo_policy();
+    let mut f = kehou::synth::generate(&kehou::synth::Profile::sized(4, 12, 5));
+    f.leave = None;
+    let s = kehou::data::from_files(std::path::Path::new("sim"), &p, &f).unwrap();
+    let sim = kehou::simulate::Sim {
+        from: date("2026-09-07"),
+        weeks: 3,
+        absence: 0.05,
+        seed: 20,
+        substitutes: true,
+        swaps: true,
+        preferences: false,
+    };
+    let runs = kehou::simulate::terms(&p, &s, sim, 3, Lang::En, false).unwrap();
+    assert_eq!(
+        runs.iter().map(|r| r.0).collect::<Vec<_>>(),
+        vec![20, 21, 22]
+    );
+    for (seed, r) in &runs {
+        let one = kehou::simulate::term(
+            &p,
+            &s,
+            kehou::simulate::Sim { seed: *seed, ..sim },
+            None,
+            Lang::En,
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            (one.absences, one.final_unreturned, &one.groups),
+            (r.absences, r.final_unreturned, &r.groups)
+        );
+    }
+    let table = kehou::simulate::render_runs(&runs, Lang::En);
+    let met = runs.iter().filter(|r| r.1.met()).count();
+    assert!(table.contains(&format!("in {met}/3 runs")), "{table}");
 }
 
 #[test]

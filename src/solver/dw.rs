@@ -66,10 +66,9 @@ pub(super) struct Dw<'m, 'a> {
     /// full week).
     need_ov: Option<Vec<u32>>,
     size_ov: Option<Vec<u32>>,
-    /// Costed modes (tiers 4 and 5): every fair person holds exactly one
+    /// Costed modes (tiers 3–5): every fair person holds exactly one
     /// week (the empty one included), open seats are capped instead of
-    /// costed, and weeks cost their owner's squared distance from the
-    /// average (balance) or their preference penalty (preferences).
+    /// costed, and weeks cost what `Costed::cost` says.
     costed: Option<Costed>,
     /// Classes split by preferences too (own classes, avoided duties), and
     /// day choices carry their preference penalty: for tier 5.
@@ -86,12 +85,20 @@ pub(super) struct Costed {
     pub(super) center: f64,
     /// Most seats that may stay open (tier 1's optimum).
     pub(super) uncovered: f64,
-    /// Preference mode: the most the balance sum (tier 4's optimum) may
-    /// be; weeks then cost their preference penalty.
-    pub(super) keep_balance: Option<f64>,
-    /// Tier 3: weeks cost their owner's distance outside the tier-3 band
-    /// around the average instead of the squared distance from it.
-    pub(super) spread: bool,
+    pub(super) cost: Cost,
+}
+
+/// What a week costs its owner in a costed mode.
+#[derive(Clone, Copy)]
+pub(super) enum Cost {
+    /// Tier 3: the distance of its relative load outside the tier-3 band
+    /// around the average.
+    Spread,
+    /// Tier 4: the squared distance from the average.
+    Balance,
+    /// Tier 5: its preference penalty, while the balance sum stays within
+    /// `keep_balance` (tier 4's optimum).
+    Preferences { keep_balance: f64 },
 }
 
 /// Penalty on a balance-mode slack (an unplaced person, an open seat
@@ -392,12 +399,10 @@ impl<'m, 'a> Dw<'m, 'a> {
         Some((lo, hi))
     }
 
-    /// Tiers 4 and 5: the roster within the per-class bands
+    /// Tiers 3–5: the roster within the per-class bands
     /// `band(representative)`, with at most `mode.uncovered` seats open,
-    /// that minimises the sum over fair staff of the squared distance of
-    /// their relative load from `mode.center` (balance), or, with
-    /// `mode.keep_balance`, the preference penalty while that sum stays
-    /// within it. Returns the rosters found (price-and-branch, diving) and
+    /// that minimises the sum over fair staff of their weeks' costs
+    /// (`mode.cost`) around `mode.center`. Returns the rosters found (price-and-branch, diving) and
     /// the column-generation lower bound on the objective.
     pub(super) fn costed(
         &mut self,
@@ -439,22 +444,17 @@ impl<'m, 'a> Dw<'m, 'a> {
     ) -> Result<(Vec<Vec<Vec<usize>>>, f64)> {
         let lb = self.cg(lo, hi, |obj, lb| lb >= obj - 1e-9)?;
         let mut found = Vec::new();
-        let balance = mode.keep_balance.is_none();
-        let value = |m: &Model, x: &[Vec<usize>]| {
-            if mode.spread {
-                m.spread_value(x, mode.center)
-            } else if balance {
-                m.balance_value(x, mode.center)
-            } else {
-                m.pref_value(x)
-            }
+        let value = |m: &Model, x: &[Vec<usize>]| match mode.cost {
+            Cost::Spread => m.spread_value(x, mode.center),
+            Cost::Balance => m.balance_value(x, mode.center),
+            Cost::Preferences { .. } => m.pref_value(x),
         };
         let closes = |v: f64| v <= lb + 1e-6 * lb.abs().max(1.0);
-        // Balance: diving first (measured on the large school: price-and-
+        // Spread and balance: diving first (measured on the large school: price-and-
         // branch spends 3.5 s at its root alone, diving reaches 0.04 %
         // in 2.2 s). In preference mode diving would have to shrink the
         // balance row by the fixed weeks' distances, so it is not used.
-        if balance {
+        if !matches!(mode.cost, Cost::Preferences { .. }) {
             if let Some(x) = self.dive_in(lo, hi, |obj| obj >= BALANCE_PENALTY * 0.5)? {
                 let done = closes(value(self.m, &x));
                 found.push(x);
@@ -476,8 +476,12 @@ impl<'m, 'a> Dw<'m, 'a> {
     fn distance(&self, k: usize, load: i64) -> f64 {
         let c = &self.classes[k];
         match (&self.costed, &c.reach) {
-            (Some(b), Some(_)) if b.spread => self.m.spread_distance(c.rep, load, b.center),
-            (Some(b), Some(_)) => (self.m.rel(c.rep, load) - b.center).powi(2),
+            (Some(b), Some(_)) => match b.cost {
+                Cost::Spread => self.m.spread_distance(c.rep, load, b.center),
+                Cost::Balance | Cost::Preferences { .. } => {
+                    (self.m.rel(c.rep, load) - b.center).powi(2)
+                }
+            },
             _ => 0.0,
         }
     }
@@ -501,7 +505,7 @@ impl<'m, 'a> Dw<'m, 'a> {
     fn cost(&self, pat: &Pattern) -> f64 {
         match &self.costed {
             Some(Costed {
-                keep_balance: Some(_),
+                cost: Cost::Preferences { .. },
                 ..
             }) => pat.pref,
             Some(_) => self.distance(pat.class, pat.load),
@@ -531,8 +535,13 @@ impl<'m, 'a> Dw<'m, 'a> {
     /// Preference mode: the row keeping the balance sum within tier 4's
     /// optimum (added after the cover, convexity and open-seat rows).
     fn balance_row(&self, pb: &mut ColProblem) -> Option<Row> {
-        let cap = self.costed.and_then(|c| c.keep_balance)?;
-        Some(pb.add_row(..=cap + 1e-6))
+        match self.costed {
+            Some(Costed {
+                cost: Cost::Preferences { keep_balance },
+                ..
+            }) => Some(pb.add_row(..=keep_balance + 1e-6)),
+            _ => None,
+        }
     }
 
     /// One convexity row per class: its headcount `size` of weeks, exactly
@@ -909,7 +918,9 @@ impl<'m, 'a> Dw<'m, 'a> {
     /// week's cost in the master.
     fn price(&self, k: usize, pi: &[f64], mu: f64, lo: i64, cap: i64) -> Option<(f64, Vec<usize>)> {
         let c = &self.classes[k];
-        let keep = self.costed.is_some_and(|m| m.keep_balance.is_some());
+        let keep = self
+            .costed
+            .is_some_and(|m| matches!(m.cost, Cost::Preferences { .. }));
         // Cost of the week's load at the end of the DP.
         let end_cost = |load: i64| {
             if keep {
