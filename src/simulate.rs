@@ -56,8 +56,8 @@ pub struct SimReport {
     pub groups: Vec<Group>,
     /// Weighted hours of the longest single duty served.
     pub longest_duty: f64,
-    /// Absences in the final week that no swap returned: nothing after
-    /// them in the term can make them up.
+    /// Absences in the final week that no swap returned: no later plan
+    /// evens them out.
     pub final_unreturned: usize,
     /// Each week: the largest spread among the groups in weighted hours
     /// as planned (served load of the weeks before plus the week's
@@ -162,8 +162,8 @@ impl SimReport {
             ),
             self.final_planned(),
             lang.t(
-                "末周未能换班归还的缺勤(学期内无从弥补)",
-                "final-week absences not returned by a swap (nothing later can make them up)"
+                "末周未经换班归还的缺勤(之后已无排班可以找平)",
+                "final-week absences not returned by a swap (no later plan to even them out)"
             ),
             self.final_unreturned
         );
@@ -601,16 +601,19 @@ pub fn render_runs(runs: &[(u64, SimReport)], lang: Lang) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{}",
-        lang.t(
-            "种子  缺勤  末周未归还  末周排班后  学期末  最长任务  达标",
-            "seed  absences  final-week not returned  final week as planned  term end  longest duty  met"
-        )
+        "{:>6} {:>8} {:>10} {:>10} {:>8} {:>8} {:>4}",
+        lang.t("种子", "seed"),
+        lang.t("缺勤", "absent"),
+        lang.t("末周未归还", "unreturned"),
+        lang.t("末周排班后", "final plan"),
+        lang.t("学期末", "term end"),
+        lang.t("最长任务", "longest"),
+        lang.t("达标", "met"),
     );
     for (seed, r) in runs {
         let _ = writeln!(
             o,
-            "{:>4}  {:>4}  {:>4}  {:.3}  {:.3}  {:.3}  {}",
+            "{:>6} {:>8} {:>10} {:>10.3} {:>8.3} {:>8.3} {:>4}",
             seed,
             r.absences,
             r.final_unreturned,
@@ -624,6 +627,14 @@ pub fn render_runs(runs: &[(u64, SimReport)], lang: Lang) -> String {
             }
         );
     }
+    let _ = writeln!(
+        o,
+        "{}",
+        lang.t(
+            "(末周未归还: 末周未经换班归还的缺勤; 末周排班后 / 学期末: 同组最大负荷差, 加权小时)",
+            "(unreturned: final-week absences not returned by a swap; final plan / term end: largest spread within a group, weighted hours)"
+        )
+    );
     let met = runs.iter().filter(|r| r.1.met()).count();
     let planned = runs
         .iter()
