@@ -307,15 +307,25 @@ pub fn term(
         let seconds = clock.elapsed().as_secs_f64();
         uncovered += plan.uncovered.iter().map(|u| u.1).sum::<u32>();
         h.publish(monday, &roster::to_csv(p, &s, &plan, lang), false)?;
-        // The largest spread among the groups, term-to-date plus `serving`.
-        let spread = |serving: &[(usize, usize)]| {
+        // Term-to-date load plus `serving`, per person.
+        let loads = |serving: &[(usize, usize)]| {
             let mut l: Vec<i64> = (0..s.staff.len())
                 .map(|i| s.served.get(&i).copied().unwrap_or(0))
                 .collect();
             for &(d, t) in serving {
                 l[t] += dm.duties[d].load();
             }
-            max_hours(&groups(school, &sigs, &l))
+            l
+        };
+        // The largest spread among the groups.
+        let spread =
+            |serving: &[(usize, usize)]| max_hours(&groups(school, &sigs, &loads(serving)));
+        // For the term's end: that spread, then the sum of squared
+        // distances from the group means (which the spread alone leaves
+        // flat for most choices).
+        let term_end = |serving: &[(usize, usize)]| {
+            let l = loads(serving);
+            (max_hours(&groups(school, &sigs, &l)), squares(&sigs, &l))
         };
         // The week's seats in time order, with who holds each now.
         let mut slots: Vec<(usize, Option<usize>)> = plan
@@ -344,7 +354,7 @@ pub fn term(
                     i,
                     t,
                     swaps,
-                    last_week.then_some(&spread),
+                    last_week.then_some(&term_end),
                 )
             } else {
                 None
@@ -424,6 +434,27 @@ fn groups(school: &School, sigs: &[Option<String>], load: &[i64]) -> Vec<Group> 
     by_sig.into_values().filter(|g| g.members >= 2).collect()
 }
 
+/// Sum over the comparable staff of the squared distance of their load
+/// (weighted hours) from their group's mean.
+fn squares(sigs: &[Option<String>], load: &[i64]) -> f64 {
+    let mut by_sig: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for (i, sig) in sigs.iter().enumerate() {
+        if let Some(sig) = sig {
+            by_sig
+                .entry(sig)
+                .or_default()
+                .push(load[i] as f64 / LOAD_PER_HOUR as f64);
+        }
+    }
+    by_sig
+        .values()
+        .map(|h| {
+            let mean = h.iter().sum::<f64>() / h.len() as f64;
+            h.iter().map(|x| (x - mean).powi(2)).sum::<f64>()
+        })
+        .sum()
+}
+
 fn max_hours(groups: &[Group]) -> f64 {
     groups.iter().map(Group::hours).fold(0.0, f64::max)
 }
@@ -471,17 +502,17 @@ fn fits(
         && week_min + d.minutes() <= r.max_minutes_per_week
 }
 
-/// The largest group spread given who serves what this week.
-type SpreadOf<'a> = dyn Fn(&[(usize, usize)]) -> f64 + 'a;
+/// How fair the term ends given who serves what this week, smaller first.
+type SpreadOf<'a> = dyn Fn(&[(usize, usize)]) -> (f64, f64) + 'a;
 
 /// The substitute for seat `i` (its holder `absent` has dropped out, the
 /// seat is empty), as the vice-principal would pick: someone who fits;
 /// with `swaps`, first those holding a later duty this week that the
 /// absent person can take instead (returned: the seat index, the duty
 /// closest in length); then lowest term-to-date relative load, then
-/// lowest index. With `term_end` (the term's last week: the largest
-/// spread, given who serves what this week), the substitute and the
-/// duty returned are those that leave it smallest, ties broken as above.
+/// lowest index. With `term_end` (the term's last week: how fair the
+/// term ends given who serves what this week), the substitute and the
+/// duty returned are those that leave it fairest, ties broken as above.
 #[allow(clippy::too_many_arguments)]
 fn substitute(
     p: &Policy,
@@ -563,7 +594,11 @@ fn substitute(
             opts
         })
         .map(|c| (after(c.0, c.1), c))
-        .min_by(|a, b| a.0.total_cmp(&b.0).then(usual(&a.1, &b.1)))
+        .min_by(|a, b| {
+            (a.0 .0.total_cmp(&b.0 .0))
+                .then(a.0 .1.total_cmp(&b.0 .1))
+                .then(usual(&a.1, &b.1))
+        })
         .map(|x| x.1)
 }
 
