@@ -79,7 +79,16 @@ impl SimReport {
 
     /// The target: within every group, at most one longest duty apart.
     pub fn met(&self) -> bool {
-        self.max_hours() <= self.longest_duty + 1e-9
+        self.within_target(self.max_hours())
+    }
+
+    /// Whether the final week's plan met the target.
+    pub fn planned_met(&self) -> bool {
+        self.within_target(self.final_planned())
+    }
+
+    fn within_target(&self, hours: f64) -> bool {
+        hours <= self.longest_duty + 1e-9
     }
 
     /// The final week's spread as planned: the term as served before
@@ -317,16 +326,17 @@ pub fn term(
             }
             l
         };
-        // The largest spread among the groups.
-        let spread =
-            |serving: &[(usize, usize)]| max_hours(&groups(school, &sigs, &loads(serving)));
-        // For the term's end: that spread, then the sum of squared
+        // The largest spread among the groups, then the sum of squared
         // distances from the group means (which the spread alone leaves
-        // flat for most choices).
+        // flat for most choices): how fair the term would end.
         let term_end = |serving: &[(usize, usize)]| {
             let l = loads(serving);
             (max_hours(&groups(school, &sigs, &l)), squares(&sigs, &l))
         };
+        let spread = |serving: &[(usize, usize)]| term_end(serving).0;
+        // In the term's last week no later plan can even out what a
+        // substitution leaves, so it is chosen for the term's end.
+        let last_week = w + 1 == weeks;
         // The week's seats in time order, with who holds each now.
         let mut slots: Vec<(usize, Option<usize>)> = plan
             .assignments
@@ -343,9 +353,6 @@ pub fn term(
             absences += 1;
             slots[i].1 = None;
             let cover = if substitutes {
-                // In the term's last week no later plan can even out what
-                // a substitution leaves, so it is chosen for the term's end.
-                let last_week = w + 1 == weeks;
                 substitute(
                     p,
                     &s,
@@ -360,7 +367,7 @@ pub fn term(
                 None
             };
             slots[i].1 = cover.map(|c| c.0);
-            if w + 1 == weeks && !matches!(cover, Some((_, Some(_)))) {
+            if last_week && !matches!(cover, Some((_, Some(_)))) {
                 final_unreturned += 1;
             }
             h.record(&Event::Absent {
@@ -671,10 +678,7 @@ pub fn render_runs(runs: &[(u64, SimReport)], lang: Lang) -> String {
         )
     );
     let met = runs.iter().filter(|r| r.1.met()).count();
-    let planned = runs
-        .iter()
-        .filter(|r| r.1.final_planned() <= r.1.longest_duty + 1e-9)
-        .count();
+    let planned = runs.iter().filter(|r| r.1.planned_met()).count();
     let _ = writeln!(
         o,
         "{} {met}/{} {}; {} {planned}/{}",

@@ -202,12 +202,22 @@ fn planning_uses_term_to_date_load() {
     assert!(total > 0);
 }
 
+/// A synthetic school without leave, for term simulations.
+fn sim_school(
+    p: &kehou::policy::Policy,
+    classes: u32,
+    staff: u32,
+    seed: u64,
+) -> kehou::data::School {
+    let mut f = kehou::synth::generate(&kehou::synth::Profile::sized(classes, staff, seed));
+    f.leave = None;
+    kehou::data::from_files(std::path::Path::new("sim"), p, &f).unwrap()
+}
+
 #[test]
 fn term_simulation_keeps_equal_staff_within_one_duty() {
     let p = demo_policy();
-    let mut f = kehou::synth::generate(&kehou::synth::Profile::sized(6, 16, 3));
-    f.leave = None;
-    let s = kehou::data::from_files(std::path::Path::new("sim"), &p, &f).unwrap();
+    let s = sim_school(&p, 6, 16, 3);
     let sim = |absence: f64, substitutes: bool, swaps: bool| kehou::simulate::Sim {
         from: date("2026-09-07"),
         weeks: 6,
@@ -286,9 +296,7 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
 #[test]
 fn term_simulations_in_parallel_match_single_runs() {
     let p = demo_policy();
-    let mut f = kehou::synth::generate(&kehou::synth::Profile::sized(4, 12, 5));
-    f.leave = None;
-    let s = kehou::data::from_files(std::path::Path::new("sim"), &p, &f).unwrap();
+    let s = sim_school(&p, 4, 12, 5);
     let sim = kehou::simulate::Sim {
         from: date("2026-09-07"),
         weeks: 3,

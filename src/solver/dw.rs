@@ -402,8 +402,9 @@ impl<'m, 'a> Dw<'m, 'a> {
     /// Tiers 3–5: the roster within the per-class bands
     /// `band(representative)`, with at most `mode.uncovered` seats open,
     /// that minimises the sum over fair staff of their weeks' costs
-    /// (`mode.cost`) around `mode.center`. Returns the rosters found (price-and-branch, diving) and
-    /// the column-generation lower bound on the objective.
+    /// (`mode.cost`) around `mode.center`. Returns the rosters found
+    /// (price-and-branch, diving) and the column-generation lower bound
+    /// on the objective.
     pub(super) fn costed(
         &mut self,
         band: &dyn Fn(usize) -> (f64, f64),
@@ -450,9 +451,9 @@ impl<'m, 'a> Dw<'m, 'a> {
             Cost::Preferences { .. } => m.pref_value(x),
         };
         let closes = |v: f64| v <= lb + 1e-6 * lb.abs().max(1.0);
-        // Spread and balance: diving first (measured on the large school: price-and-
-        // branch spends 3.5 s at its root alone, diving reaches 0.04 %
-        // in 2.2 s). In preference mode diving would have to shrink the
+        // Spread and balance: diving first (measured on the large school:
+        // price-and-branch spends 3.5 s at its root alone, diving reaches
+        // 0.04 % in 2.2 s). In preference mode diving would have to shrink the
         // balance row by the fixed weeks' distances, so it is not used.
         if !matches!(mode.cost, Cost::Preferences { .. }) {
             if let Some(x) = self.dive_in(lo, hi, |obj| obj >= BALANCE_PENALTY * 0.5)? {
