@@ -7,25 +7,25 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use kehou::{data, demand, policy, solver, synth};
+use kehou::{demand, input, plan, studies};
 
 fn week(
     c: &mut Criterion,
     name: &str,
-    files: Option<data::Files>,
+    files: Option<input::school::Files>,
     dir: &str,
     all_tiers: bool,
     monday: (i32, u32, u32),
 ) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let p = policy::load(&root.join("policies/demo.toml")).expect("policy");
+    let p = input::policy::load(&root.join("policies/demo.toml")).expect("policy");
     let s = match files {
-        Some(f) => data::from_files(Path::new(name), &p, &f).expect("synthetic data"),
-        None => data::load(&root.join(dir), &p).expect("data"),
+        Some(f) => input::school::from_files(Path::new(name), &p, &f).expect("synthetic data"),
+        None => input::school::load(&root.join(dir), &p).expect("data"),
     };
     let date = chrono::NaiveDate::from_ymd_opt(monday.0, monday.1, monday.2).expect("date");
     let dm = demand::week(&p, &s, date);
-    let mut opts = solver::Options::from_policy(&p);
+    let mut opts = plan::Options::from_policy(&p);
     opts.skip_preferences = !all_tiers;
     opts.skip_balance = !all_tiers;
     let mut g = c.benchmark_group(if all_tiers {
@@ -35,7 +35,7 @@ fn week(
     });
     g.sample_size(10);
     g.bench_function(name, |b| {
-        b.iter(|| solver::plan(&p, &s, &dm, &opts).expect("plan"))
+        b.iter(|| plan::plan(&p, &s, &dm, &opts).expect("plan"))
     });
     g.finish();
 }
@@ -44,13 +44,13 @@ fn week(
 /// Wednesday and Thursday, decided Tuesday evening.
 fn repair_large(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let p = policy::load(&root.join("policies/demo.toml")).expect("policy");
-    let s = data::load(&root.join("datasets/large"), &p).expect("data");
+    let p = input::policy::load(&root.join("policies/demo.toml")).expect("policy");
+    let s = input::school::load(&root.join("datasets/large"), &p).expect("data");
     let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
     let dm = demand::week(&p, &s, date);
-    let plan = solver::plan(&p, &s, &dm, &solver::Options::from_policy(&p)).expect("plan");
-    let rows = kehou::cli::roster_rows(&s, &plan);
-    let req = kehou::repair::Request {
+    let plan = plan::plan(&p, &s, &dm, &plan::Options::from_policy(&p)).expect("plan");
+    let rows = kehou::app::roster_rows(&s, &plan);
+    let req = kehou::studies::repair::Request {
         absent: "T001".into(),
         from: chrono::NaiveDate::from_ymd_opt(2026, 12, 9).expect("date"),
         to: chrono::NaiveDate::from_ymd_opt(2026, 12, 10).expect("date"),
@@ -64,7 +64,8 @@ fn repair_large(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("large-48-classes", |b| {
         b.iter(|| {
-            kehou::repair::repair(&p, &s, &dm, &rows, &req, kehou::i18n::Lang::Zh).expect("repair")
+            kehou::studies::repair::repair(&p, &s, &dm, &rows, &req, kehou::outputs::lang::Lang::Zh)
+                .expect("repair")
         })
     });
     g.finish();
@@ -77,7 +78,9 @@ fn benches(c: &mut Criterion) {
     week(
         c,
         "synthetic-90-classes-200-staff",
-        Some(synth::generate(&synth::Profile::sized(90, 200, 90))),
+        Some(studies::synth::generate(&studies::synth::Profile::sized(
+            90, 200, 90,
+        ))),
         "",
         false,
         dec,

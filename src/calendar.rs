@@ -4,8 +4,8 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-use crate::i18n::Lang;
-use crate::policy::Policy;
+use crate::model::policy::Policy;
+use crate::outputs::lang::Lang;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DayKind {

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::i18n::Lang;
+use crate::outputs::lang::Lang;
 
 /// One problem found in an input file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

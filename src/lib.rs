@@ -1,30 +1,28 @@
 //! kehou (课后): weekly duty roster and workload ledger for a school's
 //! after-school service.
 //!
-//! Data flows one way: [`policy`] + [`data`] → [`calendar`] → [`demand`]
-//! → [`solver`] → roster → [`checker`] → reports ([`export`]).
+//! Data flows one way, one module per stage:
+//! [`input`] (policy file, school CSV) → [`model`] (plain domain types) →
+//! [`calendar`] → [`demand`] (the week's duties) → [`plan`] (the optimal
+//! roster, with proofs) → [`roster`] (the roster as a file) → [`check`]
+//! (the independent checker) → [`ledger`] (published weeks, what was
+//! served, pay) → [`outputs`] (terminal, CSV, HTML, iCalendar, xlsx).
+//! [`rules`] holds the hard rules by name; [`studies`] the repair, term
+//! simulation, what-if studies and synthetic schools built on the stages;
+//! [`app`] the command line, a thin layer over all of it.
 
+pub mod app;
 pub mod calendar;
-pub mod checker;
-pub mod cli;
-pub mod data;
+pub mod check;
 pub mod demand;
-pub mod diagnose;
 pub mod error;
-pub mod export;
-pub mod html;
-pub mod i18n;
+pub mod input;
 pub mod ledger;
-pub mod policy;
-pub mod repair;
-pub mod report;
+pub mod model;
+pub mod outputs;
+pub mod plan;
 pub mod roster;
 pub mod rules;
-pub mod scenarios;
-pub mod simulate;
-pub mod solver;
-pub mod synth;
-pub mod tomlsrc;
-pub mod units;
+pub mod studies;
 
 pub use error::{Error, Result};

@@ -1,9 +1,9 @@
 use clap::Parser;
 
 fn main() {
-    let cli = kehou::cli::Cli::parse();
+    let cli = kehou::app::Cli::parse();
     let lang = cli.lang;
-    match kehou::cli::run(cli) {
+    match kehou::app::run(cli) {
         Ok(code) => std::process::exit(code),
         Err(e) => {
             eprintln!("{}: {}", lang.t("错误", "error"), e.render(lang));

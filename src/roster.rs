@@ -4,13 +4,15 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::data::{parse_table, Columns, School, LOAD_PER_HOUR};
+use crate::input::table::{parse_table, Columns};
+
 use crate::demand::WeekDemand;
 use crate::error::{Diagnostic, Diagnostics, Result};
-use crate::export::{Cell, CsvOut};
-use crate::i18n::Lang;
-use crate::policy::Policy;
-use crate::solver::Plan;
+use crate::model::policy::Policy;
+use crate::model::school::{School, LOAD_PER_HOUR};
+use crate::outputs::files::{Cell, CsvOut};
+use crate::outputs::lang::Lang;
+use crate::plan::Plan;
 
 /// A roster row as read back: a duty id and a staff id (None: uncovered).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,7 +186,8 @@ pub fn person_loads(school: &School, demand: &WeekDemand, plan: &Plan) -> Vec<Pe
         .map(|(s, st)| {
             let (n, min, load) = m.get(&s).copied().unwrap_or_default();
             let prior = school.served.get(&s).copied().unwrap_or(0);
-            let fair = st.active && st.role != crate::policy::Role::Outside && st.quota.0 > 0;
+            let fair =
+                st.active && st.role != crate::model::policy::Role::Outside && st.quota.0 > 0;
             PersonLoad {
                 staff: s,
                 duties: n,
@@ -251,7 +254,7 @@ pub fn plan_from_rows(school: &School, demand: &WeekDemand, rows: &[Row]) -> Pla
             continue;
         };
         match r.staff_id.as_deref().and_then(|id| school.staff_index(id)) {
-            Some(s) => assignments.push(crate::solver::Assignment { duty: d, staff: s }),
+            Some(s) => assignments.push(crate::plan::Assignment { duty: d, staff: s }),
             None => *uncovered.entry(d).or_insert(0) += 1,
         }
     }

@@ -5,7 +5,7 @@ use chrono::Weekday;
 use common::*;
 use kehou::calendar::{self, DayKind};
 use kehou::demand;
-use kehou::units::Hm;
+use kehou::model::units::Hm;
 
 #[test]
 fn holiday_gives_no_duties() {
@@ -76,7 +76,7 @@ fn makeup_day_following_thursday_has_no_afternoon() {
     let duties = demand::day(&p, &s, &d);
     assert!(duties
         .iter()
-        .all(|x| p.part_of(&x.session) != Some(kehou::policy::Part::Afternoon)));
+        .all(|x| p.part_of(&x.session) != Some(kehou::model::policy::Part::Afternoon)));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 mod common;
 use common::*;
 use kehou::demand;
-use kehou::units::Hm;
+use kehou::model::units::Hm;
 
 #[test]
 fn tiny_school_monday_by_hand() {

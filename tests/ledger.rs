@@ -6,11 +6,11 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
-use kehou::data::School;
-use kehou::i18n::Lang;
 use kehou::ledger::{self, Event, History};
-use kehou::policy::{Ledger, Policy};
-use kehou::{demand, roster, solver};
+use kehou::model::policy::{Ledger, Policy};
+use kehou::model::school::School;
+use kehou::outputs::lang::Lang;
+use kehou::{demand, plan, roster};
 
 fn school_with_noon(p: &Policy) -> School {
     let mut f = tiny_files();
@@ -23,7 +23,7 @@ fn school_with_noon(p: &Policy) -> School {
 
 fn publish_week(p: &Policy, s: &School, h: &History, monday: &str) -> Vec<roster::Row> {
     let dm = demand::week(p, s, date(monday));
-    let plan = solver::plan(p, s, &dm, &solver::Options::from_policy(p)).unwrap();
+    let plan = plan::plan(p, s, &dm, &plan::Options::from_policy(p)).unwrap();
     let bytes = roster::to_csv(p, s, &plan, Lang::Zh);
     h.publish(dm.monday, &bytes, false).unwrap();
     roster::parse(std::path::Path::new("x"), &bytes).unwrap()
@@ -204,21 +204,23 @@ fn planning_uses_term_to_date_load() {
 
 /// A synthetic school without leave, for term simulations.
 fn sim_school(
-    p: &kehou::policy::Policy,
+    p: &kehou::model::policy::Policy,
     classes: u32,
     staff: u32,
     seed: u64,
-) -> kehou::data::School {
-    let mut f = kehou::synth::generate(&kehou::synth::Profile::sized(classes, staff, seed));
+) -> kehou::model::school::School {
+    let mut f = kehou::studies::synth::generate(&kehou::studies::synth::Profile::sized(
+        classes, staff, seed,
+    ));
     f.leave = None;
-    kehou::data::from_files(std::path::Path::new("sim"), p, &f).unwrap()
+    kehou::input::school::from_files(std::path::Path::new("sim"), p, &f).unwrap()
 }
 
 #[test]
 fn term_simulation_keeps_equal_staff_within_one_duty() {
     let p = demo_policy();
     let s = sim_school(&p, 6, 16, 3);
-    let sim = |absence: f64, substitutes: bool, swaps: bool| kehou::simulate::Sim {
+    let sim = |absence: f64, substitutes: bool, swaps: bool| kehou::studies::simulate::Sim {
         from: date("2026-09-07"),
         weeks: 6,
         absence,
@@ -228,7 +230,7 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
         preferences: true,
     };
     let run = |absence: f64, substitutes: bool, swaps: bool| {
-        kehou::simulate::term(
+        kehou::studies::simulate::term(
             &p,
             &s,
             sim(absence, substitutes, swaps),
@@ -243,7 +245,8 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
     let dir = tempfile::tempdir().unwrap();
     let keep = dir.path().join("sim");
     let r =
-        kehou::simulate::term(&p, &s, sim(0.05, true, true), Some(&keep), Lang::En, false).unwrap();
+        kehou::studies::simulate::term(&p, &s, sim(0.05, true, true), Some(&keep), Lang::En, false)
+            .unwrap();
     let events = History::new(&keep).events().unwrap();
     let swaps = events
         .iter()
@@ -251,7 +254,8 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
         .count();
     assert!(r.returned > 0);
     assert_eq!(swaps, r.returned);
-    let again = kehou::simulate::term(&p, &s, sim(0.05, true, true), Some(&keep), Lang::En, false);
+    let again =
+        kehou::studies::simulate::term(&p, &s, sim(0.05, true, true), Some(&keep), Lang::En, false);
     assert!(again.is_err());
     // Nobody absent: what is served is what was planned, and the term
     // ends with equal staff within one duty of each other.
@@ -297,7 +301,7 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
 fn term_simulations_in_parallel_match_single_runs() {
     let p = demo_policy();
     let s = sim_school(&p, 4, 12, 5);
-    let sim = kehou::simulate::Sim {
+    let sim = kehou::studies::simulate::Sim {
         from: date("2026-09-07"),
         weeks: 3,
         absence: 0.05,
@@ -306,16 +310,16 @@ fn term_simulations_in_parallel_match_single_runs() {
         swaps: true,
         preferences: false,
     };
-    let runs = kehou::simulate::terms(&p, &s, sim, 3, Lang::En, false).unwrap();
+    let runs = kehou::studies::simulate::terms(&p, &s, sim, 3, Lang::En, false).unwrap();
     assert_eq!(
         runs.iter().map(|r| r.0).collect::<Vec<_>>(),
         vec![20, 21, 22]
     );
     for (seed, r) in &runs {
-        let one = kehou::simulate::term(
+        let one = kehou::studies::simulate::term(
             &p,
             &s,
-            kehou::simulate::Sim { seed: *seed, ..sim },
+            kehou::studies::simulate::Sim { seed: *seed, ..sim },
             None,
             Lang::En,
             false,
@@ -326,7 +330,7 @@ fn term_simulations_in_parallel_match_single_runs() {
             (r.absences, r.final_unreturned, &r.groups)
         );
     }
-    let table = kehou::simulate::render_runs(&runs, Lang::En);
+    let table = kehou::studies::simulate::render_runs(&runs, Lang::En);
     let met = runs.iter().filter(|r| r.1.met()).count();
     assert!(table.contains(&format!("in {met}/3 runs")), "{table}");
 }

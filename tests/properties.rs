@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use kehou::{checker, cli::roster_rows, data, demand, solver, synth};
+use kehou::{app::roster_rows, check, demand, input, plan, studies};
 use proptest::prelude::*;
 
 proptest! {
@@ -13,19 +13,19 @@ proptest! {
     fn every_roster_passes_the_checker(classes in 4u32..=12, extra in 4u32..=14, seed in 0u64..10_000, leaves in 0usize..4, day in 7u32..=11) {
         let p = demo_policy();
         let staff = classes + extra;
-        let mut files = synth::generate(&synth::Profile::sized(classes, staff, seed));
+        let mut files = studies::synth::generate(&studies::synth::Profile::sized(classes, staff, seed));
         let mut leave = String::from("工号,开始日期,结束日期,时段,类型,原因\n");
         for i in 0..leaves {
             let who = 1 + (seed as usize + 7 * i) % staff as usize;
             leave.push_str(&format!("T{who:03},2026-12-{day:02},2026-12-{day:02},,请假,病假\n"));
         }
         files.leave = Some(leave.into_bytes());
-        let s = data::from_files(std::path::Path::new("synthetic"), &p, &files).expect("synthetic school is valid");
+        let s = input::school::from_files(std::path::Path::new("synthetic"), &p, &files).expect("synthetic school is valid");
         let dm = demand::week(&p, &s, date("2026-12-07"));
-        let mut o = solver::Options::from_policy(&p);
+        let mut o = plan::Options::from_policy(&p);
         o.time_limit_s = 600.0;
-        let plan = solver::plan(&p, &s, &dm, &o).expect("plans");
-        let v = checker::check(&p, &s, &dm, &roster_rows(&s, &plan));
+        let plan = plan::plan(&p, &s, &dm, &o).expect("plans");
+        let v = check::check(&p, &s, &dm, &roster_rows(&s, &plan));
         prop_assert!(v.is_empty(), "{:?}", v);
         // Every seat is either assigned or reported uncovered.
         let seats: u32 = dm.duties.iter().map(|d| d.staff_needed).sum();
@@ -49,19 +49,19 @@ proptest! {
     fn column_generation_agrees_with_the_compact_model(classes in 4u32..=10, extra in 0u32..=10, seed in 0u64..10_000, served in proptest::collection::vec(0i64..40_000, 0..8)) {
         let p = demo_policy();
         let staff = classes + extra;
-        let files = synth::generate(&synth::Profile::sized(classes, staff, seed));
-        let mut s = data::from_files(std::path::Path::new("synthetic"), &p, &files).expect("synthetic school is valid");
+        let files = studies::synth::generate(&studies::synth::Profile::sized(classes, staff, seed));
+        let mut s = input::school::from_files(std::path::Path::new("synthetic"), &p, &files).expect("synthetic school is valid");
         for (i, load) in served.iter().enumerate() {
             s.served.insert((i * 5 + seed as usize) % s.staff.len(), *load);
         }
         let dm = demand::week(&p, &s, date("2026-12-07"));
-        let mut o = solver::Options::from_policy(&p);
+        let mut o = plan::Options::from_policy(&p);
         o.time_limit_s = 600.0;
         o.skip_preferences = true;
-        let fast = solver::plan(&p, &s, &dm, &o).expect("plans");
+        let fast = plan::plan(&p, &s, &dm, &o).expect("plans");
         o.compact_only = true;
         o.max_nodes = 3000;
-        let compact = solver::plan(&p, &s, &dm, &o).expect("plans");
+        let compact = plan::plan(&p, &s, &dm, &o).expect("plans");
         // Tiers 3-4 measure distances from the average relative load of
         // the tier-2 roster; with seats left open, which ones are open
         // moves that average, so they compare only at the same center.
@@ -95,7 +95,7 @@ proptest! {
             prop_assert!(compact.tiers[3].objective >= fast.tiers[3].bound - 1e-6, "{:?} vs {:?}", compact.tiers[3], fast.tiers[3]);
             prop_assert!(fast.tiers[3].objective <= compact.tiers[3].objective + 1e-6, "{:?} vs {:?}", fast.tiers[3], compact.tiers[3]);
         }
-        let v = checker::check(&p, &s, &dm, &roster_rows(&s, &fast));
+        let v = check::check(&p, &s, &dm, &roster_rows(&s, &fast));
         prop_assert!(v.is_empty(), "{:?}", v);
     }
 }

@@ -3,10 +3,14 @@
 mod common;
 use common::*;
 use icalendar::{Calendar, CalendarComponent, Component, DatePerhapsTime};
-use kehou::i18n::Lang;
-use kehou::{demand, html, solver};
+use kehou::outputs::lang::Lang;
+use kehou::{demand, outputs, plan};
 
-fn tiny_plan() -> (kehou::policy::Policy, kehou::data::School, solver::Plan) {
+fn tiny_plan() -> (
+    kehou::model::policy::Policy,
+    kehou::model::school::School,
+    plan::Plan,
+) {
     let p = demo_policy();
     let mut f = tiny_files();
     // A name that must be escaped, and one that looks like a formula.
@@ -17,14 +21,14 @@ fn tiny_plan() -> (kehou::policy::Policy, kehou::data::School, solver::Plan) {
     f.staff = staff.into_bytes();
     let s = school_from(&p, &f).unwrap();
     let dm = demand::week(&p, &s, date("2026-12-07"));
-    let plan = solver::plan(&p, &s, &dm, &solver::Options::from_policy(&p)).unwrap();
+    let plan = plan::plan(&p, &s, &dm, &plan::Options::from_policy(&p)).unwrap();
     (p, s, plan)
 }
 
 #[test]
 fn html_parses_and_holds_every_assignment_escaped() {
     let (p, s, plan) = tiny_plan();
-    let page = html::week_html(&p, &s, &plan, Lang::Zh);
+    let page = outputs::html::week_html(&p, &s, &plan, Lang::Zh);
     assert!(!page.contains("<b>王"), "names are escaped");
     assert!(page.contains("&lt;b&gt;王&amp;静&lt;/b&gt;"));
     assert!(!page.contains("http"), "self-contained: no external assets");
@@ -62,8 +66,8 @@ fn html_marks_holidays_makeup_days_and_uncovered() {
     f.leave = Some("工号,开始日期,结束日期\nT4,2026-10-09,2026-10-09\n".into());
     let s = school_from(&p, &f).unwrap();
     let dm = demand::week(&p, &s, date("2026-10-05"));
-    let plan = solver::plan(&p, &s, &dm, &solver::Options::from_policy(&p)).unwrap();
-    let page = html::week_html(&p, &s, &plan, Lang::En);
+    let plan = plan::plan(&p, &s, &dm, &plan::Options::from_policy(&p)).unwrap();
+    let page = outputs::html::week_html(&p, &s, &plan, Lang::En);
     assert!(page.contains("class=\"holiday\""));
     assert!(page.contains("class=\"makeup\""));
     assert!(page.contains("make-up workday"));
@@ -75,7 +79,7 @@ fn html_marks_holidays_makeup_days_and_uncovered() {
 #[test]
 fn ics_files_parse_and_hold_every_duty_in_local_time() {
     let (p, s, plan) = tiny_plan();
-    let files = html::ics_per_person(&p, &s, &plan, Lang::Zh);
+    let files = outputs::html::ics_per_person(&p, &s, &plan, Lang::Zh);
     for (id, text) in &files {
         assert!(text.lines().all(|l| l.len() <= 75), "folded at 75 octets");
         assert!(text.contains("\r\n"));
@@ -112,7 +116,7 @@ fn ics_files_parse_and_hold_every_duty_in_local_time() {
 #[test]
 fn handover_sheet_matches_the_roster() {
     let (p, s, plan) = tiny_plan();
-    let rows = html::handover(&p, &s, &plan);
+    let rows = outputs::html::handover(&p, &s, &plan);
     assert!(!rows.is_empty());
     let names_on = |date: chrono::NaiveDate, session: &str, class: &str| -> Vec<String> {
         let ci = s.classes.iter().position(|c| c.name == class).unwrap();

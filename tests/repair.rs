@@ -3,15 +3,15 @@
 
 mod common;
 use common::*;
-use kehou::cli::roster_rows;
-use kehou::data::School;
+use kehou::app::roster_rows;
 use kehou::demand::{self, WeekDemand};
-use kehou::i18n::Lang;
-use kehou::policy::Policy;
-use kehou::repair::{self, Request};
+use kehou::model::policy::Policy;
+use kehou::model::school::School;
+use kehou::outputs::lang::Lang;
+use kehou::plan::{self, Pin};
 use kehou::roster::Row;
-use kehou::solver::{self, Pin};
-use kehou::{checker, rules::Rule};
+use kehou::studies::repair::{self, Request};
+use kehou::{check, rules::Rule};
 
 fn setup() -> (Policy, School, WeekDemand, Vec<Row>) {
     let p = demo_policy();
@@ -22,7 +22,7 @@ fn setup() -> (Policy, School, WeekDemand, Vec<Row>) {
     f.enrollment = e.into_bytes();
     let s = school_from(&p, &f).unwrap();
     let dm = demand::week(&p, &s, date("2026-12-07"));
-    let plan = solver::plan(&p, &s, &dm, &solver::Options::from_policy(&p)).unwrap();
+    let plan = plan::plan(&p, &s, &dm, &plan::Options::from_policy(&p)).unwrap();
     let rows = roster_rows(&s, &plan);
     (p, s, dm, rows)
 }
@@ -72,7 +72,7 @@ fn repair_covers_the_absence_minimally_and_passes_the_checker() {
     let r = req(&who, "2026-12-09", "2026-12-10", "2026-12-08T18:00");
     let (plan, changes) = repair::repair(&p, &s, &dm, &rows, &r, Lang::En).unwrap();
     let s2 = with_leave(&p, &s, &r);
-    let v = checker::check(&p, &s2, &dm, &roster_rows(&s2, &plan));
+    let v = check::check(&p, &s2, &dm, &roster_rows(&s2, &plan));
     assert!(v.is_empty(), "{v:?}");
     let theirs = rows
         .iter()
@@ -188,8 +188,8 @@ fn shortage_is_diagnosed_and_the_rest_repaired() {
         .unwrap();
     assert!(plan.uncovered.iter().any(|u| u.0 == club));
     let s2 = with_leave(&p, &s, &r);
-    assert!(checker::check(&p, &s2, &dm, &roster_rows(&s2, &plan)).is_empty());
-    let diag = kehou::diagnose::diagnose(&p, &s2, &plan);
+    assert!(check::check(&p, &s2, &dm, &roster_rows(&s2, &plan)).is_empty());
+    let diag = kehou::plan::diagnose::diagnose(&p, &s2, &plan);
     assert!(diag
         .iter()
         .any(|d| d.qualification.as_deref() == Some("体育")));

@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use kehou::{checker, data, demand, policy, roster};
+use kehou::{check, demand, input, roster};
 use proptest::prelude::*;
 
 fn mutate(base: &[u8], edits: &[(usize, u8)]) -> Vec<u8> {
@@ -40,14 +40,14 @@ proptest! {
             3 => f.clubs = f.clubs.map(|c| mutate(&c, &edits)),
             _ => f.leave = Some(mutate(b"staff,from,to\nT1,2026-12-08,2026-12-09\n", &edits)),
         }
-        let _ = data::from_files(std::path::Path::new("fuzz"), &p, &f);
+        let _ = input::school::from_files(std::path::Path::new("fuzz"), &p, &f);
     }
 
     #[test]
     fn policy_loader_never_panics(edits in prop::collection::vec((0usize..12000, any::<u8>()), 0..8)) {
         let text = std::fs::read(root().join("policies/demo.toml")).unwrap();
         let bad = String::from_utf8_lossy(&mutate(&text, &edits)).into_owned();
-        let _ = policy::load_text(&root().join("policies/demo.toml"), &bad);
+        let _ = input::policy::load_text(&root().join("policies/demo.toml"), &bad);
     }
 
     #[test]
@@ -60,7 +60,7 @@ proptest! {
             csv.push_str(&format!("{},T{}\n", d.id, 1 + i % 6));
         }
         if let Ok(rows) = roster::parse(std::path::Path::new("r.csv"), &mutate(csv.as_bytes(), &edits)) {
-            let _ = checker::check(&p, &s, &dm, &rows);
+            let _ = check::check(&p, &s, &dm, &rows);
         }
     }
 }

@@ -3,8 +3,8 @@
 
 mod common;
 use common::*;
-use kehou::i18n::Lang;
-use kehou::scenarios;
+use kehou::outputs::lang::Lang;
+use kehou::studies::whatif;
 
 fn study_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -46,8 +46,8 @@ changes = [{ type = "leaves", staff = ["NOPE"] }]
 #[test]
 fn scenarios_run_compare_and_fail_alone() {
     let dir = study_dir();
-    let study = scenarios::load(&dir.path().join("study.toml")).unwrap();
-    let res = scenarios::run(&study, false, Some(600.0));
+    let study = whatif::load(&dir.path().join("study.toml")).unwrap();
+    let res = whatif::run(&study, false, Some(600.0));
     assert_eq!(res.len(), 6);
     let get = |n: &str| res.iter().find(|r| r.0 == n).unwrap().1.as_ref();
     let base = get("baseline").unwrap();
@@ -75,21 +75,21 @@ fn scenarios_run_compare_and_fail_alone() {
     assert!(get("growth").unwrap().staff_hours >= base.staff_hours);
     // T1 on leave: T1 holds nothing, others cover.
     assert!(get("leave").unwrap().pairs.iter().all(|(_, s)| s != "T1"));
-    let csv = String::from_utf8(scenarios::comparison_csv(&res, Lang::En)).unwrap();
+    let csv = String::from_utf8(whatif::comparison_csv(&res, Lang::En)).unwrap();
     assert!(csv.contains("broken") && csv.contains("no staff NOPE"));
 }
 
 #[test]
 fn same_results_with_one_or_two_threads() {
     let dir = study_dir();
-    let study = scenarios::load(&dir.path().join("study.toml")).unwrap();
+    let study = whatif::load(&dir.path().join("study.toml")).unwrap();
     let run = |n: usize| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
             .unwrap();
-        let r = pool.install(|| scenarios::run(&study, false, Some(600.0)));
-        scenarios::comparison_csv(&r, Lang::Zh)
+        let r = pool.install(|| whatif::run(&study, false, Some(600.0)));
+        whatif::comparison_csv(&r, Lang::Zh)
     };
     assert!(
         run(1) == run(2),
@@ -103,14 +103,14 @@ fn same_results_with_one_or_two_threads() {
 #[test]
 fn fifty_demo_scenarios_same_with_one_or_two_threads() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let study = scenarios::load(&root.join("policies/scenarios-50.toml")).unwrap();
+    let study = whatif::load(&root.join("policies/scenarios-50.toml")).unwrap();
     let run = |n: usize| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
             .unwrap();
-        let r = pool.install(|| scenarios::run(&study, false, None));
-        scenarios::comparison_csv(&r, Lang::Zh)
+        let r = pool.install(|| whatif::run(&study, false, None));
+        whatif::comparison_csv(&r, Lang::Zh)
     };
     let one = run(1);
     assert!(one == run(2), "comparison differs between 1 and 2 threads");

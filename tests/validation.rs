@@ -4,14 +4,14 @@
 mod common;
 use common::*;
 use kehou::error::{Diagnostic, Error};
-use kehou::policy;
+use kehou::{input, model};
 
 fn demo_text() -> String {
     std::fs::read_to_string(root().join("policies/demo.toml")).unwrap()
 }
 
 /// Load a policy text from a temp dir holding the national calendar too.
-fn load_policy(text: &str) -> Result<policy::Policy, Vec<Diagnostic>> {
+fn load_policy(text: &str) -> Result<model::policy::Policy, Vec<Diagnostic>> {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("calendar")).unwrap();
     std::fs::copy(
@@ -21,7 +21,7 @@ fn load_policy(text: &str) -> Result<policy::Policy, Vec<Diagnostic>> {
     .unwrap();
     let path = dir.path().join("policy.toml");
     std::fs::write(&path, text).unwrap();
-    match policy::load(&path) {
+    match input::policy::load(&path) {
         Ok(p) => Ok(p),
         Err(Error::Invalid(ds)) => Err(ds),
         Err(e) => panic!("unexpected error {e}"),

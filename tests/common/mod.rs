@@ -3,19 +3,21 @@
 
 use std::path::{Path, PathBuf};
 
-use kehou::data::{self, Files, School};
-use kehou::policy::{self, Policy};
+use kehou::input;
+use kehou::input::school::Files;
+use kehou::model::policy::Policy;
+use kehou::model::school::School;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 pub fn demo_policy() -> Policy {
-    policy::load(&root().join("policies/demo.toml")).expect("demo policy loads")
+    input::policy::load(&root().join("policies/demo.toml")).expect("demo policy loads")
 }
 
 pub fn demo_school(p: &Policy) -> School {
-    data::load(&root().join("datasets/demo"), p).expect("demo data loads")
+    input::school::load(&root().join("datasets/demo"), p).expect("demo data loads")
 }
 
 pub fn date(s: &str) -> chrono::NaiveDate {
@@ -54,7 +56,7 @@ pub fn tiny_files() -> Files {
 }
 
 pub fn school_from(p: &Policy, f: &Files) -> kehou::Result<School> {
-    data::from_files(Path::new("tiny"), p, f)
+    input::school::from_files(Path::new("tiny"), p, f)
 }
 
 /// Write the demo policy, its calendar and the tiny school into `dir`

@@ -1,7 +1,7 @@
 //! The hard rules, by name. The model, the checker and the messages users
 //! see all use these names, so a rule is found in one place.
 
-use crate::i18n::Lang;
+use crate::outputs::lang::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rule {

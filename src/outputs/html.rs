@@ -7,11 +7,11 @@ use std::fmt::Write as _;
 use chrono::Datelike;
 
 use crate::calendar::DayKind;
-use crate::data::School;
-use crate::i18n::Lang;
-use crate::policy::{Part, Policy};
-use crate::report::{kind_label, session_label};
-use crate::solver::Plan;
+use crate::model::policy::{Part, Policy};
+use crate::model::school::School;
+use crate::outputs::lang::Lang;
+use crate::outputs::terminal::{kind_label, session_label};
+use crate::plan::Plan;
 
 /// Escape text for HTML.
 pub fn esc(s: &str) -> String {
@@ -69,7 +69,7 @@ pub fn week_html(p: &Policy, s: &School, plan: &Plan, lang: Lang) -> String {
     }
     // Grid: sessions (rows) x days (columns).
     let mut sessions: Vec<String> = p.sessions.iter().map(|x| x.id.clone()).collect();
-    sessions.push(crate::policy::AFTERNOON_SPAN.to_string());
+    sessions.push(crate::model::policy::AFTERNOON_SPAN.to_string());
     let _ = write!(
         o,
         "<h2>{}</h2><table><tr><th>{}</th>",
@@ -213,7 +213,7 @@ pub struct Handover {
     pub class: String,
     pub from: String,
     pub to: String,
-    pub at: crate::units::Hm,
+    pub at: crate::model::units::Hm,
 }
 
 fn names(s: &School, plan: &Plan, duty: usize) -> String {
@@ -285,7 +285,7 @@ pub fn handover(p: &Policy, s: &School, plan: &Plan) -> Vec<Handover> {
 }
 
 pub fn handover_csv(p: &Policy, s: &School, plan: &Plan, lang: Lang) -> Vec<u8> {
-    use crate::export::{Cell, CsvOut};
+    use crate::outputs::files::{Cell, CsvOut};
     let h: &[&str] = if lang == Lang::Zh {
         &["日期", "班级", "交出", "接收", "时间"]
     } else {
@@ -360,7 +360,7 @@ pub fn ics_per_person(p: &Policy, s: &School, plan: &Plan, lang: Lang) -> BTreeM
         for i in duties {
             let d = &dm.duties[i];
             let day = d.date.format("%Y%m%d");
-            let t = |h: crate::units::Hm| format!("{day}T{:02}{:02}00", h.0 / 60, h.0 % 60);
+            let t = |h: crate::model::units::Hm| format!("{day}T{:02}{:02}00", h.0 / 60, h.0 % 60);
             fold("BEGIN:VEVENT", &mut o);
             fold(
                 &format!(

@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::data::School;
-use crate::i18n::Lang;
-use crate::policy::Policy;
+use crate::model::policy::Policy;
+use crate::model::school::School;
+use crate::outputs::lang::Lang;
+use crate::plan::{ineligible, Plan};
 use crate::rules::Rule;
-use crate::solver::{ineligible, Plan};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlotDiagnosis {

@@ -9,12 +9,12 @@ use chrono::NaiveDate;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::data::{School, LOAD_PER_HOUR};
 use crate::error::{Error, Result};
-use crate::i18n::Lang;
 use crate::ledger::{self, Event, History};
-use crate::policy::{Policy, Role};
-use crate::{demand, roster, solver};
+use crate::model::policy::{Policy, Role};
+use crate::model::school::{School, LOAD_PER_HOUR};
+use crate::outputs::lang::Lang;
+use crate::{demand, plan, roster};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
@@ -309,10 +309,10 @@ pub fn term(
         let mut s = school.clone();
         ledger::add_term_load(p, &mut s, &h, monday)?;
         let dm = demand::week(p, &s, monday);
-        let mut opts = solver::Options::from_policy(p);
+        let mut opts = plan::Options::from_policy(p);
         opts.skip_preferences = !preferences;
         let clock = std::time::Instant::now();
-        let plan = solver::plan(p, &s, &dm, &opts)?;
+        let plan = plan::plan(p, &s, &dm, &opts)?;
         let seconds = clock.elapsed().as_secs_f64();
         uncovered += plan.uncovered.iter().map(|u| u.1).sum::<u32>();
         h.publish(monday, &roster::to_csv(p, &s, &plan, lang), false)?;
@@ -487,7 +487,7 @@ fn fits(
     let st = &s.staff[t];
     if st.role == Role::Outside
         || st.quota.0 == 0
-        || solver::ineligible(p, s, t, &dm.duties[duty]).is_some()
+        || plan::ineligible(p, s, t, &dm.duties[duty]).is_some()
     {
         return false;
     }

@@ -1037,7 +1037,7 @@ fn subs(
 /// Every weekly load a class could carry, sorted: one choice per day
 /// within the weekly limits. A superset of what the full model allows
 /// (pins are ignored), so levels and caps derived from it stay valid.
-fn reachable(days: &[Vec<DaySub>], r: &crate::policy::StaffRules) -> Vec<i64> {
+fn reachable(days: &[Vec<DaySub>], r: &crate::model::policy::StaffRules) -> Vec<i64> {
     let mut week: std::collections::BTreeSet<(u32, i64, u32)> = [(0, 0, 0)].into();
     for subs in days {
         let mut next = week.clone();

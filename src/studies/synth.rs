@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::data::Files;
+use crate::input::school::Files;
 
 #[derive(Debug, Clone)]
 pub struct Profile {
@@ -307,7 +307,7 @@ pub fn write(files: &Files, dir: &std::path::Path) -> crate::Result<()> {
         if let Some(b) = bytes {
             let mut out = b"\xEF\xBB\xBF".to_vec();
             out.extend_from_slice(b);
-            crate::export::write_atomic(&dir.join(name), &out)?;
+            crate::outputs::files::write_atomic(&dir.join(name), &out)?;
         }
     }
     Ok(())

@@ -4,20 +4,20 @@ use std::fmt::Write as _;
 
 use chrono::Datelike;
 
-use crate::data::{School, LOAD_PER_HOUR};
 use crate::demand::WeekDemand;
-use crate::export::{Cell, CsvOut};
-use crate::i18n::Lang;
-use crate::policy::Policy;
+use crate::model::policy::Policy;
+use crate::model::school::{School, LOAD_PER_HOUR};
+use crate::outputs::files::{Cell, CsvOut};
+use crate::outputs::lang::Lang;
+use crate::plan::Plan;
 use crate::roster::person_loads;
-use crate::solver::Plan;
 
 /// A session's label in the chosen language.
 pub fn session_label(p: &Policy, id: &str, lang: Lang) -> String {
     match p.session(id) {
         Some(s) if lang == Lang::Zh => s.label.clone(),
         Some(s) => s.label_en.clone(),
-        None if id == crate::policy::AFTERNOON_SPAN => {
+        None if id == crate::model::policy::AFTERNOON_SPAN => {
             lang.t("下午全程", "whole afternoon").to_string()
         }
         None => id.to_string(),

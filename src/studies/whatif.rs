@@ -9,14 +9,14 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::data::{self, Club, Leave, LeaveKind, School, Staff, LOAD_PER_HOUR};
 use crate::error::{Error, Result};
-use crate::export::{Cell, CsvOut};
-use crate::i18n::Lang;
-use crate::policy::{self, Policy, Role};
-use crate::tomlsrc::TomlSource;
-use crate::units::{parse_weekday, Centi};
-use crate::{demand, ledger, roster, solver};
+use crate::input::toml_source::TomlSource;
+use crate::model::policy::{Policy, Role};
+use crate::model::school::{Club, Leave, LeaveKind, School, Staff, LOAD_PER_HOUR};
+use crate::model::units::{parse_weekday, Centi};
+use crate::outputs::files::{Cell, CsvOut};
+use crate::outputs::lang::Lang;
+use crate::{demand, input, ledger, plan, roster};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -129,9 +129,9 @@ pub fn load(path: &Path) -> Result<Study> {
                     .ok_or_else(|| {
                         Error::invalid(src.diag(
                             &[
-                                crate::tomlsrc::Seg::Key("baseline".into()),
-                                crate::tomlsrc::Seg::Key("weeks".into()),
-                                crate::tomlsrc::Seg::Index(i),
+                                crate::input::toml_source::Seg::Key("baseline".into()),
+                                crate::input::toml_source::Seg::Key("weeks".into()),
+                                crate::input::toml_source::Seg::Index(i),
                             ],
                             w.to_string(),
                             "a date",
@@ -140,7 +140,7 @@ pub fn load(path: &Path) -> Result<Study> {
             ),
             None => {
                 return Err(Error::invalid(src.diag(
-                    &[crate::tomlsrc::Seg::Key("baseline".into())],
+                    &[crate::input::toml_source::Seg::Key("baseline".into())],
                     w.to_string(),
                     "dates such as 2026-12-07",
                 )))
@@ -337,7 +337,7 @@ pub struct Outcome {
     pub max_rel: f64,
     pub min_rel: f64,
     pub staff_hours: f64,
-    pub cost: crate::units::Fen,
+    pub cost: crate::model::units::Fen,
     pub changed: usize,
     pub pairs: BTreeSet<(String, String)>,
     pub rosters: Vec<(NaiveDate, Vec<u8>)>,
@@ -345,8 +345,8 @@ pub struct Outcome {
 
 fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Result<Outcome> {
     let text = edit_policy(&study.policy_text, &spec.changes)?;
-    let p = policy::load_text(&study.policy_path, &text)?;
-    let mut s = data::load(&study.data_dir, &p)?;
+    let p = input::policy::load_text(&study.policy_path, &text)?;
+    let mut s = input::school::load(&study.data_dir, &p)?;
     edit_school(&p, &mut s, &spec.changes)?;
     let mut out = Outcome {
         name: spec.name.clone(),
@@ -354,7 +354,7 @@ fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Re
         max_rel: 0.0,
         min_rel: f64::INFINITY,
         staff_hours: 0.0,
-        cost: crate::units::Fen(0),
+        cost: crate::model::units::Fen(0),
         changed: 0,
         pairs: BTreeSet::new(),
         rosters: Vec::new(),
@@ -363,13 +363,13 @@ fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Re
     let mut served = Vec::new();
     for &w in &study.weeks {
         let dm = demand::week(&p, &s, w);
-        let mut opts = solver::Options::from_policy(&p);
+        let mut opts = plan::Options::from_policy(&p);
         opts.skip_preferences = true;
         opts.skip_balance = true;
         if let Some(t) = opts_override {
             opts.time_limit_s = t;
         }
-        let plan = solver::plan(&p, &s, &dm, &opts)?;
+        let plan = plan::plan(&p, &s, &dm, &opts)?;
         out.uncovered += plan.uncovered.iter().map(|u| u.1).sum::<u32>();
         for a in &plan.assignments {
             let d = &dm.duties[a.duty];

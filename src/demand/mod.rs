@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, Weekday};
 
 use crate::calendar::{self, Day};
-use crate::data::{Load, School};
-use crate::policy::{
+use crate::model::policy::{
     DutyKind, Grouping, Ledger, Merge, Policy, Role, Season, Source, AFTERNOON_SPAN,
 };
-use crate::units::{Centi, Hm};
+use crate::model::school::{Load, School};
+use crate::model::units::{Centi, Hm};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Duty {
@@ -163,7 +163,7 @@ impl KindCtx<'_> {
                 .policy
                 .sessions
                 .iter()
-                .filter(|s| s.part == crate::policy::Part::Afternoon)
+                .filter(|s| s.part == crate::model::policy::Part::Afternoon)
             {
                 if blacked_out(self.policy, self.follows, &s.id) {
                     continue;

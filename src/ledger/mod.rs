@@ -15,14 +15,16 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::data::{parse_table, Columns, School};
+use crate::input::table::{parse_table, Columns};
+
 use crate::demand::{self, Duty};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::export::{write_atomic, Cell, CsvOut};
-use crate::i18n::Lang;
-use crate::policy::{Ledger, Policy, Role};
+use crate::model::policy::{Ledger, Policy, Role};
+use crate::model::school::School;
+use crate::model::units::Fen;
+use crate::outputs::files::{write_atomic, Cell, CsvOut};
+use crate::outputs::lang::Lang;
 use crate::roster::{self, Row};
-use crate::units::Fen;
 
 pub struct History {
     pub dir: PathBuf,
@@ -231,7 +233,12 @@ fn events_csv(all: &[Event]) -> Vec<u8> {
 }
 
 /// A diagnostic for the first of `fields` that row `r` leaves empty.
-fn missing(r: &crate::data::Row, fields: &[&str], path: &Path, what: &str) -> Option<Diagnostic> {
+fn missing(
+    r: &crate::input::table::Row,
+    fields: &[&str],
+    path: &Path,
+    what: &str,
+) -> Option<Diagnostic> {
     let f = fields.iter().find(|f| r.get(f).is_empty())?;
     Some(Diagnostic::new(
         path,

@@ -12,7 +12,7 @@ impl Hm {
     /// Parse "HH:MM" (also accepts "H:MM" and a full-width colon).
     ///
     /// ```
-    /// use kehou::units::Hm;
+    /// use kehou::model::units::Hm;
     /// assert_eq!(Hm::parse("17:30"), Some(Hm(17 * 60 + 30)));
     /// assert_eq!(Hm::parse("7：05").map(|t| t.to_string()), Some("07:05".to_string()));
     /// assert_eq!(Hm::parse("25:00"), None);
@@ -66,7 +66,7 @@ impl Fen {
     /// Parse a yuan amount such as "50", "50.5" or "85.00".
     ///
     /// ```
-    /// use kehou::units::Fen;
+    /// use kehou::model::units::Fen;
     /// assert_eq!(Fen::parse_yuan("85.5"), Some(Fen(8550)));
     /// assert_eq!(Fen(8550).to_string(), "85.50");
     /// assert_eq!(Fen::parse_yuan("1.234"), None);

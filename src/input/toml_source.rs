@@ -50,7 +50,7 @@ impl TomlSource {
             path: file.to_path_buf(),
             source,
         })?;
-        let text = match crate::data::decode_text(&bytes) {
+        let text = match crate::input::text::decode_text(&bytes) {
             Some(t) => t,
             None => {
                 return Err(crate::error::Error::invalid(Diagnostic::new(

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::data::{LeaveKind, School};
 use crate::demand::{Duty, WeekDemand};
-use crate::i18n::Lang;
-use crate::policy::{Policy, Role};
+use crate::model::policy::{Policy, Role};
+use crate::model::school::{LeaveKind, School};
+use crate::outputs::lang::Lang;
 use crate::roster::Row;
 use crate::rules::Rule;
 

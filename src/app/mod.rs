@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 use crate::error::{Error, Result};
-use crate::i18n::Lang;
-use crate::{checker, data, demand, diagnose, export, ledger, policy, roster, solver, synth};
+use crate::outputs::lang::Lang;
+use crate::{check, demand, input, ledger, model, outputs, plan, roster, studies};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -229,7 +229,7 @@ pub enum RecordCmd {
 
 /// An error naming the first id that is not in staff.csv.
 fn known_staff<'i>(
-    s: &crate::data::School,
+    s: &crate::model::school::School,
     ids: impl IntoIterator<Item = &'i String>,
     lang: Lang,
 ) -> Result<()> {
@@ -253,16 +253,16 @@ pub fn run(cli: Cli) -> Result<i32> {
             out,
         } => {
             let p = match profile.as_str() {
-                "demo" => synth::Profile::demo(),
-                "large" => synth::Profile::large(),
-                "custom" => synth::Profile::sized(*classes, *staff, *seed),
+                "demo" => studies::synth::Profile::demo(),
+                "large" => studies::synth::Profile::large(),
+                "custom" => studies::synth::Profile::sized(*classes, *staff, *seed),
                 o => {
                     return Err(Error::Usage(format!(
                         "unknown profile {o}: demo, large or custom"
                     )))
                 }
             };
-            synth::write(&synth::generate(&p), out)?;
+            studies::synth::write(&studies::synth::generate(&p), out)?;
             println!("{} {}", lang.t("已生成", "generated"), out.display());
             Ok(0)
         }
@@ -287,10 +287,16 @@ pub fn run(cli: Cli) -> Result<i32> {
             let dm = demand::week(&p, &s, *week);
             match csv {
                 Some(path) => {
-                    export::write_atomic(path, &crate::report::demand_csv(&p, &s, &dm, lang))?;
+                    outputs::files::write_atomic(
+                        path,
+                        &crate::outputs::terminal::demand_csv(&p, &s, &dm, lang),
+                    )?;
                     println!("{} {}", lang.t("已写入", "wrote"), path.display());
                 }
-                None => print!("{}", crate::report::demand_table(&p, &s, &dm, lang)),
+                None => print!(
+                    "{}",
+                    crate::outputs::terminal::demand_table(&p, &s, &dm, lang)
+                ),
             }
             Ok(0)
         }
@@ -306,15 +312,15 @@ pub fn run(cli: Cli) -> Result<i32> {
             ledger::add_term_load(&p, &mut s, &history, crate::calendar::monday_of(*week))?;
             let t_load = t0.elapsed().as_secs_f64();
             let dm = demand::week(&p, &s, *week);
-            let mut opts = solver::Options::from_policy(&p);
+            let mut opts = plan::Options::from_policy(&p);
             if let Some(f) = pins {
-                opts.pins = crate::repair::read_pins(f, &s, &dm)?;
-                crate::repair::check_pins(&p, &s, &dm, &opts.pins, lang)?;
+                opts.pins = crate::studies::repair::read_pins(f, &s, &dm)?;
+                crate::studies::repair::check_pins(&p, &s, &dm, &opts.pins, lang)?;
             }
-            let plan = solver::plan(&p, &s, &dm, &opts)?;
+            let plan = plan::plan(&p, &s, &dm, &opts)?;
             // Independent re-check before anything is written.
             let rows = roster_rows(&s, &plan);
-            let violations = checker::check(&p, &s, &dm, &rows);
+            let violations = check::check(&p, &s, &dm, &rows);
             let roster_path = out.join(format!("roster-{}.csv", dm.monday));
             let summary_path = out.join(format!("summary-{}.csv", dm.monday));
             if !violations.is_empty() {
@@ -325,17 +331,20 @@ pub fn run(cli: Cli) -> Result<i32> {
                     "the roster failed the independent check; nothing written".into(),
                 ));
             }
-            export::write_atomic(&roster_path, &roster::to_csv(&p, &s, &plan, lang))?;
-            export::write_atomic(&summary_path, &roster::summary_csv(&s, &plan, lang))?;
+            outputs::files::write_atomic(&roster_path, &roster::to_csv(&p, &s, &plan, lang))?;
+            outputs::files::write_atomic(&summary_path, &roster::summary_csv(&s, &plan, lang))?;
             write_readable(&p, &s, &plan, out, lang)?;
             if !quiet {
-                print!("{}", crate::report::roster_table(&p, &s, &plan, lang));
+                print!(
+                    "{}",
+                    crate::outputs::terminal::roster_table(&p, &s, &plan, lang)
+                );
             }
             print!(
                 "{}",
-                crate::report::plan_report(&p, &s, &plan, lang, t_load)
+                crate::outputs::terminal::plan_report(&p, &s, &plan, lang, t_load)
             );
-            for d in diagnose::diagnose(&p, &s, &plan) {
+            for d in plan::diagnose::diagnose(&p, &s, &plan) {
                 println!("  ! {}", d.render(&p, lang));
             }
             println!(
@@ -361,7 +370,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 source,
             })?;
             let rows = roster::parse(&path, &bytes)?;
-            let v = checker::check(&p, &s, &dm, &rows);
+            let v = check::check(&p, &s, &dm, &rows);
             if !v.is_empty() {
                 for x in &v {
                     eprintln!("  {}", x.render(lang));
@@ -444,11 +453,11 @@ pub fn run(cli: Cli) -> Result<i32> {
             let rows = ledger::workload(&p, &s, &served);
             let bytes = ledger::workload_csv(&s, &rows, lang);
             if let Some(path) = csv {
-                export::write_atomic(path, &bytes)?;
+                outputs::files::write_atomic(path, &bytes)?;
                 println!("{} {}", lang.t("已写入", "wrote"), path.display());
             }
             if let Some(path) = xlsx {
-                export::write_atomic(path, &ledger::workload_xlsx(&s, &rows, lang)?)?;
+                outputs::files::write_atomic(path, &ledger::workload_xlsx(&s, &rows, lang)?)?;
                 println!("{} {}", lang.t("已写入", "wrote"), path.display());
             }
             if csv.is_none() && xlsx.is_none() {
@@ -480,7 +489,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 ));
             }
             let (p, s) = load(&cli.policy, &cli.data)?;
-            let sim = crate::simulate::Sim {
+            let sim = crate::studies::simulate::Sim {
                 from: *from,
                 weeks: *weeks,
                 absence: *absence,
@@ -491,8 +500,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             };
             if *runs > 1 {
                 let t0 = std::time::Instant::now();
-                let rs = crate::simulate::terms(&p, &s, sim, *runs, lang, true)?;
-                print!("{}", crate::simulate::render_runs(&rs, lang));
+                let rs = crate::studies::simulate::terms(&p, &s, sim, *runs, lang, true)?;
+                print!("{}", crate::studies::simulate::render_runs(&rs, lang));
                 println!(
                     "{} {:.1}s",
                     lang.t("用时", "time"),
@@ -500,7 +509,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 );
                 return Ok(0);
             }
-            let r = crate::simulate::term(&p, &s, sim, keep.as_deref(), lang, true)?;
+            let r = crate::studies::simulate::term(&p, &s, sim, keep.as_deref(), lang, true)?;
             print!("{}", r.render(lang));
             Ok(0)
         }
@@ -525,7 +534,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                     }
                 },
             };
-            let v = checker::check(&p, &s, &dm, &rows);
+            let v = check::check(&p, &s, &dm, &rows);
             if v.iter().any(|x| x.rule == crate::rules::Rule::Unknown) {
                 for x in &v {
                     eprintln!("  {}", x.render(lang));
@@ -565,10 +574,10 @@ pub fn run(cli: Cli) -> Result<i32> {
             };
             ledger::add_term_load(&p, &mut s, &h, dm.monday)?;
             let pins = match pins {
-                Some(f) => crate::repair::read_pins(f, &s, &dm)?,
+                Some(f) => crate::studies::repair::read_pins(f, &s, &dm)?,
                 None => Vec::new(),
             };
-            let req = crate::repair::Request {
+            let req = crate::studies::repair::Request {
                 absent: absent.clone(),
                 from: *from,
                 to: *to,
@@ -576,12 +585,12 @@ pub fn run(cli: Cli) -> Result<i32> {
                 now: now.unwrap_or_else(|| chrono::Local::now().naive_local()),
                 pins,
             };
-            let (plan, changes) = crate::repair::repair(&p, &s, &dm, &rows, &req, lang)?;
+            let (plan, changes) = crate::studies::repair::repair(&p, &s, &dm, &rows, &req, lang)?;
             let s2 = match s.staff_index(absent) {
-                Some(a) => crate::repair::with_absence(&p, &s, a, &req),
+                Some(a) => crate::studies::repair::with_absence(&p, &s, a, &req),
                 None => s.clone(),
             };
-            let v = checker::check(&p, &s2, &dm, &roster_rows(&s2, &plan));
+            let v = check::check(&p, &s2, &dm, &roster_rows(&s2, &plan));
             if !v.is_empty() {
                 for x in &v {
                     eprintln!("  {}", x.render(lang));
@@ -592,9 +601,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             print!(
                 "{}",
-                crate::repair::render_changes(&s, &plan, &changes, lang)
+                crate::studies::repair::render_changes(&s, &plan, &changes, lang)
             );
-            for d in diagnose::diagnose(&p, &s2, &plan) {
+            for d in plan::diagnose::diagnose(&p, &s2, &plan) {
                 println!("  ! {}", d.render(&p, lang));
             }
             if changes.is_empty() {
@@ -607,9 +616,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             let bytes = roster::to_csv(&p, &s, &plan, lang);
             let new_ver = h.publish(dm.monday, &bytes, true)?;
             let cpath = out.join(format!("changes-{}-v{new_ver}.csv", dm.monday));
-            export::write_atomic(
+            outputs::files::write_atomic(
                 &cpath,
-                &crate::repair::changes_csv(&s, &plan, &changes, lang),
+                &crate::studies::repair::changes_csv(&s, &plan, &changes, lang),
             )?;
             println!(
                 "{} v{new_ver} ({} v{ver}); {} {}",
@@ -626,14 +635,17 @@ pub fn run(cli: Cli) -> Result<i32> {
             rosters,
             threads,
         } => {
-            let study = crate::scenarios::load(file)?;
+            let study = crate::studies::whatif::load(file)?;
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads.unwrap_or(0))
                 .build()
                 .map_err(|e| Error::Usage(e.to_string()))?;
             let t0 = std::time::Instant::now();
-            let results = pool.install(|| crate::scenarios::run(&study, true, None));
-            print!("{}", crate::scenarios::comparison_table(&results, lang));
+            let results = pool.install(|| crate::studies::whatif::run(&study, true, None));
+            print!(
+                "{}",
+                crate::studies::whatif::comparison_table(&results, lang)
+            );
             println!(
                 "{} {:.2}s, {} {}",
                 lang.t("用时", "time"),
@@ -642,7 +654,10 @@ pub fn run(cli: Cli) -> Result<i32> {
                 lang.t("线程", "threads")
             );
             if let Some(path) = csv {
-                export::write_atomic(path, &crate::scenarios::comparison_csv(&results, lang))?;
+                outputs::files::write_atomic(
+                    path,
+                    &crate::studies::whatif::comparison_csv(&results, lang),
+                )?;
             }
             if let Some(dir) = rosters {
                 for (name, r) in &results {
@@ -658,7 +673,10 @@ pub fn run(cli: Cli) -> Result<i32> {
                                     }
                                 })
                                 .collect();
-                            export::write_atomic(&dir.join(format!("{safe}-{m}.csv")), bytes)?;
+                            outputs::files::write_atomic(
+                                &dir.join(format!("{safe}-{m}.csv")),
+                                bytes,
+                            )?;
                         }
                     }
                 }
@@ -673,7 +691,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             let (p, s) = load(&cli.policy, &cli.data)?;
             let dm = demand::week(&p, &s, *week);
             let rows = roster::read(path)?;
-            let v = checker::check(&p, &s, &dm, &rows);
+            let v = check::check(&p, &s, &dm, &rows);
             if v.is_empty() {
                 println!(
                     "{} ({} {})",
@@ -698,23 +716,23 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 /// HTML page, handover sheet and calendars for a week's roster.
 pub fn write_readable(
-    p: &policy::Policy,
-    s: &data::School,
-    plan: &solver::Plan,
+    p: &model::policy::Policy,
+    s: &model::school::School,
+    plan: &plan::Plan,
     out: &Path,
     lang: Lang,
 ) -> Result<()> {
     let m = plan.demand.monday;
-    export::write_atomic(
+    outputs::files::write_atomic(
         &out.join(format!("roster-{m}.html")),
-        crate::html::week_html(p, s, plan, lang).as_bytes(),
+        crate::outputs::html::week_html(p, s, plan, lang).as_bytes(),
     )?;
-    export::write_atomic(
+    outputs::files::write_atomic(
         &out.join(format!("handover-{m}.csv")),
-        &crate::html::handover_csv(p, s, plan, lang),
+        &crate::outputs::html::handover_csv(p, s, plan, lang),
     )?;
-    for (id, ics) in crate::html::ics_per_person(p, s, plan, lang) {
-        export::write_atomic(
+    for (id, ics) in crate::outputs::html::ics_per_person(p, s, plan, lang) {
+        outputs::files::write_atomic(
             &out.join(format!("ics-{m}")).join(format!("{id}.ics")),
             ics.as_bytes(),
         )?;
@@ -722,14 +740,17 @@ pub fn write_readable(
     Ok(())
 }
 
-pub fn load(policy_path: &Path, data_dir: &Path) -> Result<(policy::Policy, data::School)> {
-    let p = policy::load(policy_path)?;
-    let s = data::load(data_dir, &p)?;
+pub fn load(
+    policy_path: &Path,
+    data_dir: &Path,
+) -> Result<(model::policy::Policy, model::school::School)> {
+    let p = input::policy::load(policy_path)?;
+    let s = input::school::load(data_dir, &p)?;
     Ok((p, s))
 }
 
 /// The plan as roster rows (what the CSV holds), for the checker.
-pub fn roster_rows(s: &data::School, plan: &solver::Plan) -> Vec<roster::Row> {
+pub fn roster_rows(s: &model::school::School, plan: &plan::Plan) -> Vec<roster::Row> {
     let mut rows: Vec<roster::Row> = plan
         .assignments
         .iter()

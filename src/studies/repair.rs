@@ -7,13 +7,15 @@ use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use crate::data::{parse_table, Columns, Leave, LeaveKind, School};
+use crate::input::table::{parse_table, Columns};
+
 use crate::demand::WeekDemand;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-use crate::i18n::Lang;
-use crate::policy::Policy;
+use crate::model::policy::Policy;
+use crate::model::school::{Leave, LeaveKind, School};
+use crate::outputs::lang::Lang;
+use crate::plan::{self, Assignment, Pin, Plan};
 use crate::roster::{self, Row};
-use crate::solver::{self, Assignment, Pin, Plan};
 
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -86,7 +88,7 @@ pub fn check_pins(
 ) -> Result<()> {
     let mut bad = Vec::new();
     for p in pins {
-        if let Some(rule) = solver::ineligible(policy, school, p.staff, &demand.duties[p.duty]) {
+        if let Some(rule) = plan::ineligible(policy, school, p.staff, &demand.duties[p.duty]) {
             bad.push(format!(
                 "[{}|{}] {} {}",
                 rule.id(),
@@ -117,9 +119,9 @@ pub fn with_absence(policy: &Policy, school: &School, absent: usize, req: &Reque
     let mut sessions = req.sessions.clone();
     if sessions
         .iter()
-        .any(|x| policy.part_of(x) == Some(crate::policy::Part::Afternoon))
+        .any(|x| policy.part_of(x) == Some(crate::model::policy::Part::Afternoon))
     {
-        sessions.push(crate::policy::AFTERNOON_SPAN.to_string());
+        sessions.push(crate::model::policy::AFTERNOON_SPAN.to_string());
     }
     s.leave.push(Leave {
         staff: absent,
@@ -151,11 +153,11 @@ pub fn repair(
     let s = with_absence(policy, school, absent, req);
     let base = roster::plan_from_rows(school, demand, published).assignments;
     check_pins(policy, &s, demand, &req.pins, lang)?;
-    let mut opts = solver::Options::from_policy(policy);
+    let mut opts = plan::Options::from_policy(policy);
     opts.baseline = Some(base.clone());
     opts.frozen_before = Some(req.now);
     opts.pins = req.pins.clone();
-    let plan = solver::plan(policy, &s, demand, &opts)?;
+    let plan = plan::plan(policy, &s, demand, &opts)?;
     let changes = diff(policy, &s, &base, &plan, lang);
     Ok((plan, changes))
 }
@@ -186,7 +188,7 @@ fn diff(policy: &Policy, s: &School, base: &[Assignment], plan: &Plan, lang: Lan
         let duty = &plan.demand.duties[d];
         // Who could have taken it: eligible and free at that time in the new roster.
         let free = |st: usize| {
-            solver::ineligible(policy, s, st, duty).is_none()
+            plan::ineligible(policy, s, st, duty).is_none()
                 && !plan.assignments.iter().any(|a| {
                     a.staff == st && a.duty != d && plan.demand.duties[a.duty].overlaps(duty)
                 })
@@ -268,7 +270,7 @@ pub fn render_changes(s: &School, plan: &Plan, changes: &[Change], lang: Lang) -
 }
 
 pub fn changes_csv(s: &School, plan: &Plan, changes: &[Change], lang: Lang) -> Vec<u8> {
-    use crate::export::{Cell, CsvOut};
+    use crate::outputs::files::{Cell, CsvOut};
     let h: &[&str] = if lang == Lang::Zh {
         &[
             "日期",

@@ -17,13 +17,17 @@ use std::time::Instant;
 
 use good_lp::{constraint, highs, variable, Expression, ProblemVariables, SolverModel, Variable};
 
-use crate::data::{LeaveKind, School, LOAD_PER_HOUR};
-use crate::demand::{Duty, WeekDemand};
+use crate::demand::WeekDemand;
 use crate::error::{Error, Result};
-use crate::policy::{Part, Policy, Role};
-use crate::rules::Rule;
+use crate::model::policy::{Part, Policy, Role};
+use crate::model::school::{LeaveKind, School, LOAD_PER_HOUR};
 
-mod dw;
+pub mod diagnose;
+pub mod eligibility;
+mod patterns;
+
+use eligibility::available;
+pub use eligibility::ineligible;
 
 /// A pinned assignment (lock): kept by planning and repair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -157,73 +161,6 @@ pub struct Plan {
     pub uncovered: Vec<(usize, u32)>,
     pub tiers: Vec<TierReport>,
     pub stats: Stats,
-}
-
-/// Why staff member `s` may not take duty `d`, if they may not.
-/// (The checker has its own, independent implementation of these rules.)
-pub fn ineligible(policy: &Policy, school: &School, s: usize, d: &Duty) -> Option<Rule> {
-    let st = &school.staff[s];
-    if !st.active {
-        return Some(Rule::Role);
-    }
-    if let Some(i) = d.instructor {
-        if i != s && available(policy, school, i, d) {
-            return Some(Rule::Instructor);
-        }
-    }
-    if d.instructor != Some(s) {
-        if st.role == Role::Outside || !d.roles.contains(&st.role) {
-            return Some(Rule::Role);
-        }
-        if let Some(q) = &d.qualification {
-            if !st.qualifications.contains(q) {
-                return Some(Rule::Qualification);
-            }
-        }
-    }
-    if let Some(r) = unavailable(policy, school, s, d) {
-        return Some(r);
-    }
-    if d.minutes() > policy.rules.max_minutes_per_day
-        || d.minutes() > policy.rules.max_minutes_per_week
-    {
-        return Some(Rule::DailyLimit);
-    }
-    None
-}
-
-fn available(policy: &Policy, school: &School, s: usize, d: &Duty) -> bool {
-    school.staff[s].active && unavailable(policy, school, s, d).is_none()
-}
-
-/// Leave, blackouts and exemptions (the person, not the duty kind).
-fn unavailable(policy: &Policy, school: &School, s: usize, d: &Duty) -> Option<Rule> {
-    let st = &school.staff[s];
-    let on_leave = school.leave.iter().any(|l| {
-        l.staff == s
-            && l.kind == LeaveKind::Leave
-            && l.from <= d.date
-            && d.date <= l.to
-            && (l.sessions.is_empty() || l.sessions.contains(&d.session))
-    });
-    if on_leave {
-        return Some(Rule::Leave);
-    }
-    let blacked = policy.staff_blackouts.iter().any(|b| {
-        (b.subjects.contains(&st.subject) || b.roles.contains(&st.role))
-            && (b.weekdays.is_empty() || b.weekdays.contains(&d.follows))
-            && b.sessions.contains(&d.session)
-    });
-    if blacked {
-        return Some(Rule::Blackout);
-    }
-    if let Some(ex) = st.exemption.as_deref().and_then(|e| policy.exemption(e)) {
-        let late = ex.no_end_after.is_some_and(|t| d.end > t);
-        if late || (ex.no_until_pickup && d.until_pickup) || ex.no_sessions.contains(&d.session) {
-            return Some(Rule::Exemption);
-        }
-    }
-    None
 }
 
 /// Interchangeable duties of one slot.
@@ -1222,7 +1159,7 @@ impl Model<'_> {
     /// MIP per level, is the fallback.
     fn max_load_tier(
         &self,
-        dw: &mut dw::Dw,
+        dw: &mut patterns::Dw,
         b: &Bounds,
         start: &[Vec<usize>],
         budget: f64,
@@ -1283,7 +1220,7 @@ impl Model<'_> {
         dw.deadline = t_end;
         dw.seed(start);
         let mut ruled_out =
-            |v: f64| -> Result<bool> { Ok(dw.probe(v, u_max)? == dw::Probe::RuledOut) };
+            |v: f64| -> Result<bool> { Ok(dw.probe(v, u_max)? == patterns::Probe::RuledOut) };
         if top > 0 {
             if ruled_out(levels[top - 1])? {
                 lo = top;
@@ -1511,7 +1448,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
     });
     let deadline = Instant::now() + std::time::Duration::from_secs_f64(opts.time_limit_s);
     // Column generation over people's weeks (tiers 1-2), built on first use.
-    let mut dwo: Option<dw::Dw> = None;
+    let mut dwo: Option<patterns::Dw> = None;
     // Share of the time limit per tier; time a tier leaves unused rolls over.
     let tiers_spec: Vec<(Tier, u8, &str, f64)> = if opts.baseline.is_some() {
         vec![
@@ -1563,7 +1500,8 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
         if let (Some(st), Tier::Uncovered) = (&start, tier) {
             let g = model.uncovered(st);
             if g > 0.5 && !opts.compact_only {
-                let dwm = dwo.get_or_insert_with(|| dw::Dw::new(&model, deadline, false, None));
+                let dwm =
+                    dwo.get_or_insert_with(|| patterns::Dw::new(&model, deadline, false, None));
                 dwm.deadline = Instant::now() + std::time::Duration::from_secs_f64(budget);
                 dwm.seed(st);
                 let bound = dwm.min_uncovered()?;
@@ -1590,7 +1528,7 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
             }
         }
         if let (Some(st), Tier::MaxLoad, false) = (&start, tier, opts.compact_only) {
-            let dwm = dwo.get_or_insert_with(|| dw::Dw::new(&model, deadline, false, None));
+            let dwm = dwo.get_or_insert_with(|| patterns::Dw::new(&model, deadline, false, None));
             let (chosen, mut rep) =
                 model.max_load_tier(dwm, &bounds, st, budget, opts, &mut stats)?;
             rep.tier = id;
@@ -1637,10 +1575,10 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                 // Only tier 2's cap (classes outside fairness have no band).
                 let top = bounds.max_load.unwrap_or(f64::INFINITY);
                 let band = |_: usize| (f64::NEG_INFINITY, top);
-                let mode = dw::Costed {
+                let mode = patterns::Costed {
                     center: c,
                     uncovered: bounds.uncovered.unwrap_or(0.0),
-                    cost: dw::Cost::Spread,
+                    cost: patterns::Cost::Spread,
                 };
                 let (found, lb) = dwm.costed(&band, mode, opts.max_nodes)?;
                 let mut best = (st.clone(), value);
@@ -1688,20 +1626,20 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
                         d
                     }
                     _ => {
-                        own = dw::Dw::new(&model, until, tier == Tier::Preferences, split);
+                        own = patterns::Dw::new(&model, until, tier == Tier::Preferences, split);
                         &mut own
                     }
                 };
                 dwm.seed(st);
-                let mode = dw::Costed {
+                let mode = patterns::Costed {
                     center: c,
                     uncovered: bounds.uncovered.unwrap_or(0.0),
                     cost: if tier == Tier::Preferences {
-                        dw::Cost::Preferences {
+                        patterns::Cost::Preferences {
                             keep_balance: bounds.balance.unwrap_or(f64::INFINITY),
                         }
                     } else {
-                        dw::Cost::Balance
+                        patterns::Cost::Balance
                     },
                 };
                 let band = |s: usize| model.band(&bounds, s);

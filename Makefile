@@ -1,0 +1,26 @@
+# Two commands set kehou up on a fresh Debian/Ubuntu machine:
+#   make demo   plan the demo school's week (installs the build's needs first)
+#   make test   run the checks CI runs (installs the build's needs first)
+# The first build compiles HiGHS from source (about 7 minutes on 2 cores).
+
+WEEK ?= 2026-12-07
+
+.PHONY: demo test deps
+
+demo: deps
+	cargo run --release -- plan --week $(WEEK)
+
+test: deps
+	cargo fmt --all -- --check
+	cargo clippy --release --all-targets -- -D warnings
+	cargo test --release
+
+# good_lp's HiGHS backend builds HiGHS with CMake and generates its
+# bindings with bindgen, which needs libclang.
+deps:
+	@if ! command -v cmake >/dev/null 2>&1 || ! dpkg -s libclang-dev >/dev/null 2>&1; then \
+	  echo "installing cmake and libclang-dev"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake libclang-dev >/dev/null; \
+	fi

@@ -1,0 +1,8 @@
+//! Reading what the school gives: text in any encoding Excel or WPS saves,
+//! TOML with positions, CSV tables, the policy file and the school's CSV files.
+
+pub mod policy;
+pub mod school;
+pub mod table;
+pub mod text;
+pub mod toml_source;

@@ -1,0 +1,295 @@
+//! CSV tables: rows of trimmed cells keyed by canonical column name, with line numbers.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Diagnostic, Diagnostics};
+use chrono::{NaiveDate, Weekday};
+
+use crate::input::text::decode_text;
+use crate::model::units::parse_weekday;
+
+/// A CSV file read into rows of trimmed cells keyed by canonical column name.
+pub struct Table {
+    pub file: PathBuf,
+    pub rows: Vec<Row>,
+}
+
+pub struct Row {
+    pub line: usize,
+    cells: BTreeMap<&'static str, String>,
+}
+
+impl Row {
+    pub fn get(&self, col: &str) -> &str {
+        self.cells.get(col).map_or("", |s| s.as_str())
+    }
+}
+
+/// Column spec: canonical name, accepted header spellings, required.
+pub type Columns = &'static [(&'static str, &'static [&'static str], bool)];
+
+pub fn parse_table(
+    path: &Path,
+    bytes: &[u8],
+    columns: Columns,
+    diags: &mut Diagnostics,
+) -> Option<Table> {
+    let Some(text) = decode_text(bytes) else {
+        diags.push(Diagnostic::new(
+            path,
+            0,
+            "-",
+            "bytes that are not UTF-8, UTF-16 or GBK text",
+            "a CSV file saved from Excel or WPS",
+        ));
+        return None;
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            diags.push(Diagnostic::new(path, 1, "-", e.to_string(), "a header row"));
+            return None;
+        }
+    };
+    if headers.iter().all(|h| h.is_empty()) {
+        diags.push(Diagnostic::new(
+            path,
+            1,
+            "-",
+            "an empty file or header row",
+            "a header row naming the columns (see docs/data.md)",
+        ));
+        return None;
+    }
+    let mut map: Vec<Option<&'static str>> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut ok = true;
+    for h in headers.iter() {
+        let norm = h.trim().to_lowercase();
+        if norm.is_empty() {
+            map.push(None); // trailing empty column from Excel
+            continue;
+        }
+        let col = columns.iter().find(|(canon, aliases, _)| {
+            *canon == norm || aliases.iter().any(|a| a.to_lowercase() == norm)
+        });
+        match col {
+            Some((canon, _, _)) => {
+                if !seen.insert(*canon) {
+                    diags.push(Diagnostic::new(
+                        path,
+                        1,
+                        h,
+                        "a column given twice",
+                        "each column once",
+                    ));
+                    ok = false;
+                }
+                map.push(Some(canon));
+            }
+            None => {
+                let known: Vec<String> = columns
+                    .iter()
+                    .map(|(c, a, _)| format!("{c}/{}", a.first().unwrap_or(c)))
+                    .collect();
+                diags.push(Diagnostic::new(
+                    path,
+                    1,
+                    h,
+                    format!("an unknown column \"{h}\""),
+                    format!("one of: {}", known.join(", ")),
+                ));
+                ok = false;
+                map.push(None);
+            }
+        }
+    }
+    for (canon, aliases, required) in columns {
+        if *required && !seen.contains(canon) {
+            diags.push(Diagnostic::new(
+                path,
+                1,
+                *canon,
+                "the column is missing",
+                format!("a column named {canon} or {}", aliases.join(" / ")),
+            ));
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map_or(0, |p| line_at(&text, p.byte() as usize));
+                diags.push(Diagnostic::new(
+                    path,
+                    line,
+                    "-",
+                    e.to_string(),
+                    "a well-formed CSV row",
+                ));
+                continue;
+            }
+        };
+        if rec.iter().all(|c| c.is_empty()) {
+            continue; // blank row from Excel
+        }
+        // The csv crate's own line count skips blank lines; count newlines.
+        let line = rec
+            .position()
+            .map_or(0, |p| line_at(&text, p.byte() as usize));
+        let mut cells = BTreeMap::new();
+        for (i, cell) in rec.iter().enumerate() {
+            match map.get(i).copied().flatten() {
+                Some(canon) => {
+                    cells.insert(canon, cell.to_string());
+                }
+                None if !cell.is_empty() && i >= map.len() => {
+                    diags.push(Diagnostic::new(
+                        path,
+                        line,
+                        format!("column {}", i + 1),
+                        format!("\"{cell}\" beyond the header"),
+                        "no more cells than header columns",
+                    ));
+                }
+                None => {}
+            }
+        }
+        rows.push(Row { line, cells });
+    }
+    Some(Table {
+        file: path.to_path_buf(),
+        rows,
+    })
+}
+
+/// 1-based line of the record the csv reader started at `byte`: its
+/// position may point at line ends (and blank lines) before the record.
+fn line_at(text: &str, byte: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = byte.min(b.len());
+    while i < b.len() && (b[i] == b'\r' || b[i] == b'\n') {
+        i += 1;
+    }
+    b[..i].iter().filter(|&&c| c == b'\n').count() + 1
+}
+
+/// Per-row field helpers that record diagnostics.
+pub(crate) struct Fields<'a> {
+    pub(crate) file: &'a Path,
+    pub(crate) diags: &'a mut Diagnostics,
+}
+
+impl Fields<'_> {
+    pub(crate) fn err(
+        &mut self,
+        line: usize,
+        field: &str,
+        found: impl Into<String>,
+        expected: impl Into<String>,
+    ) {
+        self.diags
+            .push(Diagnostic::new(self.file, line, field, found, expected));
+    }
+    pub(crate) fn required<'r>(&mut self, row: &'r Row, col: &str) -> Option<&'r str> {
+        let v = row.get(col);
+        if v.is_empty() {
+            self.err(row.line, col, "an empty cell", "a value");
+            None
+        } else {
+            Some(v)
+        }
+    }
+    pub(crate) fn number(&mut self, row: &Row, col: &str, max: u32) -> Option<u32> {
+        let v = self.required(row, col)?;
+        match v.parse::<u32>() {
+            Ok(n) if n <= max => Some(n),
+            _ => {
+                self.err(
+                    row.line,
+                    col,
+                    format!("\"{v}\""),
+                    format!("a whole number from 0 to {max}"),
+                );
+                None
+            }
+        }
+    }
+    pub(crate) fn date(&mut self, row: &Row, col: &str) -> Option<NaiveDate> {
+        let v = self.required(row, col)?;
+        let v2 = v.replace(['/', '.'], "-");
+        match NaiveDate::parse_from_str(&v2, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.err(
+                    row.line,
+                    col,
+                    format!("\"{v}\""),
+                    "a date such as 2026-12-08 or 2026/12/8",
+                );
+                None
+            }
+        }
+    }
+    pub(crate) fn weekday(&mut self, row: &Row, col: &str) -> Option<Weekday> {
+        let v = self.required(row, col)?;
+        let w = parse_weekday(v);
+        if w.is_none() {
+            self.err(
+                row.line,
+                col,
+                format!("\"{v}\""),
+                "a weekday: 周一..周日 or mon..sun",
+            );
+        }
+        w
+    }
+}
+
+pub(crate) fn split_list(s: &str) -> Vec<String> {
+    s.split([';', '；', '、', ',', '，', '|'])
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+pub(crate) fn yes_no(s: &str) -> Option<bool> {
+    match s.trim().to_lowercase().as_str() {
+        "" | "是" | "y" | "yes" | "true" | "1" => Some(true),
+        "否" | "n" | "no" | "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_numbers_with_crlf_and_lf() {
+        let cols: Columns = &[("a", &[], true)];
+        for text in [
+            "a\n1\n\n2\n",
+            "a\r\n1\r\n\r\n2\r\n",
+            "a,,\r\n1,,\r\n,,\r\n2,,\r\n",
+        ] {
+            let mut d = Diagnostics::default();
+            let t = parse_table(Path::new("x.csv"), text.as_bytes(), cols, &mut d).expect("parses");
+            let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, vec![2, 4], "{text:?}");
+        }
+    }
+}

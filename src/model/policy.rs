@@ -1,0 +1,320 @@
+//! The school's rules as the later stages use them: the validated policy
+//! (read and checked by `crate::input::policy`, see docs/policy.md).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+use crate::model::units::{Centi, Fen, Hm};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    Morning,
+    Noon,
+    Afternoon,
+}
+
+/// Ledger category: since 2023 morning/noon care is accounted apart from
+/// the after-school service proper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Ledger {
+    Service,
+    Care,
+}
+
+impl Ledger {
+    pub fn label(self, lang: crate::outputs::lang::Lang) -> &'static str {
+        match self {
+            Ledger::Service => lang.t("课后服务", "after-school service"),
+            Ledger::Care => lang.t("早午看护", "morning/noon care"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Homeroom,
+    Subject,
+    Admin,
+    Outside,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        Some(match s.trim().to_lowercase().as_str() {
+            "homeroom" | "班主任" => Role::Homeroom,
+            "subject" | "任课教师" | "科任教师" | "教师" => Role::Subject,
+            "admin" | "administrator" | "行政" | "行政人员" => Role::Admin,
+            "outside" | "instructor" | "外聘" | "外聘教师" => Role::Outside,
+            _ => return None,
+        })
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Homeroom => "homeroom",
+            Role::Subject => "subject",
+            Role::Admin => "admin",
+            Role::Outside => "outside",
+        }
+    }
+    pub fn label(self, lang: crate::outputs::lang::Lang) -> &'static str {
+        match self {
+            Role::Homeroom => lang.t("班主任", "homeroom teacher"),
+            Role::Subject => lang.t("任课教师", "subject teacher"),
+            Role::Admin => lang.t("行政", "administrator"),
+            Role::Outside => lang.t("外聘", "outside instructor"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Merge {
+    Class,
+    Grade,
+    Band,
+    School,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grouping {
+    /// Merge small groups up to this scope: class, then grade, then band, then school.
+    pub merge: Merge,
+    pub min: u32,
+    pub max: u32,
+    pub staff_per_group: u32,
+    /// One more staff member per this many pupils beyond the first staff.
+    pub pupils_per_staff: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// Groups formed from enrollment (homework by class, merged care, late-stay).
+    Groups {
+        enrollment: String,
+        grouping: Grouping,
+    },
+    /// Clubs from clubs.csv that meet in this kind's session.
+    Clubs,
+    /// Administrator patrol: staff per day by number of classes (max classes, staff).
+    Patrol { by_size: Vec<(u32, u32)> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DutyKind {
+    pub id: String,
+    pub label: String,
+    pub label_en: String,
+    pub ledger: Ledger,
+    /// A session id, or "afternoon" for a duty spanning every afternoon stage.
+    pub session: String,
+    pub source: Source,
+    pub roles: Vec<Role>,
+    pub qualification: Option<String>,
+    /// Weight of one hour of this duty in workload and pay.
+    pub weight: Centi,
+    /// The duty waits until every pupil is picked up.
+    pub until_pickup: bool,
+    /// Paid as a flat amount per duty instead of by 课时.
+    pub flat_pay: Option<Fen>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub id: String,
+    pub label: String,
+    pub label_en: String,
+    pub part: Part,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimeOverride {
+    pub weekdays: Vec<Weekday>,
+    pub bands: Vec<String>,
+    pub session: String,
+    pub start: Hm,
+    pub end: Hm,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Season {
+    pub id: String,
+    pub label: String,
+    /// Recurring (month, day) range, inclusive; may wrap the new year.
+    pub from: (u32, u32),
+    pub to: (u32, u32),
+    pub cutoff: Hm,
+    pub times: BTreeMap<String, (Hm, Hm)>,
+    pub dismissal: BTreeMap<String, Hm>,
+    pub overrides: Vec<TimeOverride>,
+}
+
+impl Season {
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        let md = (d.month(), d.day());
+        if self.from <= self.to {
+            self.from <= md && md <= self.to
+        } else {
+            md >= self.from || md <= self.to
+        }
+    }
+
+    /// Times of a session on a weekday for a band (None: the school default).
+    pub fn session_times(
+        &self,
+        session: &str,
+        wd: Weekday,
+        band: Option<&str>,
+    ) -> Option<(Hm, Hm)> {
+        let mut t = *self.times.get(session)?;
+        for o in &self.overrides {
+            let day_ok = o.weekdays.is_empty() || o.weekdays.contains(&wd);
+            let band_ok =
+                o.bands.is_empty() || band.is_some_and(|b| o.bands.iter().any(|x| x == b));
+            if o.session == session && day_ok && band_ok {
+                t = (o.start, o.end);
+            }
+        }
+        Some(t)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    pub id: String,
+    pub label: String,
+    pub grades: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceBlackout {
+    pub weekdays: Vec<Weekday>,
+    pub sessions: Vec<String>,
+    pub reason: String,
+}
+
+/// Staff matching any listed subject or role are unavailable then.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffBlackout {
+    pub subjects: Vec<String>,
+    pub roles: Vec<Role>,
+    pub weekdays: Vec<Weekday>,
+    pub sessions: Vec<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exemption {
+    pub id: String,
+    pub label: String,
+    /// No duty ending after this time (labour law: no extended hours).
+    pub no_end_after: Option<Hm>,
+    pub no_until_pickup: bool,
+    pub no_sessions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffRules {
+    pub max_duties_per_day: u32,
+    pub max_minutes_per_day: u32,
+    pub max_duties_per_week: u32,
+    pub max_minutes_per_week: u32,
+    pub default_quota: BTreeMap<Role, Centi>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pay {
+    pub minutes_per_keshi: u32,
+    pub rate_per_keshi: Fen,
+    pub daily_cap_keshi: Option<Centi>,
+    /// Labour fee per 课时 for outside instructors (not performance pay).
+    pub outside_rate_per_keshi: Fen,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preferences {
+    pub own_class: u32,
+    pub continuity: u32,
+    pub noon_and_afternoon: u32,
+    pub personal_request: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolverOptions {
+    pub time_limit_s: f64,
+    /// Branch-and-bound nodes per tier: a deterministic budget (unlike time).
+    pub max_nodes: u32,
+    pub mip_rel_gap: f64,
+    /// Tier 5 (preferences) may stop within this relative gap.
+    pub preferences_gap: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holiday {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub name: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CalendarRules {
+    pub terms: Vec<Term>,
+    pub holidays: Vec<Holiday>,
+    /// Make-up workday -> the weekday whose timetable it follows.
+    pub makeup: BTreeMap<NaiveDate, Weekday>,
+    pub no_service: Vec<Holiday>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    pub file: PathBuf,
+    pub school_name: String,
+    pub work_end: Hm,
+    pub calendar: CalendarRules,
+    pub bands: Vec<Band>,
+    pub sessions: Vec<Session>,
+    pub seasons: Vec<Season>,
+    pub service_blackouts: Vec<ServiceBlackout>,
+    pub staff_blackouts: Vec<StaffBlackout>,
+    pub duty_kinds: Vec<DutyKind>,
+    pub rules: StaffRules,
+    pub exemptions: Vec<Exemption>,
+    pub pay: Pay,
+    pub prefs: Preferences,
+    pub solver: SolverOptions,
+}
+
+/// The reserved session id of a duty that spans all afternoon stages.
+pub const AFTERNOON_SPAN: &str = "afternoon";
+
+impl Policy {
+    pub fn session(&self, id: &str) -> Option<&Session> {
+        self.sessions.iter().find(|s| s.id == id)
+    }
+    pub fn kind(&self, id: &str) -> Option<&DutyKind> {
+        self.duty_kinds.iter().find(|k| k.id == id)
+    }
+    pub fn season_on(&self, d: NaiveDate) -> Option<&Season> {
+        self.seasons.iter().find(|s| s.contains(d))
+    }
+    pub fn band_of_grade(&self, grade: u8) -> Option<&Band> {
+        self.bands.iter().find(|b| b.grades.contains(&grade))
+    }
+    pub fn exemption(&self, id: &str) -> Option<&Exemption> {
+        self.exemptions.iter().find(|e| e.id == id)
+    }
+    /// Part of the day of a session id (the afternoon span counts as afternoon).
+    pub fn part_of(&self, session: &str) -> Option<Part> {
+        if session == AFTERNOON_SPAN {
+            return Some(Part::Afternoon);
+        }
+        self.session(session).map(|s| s.part)
+    }
+}

@@ -1,0 +1,92 @@
+//! The school as the later stages use it: staff, classes, enrollment,
+//! clubs, leave and the term-to-date load (read by `crate::input::school`,
+//! see docs/data.md).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, Weekday};
+
+use crate::model::policy::Role;
+use crate::model::units::{Centi, Hm};
+
+/// Workload unit: minutes x weight in hundredths (40 min at weight 1.00 = 4000).
+pub type Load = i64;
+pub const LOAD_PER_HOUR: Load = 6000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Staff {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub subject: String,
+    pub qualifications: BTreeSet<String>,
+    pub homeroom: Option<usize>,
+    pub quota: Centi,
+    pub exemption: Option<String>,
+    pub active: bool,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Class {
+    pub id: String,
+    pub name: String,
+    pub grade: u8,
+    pub pupils: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Club {
+    pub id: String,
+    pub name: String,
+    pub weekdays: Vec<Weekday>,
+    pub session: String,
+    pub pupils: u32,
+    pub qualification: Option<String>,
+    pub staff_needed: u32,
+    pub instructor: Option<usize>,
+    pub times: Option<(Hm, Hm)>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeaveKind {
+    /// Hard: the person cannot serve.
+    Leave,
+    /// Soft: the person asked not to serve (a preference).
+    Request,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Leave {
+    pub staff: usize,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Session ids; empty means the whole day.
+    pub sessions: Vec<String>,
+    pub kind: LeaveKind,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct School {
+    pub dir: PathBuf,
+    pub staff: Vec<Staff>,
+    pub classes: Vec<Class>,
+    /// (class index, weekday number from Monday = 0, enrollment key) -> pupils.
+    pub enrollment: BTreeMap<(usize, u8, String), u32>,
+    pub clubs: Vec<Club>,
+    pub leave: Vec<Leave>,
+    /// Load already served this term, per staff index.
+    pub served: BTreeMap<usize, Load>,
+}
+
+impl School {
+    pub fn staff_index(&self, id: &str) -> Option<usize> {
+        self.staff.iter().position(|s| s.id == id)
+    }
+    pub fn class_index(&self, id: &str) -> Option<usize> {
+        self.classes.iter().position(|c| c.id == id || c.name == id)
+    }
+}

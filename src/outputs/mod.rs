@@ -1,0 +1,7 @@
+//! What people read: the user's language, atomic files and Excel-friendly
+//! CSV, terminal reports, the HTML page, the handover sheet and calendars.
+
+pub mod files;
+pub mod html;
+pub mod lang;
+pub mod terminal;

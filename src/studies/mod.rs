@@ -1,0 +1,7 @@
+//! Studies built on the stages: absence repair, term simulation, what-if
+//! comparisons and synthetic schools.
+
+pub mod repair;
+pub mod simulate;
+pub mod synth;
+pub mod whatif;
