@@ -1,0 +1,226 @@
+//! The command line's arguments (clap).
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use crate::outputs::lang::Lang;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "kehou",
+    version,
+    about = "课后服务排班与工作量台账 / after-school duty roster and workload ledger"
+)]
+pub struct Cli {
+    /// Policy file (TOML).
+    #[arg(long, global = true, default_value = "policies/demo.toml")]
+    pub policy: PathBuf,
+    /// School data directory (CSV files).
+    #[arg(long, global = true, default_value = "datasets/demo")]
+    pub data: PathBuf,
+    /// The school's roster history (published weeks, events).
+    #[arg(long, global = true, default_value = "history")]
+    pub history: PathBuf,
+    /// Output language.
+    #[arg(long, global = true, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Check the policy and the data; report every problem.
+    Validate,
+    /// The week's duties to be covered.
+    Demand {
+        /// Any date in the week (Mon..Sun).
+        #[arg(long)]
+        week: NaiveDate,
+        /// Write CSV here instead of printing a table.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
+    /// Plan the week's roster (optimal, with proof).
+    Plan {
+        #[arg(long)]
+        week: NaiveDate,
+        /// Output directory for roster and summary CSV.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// Do not print the roster table.
+        #[arg(long)]
+        quiet: bool,
+        /// Pins (locks): CSV with duty_id and staff_id, kept by the plan.
+        #[arg(long)]
+        pins: Option<PathBuf>,
+    },
+    /// Repair the published week for an absence: minimal change, past duties untouched.
+    Repair {
+        #[arg(long)]
+        week: NaiveDate,
+        /// Staff id of the absent person.
+        #[arg(long)]
+        absent: String,
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+        /// Only these sessions (comma separated); default whole days.
+        #[arg(long, value_delimiter = ',')]
+        sessions: Vec<String>,
+        /// Duties starting before this moment never change (default: now), e.g. 2026-12-08T18:00:00.
+        #[arg(long)]
+        now: Option<chrono::NaiveDateTime>,
+        /// Pins (locks): CSV with duty_id and staff_id.
+        #[arg(long)]
+        pins: Option<PathBuf>,
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// Re-verify a roster file against the policy and data.
+    Check {
+        #[arg(long)]
+        week: NaiveDate,
+        #[arg(long)]
+        roster: PathBuf,
+    },
+    /// Publish a planned week as the school's official roster (versioned).
+    Publish {
+        #[arg(long)]
+        week: NaiveDate,
+        /// Roster CSV to publish (default: out/roster-<monday>.csv).
+        #[arg(long)]
+        roster: Option<PathBuf>,
+        /// Publish a new version of an already published week (the earlier is kept).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Record what was served: an absence (with or without substitute) or a cancellation.
+    Record {
+        #[command(subcommand)]
+        what: RecordCmd,
+    },
+    /// Workload and pay per person for a date range, from the served rosters.
+    Workload {
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+    },
+    /// Simulate a term: each week planned, published and served with random absences.
+    Simulate {
+        /// First Monday.
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long, default_value_t = 18)]
+        weeks: u32,
+        /// Probability that a person misses an assigned duty.
+        #[arg(long, default_value_t = 0.03)]
+        absence: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Leave absences unfilled (default: a substitute takes the duty).
+        #[arg(long)]
+        no_substitutes: bool,
+        /// Do not return substitutions the same week (default: the absent
+        /// person takes one of the substitute's later duties when one fits).
+        #[arg(long)]
+        no_swaps: bool,
+        /// Plan each week without tier 5 (preferences): the same balance,
+        /// somewhat faster.
+        #[arg(long)]
+        no_preferences: bool,
+        /// Keep the simulated history (published weeks, events) in this new
+        /// directory, to look at with `workload` and `export`.
+        #[arg(long)]
+        keep: Option<PathBuf>,
+        /// Simulate this many terms, seeds --seed, --seed + 1, …, in
+        /// parallel, and report how many met the target.
+        #[arg(long, default_value_t = 1)]
+        runs: u32,
+    },
+    /// Readable outputs for a roster file (default: the latest published version):
+    /// HTML page, handover sheet, iCalendar per person.
+    Export {
+        #[arg(long)]
+        week: NaiveDate,
+        #[arg(long)]
+        roster: Option<PathBuf>,
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// What-if study: run every scenario of a scenario file in parallel and compare.
+    Whatif {
+        /// Scenario file (TOML), e.g. policies/scenarios.toml.
+        file: PathBuf,
+        /// Write the comparison as CSV.
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        /// Write each scenario's rosters into this folder.
+        #[arg(long)]
+        rosters: Option<PathBuf>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// Generate a synthetic school's CSV files.
+    Gen {
+        /// demo, large, or custom (use --classes and --staff).
+        #[arg(long, default_value = "custom")]
+        profile: String,
+        #[arg(long, default_value_t = 24)]
+        classes: u32,
+        #[arg(long, default_value_t = 68)]
+        staff: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RecordCmd {
+    /// A person did not serve a published duty.
+    Absent {
+        #[arg(long)]
+        duty: String,
+        #[arg(long)]
+        staff: String,
+        /// Who served instead.
+        #[arg(long)]
+        substitute: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// A person handed a published duty to a colleague, who served it
+    /// (换班, e.g. returning a substitution earlier that week).
+    Swap {
+        #[arg(long)]
+        duty: String,
+        #[arg(long)]
+        staff: String,
+        /// Who served the duty instead.
+        #[arg(long)]
+        with: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Duties cancelled (holiday added late, bad weather): not served, not paid.
+    Cancel {
+        #[arg(long)]
+        date: NaiveDate,
+        /// Only this session (default: the whole day).
+        #[arg(long)]
+        session: Option<String>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+}

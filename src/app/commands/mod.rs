@@ -1,0 +1,14 @@
+//! One driver per command: read the options, call the library, print.
+
+pub(super) mod check;
+pub(super) mod demand;
+pub(super) mod export;
+pub(super) mod gen;
+pub(super) mod plan;
+pub(super) mod publish;
+pub(super) mod record;
+pub(super) mod repair;
+pub(super) mod simulate;
+pub(super) mod validate;
+pub(super) mod whatif;
+pub(super) mod workload;

@@ -1,0 +1,59 @@
+//! `kehou plan`: the week planned, re-checked, written and reported.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::app::context::{refuse, roster_rows, write_readable, Ctx};
+use crate::error::{Error, Result};
+use crate::outputs::files::write_atomic;
+use crate::outputs::terminal;
+use crate::studies::repair;
+use crate::{calendar, check, demand, ledger, plan, roster};
+
+pub(crate) fn run(
+    cx: &Ctx,
+    week: NaiveDate,
+    out: &Path,
+    quiet: bool,
+    pins: Option<&Path>,
+) -> Result<i32> {
+    let lang = cx.lang;
+    let t0 = std::time::Instant::now();
+    let (p, mut s) = cx.load()?;
+    ledger::add_term_load(&p, &mut s, &cx.history(), calendar::monday_of(week))?;
+    let t_load = t0.elapsed().as_secs_f64();
+    let dm = demand::week(&p, &s, week);
+    let mut opts = plan::Options::from_policy(&p);
+    if let Some(f) = pins {
+        opts.pins = repair::read_pins(f, &s, &dm)?;
+        repair::check_pins(&p, &s, &dm, &opts.pins, lang)?;
+    }
+    let plan = plan::plan(&p, &s, &dm, &opts)?;
+    // Independent re-check before anything is written.
+    refuse(
+        &check::check(&p, &s, &dm, &roster_rows(&s, &plan)),
+        "",
+        lang,
+        || Error::Solver("the roster failed the independent check; nothing written".into()),
+    )?;
+    let roster_path = out.join(format!("roster-{}.csv", dm.monday));
+    let summary_path = out.join(format!("summary-{}.csv", dm.monday));
+    write_atomic(&roster_path, &roster::to_csv(&p, &s, &plan, lang))?;
+    write_atomic(&summary_path, &roster::summary_csv(&s, &plan, lang))?;
+    write_readable(&p, &s, &plan, out, lang)?;
+    if !quiet {
+        print!("{}", terminal::roster_table(&p, &s, &plan, lang));
+    }
+    print!("{}", terminal::plan_report(&p, &s, &plan, lang, t_load));
+    for d in plan::diagnose::diagnose(&p, &s, &plan) {
+        println!("  ! {}", d.render(&p, lang));
+    }
+    println!(
+        "{} {} , {}",
+        cx.t("已写入", "wrote"),
+        roster_path.display(),
+        summary_path.display()
+    );
+    Ok(0)
+}

@@ -1,0 +1,33 @@
+//! `kehou workload`: hours, 课时 and pay per person for a date range.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::app::context::Ctx;
+use crate::error::Result;
+use crate::ledger;
+
+pub(crate) fn run(
+    cx: &Ctx,
+    from: NaiveDate,
+    to: NaiveDate,
+    csv: Option<&Path>,
+    xlsx: Option<&Path>,
+) -> Result<i32> {
+    let (p, s) = cx.load()?;
+    let served = ledger::served(&p, &s, &cx.history(), from, to)?;
+    let rows = ledger::workload(&p, &s, &served);
+    let bytes = ledger::workload_csv(&s, &rows, cx.lang);
+    if let Some(path) = csv {
+        cx.write(path, &bytes)?;
+    }
+    if let Some(path) = xlsx {
+        cx.write(path, &ledger::workload_xlsx(&s, &rows, cx.lang)?)?;
+    }
+    if csv.is_none() && xlsx.is_none() {
+        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        print!("{}", String::from_utf8_lossy(text));
+    }
+    Ok(0)
+}
