@@ -7,7 +7,7 @@ use crate::model::policy::Policy;
 use crate::model::school::School;
 use crate::outputs::lang::Lang;
 use crate::plan::{ineligible, Plan};
-use crate::rules::Rule;
+use crate::rules::{self, Rule};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlotDiagnosis {
@@ -64,38 +64,17 @@ impl SlotDiagnosis {
         }
     }
 
+    /// What would fix the slot, in the wording of the rule that binds.
     fn fix(&self, policy: &Policy, lang: Lang) -> String {
-        let r = &policy.rules;
         if let Some(q) = &self.qualification {
             if self.eligible < self.staff_needed {
-                return match lang {
-                    Lang::Zh => format!(
-                        "增加 {} 名具备「{q}」资质的教师或外聘教师, 或调整社团时间",
-                        self.staff_needed - self.eligible
-                    ),
-                    Lang::En => format!(
-                        "add {} staff qualified in {q} (or outside instructors), or move the club",
-                        self.staff_needed - self.eligible
-                    ),
-                };
+                return rules::qualification::fix(lang, q, self.staff_needed - self.eligible);
             }
         }
         if self.eligible >= self.staff_needed {
-            return match lang {
-                Lang::Zh => format!("可安排的人已达上限或时间冲突: 放宽 staff_rules(每日 {} 项/{} 分钟, 每周 {} 项/{} 分钟)或增加人手", r.max_duties_per_day, r.max_minutes_per_day, r.max_duties_per_week, r.max_minutes_per_week),
-                Lang::En => format!("the eligible staff are at their limits or busy: raise staff_rules (per day {} duties/{} min, per week {} duties/{} min) or add staff", r.max_duties_per_day, r.max_minutes_per_day, r.max_duties_per_week, r.max_minutes_per_week),
-            };
+            return rules::limits::fix(&policy.rules, lang);
         }
-        match lang {
-            Lang::Zh => format!(
-                "增加 {} 名可上岗人员(调整请假/代课安排), 或合并小组(grouping.max)",
-                self.staff_missing
-            ),
-            Lang::En => format!(
-                "add {} available staff (substitutes), or merge groups (grouping.max)",
-                self.staff_missing
-            ),
-        }
+        rules::coverage::fix(lang, self.staff_missing)
     }
 }
 
