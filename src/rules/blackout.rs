@@ -40,7 +40,7 @@ pub(crate) fn check(policy: &Policy, school: &School, s: usize, d: &Duty) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testkit::demo;
+    use crate::rules::testkit::{assert_agree, demo};
 
     #[test]
     fn a_blackout_is_caught_by_both_only_when_it_applies() {
@@ -61,5 +61,11 @@ mod tests {
         x.policy.staff_blackouts[0].weekdays = vec![d.follows.succ()];
         assert!(!blocks(&x.policy, &x.school, s, &d));
         assert!(check(&x.policy, &x.school, s, &d).is_empty());
+    }
+
+    #[test]
+    fn planner_and_checker_agree_on_the_demo_week() {
+        // The demo's PE teachers are blacked out on Wednesday afternoon.
+        assert!(assert_agree(&demo(), blocks, check) > 0);
     }
 }

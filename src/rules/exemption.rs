@@ -64,7 +64,7 @@ pub(crate) fn check(policy: &Policy, school: &School, s: usize, d: &Duty) -> Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testkit::demo;
+    use crate::rules::testkit::{assert_agree, demo};
 
     #[test]
     fn each_exemption_clause_is_caught_by_both() {
@@ -102,5 +102,13 @@ mod tests {
         assert!(!d.until_pickup && d.session != "morning");
         assert!(!blocks(&x.policy, &x.school, s, &d));
         assert!(check(&x.policy, &x.school, s, &d).is_empty());
+    }
+
+    #[test]
+    fn planner_and_checker_agree_on_the_demo_week() {
+        let mut x = demo();
+        let s = x.staff("T001");
+        x.school.staff[s].exemption = Some("pregnant".into());
+        assert!(assert_agree(&x, blocks, check) > 0);
     }
 }

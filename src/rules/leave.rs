@@ -42,7 +42,7 @@ pub(crate) fn check(_: &Policy, school: &School, s: usize, d: &Duty) -> Vec<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testkit::demo;
+    use crate::rules::testkit::{assert_agree, demo};
 
     fn leave(s: usize, d: &Duty, kind: LeaveKind, sessions: Vec<String>) -> Leave {
         Leave {
@@ -80,5 +80,19 @@ mod tests {
         assert_ne!(d.session, "morning");
         assert!(!blocks(&x.policy, &x.school, s, &d));
         assert!(check(&x.policy, &x.school, s, &d).is_empty());
+    }
+
+    #[test]
+    fn planner_and_checker_agree_on_the_demo_week() {
+        let mut x = demo();
+        let d = x.duty("homework");
+        let (a, b) = (x.staff("T001"), x.staff("T002"));
+        x.school.leave = vec![
+            leave(a, &d, LeaveKind::Leave, vec![]),
+            leave(a, &d, LeaveKind::Leave, vec![d.session.clone()]),
+            leave(b, &d, LeaveKind::Request, vec![]),
+            leave(b, &d, LeaveKind::Leave, vec!["morning".into()]),
+        ];
+        assert!(assert_agree(&x, blocks, check) > 0);
     }
 }

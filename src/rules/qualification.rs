@@ -49,7 +49,7 @@ pub(crate) fn fix(lang: Lang, q: &str, short: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testkit::demo;
+    use crate::rules::testkit::{assert_agree, demo};
 
     #[test]
     fn a_missing_qualification_is_caught_by_both() {
@@ -75,5 +75,15 @@ mod tests {
         d.instructor = Some(s);
         assert!(!blocks(&x.policy, &x.school, s, &d));
         assert!(check(&x.policy, &x.school, s, &d).is_empty());
+    }
+
+    #[test]
+    fn planner_and_checker_agree_on_the_demo_week() {
+        let mut x = demo();
+        // Inactive staff are the role rule's alone.
+        for st in &mut x.school.staff {
+            st.active = true;
+        }
+        assert!(assert_agree(&x, blocks, check) > 0);
     }
 }

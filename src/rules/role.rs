@@ -44,7 +44,7 @@ pub(crate) fn check(_: &Policy, school: &School, s: usize, d: &Duty) -> Vec<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testkit::demo;
+    use crate::rules::testkit::{assert_agree, demo};
 
     /// Planner and checker on one person and duty: (blocked, reasons).
     fn both(p: &Policy, school: &School, s: usize, d: &Duty) -> (bool, Vec<String>) {
@@ -92,5 +92,18 @@ mod tests {
             both(&x.policy, &x.school, s, &d),
             (true, vec![wrong_role(Role::Outside)])
         );
+    }
+
+    #[test]
+    fn planner_and_checker_agree_on_the_demo_week() {
+        let mut x = demo();
+        let s = x.staff("T001");
+        x.school.staff[s].role = Role::Admin;
+        let blocked = assert_agree(
+            &x,
+            |p, sc, s, d| inactive(sc, s) || blocks(p, sc, s, d),
+            check,
+        );
+        assert!(blocked > 0);
     }
 }

@@ -56,3 +56,29 @@ impl Demo {
             .clone()
     }
 }
+
+/// The planner's predicate and the checker's check of one rule agree on
+/// every person and duty of the demo week (changed by the caller to make
+/// the rule bind somewhere); returns how many pairs the rule blocks.
+pub(crate) fn assert_agree(
+    x: &Demo,
+    blocks: impl Fn(&Policy, &School, usize, &Duty) -> bool,
+    check: impl Fn(&Policy, &School, usize, &Duty) -> Vec<String>,
+) -> usize {
+    let mut blocked = 0;
+    for s in 0..x.school.staff.len() {
+        for d in &x.week.duties {
+            let b = blocks(&x.policy, &x.school, s, d);
+            let c = check(&x.policy, &x.school, s, d);
+            assert_eq!(
+                b,
+                !c.is_empty(),
+                "{} on {}: {c:?}",
+                x.school.staff[s].id,
+                d.id
+            );
+            blocked += usize::from(b);
+        }
+    }
+    blocked
+}
