@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::demand::Duty;
 use crate::model::policy::Policy;
 use crate::model::school::School;
 use crate::outputs::lang::Lang;
@@ -104,25 +105,7 @@ pub fn diagnose(policy: &Policy, school: &School, plan: &Plan) -> Vec<SlotDiagno
             })
             .map(|(i, _)| i)
             .collect();
-        let mut excluded = BTreeMap::new();
-        let mut eligible = 0;
-        let mut busy = 0;
-        for s in 0..school.staff.len() {
-            match ineligible(policy, school, s, d0) {
-                Some(r) => *excluded.entry(r).or_insert(0) += 1,
-                None => {
-                    eligible += 1;
-                    let on_other = plan.assignments.iter().any(|a| {
-                        a.staff == s
-                            && !same_slot.contains(&a.duty)
-                            && dm.duties[a.duty].overlaps(d0)
-                    });
-                    if on_other {
-                        busy += 1;
-                    }
-                }
-            }
-        }
+        let staff = count_staff(policy, school, plan, d0, &same_slot);
         out.push(SlotDiagnosis {
             date,
             session,
@@ -130,10 +113,49 @@ pub fn diagnose(policy: &Policy, school: &School, plan: &Plan) -> Vec<SlotDiagno
             duties_uncovered: list.len(),
             staff_missing: list.iter().map(|x| x.1).sum(),
             staff_needed: same_slot.iter().map(|&i| dm.duties[i].staff_needed).sum(),
-            eligible,
-            busy,
-            excluded,
+            eligible: staff.eligible,
+            busy: staff.busy,
+            excluded: staff.excluded,
         });
     }
     out
+}
+
+/// Who could take a slot's duties: the eligible, those of them busy
+/// elsewhere at that time, and the excluded by the first failing rule.
+struct StaffCount {
+    eligible: u32,
+    busy: u32,
+    excluded: BTreeMap<Rule, u32>,
+}
+
+/// Counts every staff member for the slot of `d0` (duties `same_slot`).
+fn count_staff(
+    policy: &Policy,
+    school: &School,
+    plan: &Plan,
+    d0: &Duty,
+    same_slot: &[usize],
+) -> StaffCount {
+    let dm = &plan.demand;
+    let mut c = StaffCount {
+        eligible: 0,
+        busy: 0,
+        excluded: BTreeMap::new(),
+    };
+    for s in 0..school.staff.len() {
+        match ineligible(policy, school, s, d0) {
+            Some(r) => *c.excluded.entry(r).or_insert(0) += 1,
+            None => {
+                c.eligible += 1;
+                let on_other = plan.assignments.iter().any(|a| {
+                    a.staff == s && !same_slot.contains(&a.duty) && dm.duties[a.duty].overlaps(d0)
+                });
+                if on_other {
+                    c.busy += 1;
+                }
+            }
+        }
+    }
+    c
 }

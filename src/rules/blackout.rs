@@ -13,6 +13,7 @@ pub(crate) fn reason(b: &StaffBlackout) -> String {
 }
 
 /// Planner: a blackout covers `s` at `d`.
+#[inline]
 pub(crate) fn blocks(policy: &Policy, school: &School, s: usize, d: &Duty) -> bool {
     let st = &school.staff[s];
     policy.staff_blackouts.iter().any(|b| {

@@ -25,6 +25,7 @@ pub(crate) fn no_session(ex: &Exemption, session: &str) -> String {
 }
 
 /// Planner: `s`'s exemption rules out `d`.
+#[inline]
 pub(crate) fn blocks(policy: &Policy, school: &School, s: usize, d: &Duty) -> bool {
     let st = &school.staff[s];
     st.exemption

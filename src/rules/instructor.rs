@@ -10,6 +10,7 @@ pub(crate) const NOT_ASSIGNED: &str =
 
 /// Planner: `d`'s named instructor is someone else and `available`
 /// (the planner's own availability) says they can take it.
+#[inline]
 pub(crate) fn blocks(s: usize, d: &Duty, available: impl Fn(usize) -> bool) -> bool {
     d.instructor.is_some_and(|i| i != s && available(i))
 }

@@ -13,6 +13,7 @@ pub(crate) fn on_leave(l: &Leave) -> String {
 }
 
 /// Planner: `s` is on leave at `d`.
+#[inline]
 pub(crate) fn blocks(_: &Policy, school: &School, s: usize, d: &Duty) -> bool {
     school.leave.iter().any(|l| {
         l.staff == s

@@ -19,6 +19,7 @@ use crate::rules::{Breach, Rule};
 
 /// Planner: `d` alone is longer than a day's or a week's minutes allow
 /// (reported as the daily limit).
+#[inline]
 pub(crate) fn blocks(r: &StaffRules, d: &Duty) -> bool {
     d.minutes() > r.max_minutes_per_day || d.minutes() > r.max_minutes_per_week
 }

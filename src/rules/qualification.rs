@@ -15,6 +15,7 @@ pub(crate) fn missing(q: &str) -> String {
 
 /// Planner: `d` needs a qualification `s` lacks (and `s` is not its
 /// named instructor).
+#[inline]
 pub(crate) fn blocks(_: &Policy, school: &School, s: usize, d: &Duty) -> bool {
     let st = &school.staff[s];
     d.instructor != Some(s)

@@ -17,12 +17,14 @@ pub(crate) fn wrong_role(role: Role) -> String {
 }
 
 /// Planner: staff member `s` takes no part in the service at all.
+#[inline]
 pub(crate) fn inactive(school: &School, s: usize) -> bool {
     !school.staff[s].active
 }
 
 /// Planner: the duty kind does not name `s`'s role (unless `s` is the
 /// duty's named instructor); outside instructors take no other duty.
+#[inline]
 pub(crate) fn blocks(_: &Policy, school: &School, s: usize, d: &Duty) -> bool {
     let st = &school.staff[s];
     d.instructor != Some(s) && (st.role == Role::Outside || !d.roles.contains(&st.role))
