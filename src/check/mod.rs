@@ -1,15 +1,18 @@
 //! The independent checker: re-verifies a roster (from the solver, or edited
 //! by hand in Excel) against the policy and the data. It shares no code with
 //! the solver's model or eligibility; it reads only the demand and the rows.
+//! Each rule's check lives in its file under `crate::rules`, beside (but
+//! apart from) the planner's predicate; this module reads the rows and runs
+//! every check.
 
 use std::collections::BTreeMap;
 
 use crate::demand::{Duty, WeekDemand};
-use crate::model::policy::{Policy, Role};
-use crate::model::school::{LeaveKind, School};
+use crate::model::policy::Policy;
+use crate::model::school::School;
 use crate::outputs::lang::Lang;
 use crate::roster::Row;
-use crate::rules::Rule;
+use crate::rules::{self, Breach, Rule};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Violation {
@@ -47,161 +50,171 @@ pub fn check(
     rows: &[Row],
 ) -> Vec<Violation> {
     let mut v = Vec::new();
-    let duty_ix: BTreeMap<&str, usize> = demand
-        .duties
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
-    let staff_ix: BTreeMap<&str, usize> = school
-        .staff
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
-    let mut on_duty: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new(); // duty -> (staff, line)
-    let mut reported_uncovered: BTreeMap<usize, u32> = BTreeMap::new();
-    let mut by_staff: BTreeMap<usize, Vec<(usize, usize)>> = BTreeMap::new(); // staff -> (duty, line)
+    let roster = read_rows(policy, school, demand, rows, &mut v);
+    check_duties(policy, school, demand, &roster, &mut v);
+    check_people(policy, school, demand, &roster, &mut v);
+    v.sort();
+    v
+}
+
+/// The roster rows resolved to duty and staff indexes.
+#[derive(Default)]
+struct Roster {
+    /// duty -> (staff, line)
+    on_duty: BTreeMap<usize, Vec<(usize, usize)>>,
+    /// duty -> rows without staff
+    reported_uncovered: BTreeMap<usize, u32>,
+    /// staff -> (duty, line)
+    by_staff: BTreeMap<usize, Vec<(usize, usize)>>,
+}
+
+/// Ids to indexes, for reading the rows.
+struct Index<'a> {
+    duty: BTreeMap<&'a str, usize>,
+    staff: BTreeMap<&'a str, usize>,
+}
+
+impl<'a> Index<'a> {
+    fn new(school: &'a School, demand: &'a WeekDemand) -> Index<'a> {
+        let duty = demand
+            .duties
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect();
+        let staff = school
+            .staff
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        Index { duty, staff }
+    }
+}
+
+/// Reads every row: unknown ids and repeated rows are violations; each
+/// assignment is checked against the rules about one person and one duty.
+fn read_rows(
+    policy: &Policy,
+    school: &School,
+    demand: &WeekDemand,
+    rows: &[Row],
+    v: &mut Vec<Violation>,
+) -> Roster {
+    let ix = Index::new(school, demand);
+    let mut roster = Roster::default();
     for r in rows {
-        let Some(&d) = duty_ix.get(r.duty_id.as_str()) else {
-            v.push(viol(
-                Rule::Unknown,
-                r.line,
-                &r.duty_id,
-                r.staff_id.as_deref().unwrap_or(""),
-                "duty not in this week's demand / 本周无此任务",
-            ));
+        let Some((d, s)) = resolve(&ix, &mut roster, r, v) else {
             continue;
         };
-        let Some(sid) = &r.staff_id else {
-            *reported_uncovered.entry(d).or_insert(0) += 1;
-            continue;
-        };
-        let Some(&s) = staff_ix.get(sid.as_str()) else {
-            v.push(viol(
-                Rule::Unknown,
-                r.line,
-                &r.duty_id,
-                sid,
-                "person not in staff.csv / 教职工名单中无此人",
-            ));
-            continue;
-        };
-        if on_duty
-            .get(&d)
-            .is_some_and(|l| l.iter().any(|(x, _)| *x == s))
-        {
-            v.push(viol(
-                Rule::Coverage,
-                r.line,
-                &r.duty_id,
-                sid,
-                "same person twice on one duty / 同一人重复安排",
-            ));
-            continue;
-        }
-        on_duty.entry(d).or_default().push((s, r.line));
-        by_staff.entry(s).or_default().push((d, r.line));
+        roster.on_duty.entry(d).or_default().push((s, r.line));
+        roster.by_staff.entry(s).or_default().push((d, r.line));
+        let sid = &school.staff[s].id;
         for (rule, why) in person_rules(policy, school, s, &demand.duties[d]) {
             v.push(viol(rule, r.line, &r.duty_id, sid, &why));
         }
     }
-    // Coverage: each duty has its staff, or the missing seats are reported.
+    roster
+}
+
+/// The (duty, staff) of a row that assigns someone new to a known duty;
+/// counts rows without staff as reported uncovered.
+fn resolve(
+    ix: &Index,
+    roster: &mut Roster,
+    r: &Row,
+    v: &mut Vec<Violation>,
+) -> Option<(usize, usize)> {
+    let Some(&d) = ix.duty.get(r.duty_id.as_str()) else {
+        let sid = r.staff_id.as_deref().unwrap_or("");
+        v.push(viol(
+            Rule::Unknown,
+            r.line,
+            &r.duty_id,
+            sid,
+            rules::unknown::NO_DUTY,
+        ));
+        return None;
+    };
+    let Some(sid) = &r.staff_id else {
+        *roster.reported_uncovered.entry(d).or_insert(0) += 1;
+        return None;
+    };
+    let Some(&s) = ix.staff.get(sid.as_str()) else {
+        v.push(viol(
+            Rule::Unknown,
+            r.line,
+            &r.duty_id,
+            sid,
+            rules::unknown::NO_PERSON,
+        ));
+        return None;
+    };
+    let twice = roster
+        .on_duty
+        .get(&d)
+        .is_some_and(|l| l.iter().any(|(x, _)| *x == s));
+    if twice {
+        v.push(viol(
+            Rule::Coverage,
+            r.line,
+            &r.duty_id,
+            sid,
+            rules::coverage::TWICE,
+        ));
+        return None;
+    }
+    Some((d, s))
+}
+
+/// Per duty: coverage, and the named instructor.
+fn check_duties(
+    policy: &Policy,
+    school: &School,
+    demand: &WeekDemand,
+    roster: &Roster,
+    v: &mut Vec<Violation>,
+) {
     for (d, duty) in demand.duties.iter().enumerate() {
-        let n = on_duty.get(&d).map_or(0, |l| l.len()) as u32;
-        let unc = reported_uncovered.get(&d).copied().unwrap_or(0);
-        if n + unc < duty.staff_needed {
+        let on = roster.on_duty.get(&d).map_or(&[][..], |l| l.as_slice());
+        let unc = roster.reported_uncovered.get(&d).copied().unwrap_or(0);
+        for why in rules::coverage::check(duty, on.len() as u32, unc) {
+            v.push(viol(Rule::Coverage, 0, &duty.id, "", &why));
+        }
+        let free = |i| person_rules(policy, school, i, duty).is_empty();
+        if let Some(i) = rules::instructor::check(duty, on, free) {
+            let sid = &school.staff[i].id;
             v.push(viol(
-                Rule::Coverage,
+                Rule::Instructor,
                 0,
                 &duty.id,
-                "",
-                &format!(
-                    "needs {} staff, has {n}, {unc} reported uncovered / 缺人且未标注",
-                    duty.staff_needed
-                ),
-            ));
-        }
-        if n > duty.staff_needed {
-            v.push(viol(
-                Rule::Coverage,
-                0,
-                &duty.id,
-                "",
-                &format!("needs {} staff, has {n} / 超员", duty.staff_needed),
-            ));
-        }
-        if let Some(i) = duty.instructor {
-            let has = on_duty
-                .get(&d)
-                .is_some_and(|l| l.iter().any(|(x, _)| *x == i));
-            if !has && person_rules(policy, school, i, duty).is_empty() {
-                v.push(viol(Rule::Instructor, 0, &duty.id, &school.staff[i].id, "the club's named instructor is available but not assigned / 指定教师可上岗却未安排"));
-            }
-        }
-    }
-    // Overlap and limits, per person.
-    let r = &policy.rules;
-    for (&s, list) in &by_staff {
-        let sid = &school.staff[s].id;
-        let mut l = list.clone();
-        l.sort_by_key(|&(d, _)| (demand.duties[d].date, demand.duties[d].start, d));
-        for i in 0..l.len() {
-            for j in i + 1..l.len() {
-                let (a, b) = (&demand.duties[l[i].0], &demand.duties[l[j].0]);
-                if a.date == b.date && a.start < b.end && b.start < a.end {
-                    v.push(viol(
-                        Rule::NoOverlap,
-                        l[j].1,
-                        &b.id,
-                        sid,
-                        &format!(
-                            "{}-{} overlaps {} {}-{} / 时间重叠",
-                            b.start, b.end, a.id, a.start, a.end
-                        ),
-                    ));
-                }
-            }
-        }
-        let mut per_day: BTreeMap<chrono::NaiveDate, (u32, u32)> = BTreeMap::new();
-        let (mut wn, mut wm) = (0u32, 0u32);
-        for &(d, _) in &l {
-            let duty = &demand.duties[d];
-            let e = per_day.entry(duty.date).or_default();
-            e.0 += 1;
-            e.1 += u32::from(duty.end.0 - duty.start.0);
-            wn += 1;
-            wm += u32::from(duty.end.0 - duty.start.0);
-        }
-        for (date, (n, m)) in per_day {
-            if n > r.max_duties_per_day || m > r.max_minutes_per_day {
-                v.push(viol(
-                    Rule::DailyLimit,
-                    0,
-                    &date.to_string(),
-                    sid,
-                    &format!(
-                        "{n} duties, {m} min on one day; limits {} and {} / 超过每日上限",
-                        r.max_duties_per_day, r.max_minutes_per_day
-                    ),
-                ));
-            }
-        }
-        if wn > r.max_duties_per_week || wm > r.max_minutes_per_week {
-            v.push(viol(
-                Rule::WeeklyLimit,
-                0,
-                "",
                 sid,
-                &format!(
-                    "{wn} duties, {wm} min this week; limits {} and {} / 超过每周上限",
-                    r.max_duties_per_week, r.max_minutes_per_week
-                ),
+                rules::instructor::NOT_ASSIGNED,
             ));
         }
     }
-    v.sort();
-    v
+}
+
+/// Per person: overlaps and limits.
+fn check_people(
+    policy: &Policy,
+    school: &School,
+    demand: &WeekDemand,
+    roster: &Roster,
+    v: &mut Vec<Violation>,
+) {
+    for (&s, mine) in &roster.by_staff {
+        let sid = &school.staff[s].id;
+        let push = |v: &mut Vec<Violation>, rule, b: Breach| {
+            v.push(viol(rule, b.line, &b.at, sid, &b.detail));
+        };
+        for b in rules::no_overlap::check(&demand.duties, mine) {
+            push(v, Rule::NoOverlap, b);
+        }
+        for (rule, b) in rules::limits::check(&policy.rules, &demand.duties, mine) {
+            push(v, rule, b);
+        }
+    }
 }
 
 fn viol(rule: Rule, line: usize, duty: &str, staff: &str, detail: &str) -> Violation {
@@ -214,75 +227,26 @@ fn viol(rule: Rule, line: usize, duty: &str, staff: &str, detail: &str) -> Viola
     }
 }
 
+/// A rule about one person on one duty: its reasons, from the data directly.
+type PersonCheck = fn(&Policy, &School, usize, &Duty) -> Vec<String>;
+
+/// The checks of the rules about one person on one duty.
+const PERSON_CHECKS: [(Rule, PersonCheck); 5] = [
+    (Rule::Role, rules::role::check),
+    (Rule::Qualification, rules::qualification::check),
+    (Rule::Leave, rules::leave::check),
+    (Rule::Blackout, rules::blackout::check),
+    (Rule::Exemption, rules::exemption::check),
+];
+
 /// Rules about one person on one duty, each checked from the data directly.
 fn person_rules(policy: &Policy, school: &School, s: usize, d: &Duty) -> Vec<(Rule, String)> {
-    let st = &school.staff[s];
-    let mut out = Vec::new();
-    let is_instructor = d.instructor == Some(s);
-    if !st.active {
-        out.push((
-            Rule::Role,
-            "not taking part in the service / 未参加课后服务".to_string(),
-        ));
-    } else if !is_instructor {
-        if !d.roles.contains(&st.role) || st.role == Role::Outside {
-            out.push((
-                Rule::Role,
-                format!("role {} may not take this duty / 岗位不符", st.role.code()),
-            ));
-        }
-        if let Some(q) = &d.qualification {
-            if !st.qualifications.iter().any(|x| x == q) {
-                out.push((
-                    Rule::Qualification,
-                    format!("needs qualification {q} / 需要资质 {q}"),
-                ));
-            }
-        }
-    }
-    for l in &school.leave {
-        if l.staff == s
-            && l.kind == LeaveKind::Leave
-            && l.from <= d.date
-            && d.date <= l.to
-            && (l.sessions.is_empty() || l.sessions.contains(&d.session))
-        {
-            out.push((
-                Rule::Leave,
-                format!("on leave {}..{} {} / 请假", l.from, l.to, l.reason),
-            ));
-        }
-    }
-    for b in &policy.staff_blackouts {
-        let who = b.subjects.contains(&st.subject) || b.roles.contains(&st.role);
-        let when = (b.weekdays.is_empty() || b.weekdays.contains(&d.follows))
-            && b.sessions.contains(&d.session);
-        if who && when {
-            out.push((Rule::Blackout, b.reason.clone()));
-        }
-    }
-    if let Some(ex) = st
-        .exemption
-        .as_ref()
-        .and_then(|e| policy.exemptions.iter().find(|x| x.id == *e))
-    {
-        if let Some(t) = ex.no_end_after {
-            if d.end > t {
-                out.push((
-                    Rule::Exemption,
-                    format!("{}: ends {} after {t}", ex.label, d.end),
-                ));
-            }
-        }
-        if ex.no_until_pickup && d.until_pickup {
-            out.push((Rule::Exemption, format!("{}: waits until pickup", ex.label)));
-        }
-        if ex.no_sessions.contains(&d.session) {
-            out.push((
-                Rule::Exemption,
-                format!("{}: no {} duty", ex.label, d.session),
-            ));
-        }
-    }
-    out
+    PERSON_CHECKS
+        .iter()
+        .flat_map(|&(rule, check)| {
+            check(policy, school, s, d)
+                .into_iter()
+                .map(move |why| (rule, why))
+        })
+        .collect()
 }

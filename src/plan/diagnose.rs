@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::demand::Duty;
 use crate::model::policy::Policy;
 use crate::model::school::School;
 use crate::outputs::lang::Lang;
 use crate::plan::{ineligible, Plan};
-use crate::rules::Rule;
+use crate::rules::{self, Rule};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SlotDiagnosis {
@@ -64,38 +65,17 @@ impl SlotDiagnosis {
         }
     }
 
+    /// What would fix the slot, in the wording of the rule that binds.
     fn fix(&self, policy: &Policy, lang: Lang) -> String {
-        let r = &policy.rules;
         if let Some(q) = &self.qualification {
             if self.eligible < self.staff_needed {
-                return match lang {
-                    Lang::Zh => format!(
-                        "增加 {} 名具备「{q}」资质的教师或外聘教师, 或调整社团时间",
-                        self.staff_needed - self.eligible
-                    ),
-                    Lang::En => format!(
-                        "add {} staff qualified in {q} (or outside instructors), or move the club",
-                        self.staff_needed - self.eligible
-                    ),
-                };
+                return rules::qualification::fix(lang, q, self.staff_needed - self.eligible);
             }
         }
         if self.eligible >= self.staff_needed {
-            return match lang {
-                Lang::Zh => format!("可安排的人已达上限或时间冲突: 放宽 staff_rules(每日 {} 项/{} 分钟, 每周 {} 项/{} 分钟)或增加人手", r.max_duties_per_day, r.max_minutes_per_day, r.max_duties_per_week, r.max_minutes_per_week),
-                Lang::En => format!("the eligible staff are at their limits or busy: raise staff_rules (per day {} duties/{} min, per week {} duties/{} min) or add staff", r.max_duties_per_day, r.max_minutes_per_day, r.max_duties_per_week, r.max_minutes_per_week),
-            };
+            return rules::limits::fix(&policy.rules, lang);
         }
-        match lang {
-            Lang::Zh => format!(
-                "增加 {} 名可上岗人员(调整请假/代课安排), 或合并小组(grouping.max)",
-                self.staff_missing
-            ),
-            Lang::En => format!(
-                "add {} available staff (substitutes), or merge groups (grouping.max)",
-                self.staff_missing
-            ),
-        }
+        rules::coverage::fix(lang, self.staff_missing)
     }
 }
 
@@ -125,25 +105,7 @@ pub fn diagnose(policy: &Policy, school: &School, plan: &Plan) -> Vec<SlotDiagno
             })
             .map(|(i, _)| i)
             .collect();
-        let mut excluded = BTreeMap::new();
-        let mut eligible = 0;
-        let mut busy = 0;
-        for s in 0..school.staff.len() {
-            match ineligible(policy, school, s, d0) {
-                Some(r) => *excluded.entry(r).or_insert(0) += 1,
-                None => {
-                    eligible += 1;
-                    let on_other = plan.assignments.iter().any(|a| {
-                        a.staff == s
-                            && !same_slot.contains(&a.duty)
-                            && dm.duties[a.duty].overlaps(d0)
-                    });
-                    if on_other {
-                        busy += 1;
-                    }
-                }
-            }
-        }
+        let staff = count_staff(policy, school, plan, d0, &same_slot);
         out.push(SlotDiagnosis {
             date,
             session,
@@ -151,10 +113,49 @@ pub fn diagnose(policy: &Policy, school: &School, plan: &Plan) -> Vec<SlotDiagno
             duties_uncovered: list.len(),
             staff_missing: list.iter().map(|x| x.1).sum(),
             staff_needed: same_slot.iter().map(|&i| dm.duties[i].staff_needed).sum(),
-            eligible,
-            busy,
-            excluded,
+            eligible: staff.eligible,
+            busy: staff.busy,
+            excluded: staff.excluded,
         });
     }
     out
+}
+
+/// Who could take a slot's duties: the eligible, those of them busy
+/// elsewhere at that time, and the excluded by the first failing rule.
+struct StaffCount {
+    eligible: u32,
+    busy: u32,
+    excluded: BTreeMap<Rule, u32>,
+}
+
+/// Counts every staff member for the slot of `d0` (duties `same_slot`).
+fn count_staff(
+    policy: &Policy,
+    school: &School,
+    plan: &Plan,
+    d0: &Duty,
+    same_slot: &[usize],
+) -> StaffCount {
+    let dm = &plan.demand;
+    let mut c = StaffCount {
+        eligible: 0,
+        busy: 0,
+        excluded: BTreeMap::new(),
+    };
+    for s in 0..school.staff.len() {
+        match ineligible(policy, school, s, d0) {
+            Some(r) => *c.excluded.entry(r).or_insert(0) += 1,
+            None => {
+                c.eligible += 1;
+                let on_other = plan.assignments.iter().any(|a| {
+                    a.staff == s && !same_slot.contains(&a.duty) && dm.duties[a.duty].overlaps(d0)
+                });
+                if on_other {
+                    c.busy += 1;
+                }
+            }
+        }
+    }
+    c
 }

@@ -1,7 +1,47 @@
 //! The hard rules, by name. The model, the checker and the messages users
 //! see all use these names, so a rule is found in one place.
+//!
+//! One file per rule holds, side by side and written separately, what the
+//! rule means to users and where its data comes from, the planner's
+//! predicate (used by `crate::plan::eligibility`), the reason users see and
+//! the independent check (used by `crate::check`):
+//!
+//! - `coverage`: every duty gets the staff it needs, or is reported uncovered;
+//! - `no_overlap`: nobody holds two duties whose times overlap;
+//! - `role`: only the roles the duty kind names, and only active staff;
+//! - `qualification`: the duty's qualification (PE, music, ...);
+//! - `leave`: leave and absences (leave.csv);
+//! - `blackout`: staff blackouts (`[[staff_blackouts]]`);
+//! - `exemption`: exemptions (`[[exemptions]]`, staff.csv `exemption`);
+//! - `limits`: daily and weekly limits (`[staff_rules]`);
+//! - `instructor`: a club's named instructor runs it when available;
+//! - `pin`: a pinned assignment is kept;
+//! - `unknown`: a roster row names a duty or person that does not exist.
+
+pub(crate) mod blackout;
+pub(crate) mod coverage;
+pub(crate) mod exemption;
+pub(crate) mod instructor;
+pub(crate) mod leave;
+pub(crate) mod limits;
+pub(crate) mod no_overlap;
+pub(crate) mod pin;
+pub(crate) mod qualification;
+pub(crate) mod role;
+#[cfg(test)]
+pub(crate) mod testkit;
+pub(crate) mod unknown;
 
 use crate::outputs::lang::Lang;
+
+/// What a roster-wide check found: the roster line (0 when no single row
+/// is at fault), where (a duty id, a date, or nothing) and the detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Breach {
+    pub line: usize,
+    pub at: String,
+    pub detail: String,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rule {
