@@ -2,6 +2,8 @@
 //! CSV, terminal reports, the HTML page, the handover sheet and calendars.
 
 pub mod files;
+pub mod handover;
 pub mod html;
+pub mod ics;
 pub mod lang;
 pub mod terminal;
