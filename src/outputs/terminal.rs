@@ -187,6 +187,7 @@ pub fn roster_table(p: &Policy, s: &School, plan: &Plan, lang: Lang) -> String {
     o
 }
 
+/// The proof and timing part of `kehou plan`'s report.
 pub fn plan_report(_p: &Policy, s: &School, plan: &Plan, lang: Lang, load_s: f64) -> String {
     let mut o = String::new();
     let _ = writeln!(
@@ -197,23 +198,46 @@ pub fn plan_report(_p: &Policy, s: &School, plan: &Plan, lang: Lang, load_s: f64
             "== proof (lexicographic tiers) =="
         )
     );
+    tier_lines(&mut o, plan, lang);
+    load_lines(&mut o, s, plan, lang);
+    timing_lines(&mut o, plan, lang, load_s);
+    o
+}
+
+/// What each tier's name means to a reader: (name, Chinese, English).
+const TIER_LABELS: &[(&str, &str, &str)] = &[
+    ("uncovered", "未覆盖人次", "uncovered seats"),
+    ("changes", "变更人次", "assignments changed"),
+    ("max-load", "最高相对负荷", "highest relative load"),
+    (
+        "spread",
+        "偏离平均超过半项任务的量",
+        "distance beyond half a duty from the average",
+    ),
+    (
+        "balance",
+        "与平均之差的平方和",
+        "sum of squared distances from the average",
+    ),
+    (
+        "replacement-load",
+        "替班人原负荷",
+        "replacements' prior load",
+    ),
+    ("preferences", "偏好惩罚", "preferences"),
+];
+
+fn tier_label(name: &'static str, lang: Lang) -> &'static str {
+    TIER_LABELS
+        .iter()
+        .find(|l| l.0 == name)
+        .map_or(name, |l| lang.t(l.1, l.2))
+}
+
+/// Each tier's value, proven bound, gap and time.
+fn tier_lines(o: &mut String, plan: &Plan, lang: Lang) {
     for t in &plan.tiers {
-        let label = match (t.name, lang) {
-            ("uncovered", Lang::Zh) => "未覆盖人次",
-            ("changes", Lang::Zh) => "变更人次",
-            ("max-load", Lang::Zh) => "最高相对负荷",
-            ("spread", Lang::Zh) => "偏离平均超过半项任务的量",
-            ("balance", Lang::Zh) => "与平均之差的平方和",
-            ("replacement-load", Lang::Zh) => "替班人原负荷",
-            ("preferences", Lang::Zh) => "偏好惩罚",
-            ("uncovered", Lang::En) => "uncovered seats",
-            ("changes", Lang::En) => "assignments changed",
-            ("max-load", Lang::En) => "highest relative load",
-            ("spread", Lang::En) => "distance beyond half a duty from the average",
-            ("balance", Lang::En) => "sum of squared distances from the average",
-            ("replacement-load", Lang::En) => "replacements' prior load",
-            (other, _) => other,
-        };
+        let label = tier_label(t.name, lang);
         let name = format!("{} {label}", t.tier);
         let status = if t.optimal {
             lang.t("已证明最优", "proven optimal")
@@ -231,6 +255,10 @@ pub fn plan_report(_p: &Policy, s: &School, plan: &Plan, lang: Lang, load_s: f64
             t.seconds
         );
     }
+}
+
+/// The relative loads' range and what was assigned.
+fn load_lines(o: &mut String, s: &School, plan: &Plan, lang: Lang) {
     let loads: Vec<f64> = person_loads(s, &plan.demand, plan)
         .iter()
         .filter_map(|p| p.relative)
@@ -265,6 +293,10 @@ pub fn plan_report(_p: &Policy, s: &School, plan: &Plan, lang: Lang, load_s: f64
         total as f64 / LOAD_PER_HOUR as f64,
         lang.t("加权小时", "weighted hours")
     );
+}
+
+/// Model size, time per stage and peak memory.
+fn timing_lines(o: &mut String, plan: &Plan, lang: Lang, load_s: f64) {
     let st = &plan.stats;
     let _ = writeln!(
         o,
@@ -322,7 +354,6 @@ pub fn plan_report(_p: &Policy, s: &School, plan: &Plan, lang: Lang, load_s: f64
             kib as f64 / 1024.0
         );
     }
-    o
 }
 
 /// Peak resident memory of this process (Linux: VmHWM), in KiB.
