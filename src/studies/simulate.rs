@@ -248,16 +248,7 @@ pub fn term(
     lang: Lang,
     progress: bool,
 ) -> Result<SimReport> {
-    let Sim {
-        from,
-        weeks,
-        absence,
-        seed,
-        substitutes,
-        swaps,
-        preferences,
-    } = sim;
-    if !(0.0..=1.0).contains(&absence) {
+    if !(0.0..=1.0).contains(&sim.absence) {
         return Err(Error::Usage(
             lang.t(
                 "--absence 须在 0 到 1 之间",
@@ -266,131 +257,40 @@ pub fn term(
             .into(),
         ));
     }
-    let temp;
-    let h = match keep {
-        Some(dir) => {
-            // Never mix a simulation into a real history.
-            let used = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
-            if used || dir.is_file() {
-                return Err(Error::Usage(format!(
-                    "{} {}",
-                    dir.display(),
-                    lang.t(
-                        "已存在且不为空: 请为模拟记录指定一个新目录",
-                        "already exists and is not empty: name a new directory for the simulated history"
-                    )
-                )));
-            }
-            History::new(dir)
-        }
-        None => {
-            temp = tempfile::tempdir().map_err(|source| Error::Write {
-                path: std::env::temp_dir(),
-                source,
-            })?;
-            History::new(temp.path())
-        }
-    };
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let bar = progress.then(|| indicatif::ProgressBar::new(u64::from(weeks)));
-    let mut absences = 0;
-    let mut substituted = 0;
-    let mut returned = 0;
-    let mut uncovered = 0;
-    let mut final_unreturned = 0;
-    let first = crate::calendar::monday_of(from);
-    let last = first + chrono::Days::new(7 * u64::from(weeks.max(1)) - 1);
+    let (h, _temp) = sim_history(keep, lang)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(sim.seed);
+    let bar = progress.then(|| indicatif::ProgressBar::new(u64::from(sim.weeks)));
+    let mut tally = Tally::default();
+    let first = crate::calendar::monday_of(sim.from);
+    let last = first + chrono::Days::new(7 * u64::from(sim.weeks.max(1)) - 1);
     let sigs: Vec<Option<String>> = (0..school.staff.len())
         .map(|i| signature(p, school, i))
         .collect();
-    let mut weekly = Vec::with_capacity(weeks as usize);
-    for w in 0..weeks {
+    let mut weekly = Vec::with_capacity(sim.weeks as usize);
+    for w in 0..sim.weeks {
         let monday = first + chrono::Days::new(7 * u64::from(w));
         let mut s = school.clone();
         ledger::add_term_load(p, &mut s, &h, monday)?;
         let dm = demand::week(p, &s, monday);
         let mut opts = plan::Options::from_policy(p);
-        opts.skip_preferences = !preferences;
+        opts.skip_preferences = !sim.preferences;
         let clock = std::time::Instant::now();
         let plan = plan::plan(p, &s, &dm, &opts)?;
         let seconds = clock.elapsed().as_secs_f64();
-        uncovered += plan.uncovered.iter().map(|u| u.1).sum::<u32>();
+        tally.uncovered += plan.uncovered.iter().map(|u| u.1).sum::<u32>();
         h.publish(monday, &roster::to_csv(p, &s, &plan, lang), false)?;
-        // Term-to-date load plus `serving`, per person.
-        let loads = |serving: &[(usize, usize)]| {
-            let mut l: Vec<i64> = (0..s.staff.len())
-                .map(|i| s.served.get(&i).copied().unwrap_or(0))
-                .collect();
-            for &(d, t) in serving {
-                l[t] += dm.duties[d].load();
-            }
-            l
+        let week = Week {
+            p,
+            school,
+            s: &s,
+            dm: &dm,
+            sigs: &sigs,
+            // In the term's last week no later plan can even out what a
+            // substitution leaves, so it is chosen for the term's end.
+            last: w + 1 == sim.weeks,
         };
-        // The largest spread among the groups, then the sum of squared
-        // distances from the group means (which the spread alone leaves
-        // flat for most choices): how fair the term would end.
-        let term_end = |serving: &[(usize, usize)]| {
-            let l = loads(serving);
-            (max_hours(&groups(school, &sigs, &l)), squares(&sigs, &l))
-        };
-        let spread = |serving: &[(usize, usize)]| term_end(serving).0;
-        // In the term's last week no later plan can even out what a
-        // substitution leaves, so it is chosen for the term's end.
-        let last_week = w + 1 == weeks;
-        // The week's seats in time order, with who holds each now.
-        let mut slots: Vec<(usize, Option<usize>)> = plan
-            .assignments
-            .iter()
-            .map(|a| (a.duty, Some(a.staff)))
-            .collect();
-        slots.sort_by_key(|&(d, t)| (dm.duties[d].date, dm.duties[d].start, d, t));
-        let planned = spread(&held(&slots));
-        for i in 0..slots.len() {
-            let (duty, Some(t)) = slots[i] else { continue };
-            if !rng.random_bool(absence) {
-                continue;
-            }
-            absences += 1;
-            slots[i].1 = None;
-            let cover = if substitutes {
-                substitute(
-                    p,
-                    &s,
-                    &dm,
-                    &slots,
-                    i,
-                    t,
-                    swaps,
-                    last_week.then_some(&term_end),
-                )
-            } else {
-                None
-            };
-            slots[i].1 = cover.map(|c| c.0);
-            if last_week && !matches!(cover, Some((_, Some(_)))) {
-                final_unreturned += 1;
-            }
-            h.record(&Event::Absent {
-                duty: dm.duties[duty].id.clone(),
-                staff: s.staff[t].id.clone(),
-                substitute: cover.map(|c| s.staff[c.0].id.clone()),
-                note: "simulated".into(),
-            })?;
-            if let Some((sub, back)) = cover {
-                substituted += 1;
-                if let Some(j) = back {
-                    slots[j].1 = Some(t);
-                    returned += 1;
-                    h.record(&Event::Swap {
-                        duty: dm.duties[slots[j].0].id.clone(),
-                        staff: s.staff[sub].id.clone(),
-                        with: s.staff[t].id.clone(),
-                        note: "simulated: returns the substitution".into(),
-                    })?;
-                }
-            }
-        }
-        weekly.push((planned, spread(&held(&slots)), seconds));
+        let (planned, served) = week.serve(&plan, &sim, &mut rng, &h, &mut tally)?;
+        weekly.push((planned, served, seconds));
         if let Some(b) = &bar {
             b.inc(1);
         }
@@ -405,18 +305,148 @@ pub fn term(
     let load: Vec<i64> = (0..school.staff.len())
         .map(|i| load.get(&i).copied().unwrap_or(0))
         .collect();
-    let groups = groups(school, &sigs, &load);
     Ok(SimReport {
-        weeks,
-        absences,
-        substituted,
-        returned,
-        uncovered,
-        groups,
+        weeks: sim.weeks,
+        absences: tally.absences,
+        substituted: tally.substituted,
+        returned: tally.returned,
+        uncovered: tally.uncovered,
+        groups: groups(school, &sigs, &load),
         longest_duty: longest,
-        final_unreturned,
+        final_unreturned: tally.final_unreturned,
         weekly,
     })
+}
+
+/// The history a simulation writes: `keep` (new or empty, never a real
+/// history) or a temporary directory, returned so that it lives as long.
+fn sim_history(keep: Option<&Path>, lang: Lang) -> Result<(History, Option<tempfile::TempDir>)> {
+    let Some(dir) = keep else {
+        let temp = tempfile::tempdir().map_err(|source| Error::Write {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+        return Ok((History::new(temp.path()), Some(temp)));
+    };
+    let used = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
+    if used || dir.is_file() {
+        return Err(Error::Usage(format!(
+            "{} {}",
+            dir.display(),
+            lang.t(
+                "已存在且不为空: 请为模拟记录指定一个新目录",
+                "already exists and is not empty: name a new directory for the simulated history"
+            )
+        )));
+    }
+    Ok((History::new(dir), None))
+}
+
+/// What a simulated term counts as it goes.
+#[derive(Default)]
+struct Tally {
+    absences: usize,
+    substituted: usize,
+    returned: usize,
+    uncovered: u32,
+    final_unreturned: usize,
+}
+
+/// One simulated week: the school with its term-to-date load, the week's
+/// duties, and the signatures that group staff for fairness.
+struct Week<'a> {
+    p: &'a Policy,
+    /// The school as given (no term load), for the groups.
+    school: &'a School,
+    /// The school with this week's term-to-date load.
+    s: &'a School,
+    dm: &'a demand::WeekDemand,
+    sigs: &'a [Option<String>],
+    last: bool,
+}
+
+impl Week<'_> {
+    /// Term-to-date load plus `serving`, per person.
+    fn loads(&self, serving: &[(usize, usize)]) -> Vec<i64> {
+        let mut l: Vec<i64> = (0..self.s.staff.len())
+            .map(|i| self.s.served.get(&i).copied().unwrap_or(0))
+            .collect();
+        for &(d, t) in serving {
+            l[t] += self.dm.duties[d].load();
+        }
+        l
+    }
+
+    /// The largest spread among the groups, then the sum of squared
+    /// distances from the group means (which the spread alone leaves flat
+    /// for most choices): how fair the term would end.
+    fn term_end(&self, serving: &[(usize, usize)]) -> (f64, f64) {
+        let l = self.loads(serving);
+        (
+            max_hours(&groups(self.school, self.sigs, &l)),
+            squares(self.sigs, &l),
+        )
+    }
+
+    /// Serves the published plan with random absences: each absent seat
+    /// substituted (and returned) as the options say, every event recorded.
+    /// Returns the largest spread as planned and as served.
+    fn serve(
+        &self,
+        plan: &plan::Plan,
+        sim: &Sim,
+        rng: &mut ChaCha8Rng,
+        h: &History,
+        tally: &mut Tally,
+    ) -> Result<(f64, f64)> {
+        let (s, dm) = (self.s, self.dm);
+        let term_end = |serving: &[(usize, usize)]| self.term_end(serving);
+        // The week's seats in time order, with who holds each now.
+        let mut slots: Vec<(usize, Option<usize>)> = plan
+            .assignments
+            .iter()
+            .map(|a| (a.duty, Some(a.staff)))
+            .collect();
+        slots.sort_by_key(|&(d, t)| (dm.duties[d].date, dm.duties[d].start, d, t));
+        let planned = self.term_end(&held(&slots)).0;
+        for i in 0..slots.len() {
+            let (duty, Some(t)) = slots[i] else { continue };
+            if !rng.random_bool(sim.absence) {
+                continue;
+            }
+            tally.absences += 1;
+            slots[i].1 = None;
+            let cover = if sim.substitutes {
+                let end = self.last.then_some(&term_end as &SpreadOf<'_>);
+                substitute(self.p, s, dm, &slots, i, t, sim.swaps, end)
+            } else {
+                None
+            };
+            slots[i].1 = cover.map(|c| c.0);
+            if self.last && !matches!(cover, Some((_, Some(_)))) {
+                tally.final_unreturned += 1;
+            }
+            h.record(&Event::Absent {
+                duty: dm.duties[duty].id.clone(),
+                staff: s.staff[t].id.clone(),
+                substitute: cover.map(|c| s.staff[c.0].id.clone()),
+                note: "simulated".into(),
+            })?;
+            let Some((sub, back)) = cover else { continue };
+            tally.substituted += 1;
+            if let Some(j) = back {
+                slots[j].1 = Some(t);
+                tally.returned += 1;
+                h.record(&Event::Swap {
+                    duty: dm.duties[slots[j].0].id.clone(),
+                    staff: s.staff[sub].id.clone(),
+                    with: s.staff[t].id.clone(),
+                    note: "simulated: returns the substitution".into(),
+                })?;
+            }
+        }
+        Ok((planned, self.term_end(&held(&slots)).0))
+    }
 }
 
 /// Groups of two or more staff with equal signatures: the lowest and
