@@ -117,53 +117,57 @@ const WEEKDAYS: &[&str] = &["周一", "周二", "周三", "周四", "周五"];
 
 /// Generate a school's CSV files (UTF-8, Chinese headers).
 pub fn generate(p: &Profile) -> Files {
-    let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
-    let mut used_names = std::collections::BTreeSet::new();
-    let mut name = |rng: &mut ChaCha8Rng| loop {
-        let n = format!(
-            "{}{}",
-            SURNAMES[rng.random_range(0..SURNAMES.len())],
-            GIVEN[rng.random_range(0..GIVEN.len())]
-        );
-        if used_names.insert(n.clone()) || used_names.len() > 1500 {
-            return n;
-        }
+    let mut g = Gen {
+        p,
+        rng: ChaCha8Rng::seed_from_u64(p.seed),
+        used_names: std::collections::BTreeSet::new(),
+        id: 0,
     };
-
-    // Classes
-    let mut classes = String::from("班级编号,班级,年级,人数\n");
-    let mut class_list = Vec::new();
-    for g in 1..=p.grades {
-        for c in 1..=p.classes_per_grade {
-            let pupils = rng.random_range(38..=48u32);
-            let gname = GRADE_NAMES.get(g as usize - 1).copied().unwrap_or("高");
-            let _ = writeln!(classes, "{g}-{c},{gname}({c})班,{g},{pupils}");
-            class_list.push((format!("{g}-{c}"), g, pupils));
-        }
+    let (classes, class_list) = g.classes();
+    let (staff, outside_ids) = g.staff(&class_list);
+    let (clubs, club_pupils) = g.clubs(&outside_ids);
+    let enrollment = g.enrollment(&class_list, &club_pupils);
+    Files {
+        staff: staff.into_bytes(),
+        classes: classes.into_bytes(),
+        enrollment: enrollment.into_bytes(),
+        clubs: Some(clubs.into_bytes()),
+        leave: Some(
+            "工号,开始日期,结束日期,时段,类型,原因\n"
+                .as_bytes()
+                .to_vec(),
+        ),
+        served: None,
     }
+}
 
-    // Clubs need their instructors first.
-    let n_outside = ((f64::from(p.clubs) * p.outside_share).round() as u32).min(p.clubs);
-    let n_homeroom = class_list.len() as u32;
-    let n_subject = p.staff.saturating_sub(n_homeroom + p.admins + n_outside);
-    let mut staff = String::from("工号,姓名,角色,学科,资质,班主任班级,工作量系数,豁免,参与\n");
-    let mut id = 0;
-    let mut next_id = || {
-        id += 1;
-        format!("T{id:03}")
-    };
-    let mut exempt_left = p.exempt;
-    let mut exempt_every = if p.exempt > 0 {
-        (n_homeroom + n_subject) / p.exempt.max(1)
-    } else {
-        u32::MAX
-    };
-    exempt_every = exempt_every.max(2);
-    let mut k = 0u32;
-    let mut exemption = |rng: &mut ChaCha8Rng| {
-        k += 1;
-        if exempt_left > 0 && k % exempt_every == exempt_every / 2 {
-            exempt_left -= 1;
+/// The generator's state; one random stream, drawn from in a fixed order
+/// (classes, staff, clubs, enrollment), so the same seed gives the same bytes.
+struct Gen<'a> {
+    p: &'a Profile,
+    rng: ChaCha8Rng,
+    used_names: std::collections::BTreeSet<String>,
+    id: u32,
+}
+
+/// Pupils in clubs per grade and weekday.
+type ClubPupils = Vec<[u32; 5]>;
+
+/// A class: id, grade, pupils.
+type ClassRow = (String, u32, u32);
+
+/// One staff member's exemption: every `every`-th candidate, `left` more.
+struct Exempt {
+    left: u32,
+    every: u32,
+    k: u32,
+}
+
+impl Exempt {
+    fn next(&mut self, rng: &mut ChaCha8Rng) -> &'static str {
+        self.k += 1;
+        if self.left > 0 && self.k % self.every == self.every / 2 {
+            self.left -= 1;
             if rng.random_bool(0.5) {
                 "pregnant"
             } else {
@@ -172,58 +176,116 @@ pub fn generate(p: &Profile) -> Files {
         } else {
             ""
         }
-    };
-    for (cid, _, _) in &class_list {
-        let (subj, qual) = SUBJECTS[rng.random_range(0..5)];
-        let quota = if rng.random_bool(0.05) { "0.5" } else { "" };
-        let ex = exemption(&mut rng);
-        let _ = writeln!(
-            staff,
-            "{},{},班主任,{subj},{qual},{cid},{quota},{ex},是",
-            next_id(),
-            name(&mut rng)
-        );
     }
-    for i in 0..n_subject {
-        let (subj, qual) = SUBJECTS[(i as usize) % SUBJECTS.len()];
-        let quota = if rng.random_bool(0.05) { "0.5" } else { "" };
-        let ex = exemption(&mut rng);
-        let active = if rng.random_bool(0.06) { "否" } else { "是" };
-        let _ = writeln!(
-            staff,
-            "{},{},任课教师,{subj},{qual},,{quota},{ex},{active}",
-            next_id(),
-            name(&mut rng)
-        );
-    }
-    for _ in 0..p.admins {
-        let (subj, qual) = SUBJECTS[rng.random_range(0..SUBJECTS.len())];
-        let _ = writeln!(
-            staff,
-            "{},{},行政,{subj},{qual},,,,是",
-            next_id(),
-            name(&mut rng)
-        );
-    }
-    let mut outside_ids = Vec::new();
-    for _ in 0..n_outside {
-        let sid = next_id();
-        let _ = writeln!(staff, "{sid},{},外聘,,,,,,是", name(&mut rng));
-        outside_ids.push(sid);
+}
+
+impl Gen<'_> {
+    fn name(&mut self) -> String {
+        loop {
+            let n = format!(
+                "{}{}",
+                SURNAMES[self.rng.random_range(0..SURNAMES.len())],
+                GIVEN[self.rng.random_range(0..GIVEN.len())]
+            );
+            if self.used_names.insert(n.clone()) || self.used_names.len() > 1500 {
+                return n;
+            }
+        }
     }
 
-    let mut clubs = String::from("编号,名称,星期,时段,人数,资质,所需人数,指定教师\n");
-    let mut club_pupils = vec![[0u32; 5]; p.grades as usize];
-    for i in 0..p.clubs {
-        let (cname, qual) = CLUBS[(i as usize) % CLUBS.len()];
-        let suffix = if (i as usize) < CLUBS.len() {
-            String::new()
+    fn next_id(&mut self) -> String {
+        self.id += 1;
+        format!("T{:03}", self.id)
+    }
+
+    fn classes(&mut self) -> (String, Vec<ClassRow>) {
+        let mut classes = String::from("班级编号,班级,年级,人数\n");
+        let mut class_list = Vec::new();
+        for g in 1..=self.p.grades {
+            for c in 1..=self.p.classes_per_grade {
+                let pupils = self.rng.random_range(38..=48u32);
+                let gname = GRADE_NAMES.get(g as usize - 1).copied().unwrap_or("高");
+                let _ = writeln!(classes, "{g}-{c},{gname}({c})班,{g},{pupils}");
+                class_list.push((format!("{g}-{c}"), g, pupils));
+            }
+        }
+        (classes, class_list)
+    }
+
+    fn outside_count(&self) -> u32 {
+        ((f64::from(self.p.clubs) * self.p.outside_share).round() as u32).min(self.p.clubs)
+    }
+
+    /// staff.csv: homeroom teachers, subject teachers, administrators and
+    /// outside instructors (whose ids are returned for their clubs).
+    fn staff(&mut self, class_list: &[ClassRow]) -> (String, Vec<String>) {
+        let p = self.p;
+        let n_outside = self.outside_count();
+        let n_homeroom = class_list.len() as u32;
+        let n_subject = p.staff.saturating_sub(n_homeroom + p.admins + n_outside);
+        let mut staff = String::from("工号,姓名,角色,学科,资质,班主任班级,工作量系数,豁免,参与\n");
+        let every = if p.exempt > 0 {
+            (n_homeroom + n_subject) / p.exempt.max(1)
         } else {
-            format!("{}", i as usize / CLUBS.len() + 1)
+            u32::MAX
         };
-        let d1 = [0, 1, 2, 4][rng.random_range(0..4)];
-        let days = if rng.random_bool(0.5) {
-            let d2 = [0, 1, 2, 4][rng.random_range(0..4)];
+        let mut ex = Exempt {
+            left: p.exempt,
+            every: every.max(2),
+            k: 0,
+        };
+        for (cid, _, _) in class_list {
+            let (subj, qual) = SUBJECTS[self.rng.random_range(0..5)];
+            let quota = if self.rng.random_bool(0.05) {
+                "0.5"
+            } else {
+                ""
+            };
+            let e = ex.next(&mut self.rng);
+            let (id, name) = (self.next_id(), self.name());
+            let _ = writeln!(
+                staff,
+                "{id},{name},班主任,{subj},{qual},{cid},{quota},{e},是"
+            );
+        }
+        for i in 0..n_subject {
+            let (subj, qual) = SUBJECTS[(i as usize) % SUBJECTS.len()];
+            let quota = if self.rng.random_bool(0.05) {
+                "0.5"
+            } else {
+                ""
+            };
+            let e = ex.next(&mut self.rng);
+            let active = if self.rng.random_bool(0.06) {
+                "否"
+            } else {
+                "是"
+            };
+            let (id, name) = (self.next_id(), self.name());
+            let _ = writeln!(
+                staff,
+                "{id},{name},任课教师,{subj},{qual},,{quota},{e},{active}"
+            );
+        }
+        for _ in 0..p.admins {
+            let (subj, qual) = SUBJECTS[self.rng.random_range(0..SUBJECTS.len())];
+            let (id, name) = (self.next_id(), self.name());
+            let _ = writeln!(staff, "{id},{name},行政,{subj},{qual},,,,是");
+        }
+        let mut outside_ids = Vec::new();
+        for _ in 0..n_outside {
+            let sid = self.next_id();
+            let _ = writeln!(staff, "{sid},{},外聘,,,,,,是", self.name());
+            outside_ids.push(sid);
+        }
+        (staff, outside_ids)
+    }
+
+    /// A club's weekdays: one, or two different ones (Thursday has none).
+    fn club_days(&mut self) -> (usize, String) {
+        let d1 = [0, 1, 2, 4][self.rng.random_range(0..4)];
+        let days = if self.rng.random_bool(0.5) {
+            let d2 = [0, 1, 2, 4][self.rng.random_range(0..4)];
             if d2 != d1 {
                 format!("{};{}", WEEKDAYS[d1.min(d2)], WEEKDAYS[d1.max(d2)])
             } else {
@@ -232,60 +294,65 @@ pub fn generate(p: &Profile) -> Files {
         } else {
             WEEKDAYS[d1].to_string()
         };
-        let pupils = rng.random_range(12..=30u32);
-        let g = rng.random_range(0..p.grades as usize);
-        club_pupils[g][d1] += pupils;
-        let instructor = if i < n_outside {
-            outside_ids[i as usize].clone()
-        } else {
-            String::new()
-        };
-        let _ = writeln!(
-            clubs,
-            "C{:02},{cname}{suffix},{days},stage2,{pupils},{qual},1,{instructor}",
-            i + 1
-        );
+        (d1, days)
     }
 
-    // Enrollment per class, weekday and session.
-    let mut enr = String::from("班级,星期,时段,人数\n");
-    let per_grade = p.classes_per_grade.max(1);
-    for (cid, g, size) in &class_list {
-        let size = f64::from(*size);
-        for (wi, wd) in WEEKDAYS.iter().enumerate() {
-            let jitter = |rng: &mut ChaCha8Rng, base: f64| -> u32 {
-                let v = base * rng.random_range(0.85..1.1);
-                (v.round().max(0.0) as u32).min(size as u32)
+    /// clubs.csv, the first ones run by the outside instructors.
+    fn clubs(&mut self, outside_ids: &[String]) -> (String, ClubPupils) {
+        let mut clubs = String::from("编号,名称,星期,时段,人数,资质,所需人数,指定教师\n");
+        let mut club_pupils = vec![[0u32; 5]; self.p.grades as usize];
+        for i in 0..self.p.clubs {
+            let (cname, qual) = CLUBS[(i as usize) % CLUBS.len()];
+            let suffix = if (i as usize) < CLUBS.len() {
+                String::new()
+            } else {
+                format!("{}", i as usize / CLUBS.len() + 1)
             };
-            let morning = jitter(&mut rng, size * 0.15);
-            let noon = jitter(&mut rng, size * 0.80);
-            let stage1 = jitter(&mut rng, size * p.enrolled);
-            let club_share = club_pupils[*g as usize - 1][wi] / per_grade;
-            let stage2 = jitter(&mut rng, size * 0.45).saturating_sub(club_share);
-            let late = jitter(&mut rng, size * 0.04);
-            for (sess, n) in [
-                ("morning", morning),
-                ("noon", noon),
-                ("stage1", stage1),
-                ("stage2", stage2),
-                ("late", late),
-            ] {
-                let _ = writeln!(enr, "{cid},{wd},{sess},{n}");
+            let (d1, days) = self.club_days();
+            let pupils = self.rng.random_range(12..=30u32);
+            let g = self.rng.random_range(0..self.p.grades as usize);
+            club_pupils[g][d1] += pupils;
+            let instructor = outside_ids.get(i as usize).cloned().unwrap_or_default();
+            let _ = writeln!(
+                clubs,
+                "C{:02},{cname}{suffix},{days},stage2,{pupils},{qual},1,{instructor}",
+                i + 1
+            );
+        }
+        (clubs, club_pupils)
+    }
+
+    /// enrollment.csv: per class, weekday and session.
+    fn enrollment(&mut self, class_list: &[ClassRow], club_pupils: &ClubPupils) -> String {
+        let mut enr = String::from("班级,星期,时段,人数\n");
+        let per_grade = self.p.classes_per_grade.max(1);
+        let enrolled = self.p.enrolled;
+        for (cid, g, size) in class_list {
+            let size = f64::from(*size);
+            for (wi, wd) in WEEKDAYS.iter().enumerate() {
+                let rng = &mut self.rng;
+                let mut jitter = |base: f64| -> u32 {
+                    let v = base * rng.random_range(0.85..1.1);
+                    (v.round().max(0.0) as u32).min(size as u32)
+                };
+                let morning = jitter(size * 0.15);
+                let noon = jitter(size * 0.80);
+                let stage1 = jitter(size * enrolled);
+                let club_share = club_pupils[*g as usize - 1][wi] / per_grade;
+                let stage2 = jitter(size * 0.45).saturating_sub(club_share);
+                let late = jitter(size * 0.04);
+                for (sess, n) in [
+                    ("morning", morning),
+                    ("noon", noon),
+                    ("stage1", stage1),
+                    ("stage2", stage2),
+                    ("late", late),
+                ] {
+                    let _ = writeln!(enr, "{cid},{wd},{sess},{n}");
+                }
             }
         }
-    }
-
-    Files {
-        staff: staff.into_bytes(),
-        classes: classes.into_bytes(),
-        enrollment: enr.into_bytes(),
-        clubs: Some(clubs.into_bytes()),
-        leave: Some(
-            "工号,开始日期,结束日期,时段,类型,原因\n"
-                .as_bytes()
-                .to_vec(),
-        ),
-        served: None,
+        enr
     }
 }
 
