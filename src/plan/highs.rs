@@ -6,6 +6,13 @@ use ::highs::Model;
 
 use crate::error::{Error, Result};
 
+/// Shortest time limit a tier (its MIP included) gets.
+pub(crate) const MIN_TIER_S: f64 = 0.5;
+/// Shortest time limit a tier-2 feasibility probe gets.
+pub(crate) const MIN_PROBE_S: f64 = 0.2;
+/// Shortest time limit price-and-branch gets.
+pub(crate) const MIN_BRANCH_S: f64 = 0.1;
+
 /// How a HiGHS solve is limited.
 pub(crate) struct Setup {
     pub(crate) time_limit: f64,

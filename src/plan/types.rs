@@ -76,6 +76,19 @@ impl TierReport {
         }
     }
 
+    /// A tier left unsolved (the previous tier's roster is kept).
+    pub(crate) fn unsolved(tier: u8, name: &'static str, seconds: f64) -> TierReport {
+        TierReport {
+            tier,
+            name,
+            objective: f64::NAN,
+            bound: f64::NAN,
+            gap: f64::INFINITY,
+            optimal: false,
+            seconds,
+        }
+    }
+
     /// A tier's value against a lower bound (NaN: none): proven when they
     /// meet, else the relative gap.
     pub(crate) fn against(tier: u8, name: &'static str, value: f64, bound: f64) -> TierReport {

@@ -141,14 +141,19 @@ impl<'m, 'a> Greedy<'m, 'a> {
 
     /// One improving move or swap for the busiest person; false if none.
     fn step(&mut self, top: usize, hi: f64) -> bool {
-        let eps = IMPROVES;
         let mine: Vec<usize> = self.busy[top]
             .iter()
             .copied()
             .filter(|&p| !self.pinned.contains(&(top, p)))
             .collect();
-        // Move: give pool p to t, who stays below hi.
-        for &p in &mine {
+        self.try_move(top, hi, &mine) || self.try_swap(top, hi, &mine)
+    }
+
+    /// Move: give one of `mine` (top's unpinned pools) to someone who
+    /// stays below `hi`.
+    fn try_move(&mut self, top: usize, hi: f64, mine: &[usize]) -> bool {
+        let eps = IMPROVES;
+        for &p in mine {
             let pl = self.m.pools[p].load;
             self.apply(top, p, -1);
             let best = self.m.pools[p]
@@ -165,8 +170,14 @@ impl<'m, 'a> Greedy<'m, 'a> {
             }
             self.take(top, p);
         }
-        // Swap: top gives p to t and takes t's lighter q.
-        for &p in &mine {
+        false
+    }
+
+    /// Swap: top gives p to t and takes t's lighter q, both ending
+    /// below `hi`.
+    fn try_swap(&mut self, top: usize, hi: f64, mine: &[usize]) -> bool {
+        let eps = IMPROVES;
+        for &p in mine {
             let lp = self.m.pools[p].load;
             for &t in &self.m.pools[p].eligible.clone() {
                 if t == top || self.chosen[p].contains(&t) {

@@ -8,10 +8,10 @@ use good_lp::{constraint, Constraint, Expression, SolverModel, Variable};
 use crate::model::policy::Part;
 use crate::model::school::LOAD_PER_HOUR;
 
-use super::super::bounds::{Bounds, Tier};
-use super::super::instance::Instance;
-use super::super::tol::BOUND_SLACK;
 use super::vars::{changes_expr, replacement_expr, Vars};
+use crate::plan::bounds::{Bounds, Tier};
+use crate::plan::instance::Instance;
+use crate::plan::tol::BOUND_SLACK;
 
 /// The problem with a count of the rows added.
 pub(super) struct Rows {

@@ -7,19 +7,14 @@ use ::highs::HighsModelStatus;
 
 use crate::error::{Error, Result};
 
-use super::super::bounds::{Bounds, Tier};
-use super::super::highs::{configure, log_requested, solve, Setup};
-use super::super::instance::Instance;
-use super::super::pool::Roster;
-use super::super::tol::{BOUND_SLACK, VALUE_EQ};
-use super::super::types::{Stats, TierReport};
 use super::warm::warm_cols;
 use super::{build, roster, Built};
-
-/// Shortest time limit a tier-2 feasibility probe gets.
-const MIN_PROBE_S: f64 = 0.2;
-/// Shortest time limit a tier's MIP gets.
-const MIN_TIER_S: f64 = 0.5;
+use crate::plan::bounds::{Bounds, Tier};
+use crate::plan::highs::{configure, log_requested, solve, Setup, MIN_PROBE_S, MIN_TIER_S};
+use crate::plan::instance::Instance;
+use crate::plan::pool::Roster;
+use crate::plan::tol::{BOUND_SLACK, VALUE_EQ};
+use crate::plan::types::{Stats, TierReport};
 
 /// Solve an LP relaxation; its optimum is a valid bound for the tier.
 pub(crate) fn solve_lp(mut hm: ::highs::Model, time_limit: f64) -> Result<Option<f64>> {

@@ -6,8 +6,8 @@ use good_lp::{variable, Expression, ProblemVariables, Variable};
 
 use crate::model::policy::Part;
 
-use super::super::bounds::{Bounds, Tier};
-use super::super::instance::Instance;
+use crate::plan::bounds::{Bounds, Tier};
+use crate::plan::instance::Instance;
 
 /// The model's variables, in the order they were added (the HiGHS
 /// column order warm starts follow).

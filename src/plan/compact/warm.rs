@@ -2,9 +2,9 @@
 
 use crate::model::policy::Part;
 
-use super::super::bounds::Bounds;
-use super::super::instance::Instance;
 use super::Built;
+use crate::plan::bounds::Bounds;
+use crate::plan::instance::Instance;
 
 /// Column values of a roster for this tier's model.
 pub(crate) fn warm_cols(

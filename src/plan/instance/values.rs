@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::policy::Part;
 use crate::model::school::LOAD_PER_HOUR;
 
-use super::super::pool::Pool;
 use super::Instance;
+use crate::plan::pool::Pool;
 
 impl Instance<'_> {
     pub(crate) fn prior(&self, s: usize) -> f64 {

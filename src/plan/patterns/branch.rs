@@ -4,14 +4,11 @@ use highs::{ColProblem, HighsSolutionStatus, Row, Sense};
 
 use crate::error::Result;
 
-use super::super::highs::{configure, solve, solver_error, Setup};
-use super::super::pool::Roster;
-use super::super::tol::{BOUND_SLACK, LP_FEAS};
 use super::master::Master;
 use super::Dw;
-
-/// Shortest time limit price-and-branch gets.
-const MIN_BRANCH_S: f64 = 0.1;
+use crate::plan::highs::{configure, solve, solver_error, Setup, MIN_BRANCH_S};
+use crate::plan::pool::Roster;
+use crate::plan::tol::{BOUND_SLACK, LP_FEAS};
 
 impl Dw<'_, '_> {
     /// A roster using only known weeks within the caps at level `v`, with

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::policy::StaffRules;
 
-use super::super::instance::Instance;
-use super::super::tol::DISTANCE_UNIT;
 use super::NO_COHORT;
+use crate::plan::instance::Instance;
+use crate::plan::tol::DISTANCE_UNIT;
 
 /// One option of a person's day: (start, end, load, minutes).
 type DayOption = (u16, u16, i64, u32);

@@ -5,10 +5,10 @@ use std::time::Instant;
 
 use crate::error::Result;
 
-use super::super::pool::Roster;
-use super::super::tol::{BOUND_SLACK, LP_FEAS, LP_ROUND};
 use super::master::Master;
 use super::Dw;
+use crate::plan::pool::Roster;
+use crate::plan::tol::{BOUND_SLACK, LP_FEAS, LP_ROUND};
 
 /// The residual of a dive: need per pool, headcount per cohort, and the
 /// weeks fixed so far.

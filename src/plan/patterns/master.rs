@@ -6,9 +6,9 @@ use highs::{ColProblem, HighsModelStatus, Row, Sense};
 
 use crate::error::Result;
 
-use super::super::highs::{configure, set_time_limit, solve, solver_error, Setup};
-use super::super::tol::{BOUND_SLACK, LP_FEAS};
 use super::{Cost, Costed, Dw, Pattern};
+use crate::plan::highs::{configure, set_time_limit, solve, solver_error, Setup};
+use crate::plan::tol::{BOUND_SLACK, LP_FEAS};
 
 /// Penalty on a costed-mode slack (an unplaced person, an open seat
 /// beyond tier 1's optimum): far above any week's cost.

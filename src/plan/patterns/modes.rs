@@ -3,11 +3,11 @@
 
 use crate::error::Result;
 
-use super::super::instance::Instance;
-use super::super::pool::Roster;
-use super::super::tol::{BOUND_SLACK, LOAD_EQ, LP_FEAS, LP_ROUND, VALUE_EQ};
 use super::master::{Master, BALANCE_PENALTY};
 use super::{Cost, Costed, Dw, Pattern, Probe};
+use crate::plan::instance::Instance;
+use crate::plan::pool::Roster;
+use crate::plan::tol::{BOUND_SLACK, LOAD_EQ, LP_FEAS, LP_ROUND, VALUE_EQ};
 
 /// A per-person relative-load band: staff member -> (low, high).
 pub(crate) type Band<'b> = &'b dyn Fn(usize) -> (f64, f64);

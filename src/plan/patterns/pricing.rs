@@ -3,9 +3,9 @@
 
 use std::hash::{BuildHasherDefault, DefaultHasher};
 
-use super::super::tol::PRICE_ZERO;
 use super::cohorts::DaySub;
 use super::{Costed, Dw};
+use crate::plan::tol::PRICE_ZERO;
 
 /// A hash map with fixed keys: iteration order, and so tie-breaking in
 /// pricing, is the same on every run (std's default map is seeded

@@ -6,12 +6,12 @@
 
 use crate::error::Result;
 
-use super::super::bounds::Tier;
-use super::super::patterns::{Cost, Costed, Dw};
-use super::super::pool::Roster;
-use super::super::tol::{DISTANCE_ZERO, IMPROVES};
-use super::super::types::TierReport;
 use super::{Run, Step};
+use crate::plan::bounds::Tier;
+use crate::plan::patterns::{Cost, Costed, Dw};
+use crate::plan::pool::Roster;
+use crate::plan::tol::{DISTANCE_ZERO, IMPROVES};
+use crate::plan::types::TierReport;
 
 /// The best roster found and its value, against the patterns' bound.
 /// None for preferences when patterns found nothing (pins, or the column

@@ -5,12 +5,12 @@ use std::time::Instant;
 
 use crate::error::{Error, Result};
 
-use super::super::bounds::Tier;
-use super::super::compact::{self, Mip, MipLimits};
-use super::super::pool::Roster;
-use super::super::tol::{BOUND_SLACK, LP_ROUND};
-use super::super::types::TierReport;
 use super::{Run, Step};
+use crate::plan::bounds::Tier;
+use crate::plan::compact::{self, Mip, MipLimits};
+use crate::plan::pool::Roster;
+use crate::plan::tol::{BOUND_SLACK, LP_ROUND};
+use crate::plan::types::TierReport;
 
 /// Certificate by LP bound: when the known roster already meets the
 /// relaxation's bound it is optimal, and no branching is needed.

@@ -12,12 +12,12 @@ use ::highs::HighsModelStatus;
 
 use crate::error::Result;
 
-use super::super::compact;
-use super::super::patterns::{Dw, Probe};
-use super::super::pool::Roster;
-use super::super::tol::{BOUND_SLACK, IMPROVES};
-use super::super::types::TierReport;
 use super::{shared, Run, Step};
+use crate::plan::compact;
+use crate::plan::patterns::{Dw, Probe};
+use crate::plan::pool::Roster;
+use crate::plan::tol::{BOUND_SLACK, IMPROVES};
+use crate::plan::types::TierReport;
 
 /// How many levels above the lowest open one the known weeks are tried
 /// at for a better incumbent.

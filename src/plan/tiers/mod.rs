@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crate::error::{Error, Result};
 
 use super::bounds::{Bounds, Tier};
+use super::highs::MIN_TIER_S;
 use super::instance::Instance;
 use super::patterns::Dw;
 use super::pool::Roster;
@@ -96,15 +97,8 @@ impl Step<'_> {
     }
 }
 
-/// Shortest time a tier gets.
-const MIN_TIER_S: f64 = 0.5;
-
-/// Solve the tiers in order; the last tier's roster and every tier's report.
-pub(crate) fn run(
-    m: &Instance,
-    opts: &Options,
-    stats: &mut Stats,
-) -> Result<(Roster, Vec<TierReport>)> {
+/// The tiers the options ask for.
+fn specs(opts: &Options) -> Vec<Spec> {
     let mut specs: Vec<Spec> = if opts.baseline.is_some() {
         REPAIR.to_vec()
     } else {
@@ -116,6 +110,16 @@ pub(crate) fn run(
     if opts.skip_balance {
         specs.retain(|t| t.tier != Tier::Balance);
     }
+    specs
+}
+
+/// Solve the tiers in order; the last tier's roster and every tier's report.
+pub(crate) fn run(
+    m: &Instance,
+    opts: &Options,
+    stats: &mut Stats,
+) -> Result<(Roster, Vec<TierReport>)> {
+    let specs = specs(opts);
     // Warm start: the published roster where it is still valid (repair),
     // else the greedy roster.
     let known = match &opts.baseline {
@@ -156,15 +160,7 @@ pub(crate) fn run(
         run.stats.solve_s += secs;
         let Some((chosen, mut rep)) = result else {
             // Keep the previous tier's roster; report this tier unsolved.
-            tiers.push(TierReport {
-                tier: sp.id,
-                name: sp.name,
-                objective: f64::NAN,
-                bound: f64::NAN,
-                gap: f64::INFINITY,
-                optimal: false,
-                seconds: secs,
-            });
+            tiers.push(TierReport::unsolved(sp.id, sp.name, secs));
             break;
         };
         rep.seconds = secs;

@@ -3,12 +3,12 @@
 
 use crate::error::Result;
 
-use super::super::bounds::Tier;
-use super::super::patterns::{Cost, Costed};
-use super::super::pool::Roster;
-use super::super::tol::{IMPROVES, ZERO};
-use super::super::types::TierReport;
 use super::{Run, Step};
+use crate::plan::bounds::Tier;
+use crate::plan::patterns::{Cost, Costed};
+use crate::plan::pool::Roster;
+use crate::plan::tol::{IMPROVES, ZERO};
+use crate::plan::types::TierReport;
 
 pub(super) fn by_patterns(run: &mut Run, step: &Step) -> Result<Option<(Roster, TierReport)>> {
     let Some(center) = run.bounds.floor_base else {

@@ -3,10 +3,10 @@
 
 use crate::error::Result;
 
-use super::super::pool::Roster;
-use super::super::tol::{BOUND_SLACK, HALF};
-use super::super::types::TierReport;
 use super::{shared, Run, Step};
+use crate::plan::pool::Roster;
+use crate::plan::tol::{BOUND_SLACK, HALF};
+use crate::plan::types::TierReport;
 
 /// None when no seat stays open in the known roster (the compact LP
 /// proves it) or no roster meeting the bound was found.
