@@ -1,0 +1,335 @@
+//! The master LP over the known weeks, and column generation on it.
+
+use std::time::Instant;
+
+use highs::{ColProblem, HighsModelStatus, Row, Sense};
+
+use crate::error::Result;
+
+use super::{Cost, Costed, Dw, Pattern};
+use crate::plan::highs::{configure, set_time_limit, solve, solver_error, Setup};
+use crate::plan::tol::{BOUND_SLACK, LP_FEAS};
+
+/// Penalty on a costed-mode slack (an unplaced person, an open seat
+/// beyond tier 1's optimum): far above any week's cost.
+pub(super) const BALANCE_PENALTY: f64 = 1e4;
+
+/// What one master problem is: per-cohort load windows `lo..=hi`, the
+/// costed mode (None: open seats are the objective) and, when diving,
+/// the residual need per pool and headcount per cohort.
+#[derive(Clone, Copy)]
+pub(super) struct Master<'w> {
+    pub(super) lo: &'w [i64],
+    pub(super) hi: &'w [i64],
+    pub(super) mode: Option<Costed>,
+    pub(super) residual: Option<(&'w [u32], &'w [u32])>,
+}
+
+impl<'w> Master<'w> {
+    pub(super) fn new(lo: &'w [i64], hi: &'w [i64], mode: Option<Costed>) -> Master<'w> {
+        Master {
+            lo,
+            hi,
+            mode,
+            residual: None,
+        }
+    }
+}
+
+/// What column generation ends with.
+pub(super) struct Lp {
+    /// The best proven lower bound on the LP optimum.
+    pub(super) bound: f64,
+    /// The last optimal master: objective and (pattern, value) of its
+    /// columns in use.
+    pub(super) last: Option<(f64, Vec<(usize, f64)>)>,
+}
+
+/// The master's rows new columns enter: cover per pool, convexity per
+/// cohort and (preference mode) the balance row.
+struct Rows {
+    cover: Vec<Row>,
+    conv: Vec<Row>,
+    keep: Option<Row>,
+}
+
+impl Dw<'_, '_> {
+    /// Costed modes: a week's squared distance of its load `load` from
+    /// the average (tier 3: its distance outside the band), for cohort
+    /// `k` (0 outside fairness).
+    pub(super) fn distance(&self, k: usize, load: i64, mode: Option<Costed>) -> f64 {
+        let c = &self.cohorts[k];
+        match (&mode, &c.reach) {
+            (Some(b), Some(_)) => match b.cost {
+                Cost::Spread => self.m.spread_distance(c.rep, load, b.center),
+                Cost::Balance | Cost::Preferences { .. } => {
+                    (self.m.rel(c.rep, load) - b.center).powi(2)
+                }
+            },
+            _ => 0.0,
+        }
+    }
+
+    /// A week's column: its cohort's convexity row, its pools' cover rows
+    /// and, in preference mode, its distance in the balance row.
+    pub(super) fn column(
+        &self,
+        pat: &Pattern,
+        (conv, cover): (&[Row], &[Row]),
+        keep: Option<Row>,
+        mode: Option<Costed>,
+    ) -> Vec<(Row, f64)> {
+        std::iter::once((conv[pat.cohort], 1.0))
+            .chain(pat.pools.iter().map(|&p| (cover[p], 1.0)))
+            .chain(keep.map(|r| (r, self.distance(pat.cohort, pat.load, mode))))
+            .collect()
+    }
+
+    /// A week's objective coefficient in the master.
+    pub(super) fn cost(&self, pat: &Pattern, mode: Option<Costed>) -> f64 {
+        match &mode {
+            Some(Costed {
+                cost: Cost::Preferences { .. },
+                ..
+            }) => pat.pref,
+            Some(_) => self.distance(pat.cohort, pat.load, mode),
+            None => 0.0,
+        }
+    }
+
+    /// A pool's cover row: at least its need; in a costed mode exactly,
+    /// so that a surplus seat cannot count as load.
+    pub(super) fn cover_row(pb: &mut ColProblem, need: u32, mode: Option<Costed>) -> Row {
+        let n = f64::from(need);
+        if mode.is_some() {
+            pb.add_row(n..=n)
+        } else {
+            pb.add_row(n..)
+        }
+    }
+
+    /// Preference mode: the row keeping the balance sum within tier 4's
+    /// optimum (added after the cover, convexity and open-seat rows).
+    pub(super) fn balance_row(pb: &mut ColProblem, mode: Option<Costed>) -> Option<Row> {
+        match mode {
+            Some(Costed {
+                cost: Cost::Preferences { keep_balance },
+                ..
+            }) => Some(pb.add_row(..=keep_balance + BOUND_SLACK)),
+            _ => None,
+        }
+    }
+
+    /// One convexity row per cohort: its headcount `size` of weeks,
+    /// exactly when every member must be placed.
+    pub(super) fn conv_rows(
+        &self,
+        pb: &mut ColProblem,
+        size: &[u32],
+        lo: &[i64],
+        mode: Option<Costed>,
+    ) -> Vec<Row> {
+        (0..self.cohorts.len())
+            .map(|k| {
+                let n = f64::from(size[k]);
+                if self.placed(k, lo[k], mode) {
+                    pb.add_row(n..=n)
+                } else {
+                    pb.add_row(..=n)
+                }
+            })
+            .collect()
+    }
+
+    /// Whether cohort `k` must hold exactly its headcount of weeks.
+    pub(super) fn placed(&self, k: usize, lo: i64, mode: Option<Costed>) -> bool {
+        lo > 0 || (mode.is_some() && self.cohorts[k].reach.is_some())
+    }
+
+    /// The master LP with every known week inside the windows; the
+    /// pattern of each week column (after the slack columns) and the
+    /// number of columns before them.
+    fn master(
+        &self,
+        w: &Master,
+        need: &[u32],
+        size: &[u32],
+    ) -> (ColProblem, Rows, Vec<usize>, usize) {
+        let mode = w.mode;
+        let mut pb = ColProblem::default();
+        let cover: Vec<Row> = need
+            .iter()
+            .map(|&n| Self::cover_row(&mut pb, n, mode))
+            .collect();
+        let conv = self.conv_rows(&mut pb, size, w.lo, mode);
+        // Open seats: the objective itself, or in a costed mode capped at
+        // tier 1's optimum (a penalised overflow keeps the LP feasible).
+        let open = mode.map(|b| pb.add_row(..=b.uncovered + BOUND_SLACK));
+        for (p, &n) in need.iter().enumerate() {
+            match open {
+                Some(o) => pb.add_column(0.0, 0.0..=f64::from(n), [(cover[p], 1.0), (o, 1.0)]),
+                None => pb.add_column(1.0, 0.0..=f64::from(n), [(cover[p], 1.0)]),
+            }
+        }
+        let total_need: f64 = need.iter().map(|&n| f64::from(n)).sum();
+        let penalty = if mode.is_some() {
+            BALANCE_PENALTY
+        } else {
+            total_need + 1.0
+        };
+        // Preference mode: the balance sum stays within tier 4's optimum.
+        let keep = Self::balance_row(&mut pb, mode);
+        let mut n_cols = need.len();
+        for row in [open, keep].into_iter().flatten() {
+            pb.add_column(penalty, 0.0.., [(row, -1.0)]);
+            n_cols += 1;
+        }
+        for k in 0..self.cohorts.len() {
+            if self.placed(k, w.lo[k], mode) {
+                pb.add_column(penalty, 0.0..=f64::from(size[k]), [(conv[k], 1.0)]);
+                n_cols += 1;
+            }
+        }
+        let mut col_pat: Vec<usize> = Vec::new();
+        for (i, pat) in self.patterns.iter().enumerate() {
+            if (w.lo[pat.cohort]..=w.hi[pat.cohort]).contains(&pat.load) {
+                let col = self.column(pat, (&conv, &cover), keep, mode);
+                pb.add_column(self.cost(pat, mode), 0.0.., col);
+                col_pat.push(i);
+            }
+        }
+        let rows = Rows { cover, conv, keep };
+        (pb, rows, col_pat, n_cols)
+    }
+
+    /// Column generation on the master LP `w` until `done(objective,
+    /// bound)`, convergence or the deadline. The best proven lower bound
+    /// on the LP optimum (Lagrangian, or the optimum itself once no
+    /// column prices out). A cohort with a positive floor must place
+    /// every member (a penalised slack keeps the LP feasible meanwhile).
+    pub(super) fn cg(&mut self, w: &Master, done: impl Fn(f64, f64) -> bool) -> Result<Lp> {
+        let pools = &self.m.pools;
+        let (need, size): (Vec<u32>, Vec<u32>) = match w.residual {
+            Some((n, k)) => (n.to_vec(), k.to_vec()),
+            None => (
+                pools.iter().map(|p| p.need).collect(),
+                self.cohorts.iter().map(|c| c.size).collect(),
+            ),
+        };
+        let (pb, rows, mut col_pat, n_cols) = self.master(w, &need, &size);
+        let mut hm = pb.try_optimise(Sense::Minimise).map_err(solver_error)?;
+        configure(&mut hm, &Setup::within(f64::INFINITY));
+        // Uncovered seats and squared distances are never negative;
+        // preference penalties may be.
+        let mut lb = if rows.keep.is_some() {
+            f64::NEG_INFINITY
+        } else {
+            0.0
+        };
+        let mut last = None;
+        loop {
+            let left = self
+                .deadline
+                .saturating_duration_since(Instant::now())
+                .as_secs_f64();
+            if left <= 0.0 {
+                return Ok(Lp { bound: lb, last });
+            }
+            set_time_limit(&mut hm, left);
+            let solved = solve(hm)?;
+            self.lp_solves += 1;
+            if solved.status() != HighsModelStatus::Optimal {
+                return Ok(Lp { bound: lb, last });
+            }
+            let obj = solved.objective_value();
+            let sol = solved.get_solution();
+            let lambda = col_pat
+                .iter()
+                .enumerate()
+                .filter_map(|(j, &i)| {
+                    let v = sol.columns().get(n_cols + j).copied().unwrap_or(0.0);
+                    (v > LP_FEAS).then_some((i, v))
+                })
+                .collect();
+            last = Some((obj, lambda));
+            if done(obj, lb) {
+                return Ok(Lp { bound: lb, last });
+            }
+            let (lagr, new) = self.price_all(w, sol.dual_rows(), obj, &size, rows.keep.is_some());
+            if new.is_empty() {
+                return Ok(Lp {
+                    bound: lb.max(obj),
+                    last,
+                });
+            }
+            lb = lb.max(lagr);
+            if done(obj, lb) {
+                return Ok(Lp { bound: lb, last });
+            }
+            let mut hm2: highs::Model = solved.into();
+            for pat in new {
+                let col = self.column(&pat, (&rows.conv, &rows.cover), rows.keep, w.mode);
+                hm2.try_add_column(self.cost(&pat, w.mode), 0.0.., col)
+                    .map_err(solver_error)?;
+                col_pat.push(self.patterns.len());
+                self.patterns.push(pat);
+            }
+            hm = hm2;
+        }
+    }
+
+    /// Price every cohort under the master's duals: the Lagrangian bound
+    /// (obj + sum of size x reduced cost) and the weeks that price out.
+    fn price_all(
+        &self,
+        w: &Master,
+        duals: &[f64],
+        obj: f64,
+        size: &[u32],
+        keep: bool,
+    ) -> (f64, Vec<Pattern>) {
+        let pools = &self.m.pools;
+        let pi: Vec<f64> = (0..pools.len())
+            .map(|p| {
+                if w.mode.is_some() {
+                    duals[p]
+                } else {
+                    duals[p].max(0.0)
+                }
+            })
+            .collect();
+        let sigma: Vec<f64> = (0..self.cohorts.len())
+            .map(|k| {
+                let d = duals[pools.len() + k];
+                if self.placed(k, w.lo[k], w.mode) {
+                    d
+                } else {
+                    d.min(0.0)
+                }
+            })
+            .collect();
+        // The balance row's dual (<= row: not positive).
+        let mu = if keep {
+            duals[pools.len() + size.len() + 1].min(0.0)
+        } else {
+            0.0
+        };
+        let mut lagr = obj;
+        let mut new = Vec::new();
+        for (k, &cap) in w.hi.iter().enumerate() {
+            if let Some((value, chosen)) = self.price(k, (&pi, mu), (w.lo[k], cap), w.mode) {
+                let rc = -(value + sigma[k]);
+                if rc < -LP_FEAS {
+                    lagr += f64::from(size[k]) * rc;
+                    new.push(Pattern {
+                        cohort: k,
+                        load: chosen.iter().map(|&p| pools[p].load).sum(),
+                        pref: self.pattern_pref(self.cohorts[k].rep, &chosen),
+                        pools: chosen,
+                    });
+                }
+            }
+        }
+        (lagr, new)
+    }
+}

@@ -1,0 +1,153 @@
+//! The planner's public types: options, the plan and its reports.
+
+use crate::demand::WeekDemand;
+use crate::model::policy::Policy;
+
+use super::tol::{GAP_DENOM, VALUE_EQ};
+
+/// A pinned assignment (lock): kept by planning and repair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pin {
+    pub duty: usize,
+    pub staff: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub time_limit_s: f64,
+    pub max_nodes: u32,
+    /// Repair: the published roster; the plan then changes as little as possible.
+    pub baseline: Option<Vec<Assignment>>,
+    /// Repair: duties starting before this moment keep their published staff.
+    pub frozen_before: Option<chrono::NaiveDateTime>,
+    /// Stop after the fairness tiers (what-if studies compare no preferences).
+    pub skip_preferences: bool,
+    /// Skip tier 4 (balance) too: what-if studies compare coverage, the
+    /// highest load and the band, and run fifty scenarios at once.
+    pub skip_balance: bool,
+    pub mip_rel_gap: f64,
+    /// Tier 5 stops within this relative gap.
+    pub preferences_gap: f64,
+    pub pins: Vec<Pin>,
+    /// Solve tiers 1-2 with the compact MIP alone, without column
+    /// generation (slower; tests use it to cross-check the two).
+    pub compact_only: bool,
+}
+
+impl Options {
+    pub fn from_policy(p: &Policy) -> Options {
+        Options {
+            time_limit_s: p.solver.time_limit_s,
+            max_nodes: p.solver.max_nodes,
+            baseline: None,
+            frozen_before: None,
+            skip_preferences: false,
+            skip_balance: false,
+            mip_rel_gap: p.solver.mip_rel_gap,
+            preferences_gap: p.solver.preferences_gap,
+            pins: Vec::new(),
+            compact_only: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TierReport {
+    pub tier: u8,
+    pub name: &'static str,
+    pub objective: f64,
+    pub bound: f64,
+    pub gap: f64,
+    pub optimal: bool,
+    pub seconds: f64,
+}
+
+impl TierReport {
+    /// A tier whose value meets its proven bound.
+    pub(crate) fn proven(tier: u8, name: &'static str, value: f64, bound: f64) -> TierReport {
+        TierReport {
+            tier,
+            name,
+            objective: value,
+            bound,
+            gap: 0.0,
+            optimal: true,
+            seconds: 0.0,
+        }
+    }
+
+    /// A tier left unsolved (the previous tier's roster is kept).
+    pub(crate) fn unsolved(tier: u8, name: &'static str, seconds: f64) -> TierReport {
+        TierReport {
+            tier,
+            name,
+            objective: f64::NAN,
+            bound: f64::NAN,
+            gap: f64::INFINITY,
+            optimal: false,
+            seconds,
+        }
+    }
+
+    /// A tier's value against a lower bound (NaN: none): proven when they
+    /// meet, else the relative gap.
+    pub(crate) fn against(tier: u8, name: &'static str, value: f64, bound: f64) -> TierReport {
+        if value <= bound + VALUE_EQ * value.abs().max(1.0) {
+            return TierReport::proven(tier, name, value, bound);
+        }
+        TierReport {
+            tier,
+            name,
+            objective: value,
+            bound,
+            gap: if bound.is_nan() {
+                f64::INFINITY
+            } else {
+                (value - bound) / value.abs().max(GAP_DENOM)
+            },
+            optimal: false,
+            seconds: 0.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    pub duties: usize,
+    pub pools: usize,
+    pub staff: usize,
+    pub binaries: usize,
+    /// Column generation: cohorts of interchangeable staff, week patterns
+    /// generated, master LP solves.
+    pub classes: usize,
+    pub cg_columns: usize,
+    pub cg_lps: u32,
+    /// Tier 5 by column generation: cohorts (split by preferences).
+    pub pref_classes: usize,
+    /// The average relative load tiers 3-5 measure distances from: that
+    /// of tier 2's roster. With seats left open, which ones stay open
+    /// moves it, so two plans' tiers 3-5 compare only at the same center.
+    pub center: Option<f64>,
+    pub rows: usize,
+    pub build_s: f64,
+    pub solve_s: f64,
+    pub match_s: f64,
+    pub total_s: f64,
+}
+
+/// One staff member on one duty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Assignment {
+    pub duty: usize,
+    pub staff: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub demand: WeekDemand,
+    pub assignments: Vec<Assignment>,
+    /// (duty, staff missing).
+    pub uncovered: Vec<(usize, u32)>,
+    pub tiers: Vec<TierReport>,
+    pub stats: Stats,
+}
