@@ -186,8 +186,7 @@ pub fn person_loads(school: &School, demand: &WeekDemand, plan: &Plan) -> Vec<Pe
         .map(|(s, st)| {
             let (n, min, load) = m.get(&s).copied().unwrap_or_default();
             let prior = school.served.get(&s).copied().unwrap_or(0);
-            let fair =
-                st.active && st.role != crate::model::policy::Role::Outside && st.quota.0 > 0;
+            let fair = crate::plan::is_fair(st);
             PersonLoad {
                 staff: s,
                 duties: n,

@@ -45,11 +45,10 @@ fn row(dm: &WeekDemand, pred: impl Fn(&kehou::demand::Duty) -> bool, staff: &str
 /// The staff within fairness (active, not outside, positive quota) and
 /// everyone's week load in the plan, recomputed from its assignments.
 fn fair_loads(s: &School, dm: &WeekDemand, plan: &Plan) -> (Vec<usize>, Vec<i64>) {
-    use kehou::model::policy::Role;
     let fair = (0..s.staff.len())
         .filter(|&i| {
             let st = &s.staff[i];
-            st.active && st.role != Role::Outside && st.quota.0 > 0
+            kehou::plan::is_fair(st)
         })
         .collect();
     let mut load = vec![0i64; s.staff.len()];

@@ -183,11 +183,7 @@ impl SimReport {
 /// Availability signature: staff with equal signatures are comparable.
 fn signature(p: &Policy, s: &School, i: usize) -> Option<String> {
     let st = &s.staff[i];
-    if !st.active
-        || st.role == Role::Outside
-        || st.quota.0 == 0
-        || s.leave.iter().any(|l| l.staff == i)
-    {
+    if !plan::is_fair(st) || s.leave.iter().any(|l| l.staff == i) {
         return None;
     }
     let blackout = p
@@ -514,11 +510,7 @@ fn fits(
     t: usize,
     duty: usize,
 ) -> bool {
-    let st = &s.staff[t];
-    if st.role == Role::Outside
-        || st.quota.0 == 0
-        || plan::ineligible(p, s, t, &dm.duties[duty]).is_some()
-    {
+    if !plan::is_fair(&s.staff[t]) || plan::ineligible(p, s, t, &dm.duties[duty]).is_some() {
         return false;
     }
     let d = &dm.duties[duty];

@@ -203,22 +203,7 @@ fn edit_policy(text: &str, changes: &[Change]) -> Result<String> {
 fn edit_school(p: &Policy, s: &mut School, changes: &[Change]) -> Result<()> {
     for c in changes {
         match c {
-            Change::Leave { staff, from, to } => {
-                let (from, to) = (date(from)?, date(to)?);
-                for id in staff {
-                    let i = s
-                        .staff_index(id)
-                        .ok_or_else(|| Error::Usage(format!("leave: no staff {id}")))?;
-                    s.leave.push(Leave {
-                        staff: i,
-                        from,
-                        to,
-                        sessions: Vec::new(),
-                        kind: LeaveKind::Leave,
-                        reason: "scenario".into(),
-                    });
-                }
-            }
+            Change::Leave { staff, from, to } => add_leave(s, staff, date(from)?, date(to)?)?,
             Change::Leaves { staff } => {
                 for id in staff {
                     let i = s
@@ -232,62 +217,13 @@ fn edit_school(p: &Policy, s: &mut School, changes: &[Change]) -> Result<()> {
                 role,
                 subject,
                 qualifications,
-            } => {
-                let role = Role::parse(role)
-                    .ok_or_else(|| Error::Usage(format!("hire: unknown role {role}")))?;
-                for k in 0..*count {
-                    let id = format!("NEW{:02}", s.staff.len() + k as usize + 1);
-                    s.staff.push(Staff {
-                        name: format!("新教师{}", k + 1),
-                        id,
-                        role,
-                        subject: subject.clone(),
-                        qualifications: qualifications.iter().cloned().collect(),
-                        homeroom: None,
-                        quota: p
-                            .rules
-                            .default_quota
-                            .get(&role)
-                            .copied()
-                            .unwrap_or(Centi::ONE),
-                        exemption: None,
-                        active: true,
-                        line: 0,
-                    });
-                }
-            }
+            } => hire(p, s, *count, role, subject, qualifications)?,
             Change::Enrollment {
                 grade,
                 class,
                 percent,
                 pupils,
-            } => {
-                let hit: BTreeSet<usize> = s
-                    .classes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| {
-                        grade.is_some_and(|g| c.grade == g)
-                            || class.as_ref().is_some_and(|x| *x == c.id)
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-                if hit.is_empty() {
-                    return Err(Error::Usage(
-                        "enrollment: no class matches the grade or class".into(),
-                    ));
-                }
-                for ((ci, _, _), n) in s.enrollment.iter_mut() {
-                    if hit.contains(ci) {
-                        let v = match (percent, pupils) {
-                            (Some(pc), _) => (f64::from(*n) * (1.0 + pc / 100.0)).round() as i64,
-                            (None, Some(d)) => i64::from(*n) + d,
-                            _ => i64::from(*n),
-                        };
-                        *n = v.clamp(0, 200) as u32;
-                    }
-                }
-            }
+            } => change_enrollment(s, *grade, class.as_deref(), *percent, *pupils)?,
             Change::AddClub {
                 id,
                 name,
@@ -324,6 +260,91 @@ fn edit_school(p: &Policy, s: &mut School, changes: &[Change]) -> Result<()> {
                 }
             }
             Change::Cutoff { .. } | Change::Set { .. } => {}
+        }
+    }
+    Ok(())
+}
+
+/// Staff on leave for whole days over a date range.
+fn add_leave(s: &mut School, staff: &[String], from: NaiveDate, to: NaiveDate) -> Result<()> {
+    for id in staff {
+        let i = s
+            .staff_index(id)
+            .ok_or_else(|| Error::Usage(format!("leave: no staff {id}")))?;
+        s.leave.push(Leave {
+            staff: i,
+            from,
+            to,
+            sessions: Vec::new(),
+            kind: LeaveKind::Leave,
+            reason: "scenario".into(),
+        });
+    }
+    Ok(())
+}
+
+/// New hires with the role's default quota.
+fn hire(
+    p: &Policy,
+    s: &mut School,
+    count: u32,
+    role: &str,
+    subject: &str,
+    qualifications: &[String],
+) -> Result<()> {
+    let role =
+        Role::parse(role).ok_or_else(|| Error::Usage(format!("hire: unknown role {role}")))?;
+    for k in 0..count {
+        let id = format!("NEW{:02}", s.staff.len() + k as usize + 1);
+        s.staff.push(Staff {
+            name: format!("新教师{}", k + 1),
+            id,
+            role,
+            subject: subject.to_string(),
+            qualifications: qualifications.iter().cloned().collect(),
+            homeroom: None,
+            quota: p
+                .rules
+                .default_quota
+                .get(&role)
+                .copied()
+                .unwrap_or(Centi::ONE),
+            exemption: None,
+            active: true,
+            line: 0,
+        });
+    }
+    Ok(())
+}
+
+/// Enrollment of a grade or a class changed by a per cent or a number of pupils.
+fn change_enrollment(
+    s: &mut School,
+    grade: Option<u8>,
+    class: Option<&str>,
+    percent: Option<f64>,
+    pupils: Option<i64>,
+) -> Result<()> {
+    let hit: BTreeSet<usize> = s
+        .classes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| grade.is_some_and(|g| c.grade == g) || class.is_some_and(|x| x == c.id))
+        .map(|(i, _)| i)
+        .collect();
+    if hit.is_empty() {
+        return Err(Error::Usage(
+            "enrollment: no class matches the grade or class".into(),
+        ));
+    }
+    for ((ci, _, _), n) in s.enrollment.iter_mut() {
+        if hit.contains(ci) {
+            let v = match (percent, pupils) {
+                (Some(pc), _) => (f64::from(*n) * (1.0 + pc / 100.0)).round() as i64,
+                (None, Some(d)) => i64::from(*n) + d,
+                _ => i64::from(*n),
+            };
+            *n = v.clamp(0, 200) as u32;
         }
     }
     Ok(())
@@ -403,7 +424,7 @@ fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Re
         })
     };
     for (i, st) in s.staff.iter().enumerate() {
-        if st.active && st.role != Role::Outside && st.quota.0 > 0 && !away(i) {
+        if crate::plan::is_fair(st) && !away(i) {
             let r = load.get(&i).copied().unwrap_or(0) as f64
                 / LOAD_PER_HOUR as f64
                 / st.quota.as_f64();
