@@ -64,7 +64,7 @@ fn repair_large(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function("large-48-classes", |b| {
         b.iter(|| {
-            kehou::studies::repair::repair(&p, &s, &dm, &rows, &req, kehou::outputs::lang::Lang::Zh)
+            kehou::studies::repair::repair(&p, &s, &dm, &rows, &req, kehou::lang::Lang::Zh)
                 .expect("repair")
         })
     });

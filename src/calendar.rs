@@ -4,8 +4,8 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
+use crate::lang::Lang;
 use crate::model::policy::Policy;
-use crate::outputs::lang::Lang;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DayKind {

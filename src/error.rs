@@ -5,7 +5,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::outputs::lang::Lang;
+use crate::lang::Lang;
 
 /// One problem found in an input file.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

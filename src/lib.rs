@@ -7,6 +7,7 @@
 //! roster, with proofs) → [`roster`] (the roster as a file) → [`check`]
 //! (the independent checker) → [`ledger`] (published weeks, what was
 //! served, pay) → [`outputs`] (terminal, CSV, HTML, iCalendar, xlsx).
+//! [`lang`] is the user's language, which every stage's messages use;
 //! [`rules`] holds the hard rules by name; [`studies`] the repair, term
 //! simulation, what-if studies and synthetic schools built on the stages;
 //! [`app`] the command line, a thin layer over all of it.
@@ -17,6 +18,7 @@ pub mod check;
 pub mod demand;
 pub mod error;
 pub mod input;
+pub mod lang;
 pub mod ledger;
 pub mod model;
 pub mod outputs;

@@ -6,10 +6,10 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
+use kehou::lang::Lang;
 use kehou::ledger::{self, Event, History};
 use kehou::model::policy::{Ledger, Policy};
 use kehou::model::school::School;
-use kehou::outputs::lang::Lang;
 use kehou::{demand, plan, roster};
 
 fn school_with_noon(p: &Policy) -> School {
@@ -24,7 +24,7 @@ fn school_with_noon(p: &Policy) -> School {
 fn publish_week(p: &Policy, s: &School, h: &History, monday: &str) -> Vec<roster::Row> {
     let dm = demand::week(p, s, date(monday));
     let plan = plan::plan(p, s, &dm, &plan::Options::from_policy(p)).unwrap();
-    let bytes = roster::to_csv(p, s, &plan, Lang::Zh);
+    let bytes = kehou::outputs::roster_csv::to_csv(p, s, &plan, Lang::Zh);
     h.publish(dm.monday, &bytes, false).unwrap();
     roster::parse(std::path::Path::new("x"), &bytes).unwrap()
 }

@@ -84,13 +84,14 @@ fn demo_week_passes_the_checker_and_is_deterministic() {
     let v = check::check(&p, &s, &dm, &roster_rows(&s, &a));
     assert!(v.is_empty(), "{v:?}");
     let (_, b) = plan(&p, &s, "2026-12-07");
-    let lang = kehou::outputs::lang::Lang::Zh;
+    let lang = kehou::lang::Lang::Zh;
     assert!(
-        kehou::roster::to_csv(&p, &s, &a, lang) == kehou::roster::to_csv(&p, &s, &b, lang),
+        kehou::outputs::roster_csv::to_csv(&p, &s, &a, lang)
+            == kehou::outputs::roster_csv::to_csv(&p, &s, &b, lang),
         "roster CSV differs between two runs"
     );
     // Written roster reads back and still passes.
-    let bytes = kehou::roster::to_csv(&p, &s, &a, lang);
+    let bytes = kehou::outputs::roster_csv::to_csv(&p, &s, &a, lang);
     let rows = kehou::roster::parse(std::path::Path::new("r.csv"), &bytes).unwrap();
     assert!(check::check(&p, &s, &dm, &rows).is_empty());
 }
@@ -245,7 +246,7 @@ fn solver_respects_leave_and_diagnoses_shortage() {
     assert_eq!(diag[0].qualification.as_deref(), Some("体育"));
     assert_eq!(diag[0].eligible, 0);
     assert_eq!(diag[0].excluded.get(&Rule::Leave), Some(&1));
-    let text = diag[0].render(&p, kehou::outputs::lang::Lang::En);
+    let text = diag[0].render(&p, kehou::lang::Lang::En);
     assert!(text.contains("qualified in 体育"), "{text}");
 }
 

@@ -3,7 +3,7 @@
 mod common;
 use common::*;
 use icalendar::{Calendar, CalendarComponent, Component, DatePerhapsTime};
-use kehou::outputs::lang::Lang;
+use kehou::lang::Lang;
 use kehou::{demand, outputs, plan};
 
 fn tiny_plan() -> (

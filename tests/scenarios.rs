@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use kehou::outputs::lang::Lang;
+use kehou::lang::Lang;
 use kehou::studies::whatif;
 
 fn study_dir() -> tempfile::TempDir {

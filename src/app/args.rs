@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use crate::outputs::lang::Lang;
+use crate::lang::Lang;
 
 #[derive(Parser, Debug)]
 #[command(

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use super::args::Cli;
 use crate::check::Violation;
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::ledger::History;
 use crate::model::policy::Policy;
 use crate::model::school::School;
 use crate::outputs::files::write_atomic;
-use crate::outputs::lang::Lang;
 use crate::{input, outputs, plan, roster};
 
 /// The global options every command runs with.

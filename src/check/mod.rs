@@ -8,9 +8,9 @@
 use std::collections::BTreeMap;
 
 use crate::demand::{Duty, WeekDemand};
+use crate::lang::Lang;
 use crate::model::policy::Policy;
 use crate::model::school::School;
-use crate::outputs::lang::Lang;
 use crate::roster::Row;
 use crate::rules::{self, Breach, Rule};
 

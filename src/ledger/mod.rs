@@ -19,11 +19,11 @@ use crate::input::table::{parse_table, Columns};
 
 use crate::demand::{self, Duty};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::lang::Lang;
 use crate::model::policy::{Ledger, Policy, Role};
 use crate::model::school::School;
 use crate::model::units::Fen;
 use crate::outputs::files::{write_atomic, Cell, CsvOut};
-use crate::outputs::lang::Lang;
 use crate::roster::{self, Row};
 
 pub struct History {

@@ -24,7 +24,7 @@ pub enum Ledger {
 }
 
 impl Ledger {
-    pub fn label(self, lang: crate::outputs::lang::Lang) -> &'static str {
+    pub fn label(self, lang: crate::lang::Lang) -> &'static str {
         match self {
             Ledger::Service => lang.t("课后服务", "after-school service"),
             Ledger::Care => lang.t("早午看护", "morning/noon care"),
@@ -58,7 +58,7 @@ impl Role {
             Role::Outside => "outside",
         }
     }
-    pub fn label(self, lang: crate::outputs::lang::Lang) -> &'static str {
+    pub fn label(self, lang: crate::lang::Lang) -> &'static str {
         match self {
             Role::Homeroom => lang.t("班主任", "homeroom teacher"),
             Role::Subject => lang.t("任课教师", "subject teacher"),

@@ -1,9 +1,9 @@
 //! The handover sheet (交接班表): who hands each class's pupils to whom at
 //! each change of stage, and who holds the late-stay duty until pickup.
 
+use crate::lang::Lang;
 use crate::model::policy::{Part, Policy};
 use crate::model::school::School;
-use crate::outputs::lang::Lang;
 use crate::plan::Plan;
 
 /// One change of hands for a class's pupils.

@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 use chrono::Datelike;
 
 use crate::calendar::DayKind;
+use crate::lang::Lang;
 use crate::model::policy::Policy;
 use crate::model::school::School;
-use crate::outputs::lang::Lang;
 use crate::outputs::terminal::{kind_label, session_label};
 use crate::plan::Plan;
 

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::lang::Lang;
 use crate::model::policy::Policy;
 use crate::model::school::School;
-use crate::outputs::lang::Lang;
 use crate::outputs::terminal::{kind_label, session_label};
 use crate::plan::Plan;
 

@@ -5,10 +5,10 @@ use std::fmt::Write as _;
 use chrono::Datelike;
 
 use crate::demand::WeekDemand;
+use crate::lang::Lang;
 use crate::model::policy::Policy;
 use crate::model::school::{School, LOAD_PER_HOUR};
 use crate::outputs::files::{Cell, CsvOut};
-use crate::outputs::lang::Lang;
 use crate::plan::Plan;
 use crate::roster::person_loads;
 

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use crate::demand::Duty;
+use crate::lang::Lang;
 use crate::model::policy::Policy;
 use crate::model::school::School;
-use crate::outputs::lang::Lang;
 use crate::plan::{ineligible, Plan};
 use crate::rules::{self, Rule};
 

@@ -8,7 +8,7 @@
 //! uncovered seats equal the need) enforce it.
 
 use crate::demand::Duty;
-use crate::outputs::lang::Lang;
+use crate::lang::Lang;
 
 /// The reason users see for a second row of one person on one duty.
 pub(crate) const TWICE: &str = "same person twice on one duty / 同一人重复安排";

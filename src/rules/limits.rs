@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::demand::Duty;
+use crate::lang::Lang;
 use crate::model::policy::StaffRules;
-use crate::outputs::lang::Lang;
 use crate::rules::{Breach, Rule};
 
 /// Planner: `d` alone is longer than a day's or a week's minutes allow

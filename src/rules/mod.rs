@@ -32,7 +32,7 @@ pub(crate) mod role;
 pub(crate) mod testkit;
 pub(crate) mod unknown;
 
-use crate::outputs::lang::Lang;
+use crate::lang::Lang;
 
 /// What a roster-wide check found: the roster line (0 when no single row
 /// is at fault), where (a duty id, a date, or nothing) and the detail.

@@ -4,9 +4,9 @@
 //! `qualifications` column. A club's named instructor needs none.
 
 use crate::demand::Duty;
+use crate::lang::Lang;
 use crate::model::policy::Policy;
 use crate::model::school::School;
-use crate::outputs::lang::Lang;
 
 /// The reason users see.
 pub(crate) fn missing(q: &str) -> String {

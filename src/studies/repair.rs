@@ -11,9 +11,9 @@ use crate::input::table::{parse_table, Columns};
 
 use crate::demand::WeekDemand;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::lang::Lang;
 use crate::model::policy::Policy;
 use crate::model::school::{Leave, LeaveKind, School};
-use crate::outputs::lang::Lang;
 use crate::plan::{self, Assignment, Pin, Plan};
 use crate::roster::{self, Row};
 

@@ -10,11 +10,11 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::ledger::{self, Event, History};
 use crate::model::policy::{Policy, Role};
 use crate::model::school::{School, LOAD_PER_HOUR};
-use crate::outputs::lang::Lang;
-use crate::{demand, plan, roster};
+use crate::{demand, plan};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
@@ -274,7 +274,11 @@ pub fn term(
         let plan = plan::plan(p, &s, &dm, &opts)?;
         let seconds = clock.elapsed().as_secs_f64();
         tally.uncovered += plan.uncovered.iter().map(|u| u.1).sum::<u32>();
-        h.publish(monday, &roster::to_csv(p, &s, &plan, lang), false)?;
+        h.publish(
+            monday,
+            &crate::outputs::roster_csv::to_csv(p, &s, &plan, lang),
+            false,
+        )?;
         let week = Week {
             p,
             school,

@@ -11,12 +11,12 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::input::toml_source::TomlSource;
+use crate::lang::Lang;
 use crate::model::policy::{Policy, Role};
 use crate::model::school::{Club, Leave, LeaveKind, School, Staff, LOAD_PER_HOUR};
 use crate::model::units::{parse_weekday, Centi};
 use crate::outputs::files::{Cell, CsvOut};
-use crate::outputs::lang::Lang;
-use crate::{demand, input, ledger, plan, roster};
+use crate::{demand, input, ledger, plan};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -403,8 +403,10 @@ fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Re
                 staff: a.staff,
             });
         }
-        out.rosters
-            .push((dm.monday, roster::to_csv(&p, &s, &plan, Lang::Zh)));
+        out.rosters.push((
+            dm.monday,
+            crate::outputs::roster_csv::to_csv(&p, &s, &plan, Lang::Zh),
+        ));
     }
     // Staff away for the whole study are not part of the load comparison.
     let (first, last) = match (study.weeks.iter().min(), study.weeks.iter().max()) {

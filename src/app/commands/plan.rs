@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::outputs::files::write_atomic;
 use crate::outputs::terminal;
 use crate::studies::repair;
-use crate::{calendar, check, demand, ledger, plan, roster};
+use crate::{calendar, check, demand, ledger, plan};
 
 pub(crate) fn run(
     cx: &Ctx,
@@ -39,8 +39,14 @@ pub(crate) fn run(
     )?;
     let roster_path = out.join(format!("roster-{}.csv", dm.monday));
     let summary_path = out.join(format!("summary-{}.csv", dm.monday));
-    write_atomic(&roster_path, &roster::to_csv(&p, &s, &plan, lang))?;
-    write_atomic(&summary_path, &roster::summary_csv(&s, &plan, lang))?;
+    write_atomic(
+        &roster_path,
+        &crate::outputs::roster_csv::to_csv(&p, &s, &plan, lang),
+    )?;
+    write_atomic(
+        &summary_path,
+        &crate::outputs::roster_csv::summary_csv(&s, &plan, lang),
+    )?;
     write_readable(&p, &s, &plan, out, lang)?;
     if !quiet {
         print!("{}", terminal::roster_table(&p, &s, &plan, lang));

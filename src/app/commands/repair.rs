@@ -5,7 +5,7 @@ use crate::app::context::{refuse, roster_rows, Ctx};
 use crate::error::{Error, Result};
 use crate::outputs::files::write_atomic;
 use crate::studies::repair::{self, Request};
-use crate::{check, demand, ledger, plan, roster};
+use crate::{check, demand, ledger, plan};
 
 pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
     let Cmd::Repair {
@@ -71,7 +71,11 @@ pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
         );
         return Ok(0);
     }
-    let new_ver = h.publish(dm.monday, &roster::to_csv(&p, &s, &plan, lang), true)?;
+    let new_ver = h.publish(
+        dm.monday,
+        &crate::outputs::roster_csv::to_csv(&p, &s, &plan, lang),
+        true,
+    )?;
     let cpath = out.join(format!("changes-{}-v{new_ver}.csv", dm.monday));
     write_atomic(&cpath, &repair::changes_csv(&s, &plan, &changes, lang))?;
     println!(
