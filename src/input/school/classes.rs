@@ -1,0 +1,75 @@
+//! classes.csv: the school's classes, their grade and size.
+
+use std::collections::BTreeSet;
+
+use super::MAX_CLASSES;
+use crate::error::{Diagnostics, Error, Result};
+use crate::input::table::{Columns, Fields, Table};
+use crate::model::policy::Policy;
+use crate::model::school::*;
+
+pub const CLASS_COLUMNS: Columns = &[
+    ("id", &["班级编号", "编号"], true),
+    ("name", &["班级", "班级名称"], true),
+    ("grade", &["年级"], true),
+    ("pupils", &["人数", "学生数"], true),
+];
+
+pub(super) fn load(
+    t: &Table,
+    policy: &Policy,
+    school: &mut School,
+    diags: &mut Diagnostics,
+) -> Result<()> {
+    if t.rows.len() > MAX_CLASSES {
+        return Err(Error::TooLarge(format!(
+            "{}: {} classes, more than {MAX_CLASSES}",
+            t.file.display(),
+            t.rows.len()
+        )));
+    }
+    let mut f = Fields {
+        file: &t.file,
+        diags,
+    };
+    let mut ids = BTreeSet::new();
+    for row in &t.rows {
+        let (Some(id), Some(name)) = (f.required(row, "id"), f.required(row, "name")) else {
+            continue;
+        };
+        if !ids.insert(id.to_string()) {
+            f.err(
+                row.line,
+                "id",
+                format!("duplicate class id \"{id}\""),
+                "a class id used once",
+            );
+            continue;
+        }
+        let grade = f.number(row, "grade", 12);
+        if grade == Some(0) {
+            f.err(row.line, "grade", "0", "a grade from 1 to 12");
+        }
+        let pupils = f.number(row, "pupils", 200);
+        if let (Some(g), Some(p)) = (grade, pupils) {
+            if g >= 1 && !policy.bands.is_empty() && policy.band_of_grade(g as u8).is_none() {
+                f.err(
+                    row.line,
+                    "grade",
+                    format!("grade {g}, in no grade band"),
+                    "a grade listed in the policy's [[grade_bands]]",
+                );
+            }
+            school.classes.push(Class {
+                id: id.to_string(),
+                name: name.to_string(),
+                grade: g as u8,
+                pupils: p,
+            });
+        }
+    }
+    if t.rows.is_empty() {
+        f.err(0, "-", "no classes", "at least one class");
+    }
+    Ok(())
+}

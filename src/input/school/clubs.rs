@@ -1,0 +1,156 @@
+//! clubs.csv: clubs, their days, session, size, qualification and named instructor.
+
+use std::collections::BTreeSet;
+
+use crate::error::{Diagnostics, Result};
+use crate::input::table::{split_list, Columns, Fields, Row, Table};
+use crate::model::policy::{Policy, Source};
+use crate::model::school::*;
+use crate::model::units::{parse_weekday, Hm};
+
+pub const CLUB_COLUMNS: Columns = &[
+    ("id", &["编号", "社团编号"], true),
+    ("name", &["名称", "社团"], true),
+    ("weekdays", &["星期", "活动日"], true),
+    ("session", &["时段"], true),
+    ("pupils", &["人数"], true),
+    ("qualification", &["资质", "所需资质"], false),
+    ("staff_needed", &["所需人数", "教师人数"], false),
+    ("instructor", &["指定教师", "外聘教师"], false),
+    ("start", &["开始"], false),
+    ("end", &["结束"], false),
+];
+
+pub(super) fn load(
+    t: &Table,
+    policy: &Policy,
+    school: &mut School,
+    diags: &mut Diagnostics,
+) -> Result<()> {
+    let club_sessions: BTreeSet<&str> = policy
+        .duty_kinds
+        .iter()
+        .filter(|k| k.source == Source::Clubs)
+        .map(|k| k.session.as_str())
+        .collect();
+    let mut f = Fields {
+        file: &t.file,
+        diags,
+    };
+    let mut ids = BTreeSet::new();
+    for row in &t.rows {
+        let (Some(id), Some(name)) = (f.required(row, "id"), f.required(row, "name")) else {
+            continue;
+        };
+        if !ids.insert(id.to_string()) {
+            f.err(
+                row.line,
+                "id",
+                format!("duplicate club id \"{id}\""),
+                "a club id used once",
+            );
+            continue;
+        }
+        let Some(weekdays) = weekdays(&mut f, row) else {
+            continue;
+        };
+        let Some(sess) = f.required(row, "session") else {
+            continue;
+        };
+        if !club_sessions.contains(sess) {
+            let known: Vec<&str> = club_sessions.iter().copied().collect();
+            f.err(
+                row.line,
+                "session",
+                format!("\"{sess}\""),
+                format!("a session with a clubs duty kind: {}", known.join(", ")),
+            );
+            continue;
+        }
+        let Some(pupils) = f.number(row, "pupils", 500) else {
+            continue;
+        };
+        let staff_needed = if row.get("staff_needed").is_empty() {
+            Some(1)
+        } else {
+            f.number(row, "staff_needed", 20)
+        };
+        let ins = row.get("instructor");
+        let instructor = if ins.is_empty() {
+            None
+        } else {
+            let ix = school.staff_index(ins);
+            if ix.is_none() {
+                f.err(
+                    row.line,
+                    "instructor",
+                    format!("staff \"{ins}\", who is not in staff.csv"),
+                    "a staff id from staff.csv",
+                );
+            }
+            ix
+        };
+        let times = times(&mut f, row);
+        school.clubs.push(Club {
+            id: id.to_string(),
+            name: name.to_string(),
+            weekdays,
+            session: sess.to_string(),
+            pupils,
+            qualification: Some(row.get("qualification").to_string()).filter(|q| !q.is_empty()),
+            staff_needed: staff_needed.unwrap_or(1),
+            instructor,
+            times,
+            line: row.line,
+        });
+    }
+    Ok(())
+}
+
+/// The club's weekdays; None when every one given is wrong (the row is
+/// left out; each wrong one was reported).
+fn weekdays(f: &mut Fields, row: &Row) -> Option<Vec<chrono::Weekday>> {
+    let mut weekdays = Vec::new();
+    for w in split_list(row.get("weekdays")) {
+        match parse_weekday(&w) {
+            Some(d) => weekdays.push(d),
+            None => f.err(
+                row.line,
+                "weekdays",
+                format!("\"{w}\""),
+                "weekdays such as 周一;周三",
+            ),
+        }
+    }
+    if weekdays.is_empty() && !row.get("weekdays").is_empty() {
+        return None;
+    }
+    if weekdays.is_empty() {
+        f.err(
+            row.line,
+            "weekdays",
+            "an empty cell",
+            "the weekdays the club meets, such as 周一;周三",
+        );
+    }
+    Some(weekdays)
+}
+
+/// The club's own times, when both are given.
+fn times(f: &mut Fields, row: &Row) -> Option<(Hm, Hm)> {
+    match (row.get("start"), row.get("end")) {
+        ("", "") => None,
+        (a, b) => match (Hm::parse(a), Hm::parse(b)) {
+            (Some(x), Some(y)) if x < y => Some((x, y)),
+            _ => {
+                f.err(
+                    row.line,
+                    "end",
+                    format!("start \"{a}\", end \"{b}\""),
+                    "both times, the end after the start, such as 16:30 and 17:00",
+                );
+                None
+            }
+        },
+    }
+}

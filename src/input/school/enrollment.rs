@@ -1,0 +1,93 @@
+//! enrollment.csv: pupils per class, weekday and session.
+
+use std::collections::BTreeSet;
+
+use crate::error::{Diagnostics, Result};
+use crate::input::table::{Columns, Fields, Table};
+use crate::model::policy::{Policy, Source};
+use crate::model::school::*;
+
+pub const ENROLLMENT_COLUMNS: Columns = &[
+    ("class", &["班级", "班级编号"], true),
+    ("weekday", &["星期"], true),
+    ("session", &["时段", "项目"], true),
+    ("pupils", &["人数", "报名人数"], true),
+];
+
+pub(super) fn load(
+    t: &Table,
+    policy: &Policy,
+    school: &mut School,
+    diags: &mut Diagnostics,
+) -> Result<()> {
+    // Enrollment keys the policy uses.
+    let keys: BTreeSet<String> = policy
+        .duty_kinds
+        .iter()
+        .filter_map(|k| match &k.source {
+            Source::Groups { enrollment, .. } => Some(enrollment.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut f = Fields {
+        file: &t.file,
+        diags,
+    };
+    for row in &t.rows {
+        let Some(cls) = f.required(row, "class") else {
+            continue;
+        };
+        let Some(ci) = school.class_index(cls) else {
+            f.err(
+                row.line,
+                "class",
+                format!("class \"{cls}\", which is not in classes.csv"),
+                "a class id from classes.csv",
+            );
+            continue;
+        };
+        let Some(wd) = f.weekday(row, "weekday") else {
+            continue;
+        };
+        let Some(sess) = f.required(row, "session") else {
+            continue;
+        };
+        if !keys.contains(sess) {
+            let known: Vec<&str> = keys.iter().map(|s| s.as_str()).collect();
+            f.err(
+                row.line,
+                "session",
+                format!("\"{sess}\""),
+                format!("an enrollment key the policy uses: {}", known.join(", ")),
+            );
+            continue;
+        }
+        let Some(p) = f.number(row, "pupils", 200) else {
+            continue;
+        };
+        if p > school.classes[ci].pupils {
+            f.err(
+                row.line,
+                "pupils",
+                format!(
+                    "{p}, more than the class's {} pupils",
+                    school.classes[ci].pupils
+                ),
+                "at most the class size",
+            );
+        }
+        if school
+            .enrollment
+            .insert((ci, wd.num_days_from_monday() as u8, sess.to_string()), p)
+            .is_some()
+        {
+            f.err(
+                row.line,
+                "session",
+                format!("a second row for class {cls}, {wd}, {sess}"),
+                "one row per class, weekday and session",
+            );
+        }
+    }
+    Ok(())
+}

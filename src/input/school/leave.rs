@@ -1,0 +1,96 @@
+//! leave.csv: leave (hard) and requests (soft) by date range and session.
+
+use crate::error::{Diagnostics, Result};
+use crate::input::table::{split_list, Columns, Fields, Table};
+use crate::model::policy::Policy;
+use crate::model::school::*;
+
+pub const LEAVE_COLUMNS: Columns = &[
+    ("staff", &["工号"], true),
+    ("from", &["开始日期", "开始"], true),
+    ("to", &["结束日期", "结束"], true),
+    ("sessions", &["时段"], false),
+    ("kind", &["类型"], false),
+    ("reason", &["原因", "事由"], false),
+];
+
+pub(super) fn load(
+    t: &Table,
+    policy: &Policy,
+    school: &mut School,
+    diags: &mut Diagnostics,
+) -> Result<()> {
+    let mut f = Fields {
+        file: &t.file,
+        diags,
+    };
+    for row in &t.rows {
+        let Some(sid) = f.required(row, "staff") else {
+            continue;
+        };
+        let Some(si) = school.staff_index(sid) else {
+            f.err(
+                row.line,
+                "staff",
+                format!("staff \"{sid}\", who is not in staff.csv"),
+                "a staff id from staff.csv",
+            );
+            continue;
+        };
+        let (Some(from), Some(to)) = (f.date(row, "from"), f.date(row, "to")) else {
+            continue;
+        };
+        if to < from {
+            f.err(
+                row.line,
+                "to",
+                format!("{to}, before {from}"),
+                "an end date on or after the start",
+            );
+            continue;
+        }
+        let mut sessions = Vec::new();
+        for s in split_list(row.get("sessions")) {
+            let m = policy
+                .sessions
+                .iter()
+                .filter(|x| {
+                    x.id == s || x.label == s || crate::input::policy::part_name(x.part) == s
+                })
+                .map(|x| x.id.clone())
+                .collect::<Vec<_>>();
+            if m.is_empty() {
+                f.err(row.line, "sessions", format!("\"{s}\""), "session ids from the policy, or morning/noon/afternoon; empty for the whole day");
+            }
+            sessions.extend(m);
+        }
+        if sessions
+            .iter()
+            .any(|s| policy.part_of(s) == Some(crate::model::policy::Part::Afternoon))
+        {
+            sessions.push(crate::model::policy::AFTERNOON_SPAN.to_string());
+        }
+        let kind = match row.get("kind").to_lowercase().as_str() {
+            "" | "请假" | "leave" | "病假" | "事假" | "产假" | "公差" => LeaveKind::Leave,
+            "意愿" | "request" | "申请" | "preference" => LeaveKind::Request,
+            o => {
+                f.err(
+                    row.line,
+                    "kind",
+                    format!("\"{o}\""),
+                    "请假 (leave, hard) or 意愿 (request, soft)",
+                );
+                continue;
+            }
+        };
+        school.leave.push(Leave {
+            staff: si,
+            from,
+            to,
+            sessions,
+            kind,
+            reason: row.get("reason").to_string(),
+        });
+    }
+    Ok(())
+}

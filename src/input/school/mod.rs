@@ -1,0 +1,136 @@
+//! School data from CSV files kept in Excel or WPS (see docs/data.md).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::error::{Diagnostics, Error, Result};
+use crate::input::table::{parse_table, Columns, Table};
+use crate::model::policy::Policy;
+use crate::model::school::*;
+
+mod classes;
+mod clubs;
+mod enrollment;
+mod leave;
+mod served;
+mod staff;
+
+pub use classes::CLASS_COLUMNS;
+pub use clubs::CLUB_COLUMNS;
+pub use enrollment::ENROLLMENT_COLUMNS;
+pub use leave::LEAVE_COLUMNS;
+pub use served::SERVED_COLUMNS;
+pub use staff::STAFF_COLUMNS;
+
+// ---------------------------------------------------------------- files
+
+/// Limits far beyond any real school, so absurd input gets a clear error.
+pub const MAX_STAFF: usize = 5_000;
+pub const MAX_CLASSES: usize = 1_000;
+
+/// The raw bytes of a school's CSV files (`None`: the optional file is absent).
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    pub staff: Vec<u8>,
+    pub classes: Vec<u8>,
+    pub enrollment: Vec<u8>,
+    pub clubs: Option<Vec<u8>>,
+    pub leave: Option<Vec<u8>>,
+    pub served: Option<Vec<u8>>,
+}
+
+pub const FILE_NAMES: [&str; 6] = [
+    "staff.csv",
+    "classes.csv",
+    "enrollment.csv",
+    "clubs.csv",
+    "leave.csv",
+    "served.csv",
+];
+
+fn read_bytes(path: &Path, required: bool) -> Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Load a school's data directory, reporting every problem at once.
+pub fn load(dir: &Path, policy: &Policy) -> Result<School> {
+    let req = |n: &str| read_bytes(&dir.join(n), true).map(|b| b.unwrap_or_default());
+    let files = Files {
+        staff: req("staff.csv")?,
+        classes: req("classes.csv")?,
+        enrollment: req("enrollment.csv")?,
+        clubs: read_bytes(&dir.join("clubs.csv"), false)?,
+        leave: read_bytes(&dir.join("leave.csv"), false)?,
+        served: read_bytes(&dir.join("served.csv"), false)?,
+    };
+    from_files(dir, policy, &files)
+}
+
+/// Build a school from file contents; `dir` is used to name files in messages.
+pub fn from_files(dir: &Path, policy: &Policy, f: &Files) -> Result<School> {
+    let mut diags = Diagnostics::default();
+    let mut t = |name: &str, bytes: Option<&Vec<u8>>, cols: Columns| {
+        bytes.and_then(|b| parse_table(&dir.join(name), b, cols, &mut diags))
+    };
+    let staff_t = t("staff.csv", Some(&f.staff), STAFF_COLUMNS);
+    let class_t = t("classes.csv", Some(&f.classes), CLASS_COLUMNS);
+    let enr_t = t("enrollment.csv", Some(&f.enrollment), ENROLLMENT_COLUMNS);
+    let club_t = t("clubs.csv", f.clubs.as_ref(), CLUB_COLUMNS);
+    let leave_t = t("leave.csv", f.leave.as_ref(), LEAVE_COLUMNS);
+    let served_t = t("served.csv", f.served.as_ref(), SERVED_COLUMNS);
+    let school = build(
+        dir, policy, staff_t, class_t, enr_t, club_t, leave_t, served_t, &mut diags,
+    )?;
+    diags.into_result(school)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build(
+    dir: &Path,
+    policy: &Policy,
+    staff_t: Option<Table>,
+    class_t: Option<Table>,
+    enr_t: Option<Table>,
+    club_t: Option<Table>,
+    leave_t: Option<Table>,
+    served_t: Option<Table>,
+    diags: &mut Diagnostics,
+) -> Result<School> {
+    let mut school = School {
+        dir: dir.to_path_buf(),
+        staff: Vec::new(),
+        classes: Vec::new(),
+        enrollment: BTreeMap::new(),
+        clubs: Vec::new(),
+        leave: Vec::new(),
+        served: BTreeMap::new(),
+    };
+
+    // Classes first: staff refer to them; clubs and leave refer to staff.
+    if let Some(t) = &class_t {
+        classes::load(t, policy, &mut school, diags)?;
+    }
+    if let Some(t) = &staff_t {
+        staff::load(t, policy, &mut school, diags)?;
+    }
+    if let Some(t) = &enr_t {
+        enrollment::load(t, policy, &mut school, diags)?;
+    }
+    if let Some(t) = &club_t {
+        clubs::load(t, policy, &mut school, diags)?;
+    }
+    if let Some(t) = &leave_t {
+        leave::load(t, policy, &mut school, diags)?;
+    }
+    if let Some(t) = &served_t {
+        served::load(t, policy, &mut school, diags)?;
+    }
+    Ok(school)
+}

@@ -1,0 +1,184 @@
+//! staff.csv: who takes part, their role, subject, qualifications, homeroom class, quota and exemption.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::MAX_STAFF;
+use crate::error::{Diagnostics, Error, Result};
+use crate::input::table::{split_list, yes_no, Columns, Fields, Row, Table};
+use crate::model::policy::{Policy, Role};
+use crate::model::school::*;
+use crate::model::units::Centi;
+
+pub const STAFF_COLUMNS: Columns = &[
+    ("id", &["工号", "编号"], true),
+    ("name", &["姓名"], true),
+    ("role", &["角色", "岗位"], true),
+    ("subject", &["学科", "任教学科"], false),
+    ("qualifications", &["资质", "特长"], false),
+    ("homeroom_class", &["班主任班级", "所带班级"], false),
+    ("quota", &["工作量系数", "定额"], false),
+    ("exemption", &["豁免", "特殊情况"], false),
+    ("active", &["参与", "参加课后服务"], false),
+];
+
+pub(super) fn load(
+    t: &Table,
+    policy: &Policy,
+    school: &mut School,
+    diags: &mut Diagnostics,
+) -> Result<()> {
+    if t.rows.len() > MAX_STAFF {
+        return Err(Error::TooLarge(format!(
+            "{}: {} staff, more than {MAX_STAFF}",
+            t.file.display(),
+            t.rows.len()
+        )));
+    }
+    let mut f = Fields {
+        file: &t.file,
+        diags,
+    };
+    let mut ids = BTreeSet::new();
+    let mut homerooms: BTreeMap<usize, usize> = BTreeMap::new();
+    for row in &t.rows {
+        let (Some(id), Some(name)) = (f.required(row, "id"), f.required(row, "name")) else {
+            continue;
+        };
+        if !ids.insert(id.to_string()) {
+            f.err(
+                row.line,
+                "id",
+                format!("duplicate staff id \"{id}\""),
+                "a staff id used once",
+            );
+            continue;
+        }
+        let Some(role_s) = f.required(row, "role") else {
+            continue;
+        };
+        let Some(role) = Role::parse(role_s) else {
+            f.err(
+                row.line,
+                "role",
+                format!("\"{role_s}\""),
+                "班主任/任课教师/行政/外聘 (homeroom/subject/admin/outside)",
+            );
+            continue;
+        };
+        let homeroom = homeroom(&mut f, row, school, &mut homerooms, role);
+        let quota = quota(&mut f, row, policy, role);
+        let exemption = exemption(&mut f, row, policy);
+        let active = match yes_no(row.get("active")) {
+            Some(a) => a,
+            None => {
+                f.err(
+                    row.line,
+                    "active",
+                    format!("\"{}\"", row.get("active")),
+                    "是/否 (yes/no)",
+                );
+                true
+            }
+        };
+        school.staff.push(Staff {
+            id: id.to_string(),
+            name: name.to_string(),
+            role,
+            subject: row.get("subject").to_string(),
+            qualifications: split_list(row.get("qualifications")).into_iter().collect(),
+            homeroom,
+            quota,
+            exemption,
+            active: active && quota.0 > 0,
+            line: row.line,
+        });
+    }
+    Ok(())
+}
+
+/// The homeroom class: one that exists, one teacher per class, and one
+/// for every homeroom teacher.
+fn homeroom(
+    f: &mut Fields,
+    row: &Row,
+    school: &School,
+    homerooms: &mut BTreeMap<usize, usize>,
+    role: Role,
+) -> Option<usize> {
+    let hr = row.get("homeroom_class");
+    let homeroom = if hr.is_empty() {
+        None
+    } else {
+        match school.class_index(hr) {
+            Some(ci) => {
+                if let Some(prev) = homerooms.insert(ci, row.line) {
+                    f.err(row.line, "homeroom_class", format!("class \"{hr}\", already the homeroom class of the person on line {prev}"), "one homeroom teacher per class");
+                }
+                Some(ci)
+            }
+            None => {
+                f.err(
+                    row.line,
+                    "homeroom_class",
+                    format!("class \"{hr}\", which is not in classes.csv"),
+                    "a class id from classes.csv",
+                );
+                None
+            }
+        }
+    };
+    if role == Role::Homeroom && homeroom.is_none() && hr.is_empty() {
+        f.err(
+            row.line,
+            "homeroom_class",
+            "an empty cell for a homeroom teacher",
+            "the class this person is homeroom teacher of",
+        );
+    }
+    homeroom
+}
+
+/// The quota: the cell, or the role's default from the policy.
+fn quota(f: &mut Fields, row: &Row, policy: &Policy, role: Role) -> Centi {
+    let q = row.get("quota");
+    if q.is_empty() {
+        policy
+            .rules
+            .default_quota
+            .get(&role)
+            .copied()
+            .unwrap_or(Centi::ONE)
+    } else {
+        match Centi::parse(q) {
+            Some(c) if c.0 >= 0 && c.0 <= 1000 => c,
+            _ => {
+                f.err(
+                    row.line,
+                    "quota",
+                    format!("\"{q}\""),
+                    "a number from 0 to 10 with at most 2 decimals (1 = full load)",
+                );
+                Centi::ONE
+            }
+        }
+    }
+}
+
+/// The exemption: empty, or an id from the policy.
+fn exemption(f: &mut Fields, row: &Row, policy: &Policy) -> Option<String> {
+    let ex = row.get("exemption");
+    if ex.is_empty() {
+        None
+    } else if policy.exemption(ex).is_some() {
+        Some(ex.to_string())
+    } else {
+        let known: Vec<&str> = policy.exemptions.iter().map(|e| e.id.as_str()).collect();
+        f.err(
+            row.line,
+            "exemption",
+            format!("\"{ex}\""),
+            format!("an exemption id from the policy: {}", known.join(", ")),
+        );
+        None
+    }
+}
