@@ -67,6 +67,22 @@ pub fn parse_table(
         ));
         return None;
     }
+    let map = header_map(path, &headers, columns, diags)?;
+    let rows = read_rows(path, &text, &mut rdr, &map, diags);
+    Some(Table {
+        file: path.to_path_buf(),
+        rows,
+    })
+}
+
+/// Each header cell's canonical column (None: an empty trailing column or
+/// an unknown one); None when a column is unknown, doubled or missing.
+fn header_map(
+    path: &Path,
+    headers: &csv::StringRecord,
+    columns: Columns,
+    diags: &mut Diagnostics,
+) -> Option<Vec<Option<&'static str>>> {
     let mut map: Vec<Option<&'static str>> = Vec::new();
     let mut seen = BTreeSet::new();
     let mut ok = true;
@@ -122,17 +138,23 @@ pub fn parse_table(
             ok = false;
         }
     }
-    if !ok {
-        return None;
-    }
+    ok.then_some(map)
+}
+
+/// The data rows, blank ones left out, each with its line in the file.
+fn read_rows(
+    path: &Path,
+    text: &str,
+    rdr: &mut csv::Reader<&[u8]>,
+    map: &[Option<&'static str>],
+    diags: &mut Diagnostics,
+) -> Vec<Row> {
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e
-                    .position()
-                    .map_or(0, |p| line_at(&text, p.byte() as usize));
+                let line = e.position().map_or(0, |p| line_at(text, p.byte() as usize));
                 diags.push(Diagnostic::new(
                     path,
                     line,
@@ -149,7 +171,7 @@ pub fn parse_table(
         // The csv crate's own line count skips blank lines; count newlines.
         let line = rec
             .position()
-            .map_or(0, |p| line_at(&text, p.byte() as usize));
+            .map_or(0, |p| line_at(text, p.byte() as usize));
         let mut cells = BTreeMap::new();
         for (i, cell) in rec.iter().enumerate() {
             match map.get(i).copied().flatten() {
@@ -170,10 +192,7 @@ pub fn parse_table(
         }
         rows.push(Row { line, cells });
     }
-    Some(Table {
-        file: path.to_path_buf(),
-        rows,
-    })
+    rows
 }
 
 /// 1-based line of the record the csv reader started at `byte`: its
