@@ -310,6 +310,17 @@ impl Policy {
     pub fn exemption(&self, id: &str) -> Option<&Exemption> {
         self.exemptions.iter().find(|e| e.id == id)
     }
+    /// Adds the afternoon span to `sessions` when one of them is in the
+    /// afternoon: leave from any afternoon stage also covers the duties
+    /// that span the whole afternoon (late-stay, patrol).
+    pub fn add_afternoon_span(&self, sessions: &mut Vec<String>) {
+        if sessions
+            .iter()
+            .any(|s| self.part_of(s) == Some(Part::Afternoon))
+        {
+            sessions.push(AFTERNOON_SPAN.to_string());
+        }
+    }
     /// Part of the day of a session id (the afternoon span counts as afternoon).
     pub fn part_of(&self, session: &str) -> Option<Part> {
         if session == AFTERNOON_SPAN {

@@ -117,12 +117,7 @@ pub fn check_pins(
 pub fn with_absence(policy: &Policy, school: &School, absent: usize, req: &Request) -> School {
     let mut s = school.clone();
     let mut sessions = req.sessions.clone();
-    if sessions
-        .iter()
-        .any(|x| policy.part_of(x) == Some(crate::model::policy::Part::Afternoon))
-    {
-        sessions.push(crate::model::policy::AFTERNOON_SPAN.to_string());
-    }
+    policy.add_afternoon_span(&mut sessions);
     s.leave.push(Leave {
         staff: absent,
         from: req.from,

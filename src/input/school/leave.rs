@@ -64,12 +64,7 @@ pub(super) fn load(
             }
             sessions.extend(m);
         }
-        if sessions
-            .iter()
-            .any(|s| policy.part_of(s) == Some(crate::model::policy::Part::Afternoon))
-        {
-            sessions.push(crate::model::policy::AFTERNOON_SPAN.to_string());
-        }
+        policy.add_afternoon_span(&mut sessions);
         let kind = match row.get("kind").to_lowercase().as_str() {
             "" | "请假" | "leave" | "病假" | "事假" | "产假" | "公差" => LeaveKind::Leave,
             "意愿" | "request" | "申请" | "preference" => LeaveKind::Request,
