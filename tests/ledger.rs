@@ -364,3 +364,31 @@ fn events_file_rows_missing_a_field_are_named() {
         }]
     );
 }
+
+/// A simulation across the end of the summer holiday: the weeks without
+/// duties are planned empty and the term's first week is served.
+#[test]
+fn term_simulation_runs_across_the_summer_holiday() {
+    let p = demo_policy();
+    let s = sim_school(&p, 6, 16, 3);
+    let sim = kehou::studies::simulate::Sim {
+        from: date("2026-08-17"),
+        weeks: 3,
+        absence: 0.05,
+        seed: 1,
+        substitutes: true,
+        swaps: true,
+        preferences: false,
+    };
+    let r = kehou::studies::simulate::term(&p, &s, sim, None, kehou::lang::Lang::Zh, false)
+        .expect("simulates");
+    assert_eq!(r.weekly.len(), 3);
+    assert!(
+        r.weekly[0].0 == 0.0 && r.weekly[1].0 == 0.0,
+        "summer weeks hold load"
+    );
+    assert!(
+        r.groups.iter().any(|g| g.max > 0.0),
+        "the term's first week was served"
+    );
+}

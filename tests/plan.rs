@@ -360,3 +360,19 @@ fn short_make_up_week_reports_the_spread_tier_of_its_roster() {
     );
     assert!(t3.bound <= t3.objective + 1e-9, "{t3:?}");
 }
+
+/// Holiday weeks and weeks outside the term have no duties: planning gives
+/// an empty roster (it used to panic inside HiGHS) and says why.
+#[test]
+fn weeks_without_duties_give_an_empty_roster_and_say_why() {
+    let p = demo_policy();
+    let s = demo_school(&p);
+    for (week, why) in [("2026-08-03", "非学期内"), ("2026-02-16", "春节")] {
+        let dm = demand::week(&p, &s, date(week));
+        assert!(dm.duties.is_empty(), "{week} has duties");
+        let plan = plan::plan(&p, &s, &dm, &Options::from_policy(&p)).expect("plans");
+        assert!(plan.assignments.is_empty() && plan.uncovered.is_empty());
+        let text = kehou::outputs::terminal::empty_week(&dm, kehou::lang::Lang::Zh);
+        assert!(text.contains(why), "{week}: {text}");
+    }
+}

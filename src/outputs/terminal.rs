@@ -187,6 +187,24 @@ pub fn roster_table(p: &Policy, s: &School, plan: &Plan, lang: Lang) -> String {
     o
 }
 
+/// Why a week has no duties: each weekday's kind (holiday, outside the
+/// term, no service), in order, each kind once.
+pub fn empty_week(dm: &WeekDemand, lang: Lang) -> String {
+    let mut why: Vec<String> = Vec::new();
+    for d in &dm.days {
+        let w = d.describe(lang);
+        if !matches!(d.kind, crate::calendar::DayKind::Weekend) && !why.contains(&w) {
+            why.push(w);
+        }
+    }
+    format!(
+        "{} {}: {}\n",
+        lang.t("本周没有课后服务任务", "no duties in the week of"),
+        dm.monday,
+        why.join(lang.t("; ", "; "))
+    )
+}
+
 /// The proof and timing part of `kehou plan`'s report.
 pub fn plan_report(_p: &Policy, s: &School, plan: &Plan, lang: Lang, load_s: f64) -> String {
     let mut o = String::new();

@@ -59,6 +59,18 @@ pub fn plan(policy: &Policy, school: &School, demand: &WeekDemand, opts: &Option
         staff: school.staff.len(),
         ..Stats::default()
     };
+    if m.pools.is_empty() {
+        // A week without duties (holidays, outside the term): nothing to
+        // solve, and HiGHS is not asked to solve an empty model.
+        stats.total_s = t0.elapsed().as_secs_f64();
+        return Ok(Plan {
+            demand: demand.clone(),
+            assignments: Vec::new(),
+            uncovered: Vec::new(),
+            tiers: Vec::new(),
+            stats,
+        });
+    }
     let (chosen, tiers) = tiers::run(&m, opts, &mut stats)?;
     let tm = Instant::now();
     let (assignments, uncovered) = match_pools(

@@ -48,7 +48,9 @@ pub(crate) fn run(
         &crate::outputs::roster_csv::summary_csv(&s, &plan, lang),
     )?;
     write_readable(&p, &s, &plan, out, lang)?;
-    if !quiet {
+    if dm.duties.is_empty() {
+        print!("{}", terminal::empty_week(&dm, lang));
+    } else if !quiet {
         print!("{}", terminal::roster_table(&p, &s, &plan, lang));
     }
     print!("{}", terminal::plan_report(&p, &s, &plan, lang, t_load));
