@@ -1,0 +1,194 @@
+//! `[calendar]`: terms, holidays and make-up workdays, from national
+//! calendar files and the school's own entries.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+use super::ctx::{date_of, join, keys, Ctx};
+use super::raw;
+use crate::input::toml_source::{Seg, TomlSource};
+use crate::model::policy::{CalendarRules, Holiday, Term};
+use crate::model::units::parse_weekday;
+
+/// A table's place: in a national file (`src`) or the policy (`None`).
+struct Origin<'a> {
+    src: Option<&'a TomlSource>,
+    path: Vec<Seg>,
+}
+
+impl Origin<'_> {
+    fn report(&self, c: &mut Ctx, key: &str, found: impl Into<String>, expected: &str) {
+        c.err_in(self.src, &join(&self.path, key), found, expected);
+    }
+}
+
+pub(super) fn compile_calendar(
+    c: &mut Ctx,
+    cal: &raw::Calendar,
+    national: &[(TomlSource, raw::NationalFile)],
+) -> CalendarRules {
+    let terms = terms(c, &cal.terms);
+    let mut holidays = Vec::new();
+    let mut makeup = BTreeMap::new();
+    for (nsrc, n) in national {
+        holidays.extend(ranges(c, Some(nsrc), keys!["holidays"], &n.holidays));
+        for (i, m) in n.makeup_days.iter().enumerate() {
+            add_makeup(c, Some(nsrc), keys!["makeup_days", i], m, &mut makeup);
+        }
+    }
+    let school_holidays = ranges(c, None, keys!["calendar", "holidays"], &cal.holidays);
+    holidays.extend(school_holidays);
+    let no_service = ranges(
+        c,
+        None,
+        keys!["calendar", "no_service_days"],
+        &cal.no_service_days,
+    );
+    // School entries override the national file's choice of timetable.
+    for (i, m) in cal.makeup_days.iter().enumerate() {
+        add_makeup(c, None, keys!["calendar", "makeup_days", i], m, &mut makeup);
+    }
+    for d in makeup.keys() {
+        if let Some(h) = holidays.iter().find(|h| h.from <= *d && *d <= h.to) {
+            c.err(
+                keys!["calendar", "makeup_days"],
+                format!("make-up day {d} inside holiday \"{}\"", h.name),
+                "a make-up day outside every holiday",
+            );
+        }
+    }
+    CalendarRules {
+        terms,
+        holidays,
+        makeup,
+        no_service,
+    }
+}
+
+fn terms(c: &mut Ctx, list: &[raw::Term]) -> Vec<Term> {
+    let mut terms = Vec::new();
+    for (i, t) in list.iter().enumerate() {
+        let start = c.date(keys!["calendar", "terms", i, "start"], &t.start);
+        let end = c.date(keys!["calendar", "terms", i, "end"], &t.end);
+        if end < start {
+            c.err(
+                keys!["calendar", "terms", i, "end"],
+                format!("{end}, before the start {start}"),
+                "an end date on or after the start",
+            );
+        }
+        terms.push(Term {
+            name: t.name.clone(),
+            start,
+            end,
+        });
+    }
+    for i in 1..terms.len() {
+        for j in 0..i {
+            if terms[i].start <= terms[j].end && terms[j].start <= terms[i].end {
+                c.err(
+                    keys!["calendar", "terms", i, "start"],
+                    format!("term \"{}\" overlaps \"{}\"", terms[i].name, terms[j].name),
+                    "terms that do not overlap",
+                );
+            }
+        }
+    }
+    terms
+}
+
+/// Day ranges (holidays, days without service) given by a date or from/to.
+fn ranges(
+    c: &mut Ctx,
+    src: Option<&TomlSource>,
+    base: Vec<Seg>,
+    list: &[raw::Holiday],
+) -> Vec<Holiday> {
+    let mut out = Vec::new();
+    for (i, h) in list.iter().enumerate() {
+        let at = Origin {
+            src,
+            path: join(&base, i),
+        };
+        out.extend(range(c, &at, h));
+    }
+    out
+}
+
+fn range(c: &mut Ctx, at: &Origin, h: &raw::Holiday) -> Option<Holiday> {
+    let (from, to) = match (&h.date, &h.from, &h.to) {
+        (Some(d), None, None) => (date_of(d), date_of(d)),
+        (None, Some(a), Some(b)) => (date_of(a), date_of(b)),
+        _ => {
+            at.report(
+                c,
+                "date",
+                "neither a date nor a from/to pair",
+                "date = 2026-06-01, or from = ... and to = ...",
+            );
+            return None;
+        }
+    };
+    match (from, to) {
+        (Some(a), Some(b)) if a <= b => {
+            return Some(Holiday {
+                from: a,
+                to: b,
+                name: h.name.clone().or(h.reason.clone()).unwrap_or_default(),
+            })
+        }
+        (Some(a), Some(b)) => at.report(
+            c,
+            "to",
+            format!("{b}, before {a}"),
+            "an end date on or after the start",
+        ),
+        _ => at.report(
+            c,
+            "date",
+            "a value that is not a plain date",
+            "a date such as 2026-10-01",
+        ),
+    }
+    None
+}
+
+fn is_weekend(w: Weekday) -> bool {
+    matches!(w, Weekday::Sat | Weekday::Sun)
+}
+
+/// A make-up workday: a weekend date that follows a weekday's timetable.
+fn add_makeup(
+    c: &mut Ctx,
+    src: Option<&TomlSource>,
+    path: Vec<Seg>,
+    m: &raw::Makeup,
+    out: &mut BTreeMap<NaiveDate, Weekday>,
+) {
+    let at = Origin { src, path };
+    let Some(date) = date_of(&m.date) else {
+        at.report(c, "date", m.date.to_string(), "a date such as 2026-10-10");
+        return;
+    };
+    if !is_weekend(date.weekday()) {
+        at.report(
+            c,
+            "date",
+            format!("{date}, a {:?}", date.weekday()),
+            "a Saturday or Sunday (a make-up workday falls on a weekend)",
+        );
+        return;
+    }
+    match parse_weekday(&m.follows) {
+        Some(w) if !is_weekend(w) => {
+            out.insert(date, w);
+        }
+        _ => at.report(
+            c,
+            "follows",
+            format!("\"{}\"", m.follows),
+            "the weekday whose timetable it follows: mon..fri",
+        ),
+    }
+}

@@ -1,0 +1,166 @@
+//! The context every compile step shares: the policy source (for positions)
+//! and the diagnostics collected so far, with typed readers that report.
+
+use std::collections::BTreeSet;
+
+use chrono::{NaiveDate, Weekday};
+
+use crate::error::Diagnostics;
+use crate::input::toml_source::{Seg, TomlSource};
+use crate::model::policy::Role;
+use crate::model::units::{parse_weekday, Centi, Fen, Hm};
+
+/// Largest count any policy number may hold.
+const MAX_COUNT: i64 = 100_000;
+
+/// What a role name may be, in policy messages.
+pub(super) const ROLE_NAMES: &str = "homeroom, subject, admin or outside";
+
+/// Key path from keys and indexes: `keys!["seasons", i, "from"]`.
+macro_rules! keys {
+    ($($seg:expr),* $(,)?) => { vec![$(Seg::from($seg)),*] };
+}
+pub(super) use keys;
+
+impl From<&str> for Seg {
+    fn from(s: &str) -> Seg {
+        Seg::Key(s.to_string())
+    }
+}
+impl From<usize> for Seg {
+    fn from(i: usize) -> Seg {
+        Seg::Index(i)
+    }
+}
+impl From<&String> for Seg {
+    fn from(s: &String) -> Seg {
+        Seg::Key(s.clone())
+    }
+}
+
+/// `path` with one more segment.
+pub(super) fn join(path: &[Seg], seg: impl Into<Seg>) -> Vec<Seg> {
+    let mut p = path.to_vec();
+    p.push(seg.into());
+    p
+}
+
+pub(super) fn date_of(dt: &toml::value::Datetime) -> Option<NaiveDate> {
+    match (dt.date, dt.time) {
+        (Some(d), None) => NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32),
+        _ => None,
+    }
+}
+
+pub(super) fn month_day(s: &str) -> Option<(u32, u32)> {
+    let (m, d) = s.trim().split_once('-')?;
+    let (m, d): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+    // 2024 is a leap year, so 02-29 is accepted.
+    NaiveDate::from_ymd_opt(2024, m, d).map(|_| (m, d))
+}
+
+pub(super) struct Ctx<'a> {
+    pub(super) src: &'a TomlSource,
+    pub(super) diags: &'a mut Diagnostics,
+}
+
+impl Ctx<'_> {
+    pub(super) fn err(
+        &mut self,
+        path: Vec<Seg>,
+        found: impl Into<String>,
+        expected: impl Into<String>,
+    ) {
+        let d = self.src.diag(&path, found, expected);
+        self.diags.push(d);
+    }
+    /// Like `err`, for a position in `src` (a national calendar file) when given.
+    pub(super) fn err_in(
+        &mut self,
+        src: Option<&TomlSource>,
+        path: &[Seg],
+        found: impl Into<String>,
+        expected: impl Into<String>,
+    ) {
+        let d = src.unwrap_or(self.src).diag(path, found, expected);
+        self.diags.push(d);
+    }
+    pub(super) fn time(&mut self, path: Vec<Seg>, s: &str) -> Hm {
+        Hm::parse(s).unwrap_or_else(|| {
+            self.err(path, format!("\"{s}\""), "a time such as \"17:00\"");
+            Hm(0)
+        })
+    }
+    pub(super) fn date(&mut self, path: Vec<Seg>, dt: &toml::value::Datetime) -> NaiveDate {
+        date_of(dt).unwrap_or_else(|| {
+            self.err(path, dt.to_string(), "a date such as 2026-09-01");
+            NaiveDate::MIN
+        })
+    }
+    pub(super) fn weekdays(&mut self, path: Vec<Seg>, v: &[String]) -> Vec<Weekday> {
+        let mut out = Vec::new();
+        for (i, s) in v.iter().enumerate() {
+            match parse_weekday(s) {
+                Some(w) => out.push(w),
+                None => self.err(
+                    join(&path, i),
+                    format!("\"{s}\""),
+                    "a weekday: mon..sun or 周一..周日",
+                ),
+            }
+        }
+        out
+    }
+    pub(super) fn roles(&mut self, path: Vec<Seg>, v: &[String]) -> Vec<Role> {
+        let mut out = Vec::new();
+        for (i, r) in v.iter().enumerate() {
+            match Role::parse(r) {
+                Some(r) => out.push(r),
+                None => self.err(join(&path, i), format!("\"{r}\""), ROLE_NAMES),
+            }
+        }
+        out
+    }
+    pub(super) fn count(&mut self, path: Vec<Seg>, v: i64, min: i64) -> u32 {
+        if v < min || v > MAX_COUNT {
+            self.err(
+                path,
+                v.to_string(),
+                format!("a whole number of at least {min}"),
+            );
+            return min.max(0) as u32;
+        }
+        v as u32
+    }
+    pub(super) fn centi(&mut self, path: Vec<Seg>, v: f64, what: &str) -> Centi {
+        match Centi::from_f64(v) {
+            Some(c) if c.0 >= 0 => c,
+            _ => {
+                self.err(
+                    path,
+                    v.to_string(),
+                    format!("{what}: a non-negative number with at most 2 decimals"),
+                );
+                Centi(0)
+            }
+        }
+    }
+    pub(super) fn fen(&mut self, path: Vec<Seg>, v: f64) -> Fen {
+        Fen(self.centi(path, v, "an amount in yuan").0)
+    }
+    /// Report empty and repeated ids of `section`'s tables.
+    pub(super) fn unique_ids<'s>(&mut self, section: &str, ids: impl Iterator<Item = &'s String>) {
+        let mut seen = BTreeSet::new();
+        for (i, id) in ids.enumerate() {
+            if id.trim().is_empty() {
+                self.err(keys![section, i, "id"], "an empty id", "a non-empty id");
+            } else if !seen.insert(id.clone()) {
+                self.err(
+                    keys![section, i, "id"],
+                    format!("duplicate id \"{id}\""),
+                    "an id used only once",
+                );
+            }
+        }
+    }
+}

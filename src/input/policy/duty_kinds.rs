@@ -1,0 +1,194 @@
+//! `[[duty_kinds]]`: what a duty is, where its demand comes from (pupil
+//! groups, clubs or patrol by school size) and who may take it.
+
+use super::ctx::{keys, Ctx};
+use super::raw;
+use super::sessions::Known;
+use crate::input::toml_source::Seg;
+use crate::model::policy::{DutyKind, Grouping, Ledger, Merge, Source, AFTERNOON_SPAN};
+
+/// Ledger names in the policy file.
+const LEDGERS: [(&str, Ledger); 2] = [("service", Ledger::Service), ("care", Ledger::Care)];
+
+/// Merge scope names in the policy file.
+const MERGES: [(&str, Merge); 4] = [
+    ("class", Merge::Class),
+    ("grade", Merge::Grade),
+    ("band", Merge::Band),
+    ("school", Merge::School),
+];
+
+fn named<T: Copy>(table: &[(&str, T)], s: &str) -> Option<T> {
+    table.iter().find(|(n, _)| *n == s).map(|&(_, v)| v)
+}
+
+pub(super) fn compile(c: &mut Ctx, list: &[raw::DutyKind], known: &Known) -> Vec<DutyKind> {
+    c.unique_ids("duty_kinds", list.iter().map(|d| &d.id));
+    let kinds: Vec<DutyKind> = list
+        .iter()
+        .enumerate()
+        .map(|(i, d)| duty_kind(c, i, d, known))
+        .collect();
+    if kinds.is_empty() {
+        c.err(
+            keys!["duty_kinds"],
+            "no duty kind",
+            "at least one [[duty_kinds]] table",
+        );
+    }
+    kinds
+}
+
+fn duty_kind(c: &mut Ctx, i: usize, d: &raw::DutyKind, known: &Known) -> DutyKind {
+    let ledger = named(&LEDGERS, &d.ledger).unwrap_or_else(|| {
+        c.err(
+            keys!["duty_kinds", i, "ledger"],
+            format!("\"{}\"", d.ledger),
+            "service (after-school service proper) or care (morning/noon care)",
+        );
+        Ledger::Service
+    });
+    if d.session != AFTERNOON_SPAN && !known.has_session(&d.session) {
+        c.err(
+            keys!["duty_kinds", i, "session"],
+            format!("\"{}\"", d.session),
+            "a session id from [[sessions]] or \"afternoon\" (all afternoon stages)",
+        );
+    }
+    let roles = c.roles(keys!["duty_kinds", i, "roles"], &d.roles);
+    if roles.is_empty() && d.source != "clubs" {
+        c.err(
+            keys!["duty_kinds", i, "roles"],
+            "no role",
+            "the roles that may take this duty",
+        );
+    }
+    let source = source(c, i, d, known);
+    let weight = c.centi(
+        keys!["duty_kinds", i, "weight"],
+        d.weight.unwrap_or(1.0),
+        "a weight",
+    );
+    let flat_pay = d
+        .flat_pay
+        .map(|v| c.fen(keys!["duty_kinds", i, "flat_pay"], v));
+    DutyKind {
+        id: d.id.clone(),
+        label: d.label.clone(),
+        label_en: d.label_en.clone().unwrap_or_else(|| d.id.clone()),
+        ledger,
+        session: d.session.clone(),
+        source,
+        roles,
+        qualification: d.qualification.clone().filter(|q| !q.trim().is_empty()),
+        weight,
+        until_pickup: d.until_pickup,
+        flat_pay,
+    }
+}
+
+fn source(c: &mut Ctx, i: usize, d: &raw::DutyKind, known: &Known) -> Source {
+    match d.source.as_str() {
+        "groups" => Source::Groups {
+            enrollment: d.enrollment.clone().unwrap_or_else(|| d.session.clone()),
+            grouping: grouping(c, i, d.grouping.as_ref(), known),
+        },
+        "clubs" => Source::Clubs,
+        "patrol" => patrol(c, i, &d.by_size),
+        o => {
+            c.err(
+                keys!["duty_kinds", i, "source"],
+                format!("\"{o}\""),
+                "groups, clubs or patrol",
+            );
+            Source::Clubs
+        }
+    }
+}
+
+fn grouping(c: &mut Ctx, i: usize, g: Option<&raw::Grouping>, known: &Known) -> Grouping {
+    let Some(g) = g else {
+        c.err(
+            keys!["duty_kinds", i],
+            "source = \"groups\" without [grouping]",
+            "a grouping table: merge, min, max",
+        );
+        return Grouping {
+            merge: Merge::Class,
+            min: 1,
+            max: 1,
+            staff_per_group: 1,
+            pupils_per_staff: None,
+        };
+    };
+    let merge = named(&MERGES, &g.merge).unwrap_or_else(|| {
+        c.err(
+            keys!["duty_kinds", i, "grouping", "merge"],
+            format!("\"{}\"", g.merge),
+            "class, grade, band or school",
+        );
+        Merge::Class
+    });
+    let min = c.count(keys!["duty_kinds", i, "grouping", "min"], g.min, 1);
+    let max = c.count(keys!["duty_kinds", i, "grouping", "max"], g.max, 1);
+    if max < min {
+        c.err(
+            keys!["duty_kinds", i, "grouping", "max"],
+            format!("{max}, below min {min}"),
+            "max at least min",
+        );
+    }
+    let staff_per_group = c.count(
+        keys!["duty_kinds", i, "grouping", "staff_per_group"],
+        g.staff_per_group,
+        1,
+    );
+    let pupils_per_staff = g
+        .pupils_per_staff
+        .map(|v| c.count(keys!["duty_kinds", i, "grouping", "pupils_per_staff"], v, 1));
+    if merge == Merge::Band && known.bands.is_empty() {
+        c.err(
+            keys!["duty_kinds", i, "grouping", "merge"],
+            "\"band\" with no [[grade_bands]]",
+            "grade bands defined, or another merge scope",
+        );
+    }
+    Grouping {
+        merge,
+        min,
+        max,
+        staff_per_group,
+        pupils_per_staff,
+    }
+}
+
+/// Patrol staff by school size: rows of (max classes, staff), sizes rising.
+fn patrol(c: &mut Ctx, i: usize, rows: &[raw::SizeRule]) -> Source {
+    let mut by_size = Vec::new();
+    let mut last = 0;
+    for (j, r) in rows.iter().enumerate() {
+        let m = c.count(
+            keys!["duty_kinds", i, "by_size", j, "max_classes"],
+            r.max_classes,
+            1,
+        );
+        let s = c.count(keys!["duty_kinds", i, "by_size", j, "staff"], r.staff, 0);
+        if m <= last {
+            c.err(
+                keys!["duty_kinds", i, "by_size", j, "max_classes"],
+                m.to_string(),
+                format!("more than the previous row's {last}"),
+            );
+        }
+        last = m;
+        by_size.push((m, s));
+    }
+    if by_size.is_empty() {
+        c.err(
+            keys!["duty_kinds", i, "by_size"],
+            "no rows",
+            "rows of { max_classes, staff }",
+        );
+    }
+    Source::Patrol { by_size }
+}

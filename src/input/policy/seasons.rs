@@ -1,0 +1,290 @@
+//! `[[seasons]]`: each season's dates, stage times, dismissal times and time
+//! overrides, and that the seasons cover every day of the year once.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate};
+
+use super::ctx::{keys, month_day, Ctx};
+use super::raw;
+use super::sessions::Known;
+use crate::input::toml_source::Seg;
+use crate::model::policy::{Season, TimeOverride};
+use crate::model::units::Hm;
+
+/// Days in a leap year: every month-day a season may name.
+const LEAP_YEAR_DAYS: usize = 366;
+
+pub(super) fn compile(c: &mut Ctx, list: &[raw::Season], known: &Known) -> Vec<Season> {
+    c.unique_ids("seasons", list.iter().map(|s| &s.id));
+    if list.is_empty() {
+        c.err(
+            keys!["seasons"],
+            "no season",
+            "at least one [[seasons]] table",
+        );
+    }
+    let seasons: Vec<Season> = list
+        .iter()
+        .enumerate()
+        .map(|(i, s)| season(c, i, s, known))
+        .collect();
+    check_cover(c, &seasons);
+    seasons
+}
+
+fn season(c: &mut Ctx, i: usize, s: &raw::Season, known: &Known) -> Season {
+    let from = month_day(&s.from).unwrap_or_else(|| {
+        c.err(
+            keys!["seasons", i, "from"],
+            format!("\"{}\"", s.from),
+            "a month-day such as \"05-01\"",
+        );
+        (1, 1)
+    });
+    let to = month_day(&s.to).unwrap_or_else(|| {
+        c.err(
+            keys!["seasons", i, "to"],
+            format!("\"{}\"", s.to),
+            "a month-day such as \"09-30\"",
+        );
+        (12, 31)
+    });
+    let cutoff = c.time(keys!["seasons", i, "cutoff"], &s.cutoff);
+    let times = times(c, i, s, cutoff, known);
+    check_times(c, i, &times, cutoff, known);
+    let dismissal = dismissal(c, i, s, known);
+    let at = At {
+        i,
+        cutoff,
+        times: &times,
+        dismissal: &dismissal,
+    };
+    let overrides = s
+        .overrides
+        .iter()
+        .enumerate()
+        .map(|(j, o)| time_override(c, &at, j, o, known))
+        .collect();
+    Season {
+        id: s.id.clone(),
+        label: s.label.clone(),
+        from,
+        to,
+        cutoff,
+        times,
+        dismissal,
+        overrides,
+    }
+}
+
+/// Each session's (start, end) in season `i`.
+fn times(
+    c: &mut Ctx,
+    i: usize,
+    s: &raw::Season,
+    cutoff: Hm,
+    known: &Known,
+) -> BTreeMap<String, (Hm, Hm)> {
+    let mut times = BTreeMap::new();
+    for (sid, span) in &s.times {
+        if !known.has_session(sid) {
+            c.err(
+                keys!["seasons", i, "times", sid],
+                format!("session \"{sid}\""),
+                "a session id from [[sessions]]",
+            );
+            continue;
+        }
+        let afternoon = known.is_afternoon(sid);
+        let start = c.time(keys!["seasons", i, "times", sid, "start"], &span.start);
+        let end = match &span.end {
+            Some(e) => c.time(keys!["seasons", i, "times", sid, "end"], e),
+            None if afternoon => cutoff,
+            None => {
+                c.err(
+                    keys!["seasons", i, "times", sid],
+                    "no end time",
+                    "an end time (only afternoon stages default to the cutoff)",
+                );
+                start
+            }
+        };
+        if end <= start {
+            c.err(
+                keys!["seasons", i, "times", sid, "end"],
+                format!("{end}, not after the start {start}"),
+                "an end time after the start",
+            );
+        }
+        if afternoon && end > cutoff {
+            c.err(
+                keys!["seasons", i, "times", sid, "end"],
+                format!("{end}, after the cutoff {cutoff}"),
+                "an afternoon stage ending no later than the season's cutoff",
+            );
+        }
+        times.insert(sid.clone(), (start, end));
+    }
+    times
+}
+
+/// Every session has times, and the last afternoon stage ends at the cutoff.
+fn check_times(
+    c: &mut Ctx,
+    i: usize,
+    times: &BTreeMap<String, (Hm, Hm)>,
+    cutoff: Hm,
+    known: &Known,
+) {
+    for sess in known.sessions {
+        if !times.contains_key(&sess.id) {
+            c.err(
+                keys!["seasons", i, "times"],
+                format!("no times for session \"{}\"", sess.id),
+                "times for every session",
+            );
+        }
+    }
+    let last_afternoon = times
+        .iter()
+        .filter(|(id, _)| known.is_afternoon(id))
+        .map(|(_, t)| t.1)
+        .max();
+    if let Some(last) = last_afternoon {
+        if last != cutoff {
+            c.err(
+                keys!["seasons", i, "cutoff"],
+                format!("{cutoff}, but the last afternoon stage ends at {last}"),
+                "the last afternoon stage to end at the cutoff",
+            );
+        }
+    }
+}
+
+fn dismissal(c: &mut Ctx, i: usize, s: &raw::Season, known: &Known) -> BTreeMap<String, Hm> {
+    let mut dismissal = BTreeMap::new();
+    for (b, t) in &s.dismissal {
+        if !known.has_band(b) {
+            c.err(
+                keys!["seasons", i, "dismissal", b],
+                format!("band \"{b}\""),
+                "a grade band id from [[grade_bands]]",
+            );
+        }
+        let t = c.time(keys!["seasons", i, "dismissal", b], t);
+        dismissal.insert(b.clone(), t);
+    }
+    dismissal
+}
+
+/// Season `i` as compiled so far, for its overrides.
+struct At<'a> {
+    i: usize,
+    cutoff: Hm,
+    times: &'a BTreeMap<String, (Hm, Hm)>,
+    dismissal: &'a BTreeMap<String, Hm>,
+}
+
+fn time_override(c: &mut Ctx, at: &At, j: usize, o: &raw::Override, known: &Known) -> TimeOverride {
+    let i = at.i;
+    let weekdays = c.weekdays(keys!["seasons", i, "overrides", j, "weekdays"], &o.weekdays);
+    for (bi, b) in o.bands.iter().enumerate() {
+        if !known.has_band(b) {
+            c.err(
+                keys!["seasons", i, "overrides", j, "bands", bi],
+                format!("band \"{b}\""),
+                "a grade band id",
+            );
+        }
+    }
+    if !known.has_session(&o.session) {
+        c.err(
+            keys!["seasons", i, "overrides", j, "session"],
+            format!("session \"{}\"", o.session),
+            "a session id from [[sessions]]",
+        );
+    }
+    let start = c.time(keys!["seasons", i, "overrides", j, "start"], &o.start);
+    let end = match &o.end {
+        Some(e) => c.time(keys!["seasons", i, "overrides", j, "end"], e),
+        None => at.times.get(&o.session).map_or(start, |t| t.1),
+    };
+    check_override_times(c, at, j, o, (start, end), known);
+    TimeOverride {
+        weekdays,
+        bands: o.bands.clone(),
+        session: o.session.clone(),
+        start,
+        end,
+    }
+}
+
+fn check_override_times(
+    c: &mut Ctx,
+    at: &At,
+    j: usize,
+    o: &raw::Override,
+    (start, end): (Hm, Hm),
+    known: &Known,
+) {
+    let (i, cutoff) = (at.i, at.cutoff);
+    if end <= start {
+        c.err(
+            keys!["seasons", i, "overrides", j, "end"],
+            format!("{end}, not after the start {start}"),
+            "an end time after the start",
+        );
+    }
+    let afternoon = known.is_afternoon(&o.session);
+    if afternoon && end > cutoff {
+        c.err(
+            keys!["seasons", i, "overrides", j, "end"],
+            format!("{end}, after the cutoff {cutoff}"),
+            "no later than the season's cutoff",
+        );
+    }
+    for (b, dt) in at.dismissal {
+        if afternoon && o.bands.contains(b) && start < *dt {
+            c.err(
+                keys!["seasons", i, "overrides", j, "start"],
+                format!("{start}, before band {b}'s dismissal at {dt}"),
+                "an afternoon stage starting after dismissal",
+            );
+        }
+    }
+}
+
+/// Every day of a (leap) year in exactly one season; each overlapping pair
+/// and the first uncovered day reported once.
+fn check_cover(c: &mut Ctx, seasons: &[Season]) {
+    let mut day = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or(NaiveDate::MIN);
+    let mut reported = BTreeSet::new();
+    for _ in 0..LEAP_YEAR_DAYS {
+        let hits: Vec<usize> = (0..seasons.len())
+            .filter(|&i| seasons[i].contains(day))
+            .collect();
+        if hits.len() > 1 && reported.insert((hits[0], hits[1])) {
+            let (a, b) = (&seasons[hits[0]], &seasons[hits[1]]);
+            c.err(
+                keys!["seasons", hits[1], "from"],
+                format!(
+                    "season \"{}\" overlaps \"{}\" on {:02}-{:02}",
+                    b.id,
+                    a.id,
+                    day.month(),
+                    day.day()
+                ),
+                "seasons that do not overlap",
+            );
+        }
+        if hits.is_empty() && !seasons.is_empty() && reported.insert((usize::MAX, 0)) {
+            c.err(
+                keys!["seasons"],
+                format!("no season covers {:02}-{:02}", day.month(), day.day()),
+                "seasons covering the whole year",
+            );
+        }
+        day = day.succ_opt().unwrap_or(day);
+    }
+}
