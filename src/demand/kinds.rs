@@ -25,7 +25,7 @@ impl KindCtx<'_> {
         if self.kind.session == AFTERNOON_SPAN {
             let mut start: Option<Hm> = None;
             let bands: Vec<Option<&str>> = std::iter::once(None)
-                .chain(self.policy.bands.iter().map(|b| Some(b.id.as_str())))
+                .chain(self.policy.grade_bands.iter().map(|b| Some(b.id.as_str())))
                 .collect();
             for s in self
                 .policy

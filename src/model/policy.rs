@@ -179,8 +179,10 @@ impl Season {
     }
 }
 
+/// Grades that share a timetable (e.g. grades 1–2 dismissed earlier), from
+/// `[[grade_bands]]`; not to be confused with the planner's fairness band.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Band {
+pub struct GradeBand {
     pub id: String,
     pub label: String,
     pub grades: Vec<u8>,
@@ -278,7 +280,7 @@ pub struct Policy {
     pub school_name: String,
     pub work_end: Hm,
     pub calendar: CalendarRules,
-    pub bands: Vec<Band>,
+    pub grade_bands: Vec<GradeBand>,
     pub sessions: Vec<Session>,
     pub seasons: Vec<Season>,
     pub service_blackouts: Vec<ServiceBlackout>,
@@ -304,8 +306,8 @@ impl Policy {
     pub fn season_on(&self, d: NaiveDate) -> Option<&Season> {
         self.seasons.iter().find(|s| s.contains(d))
     }
-    pub fn band_of_grade(&self, grade: u8) -> Option<&Band> {
-        self.bands.iter().find(|b| b.grades.contains(&grade))
+    pub fn band_of_grade(&self, grade: u8) -> Option<&GradeBand> {
+        self.grade_bands.iter().find(|b| b.grades.contains(&grade))
     }
     pub fn exemption(&self, id: &str) -> Option<&Exemption> {
         self.exemptions.iter().find(|e| e.id == id)

@@ -5,12 +5,12 @@ use std::collections::BTreeSet;
 use super::ctx::{keys, Ctx};
 use super::raw;
 use crate::input::toml_source::Seg;
-use crate::model::policy::Band;
+use crate::model::policy::GradeBand;
 
 /// Grades a school may have.
 const GRADES: std::ops::RangeInclusive<i64> = 1..=12;
 
-pub(super) fn compile(c: &mut Ctx, list: &[raw::GradeBand]) -> Vec<Band> {
+pub(super) fn compile(c: &mut Ctx, list: &[raw::GradeBand]) -> Vec<GradeBand> {
     c.unique_ids("grade_bands", list.iter().map(|b| &b.id));
     let mut seen_grades = BTreeSet::new();
     let mut bands = Vec::new();
@@ -33,7 +33,7 @@ pub(super) fn compile(c: &mut Ctx, list: &[raw::GradeBand]) -> Vec<Band> {
                 grades.push(g as u8);
             }
         }
-        bands.push(Band {
+        bands.push(GradeBand {
             id: b.id.clone(),
             label: b.label.clone(),
             grades,

@@ -107,7 +107,7 @@ fn compile(
         school_name: f.school.name,
         work_end,
         calendar,
-        bands,
+        grade_bands: bands,
         sessions,
         seasons,
         service_blackouts,

@@ -4,7 +4,7 @@
 use super::ctx::{join, keys, Ctx};
 use super::raw;
 use crate::input::toml_source::Seg;
-use crate::model::policy::{Band, Part, Session, AFTERNOON_SPAN};
+use crate::model::policy::{GradeBand, Part, Session, AFTERNOON_SPAN};
 
 /// The selector name of a part of the day.
 pub fn part_name(p: Part) -> &'static str {
@@ -54,7 +54,7 @@ pub(super) fn compile(c: &mut Ctx, list: &[raw::Session]) -> Vec<Session> {
 /// The sessions and bands compiled so far, for the steps that refer to them.
 pub(super) struct Known<'a> {
     pub(super) sessions: &'a [Session],
-    pub(super) bands: &'a [Band],
+    pub(super) bands: &'a [GradeBand],
 }
 
 impl Known<'_> {

@@ -52,7 +52,7 @@ pub(super) fn load(
         }
         let pupils = f.number(row, "pupils", 200);
         if let (Some(g), Some(p)) = (grade, pupils) {
-            if g >= 1 && !policy.bands.is_empty() && policy.band_of_grade(g as u8).is_none() {
+            if g >= 1 && !policy.grade_bands.is_empty() && policy.band_of_grade(g as u8).is_none() {
                 f.err(
                     row.line,
                     "grade",
