@@ -1,0 +1,154 @@
+//! What was actually served: the published rows with the events applied,
+//! and the load it adds to the term.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::demand::{self, Duty};
+use crate::error::{Error, Result};
+use crate::model::policy::Policy;
+use crate::model::school::School;
+use crate::roster::Row;
+
+use super::{Event, History};
+
+/// One duty actually served by one person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Served {
+    pub duty: Duty,
+    pub staff: usize,
+}
+
+/// Days from one Monday to the next.
+const WEEK_DAYS: u64 = 7;
+
+/// What was served from `from` to `to`: the latest published version of
+/// each week, with absences, substitutions and cancellations applied.
+pub fn served(
+    policy: &Policy,
+    school: &School,
+    history: &History,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Served>> {
+    let events = history.events()?;
+    let mut out = Vec::new();
+    let mut monday = crate::calendar::monday_of(from);
+    while monday <= to {
+        if let Some((_, rows)) = history.published(monday)? {
+            let dm = demand::week(policy, school, monday);
+            out.extend(served_week(school, &dm.duties, &rows, &events, from, to)?);
+        }
+        monday = monday + chrono::Days::new(WEEK_DAYS);
+    }
+    Ok(out)
+}
+
+/// Apply events to one week's published rows.
+pub fn served_week(
+    school: &School,
+    duties: &[Duty],
+    rows: &[Row],
+    events: &[Event],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Served>> {
+    let by_id: BTreeMap<&str, &Duty> = duties.iter().map(|d| (d.id.as_str(), d)).collect();
+    let mut out = Vec::new();
+    for r in rows {
+        let Some(sid) = &r.staff_id else { continue };
+        let Some(duty) = by_id.get(r.duty_id.as_str()) else {
+            return Err(Error::Usage(format!("published duty {} no longer matches the policy and data; re-plan and publish the week again / 已发布任务与当前数据不符", r.duty_id)));
+        };
+        if duty.date < from || duty.date > to || cancelled(events, duty) {
+            continue;
+        }
+        let Some(who) = server(events, duty, sid) else {
+            continue;
+        };
+        let Some(staff) = school.staff_index(&who) else {
+            return Err(Error::Usage(format!(
+                "events.csv names staff {who}, who is not in staff.csv / 记录中的人员不存在"
+            )));
+        };
+        out.push(Served {
+            duty: (*duty).clone(),
+            staff,
+        });
+    }
+    Ok(out)
+}
+
+/// Whether a cancellation covers the duty's day and session.
+fn cancelled(events: &[Event], duty: &Duty) -> bool {
+    events.iter().any(|e| {
+        matches!(e, Event::Cancel { date, session, .. }
+            if *date == duty.date && session.as_ref().is_none_or(|s| *s == duty.session))
+    })
+}
+
+/// Who served the seat `published` held, following absences and swaps in
+/// order; None when nobody did.
+fn server(events: &[Event], duty: &Duty, published: &str) -> Option<String> {
+    let mut who = published.to_string();
+    for e in events {
+        let (d, staff, to) = match e {
+            Event::Absent {
+                duty,
+                staff,
+                substitute,
+                ..
+            } => (duty, staff, substitute.as_ref()),
+            Event::Swap {
+                duty, staff, with, ..
+            } => (duty, staff, Some(with)),
+            Event::Cancel { .. } => continue,
+        };
+        if *d == duty.id && *staff == who {
+            match to {
+                Some(s) => who = s.clone(),
+                None => return None,
+            }
+        }
+    }
+    (!who.is_empty()).then_some(who)
+}
+
+/// Weighted load served per person in a date range (for term fairness).
+pub fn served_load(served: &[Served]) -> BTreeMap<usize, i64> {
+    let mut m = BTreeMap::new();
+    for x in served {
+        *m.entry(x.staff).or_insert(0) += x.duty.load();
+    }
+    m
+}
+
+/// Add the load served this term before `monday` (from the history) to
+/// the school's prior load, so planning is fair over the term.
+pub fn add_term_load(
+    policy: &Policy,
+    school: &mut School,
+    history: &History,
+    monday: NaiveDate,
+) -> Result<()> {
+    let Some(term) = policy
+        .calendar
+        .terms
+        .iter()
+        .find(|t| t.start <= monday && monday <= t.end)
+    else {
+        return Ok(());
+    };
+    let Some(before) = monday.pred_opt() else {
+        return Ok(());
+    };
+    if before < term.start {
+        return Ok(());
+    }
+    let served = served(policy, school, history, term.start, before)?;
+    for (staff, load) in served_load(&served) {
+        *school.served.entry(staff).or_insert(0) += load;
+    }
+    Ok(())
+}
