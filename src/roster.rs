@@ -1,6 +1,6 @@
 //! The roster as rows: one per assignment (and per uncovered seat), read
 //! back from a file edited in Excel for checking, and each person's load.
-//! Writing the file is `crate::outputs::roster_csv`.
+//! Writing the file is `outputs::roster_csv`.
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -206,6 +206,16 @@ fn line_at(text: &str, byte: usize) -> usize {
     b[..i].iter().filter(|&&c| c == b'\n').count() + 1
 }
 
+impl Table {
+    /// Field readers for this table's rows, recording into `diags`.
+    pub(crate) fn fields<'a>(&'a self, diags: &'a mut Diagnostics) -> Fields<'a> {
+        Fields {
+            file: &self.file,
+            diags,
+        }
+    }
+}
+
 /// Per-row field helpers that record diagnostics.
 pub(crate) struct Fields<'a> {
     pub(crate) file: &'a Path,

@@ -1,5 +1,5 @@
 //! The school's rules as the later stages use them: the validated policy
-//! (read and checked by `crate::input::policy`, see docs/policy.md).
+//! (read and checked by `input::policy`, see docs/policy.md).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -1,5 +1,5 @@
 //! The school as the later stages use it: staff, classes, enrollment,
-//! clubs, leave and the term-to-date load (read by `crate::input::school`,
+//! clubs, leave and the term-to-date load (read by `input::school`,
 //! see docs/data.md).
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -3,8 +3,8 @@
 //!
 //! One file per rule holds, side by side and written separately, what the
 //! rule means to users and where its data comes from, the planner's
-//! predicate (used by `crate::plan::eligibility`), the reason users see and
-//! the independent check (used by `crate::check`):
+//! predicate (used by `plan::eligibility`), the reason users see and
+//! the independent check (used by `check`):
 //!
 //! - `coverage`: every duty gets the staff it needs, or is reported uncovered;
 //! - `no_overlap`: nobody holds two duties whose times overlap;

@@ -3,8 +3,8 @@
 //!
 //! Planner: a roster-wide rule with no per-person predicate. A pin that
 //! breaks another hard rule is refused before planning
-//! (`crate::studies::repair::check_pins`, which reports the first failing
-//! rule from `crate::plan::ineligible`); the model fixes each pin's variable
+//! (`studies::repair::check_pins`, which reports the first failing
+//! rule from `plan::ineligible`); the model fixes each pin's variable
 //! to 1 and the greedy start prefers pinned seats (`Rule::Pin` in
 //! `src/plan/mod.rs`).
 //!

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::MAX_CLASSES;
 use crate::error::{Diagnostics, Error, Result};
-use crate::input::table::{Columns, Fields, Table};
+use crate::input::table::{Columns, Table};
 use crate::model::policy::Policy;
 use crate::model::school::*;
 
@@ -28,24 +28,12 @@ pub(super) fn load(
             t.rows.len()
         )));
     }
-    let mut f = Fields {
-        file: &t.file,
-        diags,
-    };
+    let mut f = t.fields(diags);
     let mut ids = BTreeSet::new();
     for row in &t.rows {
-        let (Some(id), Some(name)) = (f.required(row, "id"), f.required(row, "name")) else {
+        let Some((id, name)) = super::id_and_name(&mut f, row, &mut ids, "class") else {
             continue;
         };
-        if !ids.insert(id.to_string()) {
-            f.err(
-                row.line,
-                "id",
-                format!("duplicate class id \"{id}\""),
-                "a class id used once",
-            );
-            continue;
-        }
         let grade = f.number(row, "grade", 12);
         if grade == Some(0) {
             f.err(row.line, "grade", "0", "a grade from 1 to 12");

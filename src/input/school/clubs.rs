@@ -33,24 +33,12 @@ pub(super) fn load(
         .filter(|k| k.source == Source::Clubs)
         .map(|k| k.session.as_str())
         .collect();
-    let mut f = Fields {
-        file: &t.file,
-        diags,
-    };
+    let mut f = t.fields(diags);
     let mut ids = BTreeSet::new();
     for row in &t.rows {
-        let (Some(id), Some(name)) = (f.required(row, "id"), f.required(row, "name")) else {
+        let Some((id, name)) = super::id_and_name(&mut f, row, &mut ids, "club") else {
             continue;
         };
-        if !ids.insert(id.to_string()) {
-            f.err(
-                row.line,
-                "id",
-                format!("duplicate club id \"{id}\""),
-                "a club id used once",
-            );
-            continue;
-        }
         let Some(weekdays) = weekdays(&mut f, row) else {
             continue;
         };

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::error::{Diagnostics, Result};
-use crate::input::table::{Columns, Fields, Table};
+use crate::input::table::{Columns, Table};
 use crate::model::policy::{Policy, Source};
 use crate::model::school::*;
 
@@ -29,21 +29,9 @@ pub(super) fn load(
             _ => None,
         })
         .collect();
-    let mut f = Fields {
-        file: &t.file,
-        diags,
-    };
+    let mut f = t.fields(diags);
     for row in &t.rows {
-        let Some(cls) = f.required(row, "class") else {
-            continue;
-        };
-        let Some(ci) = school.class_index(cls) else {
-            f.err(
-                row.line,
-                "class",
-                format!("class \"{cls}\", which is not in classes.csv"),
-                "a class id from classes.csv",
-            );
+        let Some(ci) = super::known_class(&mut f, row, school, "class") else {
             continue;
         };
         let Some(wd) = f.weekday(row, "weekday") else {
@@ -84,7 +72,7 @@ pub(super) fn load(
             f.err(
                 row.line,
                 "session",
-                format!("a second row for class {cls}, {wd}, {sess}"),
+                format!("a second row for class {}, {wd}, {sess}", row.get("class")),
                 "one row per class, weekday and session",
             );
         }

@@ -1,7 +1,7 @@
 //! leave.csv: leave (hard) and requests (soft) by date range and session.
 
 use crate::error::{Diagnostics, Result};
-use crate::input::table::{split_list, Columns, Fields, Table};
+use crate::input::table::{split_list, Columns, Table};
 use crate::model::policy::Policy;
 use crate::model::school::*;
 
@@ -20,21 +20,9 @@ pub(super) fn load(
     school: &mut School,
     diags: &mut Diagnostics,
 ) -> Result<()> {
-    let mut f = Fields {
-        file: &t.file,
-        diags,
-    };
+    let mut f = t.fields(diags);
     for row in &t.rows {
-        let Some(sid) = f.required(row, "staff") else {
-            continue;
-        };
-        let Some(si) = school.staff_index(sid) else {
-            f.err(
-                row.line,
-                "staff",
-                format!("staff \"{sid}\", who is not in staff.csv"),
-                "a staff id from staff.csv",
-            );
+        let Some(si) = super::known_staff(&mut f, row, school, "staff") else {
             continue;
         };
         let (Some(from), Some(to)) = (f.date(row, "from"), f.date(row, "to")) else {

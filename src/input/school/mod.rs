@@ -1,10 +1,10 @@
 //! School data from CSV files kept in Excel or WPS (see docs/data.md).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::error::{Diagnostics, Error, Result};
-use crate::input::table::{parse_table, Columns, Table};
+use crate::input::table::{parse_table, Columns, Fields, Row, Table};
 use crate::model::policy::Policy;
 use crate::model::school::*;
 
@@ -133,4 +133,57 @@ fn build(
         served::load(t, policy, &mut school, diags)?;
     }
     Ok(school)
+}
+
+/// The row's id and name, both required, the id not seen before in the file
+/// (`what`: class, staff, club).
+pub(super) fn id_and_name<'r>(
+    f: &mut Fields,
+    row: &'r Row,
+    ids: &mut BTreeSet<String>,
+    what: &str,
+) -> Option<(&'r str, &'r str)> {
+    let (Some(id), Some(name)) = (f.required(row, "id"), f.required(row, "name")) else {
+        return None;
+    };
+    if !ids.insert(id.to_string()) {
+        f.err(
+            row.line,
+            "id",
+            format!("duplicate {what} id \"{id}\""),
+            format!("a {what} id used once"),
+        );
+        return None;
+    }
+    Some((id, name))
+}
+
+/// A required staff id in column `col` that is in staff.csv.
+pub(super) fn known_staff(f: &mut Fields, row: &Row, school: &School, col: &str) -> Option<usize> {
+    let sid = f.required(row, col)?;
+    let si = school.staff_index(sid);
+    if si.is_none() {
+        f.err(
+            row.line,
+            col,
+            format!("staff \"{sid}\", who is not in staff.csv"),
+            "a staff id from staff.csv",
+        );
+    }
+    si
+}
+
+/// A required class id in column `col` that is in classes.csv.
+pub(super) fn known_class(f: &mut Fields, row: &Row, school: &School, col: &str) -> Option<usize> {
+    let cls = f.required(row, col)?;
+    let ci = school.class_index(cls);
+    if ci.is_none() {
+        f.err(
+            row.line,
+            col,
+            format!("class \"{cls}\", which is not in classes.csv"),
+            "a class id from classes.csv",
+        );
+    }
+    ci
 }

@@ -1,7 +1,7 @@
 //! served.csv: load already served this term, per person.
 
 use crate::error::{Diagnostics, Result};
-use crate::input::table::{Columns, Fields, Table};
+use crate::input::table::{Columns, Table};
 use crate::model::policy::Policy;
 use crate::model::school::*;
 use crate::model::units::Centi;
@@ -17,21 +17,9 @@ pub(super) fn load(
     school: &mut School,
     diags: &mut Diagnostics,
 ) -> Result<()> {
-    let mut f = Fields {
-        file: &t.file,
-        diags,
-    };
+    let mut f = t.fields(diags);
     for row in &t.rows {
-        let Some(sid) = f.required(row, "staff") else {
-            continue;
-        };
-        let Some(si) = school.staff_index(sid) else {
-            f.err(
-                row.line,
-                "staff",
-                format!("staff \"{sid}\", who is not in staff.csv"),
-                "a staff id from staff.csv",
-            );
+        let Some(si) = super::known_staff(&mut f, row, school, "staff") else {
             continue;
         };
         let h = row.get("hours");

@@ -34,25 +34,13 @@ pub(super) fn load(
             t.rows.len()
         )));
     }
-    let mut f = Fields {
-        file: &t.file,
-        diags,
-    };
+    let mut f = t.fields(diags);
     let mut ids = BTreeSet::new();
     let mut homerooms: BTreeMap<usize, usize> = BTreeMap::new();
     for row in &t.rows {
-        let (Some(id), Some(name)) = (f.required(row, "id"), f.required(row, "name")) else {
+        let Some((id, name)) = super::id_and_name(&mut f, row, &mut ids, "staff") else {
             continue;
         };
-        if !ids.insert(id.to_string()) {
-            f.err(
-                row.line,
-                "id",
-                format!("duplicate staff id \"{id}\""),
-                "a staff id used once",
-            );
-            continue;
-        }
         let Some(role_s) = f.required(row, "role") else {
             continue;
         };
