@@ -117,6 +117,41 @@ pub struct DutyKind {
     pub until_pickup: bool,
     /// Paid as a flat amount per duty instead of by 课时.
     pub flat_pay: Option<Fen>,
+    /// Which seats tier 1 leaves open last.
+    pub priority: Priority,
+}
+
+/// How much a duty kind must be staffed: tier 1 leaves seats open lowest
+/// priority first (every required seat before any high one, every high
+/// one before any normal one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub enum Priority {
+    /// Safety duties: pupils may not be left without an adult.
+    Required,
+    High,
+    #[default]
+    Normal,
+}
+
+impl Priority {
+    pub const ALL: [Priority; 3] = [Priority::Required, Priority::High, Priority::Normal];
+
+    /// The name in the policy file.
+    pub fn code(self) -> &'static str {
+        match self {
+            Priority::Required => "required",
+            Priority::High => "high",
+            Priority::Normal => "normal",
+        }
+    }
+
+    pub fn label(self, lang: crate::lang::Lang) -> &'static str {
+        match self {
+            Priority::Required => lang.t("必保", "required"),
+            Priority::High => lang.t("优先", "high"),
+            Priority::Normal => lang.t("一般", "normal"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -6,10 +6,10 @@ use chrono::Datelike;
 
 use crate::demand::WeekDemand;
 use crate::lang::Lang;
-use crate::model::policy::Policy;
+use crate::model::policy::{Policy, Priority};
 use crate::model::school::{School, LOAD_PER_HOUR};
 use crate::outputs::files::{Cell, CsvOut};
-use crate::plan::Plan;
+use crate::plan::{by_priority, Plan};
 use crate::roster::person_loads;
 
 /// A session's label in the chosen language.
@@ -262,17 +262,51 @@ fn tier_lines(o: &mut String, plan: &Plan, lang: Lang) {
         } else {
             lang.t("未证明最优", "NOT proven optimal")
         };
+        // Tier 1 is a weighted count: shown as seats.
+        let seats = |v: f64| {
+            by_priority(plan.stats.priority_weights, v)
+                .iter()
+                .sum::<f64>()
+        };
+        let (value, bound) = if t.name == "uncovered" {
+            (seats(t.objective), seats(t.bound))
+        } else {
+            (t.objective, t.bound)
+        };
         let _ = writeln!(
             o,
             "  {name:<22} {} {:>10.4}  {} {:>10.4}  gap {:.2e}  {status}  {:.3}s",
             lang.t("值", "value"),
-            t.objective,
+            value,
             lang.t("界", "bound"),
-            t.bound,
+            bound,
             t.gap,
             t.seconds
         );
+        if t.name == "uncovered" && t.objective > 0.5 {
+            open_by_priority(o, plan, lang, t);
+        }
     }
+}
+
+/// Tier 1's value and bound per priority: which seats stayed open first.
+fn open_by_priority(o: &mut String, plan: &Plan, lang: Lang, t: &crate::plan::TierReport) {
+    let w = plan.stats.priority_weights;
+    let (v, b) = (by_priority(w, t.objective), by_priority(w, t.bound));
+    let part: Vec<String> = Priority::ALL
+        .iter()
+        .enumerate()
+        .map(|(k, p)| format!("{} {}/{}", p.label(lang), v[k], b[k]))
+        .collect();
+    let _ = writeln!(
+        o,
+        "    {}: {}",
+        lang.t(
+            "按优先级 (值/界; 先留空低优先级)",
+            "by priority (value/bound; lowest priority left open first)"
+        ),
+        part.join(", ")
+    );
 }
 
 /// The relative loads' range and what was assigned.

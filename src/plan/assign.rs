@@ -87,7 +87,8 @@ pub(crate) fn match_pools(
         let seats: Vec<(usize, u32)> = pool
             .duties
             .iter()
-            .flat_map(|&d| (0..demand.duties[d].staff_needed).map(move |k| (d, k)))
+            .zip(&pool.seats)
+            .flat_map(|(&d, &(first, n))| (first..first + n).map(move |k| (d, k)))
             .collect();
         let weight = |s: usize, (d, k): (usize, u32)| -> i64 {
             let duty = &demand.duties[d];

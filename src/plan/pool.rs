@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::demand::WeekDemand;
-use crate::model::policy::{Part, Policy};
+use crate::model::policy::{Part, Policy, Priority};
 use crate::model::school::School;
 
 use super::eligibility::{available, ineligible};
@@ -15,6 +15,11 @@ pub(crate) type Roster = Vec<Vec<usize>>;
 #[derive(Debug, Clone)]
 pub struct Pool {
     pub duties: Vec<usize>,
+    /// Per duty (parallel to `duties`): its first seat in this pool and
+    /// how many of its seats the pool holds. A club whose named instructor
+    /// is available has its first seat in the instructor's own pool and
+    /// the others in a pool for everyone else qualified.
+    pub seats: Vec<(u32, u32)>,
     pub need: u32,
     pub eligible: Vec<usize>,
     pub day: usize,
@@ -25,36 +30,68 @@ pub struct Pool {
     pub part: Part,
     pub session: String,
     pub kind: usize,
+    pub priority: Priority,
 }
 
-/// Date, start, end, kind, qualification, fixed instructor, session.
+/// Which seats of a club with an available named instructor: theirs
+/// (the first) or the rest (anyone else qualified).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Seats {
+    All,
+    Instructor(usize),
+    Others(usize),
+}
+
+/// A duty's seats in one pool: (first seat, count).
+type SeatRange = (u32, u32);
+
+/// Date, start, end, kind, qualification, seats, session.
 type PoolKey = (
     chrono::NaiveDate,
     u16,
     u16,
     usize,
     Option<String>,
-    Option<usize>,
+    Seats,
     String,
 );
 
 pub fn pools(policy: &Policy, school: &School, demand: &WeekDemand) -> Vec<Pool> {
-    let mut by_key: BTreeMap<PoolKey, Vec<usize>> = BTreeMap::new();
+    let mut by_key: BTreeMap<PoolKey, Vec<(usize, SeatRange)>> = BTreeMap::new();
     for (i, d) in demand.duties.iter().enumerate() {
-        // A named, available instructor makes the duty theirs alone.
-        let fixed = d.instructor.filter(|&s| available(policy, school, s, d));
-        by_key
-            .entry((
+        let key = |seats| {
+            let q = d.qualification.clone();
+            (
                 d.date,
                 d.start.0,
                 d.end.0,
                 d.kind,
-                d.qualification.clone(),
-                fixed,
+                q,
+                seats,
                 d.session.clone(),
-            ))
-            .or_default()
-            .push(i);
+            )
+        };
+        // Rule::Instructor: an available named instructor holds the
+        // first seat; the others are open to anyone else qualified.
+        match d.instructor.filter(|&s| available(policy, school, s, d)) {
+            Some(s) => {
+                by_key
+                    .entry(key(Seats::Instructor(s)))
+                    .or_default()
+                    .push((i, (0, 1)));
+                if d.staff_needed > 1 {
+                    let rest = (1, d.staff_needed - 1);
+                    by_key
+                        .entry(key(Seats::Others(s)))
+                        .or_default()
+                        .push((i, rest));
+                }
+            }
+            None => {
+                let all = (0, d.staff_needed);
+                by_key.entry(key(Seats::All)).or_default().push((i, all));
+            }
+        }
     }
     let day_index: BTreeMap<chrono::NaiveDate, usize> = demand
         .days
@@ -63,15 +100,22 @@ pub fn pools(policy: &Policy, school: &School, demand: &WeekDemand) -> Vec<Pool>
         .map(|(i, d)| (d.date, i))
         .collect();
     by_key
-        .into_values()
-        .map(|duties| {
-            let d0 = &demand.duties[duties[0]];
+        .into_iter()
+        .map(|(key, list)| {
+            let d0 = &demand.duties[list[0].0];
             let eligible = (0..school.staff.len())
+                .filter(|&s| match key.5 {
+                    Seats::Instructor(i) => s == i,
+                    Seats::Others(i) => s != i,
+                    Seats::All => true,
+                })
                 .filter(|&s| ineligible(policy, school, s, d0).is_none())
                 .collect();
+            let kind = &policy.duty_kinds[d0.kind];
             Pool {
-                need: duties.iter().map(|&i| demand.duties[i].staff_needed).sum(),
-                duties,
+                need: list.iter().map(|(_, (_, n))| n).sum(),
+                duties: list.iter().map(|(d, _)| *d).collect(),
+                seats: list.iter().map(|(_, s)| *s).collect(),
                 eligible,
                 day: day_index.get(&d0.date).copied().unwrap_or(0),
                 start: d0.start.0,
@@ -81,6 +125,7 @@ pub fn pools(policy: &Policy, school: &School, demand: &WeekDemand) -> Vec<Pool>
                 part: policy.part_of(&d0.session).unwrap_or(Part::Afternoon),
                 session: d0.session.clone(),
                 kind: d0.kind,
+                priority: kind.priority,
             }
         })
         .collect()

@@ -128,6 +128,9 @@ pub struct Stats {
     /// of tier 2's roster. With seats left open, which ones stay open
     /// moves it, so two plans' tiers 3-5 compare only at the same center.
     pub center: Option<f64>,
+    /// Tier 1's weight of one open seat per priority (required, high,
+    /// normal): its value and bound read as seats with `by_priority`.
+    pub priority_weights: [f64; 3],
     pub rows: usize,
     pub build_s: f64,
     pub solve_s: f64,
@@ -150,4 +153,21 @@ pub struct Plan {
     pub uncovered: Vec<(usize, u32)>,
     pub tiers: Vec<TierReport>,
     pub stats: Stats,
+}
+
+/// A tier-1 value (open seats weighted by priority; a roster's, or a
+/// bound on it) as seats per priority (required, high, normal).
+pub fn by_priority(weights: [f64; 3], weighted: f64) -> [f64; 3] {
+    let mut left = weighted.max(0.0);
+    let mut out = [0.0; 3];
+    for (k, &w) in weights.iter().enumerate() {
+        let n = if k == 2 || w <= 0.0 {
+            left
+        } else {
+            (left / w + super::tol::LP_ROUND).floor()
+        };
+        out[k] = n;
+        left = (left - n * w).max(0.0);
+    }
+    out
 }

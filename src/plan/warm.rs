@@ -10,7 +10,7 @@ use super::tol::IMPROVES;
 /// Moves and swaps tried at most while the highest load drops.
 const MAX_STEPS: usize = 20_000;
 
-/// A quick balanced roster: scarce pools first, each seat to the
+/// A quick balanced roster: high-priority, then scarce pools first, each seat to the
 /// eligible person with the lowest relative load after taking it; then
 /// moves and swaps away from the busiest person while the maximum drops.
 pub(crate) fn greedy(m: &Instance) -> Roster {
@@ -24,7 +24,9 @@ pub(crate) fn greedy(m: &Instance) -> Roster {
     order.sort_by(|&a, &b| {
         let ka = m.pools[a].eligible.len() as f64 / f64::from(m.pools[a].need.max(1));
         let kb = m.pools[b].eligible.len() as f64 / f64::from(m.pools[b].need.max(1));
-        ka.total_cmp(&kb)
+        // Required duties first, then high (tier 1 leaves them open last).
+        (m.pools[a].priority.cmp(&m.pools[b].priority))
+            .then(ka.total_cmp(&kb))
             .then(m.pools[b].load.cmp(&m.pools[a].load))
             .then(a.cmp(&b))
     });

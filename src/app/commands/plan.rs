@@ -54,6 +54,9 @@ pub(crate) fn run(
         print!("{}", terminal::roster_table(&p, &s, &plan, lang));
     }
     print!("{}", terminal::plan_report(&p, &s, &plan, lang, t_load));
+    if let Some(l) = plan::diagnose::open_summary(&p, &plan, lang) {
+        println!("  {l}");
+    }
     for d in plan::diagnose::diagnose(&p, &s, &plan) {
         println!("  ! {}", d.render(&p, lang));
     }

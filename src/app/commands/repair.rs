@@ -61,6 +61,9 @@ pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
         },
     )?;
     print!("{}", repair::render_changes(&s, &plan, &changes, lang));
+    if let Some(l) = plan::diagnose::open_summary(&p, &plan, lang) {
+        println!("  {l}");
+    }
     for d in plan::diagnose::diagnose(&p, &s2, &plan) {
         println!("  ! {}", d.render(&p, lang));
     }

@@ -5,7 +5,7 @@ use super::ctx::{keys, Ctx};
 use super::raw;
 use super::sessions::Known;
 use crate::input::toml_source::Seg;
-use crate::model::policy::{DutyKind, Grouping, Ledger, Merge, Source, AFTERNOON_SPAN};
+use crate::model::policy::{DutyKind, Grouping, Ledger, Merge, Priority, Source, AFTERNOON_SPAN};
 
 /// Ledger names in the policy file.
 const LEDGERS: [(&str, Ledger); 2] = [("service", Ledger::Service), ("care", Ledger::Care)];
@@ -84,7 +84,25 @@ fn duty_kind(c: &mut Ctx, i: usize, d: &raw::DutyKind, known: &Known) -> DutyKin
         weight,
         until_pickup: d.until_pickup,
         flat_pay,
+        priority: priority(c, i, d.priority.as_deref()),
     }
+}
+
+fn priority(c: &mut Ctx, i: usize, p: Option<&str>) -> Priority {
+    let Some(p) = p else {
+        return Priority::Normal;
+    };
+    Priority::ALL
+        .into_iter()
+        .find(|x| x.code() == p)
+        .unwrap_or_else(|| {
+            c.err(
+                keys!["duty_kinds", i, "priority"],
+                format!("\"{p}\""),
+                "required, high or normal",
+            );
+            Priority::Normal
+        })
 }
 
 fn source(c: &mut Ctx, i: usize, d: &raw::DutyKind, known: &Known) -> Source {

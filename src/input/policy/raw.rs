@@ -194,6 +194,8 @@ pub struct DutyKind {
     pub until_pickup: bool,
     #[serde(default)]
     pub flat_pay: Option<f64>,
+    #[serde(default)]
+    pub priority: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

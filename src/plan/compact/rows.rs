@@ -169,7 +169,7 @@ fn fairness(rows: &mut Rows, m: &Instance, v: &Vars, tier: Tier, b: &Bounds) {
 /// Earlier tiers' optima.
 fn earlier_tiers(rows: &mut Rows, m: &Instance, v: &Vars, tier: Tier, b: &Bounds) {
     if let Some(bound) = b.uncovered {
-        let uncovered: Expression = v.u.iter().sum();
+        let uncovered = super::vars::open_seats(m, &v.u);
         rows.add(constraint!(uncovered <= bound + BOUND_SLACK));
     }
     if let Some(bound) = b.max_load {

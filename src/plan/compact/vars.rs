@@ -130,7 +130,7 @@ fn indicators(m: &Instance, vars: &mut ProblemVariables, v: &mut Vars) {
 /// The tier's objective over the variables.
 pub(super) fn objective(m: &Instance, tier: Tier, v: &Vars) -> Expression {
     match tier {
-        Tier::Uncovered => v.u.iter().sum(),
+        Tier::Uncovered => open_seats(m, &v.u),
         Tier::Changes => changes_expr(m, &v.x),
         Tier::Replacement => replacement_expr(m, &v.x),
         Tier::MaxLoad => v.z.into(),
@@ -184,4 +184,9 @@ pub(super) fn changes_expr(m: &Instance, x: &BTreeMap<(usize, usize), Variable>)
         }
     }
     e
+}
+
+/// Tier 1's objective: open seats weighted by priority (`open_cost`).
+pub(super) fn open_seats(m: &Instance, u: &[Variable]) -> Expression {
+    u.iter().zip(&m.open_cost).map(|(&u, &c)| c * u).sum()
 }

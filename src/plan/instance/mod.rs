@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::demand::WeekDemand;
-use crate::model::policy::{Part, Policy};
+use crate::model::policy::{Part, Policy, Priority};
 use crate::model::school::{School, LOAD_PER_HOUR};
 
 use super::assign::{avoid_pairs, own_class_pairs};
@@ -40,6 +40,11 @@ pub(crate) struct Instance<'a> {
     /// load of one duty they may take (a band one duty wide, so that over
     /// a term people of equal quota end within one duty of each other).
     pub(crate) delta: Vec<f64>,
+    /// Tier 1's price of leaving one seat of each pool open: exact
+    /// lexicographic weights by priority (`open_weights`).
+    pub(crate) open_cost: Vec<f64>,
+    /// The weight of one open seat per priority (required, high, normal).
+    pub(crate) priority_weight: [f64; 3],
     /// Repair: the published (staff, pool) pairs.
     pub(crate) baseline: BTreeSet<(usize, usize)>,
     /// Repair: each person's relative load before the repair.
@@ -75,13 +80,18 @@ impl<'a> Instance<'a> {
         let base_rel = base_rel(school, &pools, &published.baseline);
         let mut pins = published.frozen_pins;
         for pin in &opts.pins {
-            if let Some(p) = pools.iter().position(|pl| pl.duties.contains(&pin.duty)) {
+            if let Some(p) = pool_of(&pools, pin.duty, pin.staff) {
                 pins.push((pin.staff, p));
             }
         }
         let own = own_class_pairs(school, demand, &pools);
         let avoid = avoid_pairs(school, demand, &pools);
         let delta = half_bands(school, &pools, &fair);
+        let priority_weight = open_weights(&pools);
+        let open_cost = pools
+            .iter()
+            .map(|p| priority_weight[p.priority as usize])
+            .collect();
         Instance {
             policy,
             afternoon: policy
@@ -99,6 +109,8 @@ impl<'a> Instance<'a> {
             own,
             avoid,
             delta,
+            open_cost,
+            priority_weight,
             base_rel,
             baseline: published.baseline,
         }
@@ -123,14 +135,9 @@ fn publish(
 ) -> Published {
     let mut baseline = BTreeSet::new();
     let mut frozen_pins = Vec::new();
-    let pool_of: BTreeMap<usize, usize> = pools
-        .iter()
-        .enumerate()
-        .flat_map(|(p, pl)| pl.duties.iter().map(move |&d| (d, p)))
-        .collect();
     let mut base_staff: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for a in base {
-        if let Some(&p) = pool_of.get(&a.duty) {
+        if let Some(p) = pool_of(pools, a.duty, a.staff) {
             base_staff.entry(p).or_default().push(a.staff);
         }
     }
@@ -161,6 +168,16 @@ fn publish(
     }
 }
 
+/// The pool holding duty `d` for staff member `s`: the one `s` may take
+/// when the duty is split (a named instructor's seat and the others),
+/// else the first.
+fn pool_of(pools: &[Pool], d: usize, s: usize) -> Option<usize> {
+    let holding = || (0..pools.len()).filter(|&p| pools[p].duties.contains(&d));
+    holding()
+        .find(|&p| pools[p].eligible.binary_search(&s).is_ok())
+        .or_else(|| holding().next())
+}
+
 /// Each person's relative load with the published roster (repair).
 fn base_rel(school: &School, pools: &[Pool], baseline: &BTreeSet<(usize, usize)>) -> Vec<f64> {
     (0..school.staff.len())
@@ -174,6 +191,24 @@ fn base_rel(school: &School, pools: &[Pool], baseline: &BTreeSet<(usize, usize)>
             ((school.served.get(&s).copied().unwrap_or(0) + week) as f64 / LOAD_PER_HOUR as f64) / q
         })
         .collect()
+}
+
+/// The weight of one open seat per priority, so that the weighted count
+/// orders rosters lexicographically: one high seat weighs more than every
+/// normal seat of the week, one required seat more than every high and
+/// normal seat. Whole numbers, so sums are exact and LP bounds round up.
+fn open_weights(pools: &[Pool]) -> [f64; 3] {
+    let seats = |pr: Priority| -> f64 {
+        pools
+            .iter()
+            .filter(|p| p.priority == pr)
+            .map(|p| f64::from(p.need))
+            .sum()
+    };
+    let normal = 1.0;
+    let high = seats(Priority::Normal) * normal + 1.0;
+    let required = seats(Priority::High) * high + seats(Priority::Normal) * normal + 1.0;
+    [required, high, normal]
 }
 
 /// Per fair person, half the largest relative load of one duty they may take.

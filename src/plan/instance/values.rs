@@ -28,11 +28,12 @@ impl Instance<'_> {
         l
     }
 
+    /// Tier 1: open seats, each weighted by its priority (`open_cost`).
     pub(crate) fn uncovered(&self, chosen: &[Vec<usize>]) -> f64 {
         chosen
             .iter()
             .enumerate()
-            .map(|(p, ss)| f64::from(self.pools[p].need) - ss.len() as f64)
+            .map(|(p, ss)| (f64::from(self.pools[p].need) - ss.len() as f64) * self.open_cost[p])
             .sum()
     }
 

@@ -53,12 +53,14 @@ impl Dw<'_, '_> {
         let conv = self.conv_rows(&mut pb, &size, w.lo, mode);
         let open = pb.add_row(..=uncovered + BOUND_SLACK);
         let keep = Self::balance_row(&mut pb, mode);
-        let seat_cost = if mode.is_some() { 0.0 } else { 1.0 };
         for (p, pool) in pools.iter().enumerate() {
+            // Each open seat weighs its pool's priority weight.
+            let c = self.m.open_cost[p];
+            let seat_cost = if mode.is_some() { 0.0 } else { c };
             pb.add_integer_column(
                 seat_cost,
                 0.0..=f64::from(pool.need),
-                [(cover[p], 1.0), (open, 1.0)],
+                [(cover[p], 1.0), (open, c)],
             );
         }
         let used: Vec<usize> = (0..self.patterns.len())

@@ -165,13 +165,15 @@ impl Dw<'_, '_> {
         // Open seats: the objective itself, or in a costed mode capped at
         // tier 1's optimum (a penalised overflow keeps the LP feasible).
         let open = mode.map(|b| pb.add_row(..=b.uncovered + BOUND_SLACK));
+        // Each open seat weighs its pool's priority weight.
+        let cost = &self.m.open_cost;
         for (p, &n) in need.iter().enumerate() {
             match open {
-                Some(o) => pb.add_column(0.0, 0.0..=f64::from(n), [(cover[p], 1.0), (o, 1.0)]),
-                None => pb.add_column(1.0, 0.0..=f64::from(n), [(cover[p], 1.0)]),
+                Some(o) => pb.add_column(0.0, 0.0..=f64::from(n), [(cover[p], 1.0), (o, cost[p])]),
+                None => pb.add_column(cost[p], 0.0..=f64::from(n), [(cover[p], 1.0)]),
             }
         }
-        let total_need: f64 = need.iter().map(|&n| f64::from(n)).sum();
+        let total_need: f64 = need.iter().zip(cost).map(|(&n, c)| f64::from(n) * c).sum();
         let penalty = if mode.is_some() {
             BALANCE_PENALTY
         } else {

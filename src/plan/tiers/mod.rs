@@ -120,6 +120,7 @@ pub(crate) fn run(
     stats: &mut Stats,
 ) -> Result<(Roster, Vec<TierReport>)> {
     let specs = specs(opts);
+    stats.priority_weights = m.priority_weight;
     // Warm start: the published roster where it is still valid (repair),
     // else the greedy roster.
     let known = match &opts.baseline {
