@@ -43,7 +43,8 @@ pub struct PersonLoad {
     pub minutes: u32,
     pub week_load: i64,
     pub prior: i64,
-    /// (prior + week) / quota in weighted hours; None for staff outside fairness.
+    /// (prior + week) / quota in weighted hours; None for staff outside
+    /// fairness, and for those away the whole week.
     pub relative: Option<f64>,
 }
 
@@ -63,7 +64,8 @@ pub fn person_loads(school: &School, demand: &WeekDemand, plan: &Plan) -> Vec<Pe
         .map(|(s, st)| {
             let (n, min, load) = m.get(&s).copied().unwrap_or_default();
             let prior = school.served.get(&s).copied().unwrap_or(0);
-            let fair = crate::plan::is_fair(st);
+            // Staff away all week are shown apart (no relative load).
+            let fair = crate::plan::is_fair(st) && !plan.stats.away.contains(&s);
             PersonLoad {
                 staff: s,
                 duties: n,

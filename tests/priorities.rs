@@ -171,3 +171,30 @@ fn the_checker_still_wants_the_instructor_when_they_are_free() {
         "{v:?}"
     );
 }
+
+#[test]
+fn staff_away_all_week_are_outside_the_fairness_tiers_and_shown_apart() {
+    let p = demo_policy();
+    let mut f = tiny_files();
+    // T2 is on leave the whole week, with a large term-to-date load that
+    // would otherwise set the highest relative load on its own.
+    f.leave =
+        Some("工号,开始日期,结束日期,时段,类型,原因\nT2,2026-12-07,2026-12-13,,请假,病假\n".into());
+    f.served = Some("工号,加权小时\nT2,400\n".into());
+    let s = match school_from(&p, &f) {
+        Ok(s) => s,
+        Err(e) => panic!("{e}"),
+    };
+    let (_, plan) = plan(&p, &s, "2026-12-07");
+    let t2 = s.staff_index("T2").unwrap();
+    assert_eq!(plan.stats.away, vec![t2]);
+    let loads = kehou::roster::person_loads(&s, &plan.demand, &plan);
+    assert_eq!(loads[t2].relative, None);
+    // Tier 2's highest relative load is among those who can serve.
+    let top = loads.iter().filter_map(|l| l.relative).fold(0.0, f64::max);
+    assert!(
+        (plan.tiers[1].objective - top).abs() < 1e-6,
+        "{} vs {top}",
+        plan.tiers[1].objective
+    );
+}

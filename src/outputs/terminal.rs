@@ -328,6 +328,24 @@ fn load_lines(o: &mut String, s: &School, plan: &Plan, lang: Lang) {
             lang.t("加权小时/系数", "weighted hours per quota")
         );
     }
+    if !plan.stats.away.is_empty() {
+        let names: Vec<&str> = plan
+            .stats
+            .away
+            .iter()
+            .map(|&i| s.staff[i].name.as_str())
+            .collect();
+        let _ = writeln!(
+            o,
+            "  {} ({}): {}",
+            lang.t(
+                "整周不在岗, 不计入公平比较",
+                "away all week, outside the fairness tiers"
+            ),
+            names.len(),
+            names.join(", ")
+        );
+    }
     let total: i64 = plan
         .assignments
         .iter()

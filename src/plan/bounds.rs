@@ -1,7 +1,7 @@
 //! The tiers, and what the earlier tiers' optima demand of a roster.
 
 use super::instance::Instance;
-use super::tol::{BOUND_SLACK, DEV_SLACK, LOAD_EQ, MAX_LOAD_SLACK};
+use super::tol::{open_slack, BOUND_SLACK, DEV_SLACK, LOAD_EQ, MAX_LOAD_SLACK};
 
 /// Which tier the model optimises; earlier tiers' optima are bounds.
 #[derive(Clone, Copy, PartialEq)]
@@ -66,7 +66,7 @@ impl Bounds {
         m.pins.iter().all(|&(s, p)| chosen[p].contains(&s))
             && self
                 .uncovered
-                .is_none_or(|u| m.uncovered(chosen) <= u + BOUND_SLACK)
+                .is_none_or(|u| m.uncovered(chosen) <= u + open_slack(u))
             && self.changes.is_none_or(|c| m.changes(chosen) as f64 <= c)
             && self
                 .replacement

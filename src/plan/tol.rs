@@ -35,3 +35,9 @@ pub(crate) const DISTANCE_ZERO: f64 = 1e-9;
 pub(crate) const DISTANCE_UNIT: f64 = 1e6;
 /// Two seat counts are equal within this.
 pub(crate) const COUNT_EQ: f64 = 1e-9;
+
+/// Slack on tier 1's weighted open-seat values (whole numbers that may
+/// reach 1e9): relative, far below one unit, above LP round-off.
+pub(crate) fn open_slack(u: f64) -> f64 {
+    BOUND_SLACK.max(u.abs() * 1e-10)
+}

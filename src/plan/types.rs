@@ -131,6 +131,9 @@ pub struct Stats {
     /// Tier 1's weight of one open seat per priority (required, high,
     /// normal): its value and bound read as seats with `by_priority`.
     pub priority_weights: [f64; 3],
+    /// Fair staff away for the whole week (no duty they may take): outside
+    /// the fairness tiers, shown apart.
+    pub away: Vec<usize>,
     pub rows: usize,
     pub build_s: f64,
     pub solve_s: f64,
@@ -161,8 +164,8 @@ pub fn by_priority(weights: [f64; 3], weighted: f64) -> [f64; 3] {
     let mut left = weighted.max(0.0);
     let mut out = [0.0; 3];
     for (k, &w) in weights.iter().enumerate() {
-        let n = if k == 2 || w <= 0.0 {
-            left
+        let n = if w <= 0.0 {
+            0.0
         } else {
             (left / w + super::tol::LP_ROUND).floor()
         };

@@ -11,7 +11,7 @@ use crate::model::school::LOAD_PER_HOUR;
 use super::vars::{changes_expr, replacement_expr, Vars};
 use crate::plan::bounds::{Bounds, Tier};
 use crate::plan::instance::Instance;
-use crate::plan::tol::BOUND_SLACK;
+use crate::plan::tol::{open_slack, BOUND_SLACK};
 
 /// The problem with a count of the rows added.
 pub(super) struct Rows {
@@ -170,7 +170,7 @@ fn fairness(rows: &mut Rows, m: &Instance, v: &Vars, tier: Tier, b: &Bounds) {
 fn earlier_tiers(rows: &mut Rows, m: &Instance, v: &Vars, tier: Tier, b: &Bounds) {
     if let Some(bound) = b.uncovered {
         let uncovered = super::vars::open_seats(m, &v.u);
-        rows.add(constraint!(uncovered <= bound + BOUND_SLACK));
+        rows.add(constraint!(uncovered <= bound + open_slack(bound)));
     }
     if let Some(bound) = b.max_load {
         rows.add(constraint!(v.z <= bound));

@@ -8,7 +8,7 @@ use super::master::Master;
 use super::Dw;
 use crate::plan::highs::{configure, solve, solver_error, Setup, MIN_BRANCH_S};
 use crate::plan::pool::Roster;
-use crate::plan::tol::{BOUND_SLACK, LP_FEAS};
+use crate::plan::tol::{open_slack, LP_FEAS};
 
 impl Dw<'_, '_> {
     /// A roster using only known weeks within the caps at level `v`, with
@@ -51,7 +51,7 @@ impl Dw<'_, '_> {
             .collect();
         let size: Vec<u32> = self.cohorts.iter().map(|c| c.size).collect();
         let conv = self.conv_rows(&mut pb, &size, w.lo, mode);
-        let open = pb.add_row(..=uncovered + BOUND_SLACK);
+        let open = pb.add_row(..=uncovered + open_slack(uncovered));
         let keep = Self::balance_row(&mut pb, mode);
         for (p, pool) in pools.iter().enumerate() {
             // Each open seat weighs its pool's priority weight.

@@ -8,7 +8,7 @@ use crate::error::Result;
 use super::master::Master;
 use super::Dw;
 use crate::plan::pool::Roster;
-use crate::plan::tol::{BOUND_SLACK, LP_FEAS, LP_ROUND};
+use crate::plan::tol::{open_slack, LP_FEAS, LP_ROUND};
 
 /// The residual of a dive: need per pool, headcount per cohort, and the
 /// weeks fixed so far.
@@ -30,7 +30,7 @@ impl Dw<'_, '_> {
         }
         let lo = vec![0; caps.len()];
         self.dive_in(&Master::new(&lo, &caps, None), |obj| {
-            obj > uncovered + BOUND_SLACK
+            obj > uncovered + open_slack(uncovered)
         })
     }
 

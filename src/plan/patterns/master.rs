@@ -8,7 +8,7 @@ use crate::error::Result;
 
 use super::{Cost, Costed, Dw, Pattern};
 use crate::plan::highs::{configure, set_time_limit, solve, solver_error, Setup};
-use crate::plan::tol::{BOUND_SLACK, LP_FEAS};
+use crate::plan::tol::{open_slack, BOUND_SLACK, LP_FEAS};
 
 /// Penalty on a costed-mode slack (an unplaced person, an open seat
 /// beyond tier 1's optimum): far above any week's cost.
@@ -164,7 +164,7 @@ impl Dw<'_, '_> {
         let conv = self.conv_rows(&mut pb, size, w.lo, mode);
         // Open seats: the objective itself, or in a costed mode capped at
         // tier 1's optimum (a penalised overflow keeps the LP feasible).
-        let open = mode.map(|b| pb.add_row(..=b.uncovered + BOUND_SLACK));
+        let open = mode.map(|b| pb.add_row(..=b.uncovered + open_slack(b.uncovered)));
         // Each open seat weighs its pool's priority weight.
         let cost = &self.m.open_cost;
         for (p, &n) in need.iter().enumerate() {

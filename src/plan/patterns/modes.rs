@@ -7,7 +7,7 @@ use super::master::{Master, BALANCE_PENALTY};
 use super::{Cost, Costed, Dw, Pattern, Probe};
 use crate::plan::instance::Instance;
 use crate::plan::pool::Roster;
-use crate::plan::tol::{BOUND_SLACK, LOAD_EQ, LP_FEAS, LP_ROUND, VALUE_EQ};
+use crate::plan::tol::{open_slack, LOAD_EQ, LP_FEAS, VALUE_EQ};
 
 /// A per-person relative-load band: staff member -> (low, high).
 pub(crate) type Band<'b> = &'b dyn Fn(usize) -> (f64, f64);
@@ -24,10 +24,10 @@ impl Dw<'_, '_> {
         let lo = vec![0; caps.len()];
         let lb = self
             .cg(&Master::new(&lo, &caps, None), |obj, lb| {
-                obj <= uncovered + BOUND_SLACK || lb > uncovered + BOUND_SLACK
+                obj <= uncovered + open_slack(uncovered) || lb > uncovered + open_slack(uncovered)
             })?
             .bound;
-        Ok(if lb > uncovered + BOUND_SLACK {
+        Ok(if lb > uncovered + open_slack(uncovered) {
             Probe::RuledOut
         } else {
             Probe::Open
@@ -38,7 +38,7 @@ impl Dw<'_, '_> {
     /// (the column-generation LP, rounded up).
     pub(crate) fn min_uncovered(&mut self) -> Result<f64> {
         let caps = self.caps(f64::INFINITY);
-        let up = |x: f64| (x - LP_ROUND).ceil().max(0.0);
+        let up = |x: f64| (x - open_slack(x)).ceil().max(0.0);
         let lo = vec![0; caps.len()];
         let lb = self
             .cg(&Master::new(&lo, &caps, None), |obj, lb| up(lb) >= up(obj))?
@@ -62,10 +62,10 @@ impl Dw<'_, '_> {
         let w = Master::new(&lo, &hi, None);
         let lb = self
             .cg(&w, |obj, lb| {
-                obj <= uncovered + BOUND_SLACK || lb > uncovered + BOUND_SLACK
+                obj <= uncovered + open_slack(uncovered) || lb > uncovered + open_slack(uncovered)
             })?
             .bound;
-        if lb > uncovered + BOUND_SLACK {
+        if lb > uncovered + open_slack(uncovered) {
             return Ok(None);
         }
         self.integer_in(&w, uncovered, max_nodes)

@@ -9,7 +9,7 @@ use super::{Run, Step};
 use crate::plan::bounds::Tier;
 use crate::plan::compact::{self, Mip, MipLimits};
 use crate::plan::pool::Roster;
-use crate::plan::tol::{BOUND_SLACK, LP_ROUND};
+use crate::plan::tol::{open_slack, BOUND_SLACK};
 use crate::plan::types::TierReport;
 
 /// Certificate by LP bound: when the known roster already meets the
@@ -25,7 +25,7 @@ pub(super) fn lp_certificate(run: &mut Run, step: &Step) -> Result<Option<(Roste
     };
     // Whole seats and changes: the bound rounds up.
     let lb_r = if matches!(tier, Tier::Uncovered | Tier::Changes) {
-        (lb - LP_ROUND).ceil()
+        (lb - open_slack(lb)).ceil()
     } else {
         lb
     };

@@ -121,6 +121,7 @@ pub(crate) fn run(
 ) -> Result<(Roster, Vec<TierReport>)> {
     let specs = specs(opts);
     stats.priority_weights = m.priority_weight;
+    stats.away.clone_from(&m.away);
     // Warm start: the published roster where it is still valid (repair),
     // else the greedy roster.
     let known = match &opts.baseline {

@@ -5,7 +5,7 @@ use crate::error::Result;
 
 use super::{shared, Run, Step};
 use crate::plan::pool::Roster;
-use crate::plan::tol::{BOUND_SLACK, HALF};
+use crate::plan::tol::{open_slack, HALF};
 use crate::plan::types::TierReport;
 
 /// None when no seat stays open in the known roster (the compact LP
@@ -21,8 +21,8 @@ pub(super) fn by_patterns(run: &mut Run, step: &Step) -> Result<Option<(Roster, 
     dw.begin(step.until(), st);
     let bound = dw.min_uncovered()?;
     let bounds = &run.bounds;
-    let meets = |r: &Roster| bounds.respects(m, r) && m.uncovered(r) <= bound + BOUND_SLACK;
-    let found = if g <= bound + BOUND_SLACK {
+    let meets = |r: &Roster| bounds.respects(m, r) && m.uncovered(r) <= bound + open_slack(bound);
+    let found = if g <= bound + open_slack(bound) {
         Some(st.clone())
     } else {
         // Diving first, as in tier 2: on the make-up week (seats
