@@ -2,7 +2,12 @@
 //! 90-class, 200-staff school, one week each (2026-12-07): tiers 1-3 (the
 //! proven fairness tiers, the speed targets) and, for the demo school, all
 //! five tiers; and the demo school's short make-up week (2026-09-14, six
-//! service days, seats left open), tiers 1-3.
+//! service days, seats left open), tiers 1-3. Then the realistic schools
+//! of issue 21 (`kehou gen --profile realistic --classes 24|48|90 --seed
+//! 1`), each with a winter week (2026-12-07) and a summer week with a
+//! make-up Sunday (2026-09-14), all five tiers, the issue's targets
+//! (`cargo bench --bench plan -- realistic`; about 20 minutes at the
+//! engine of docs/measurements.md's "Realistic schools").
 
 use std::path::Path;
 
@@ -96,5 +101,32 @@ fn benches(c: &mut Criterion) {
     );
 }
 
-criterion_group!(plan, benches, repair_large);
+/// The realistic schools' weeks, all five tiers.
+fn realistic(c: &mut Criterion) {
+    let mut g = c.benchmark_group("plan-realistic-all-tiers");
+    g.sample_size(10);
+    g.warm_up_time(std::time::Duration::from_secs(1));
+    g.measurement_time(std::time::Duration::from_secs(5));
+    for classes in [24, 48, 90] {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let school = studies::realistic::generate(classes, 1);
+        studies::realistic::write(&school, dir.path()).expect("write");
+        let p = input::policy::load(&dir.path().join("policy.toml")).expect("policy");
+        let s = input::school::load(dir.path(), &p).expect("data");
+        let opts = plan::Options::from_policy(&p);
+        for (name, monday) in [
+            ("winter-week", (2026, 12, 7)),
+            ("make-up-week", (2026, 9, 14)),
+        ] {
+            let date = chrono::NaiveDate::from_ymd_opt(monday.0, monday.1, monday.2).expect("date");
+            let dm = demand::week(&p, &s, date);
+            g.bench_function(format!("{classes}-classes-{name}"), |b| {
+                b.iter(|| plan::plan(&p, &s, &dm, &opts).expect("plan"))
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(plan, benches, repair_large, realistic);
 criterion_main!(plan);

@@ -170,15 +170,19 @@ pub enum Cmd {
         #[arg(long)]
         threads: Option<usize>,
     },
-    /// Generate a synthetic school's CSV files.
+    /// Generate a synthetic school's CSV files (and, for the realistic
+    /// profile, its policy).
     Gen {
-        /// demo, large, or custom (use --classes and --staff).
+        /// demo, large, custom (use --classes and --staff) or realistic
+        /// (use --classes; writes policy.toml too).
         #[arg(long, default_value = "custom")]
         profile: String,
+        /// Classes (custom and realistic), 1 to 300.
         #[arg(long, default_value_t = 24)]
         classes: u32,
-        #[arg(long, default_value_t = 68)]
-        staff: u32,
+        /// Staff (custom only; default 68), at most 3000.
+        #[arg(long)]
+        staff: Option<u32>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         #[arg(long)]

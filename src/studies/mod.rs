@@ -1,6 +1,8 @@
 //! Studies built on the stages: absence repair, term simulation, what-if
-//! comparisons and synthetic schools.
+//! comparisons and synthetic schools (`synth`, and `realistic` with its own
+//! policy).
 
+pub mod realistic;
 pub mod repair;
 pub mod simulate;
 pub mod synth;
