@@ -2,6 +2,7 @@
 //! user sees every mistake at once, each with file, line, field, what was
 //! found and what was expected.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -45,7 +46,7 @@ impl Diagnostic {
     }
 
     pub fn render(&self, lang: Lang) -> String {
-        let mut loc = self.file.display().to_string();
+        let mut loc = shown(&self.file.display().to_string()).into_owned();
         if self.line > 0 {
             loc.push_str(&format!(":{}", self.line));
             if self.column > 0 {
@@ -55,11 +56,15 @@ impl Diagnostic {
         match lang {
             Lang::Zh => format!(
                 "{loc}: 字段 `{}`: 发现 {}; 应为 {}",
-                self.field, self.found, self.expected
+                shown(&self.field),
+                shown(&self.found),
+                shown(&self.expected)
             ),
             Lang::En => format!(
                 "{loc}: field `{}`: found {}; expected {}",
-                self.field, self.found, self.expected
+                shown(&self.field),
+                shown(&self.found),
+                shown(&self.expected)
             ),
         }
     }
@@ -122,9 +127,45 @@ impl Error {
                 Lang::Zh => format!("无法写入 {}: {source}", path.display()),
                 Lang::En => self.to_string(),
             },
-            _ => self.to_string(),
+            Error::TooLarge(what) => match lang {
+                Lang::Zh => format!("输入过大: {}", shown(what)),
+                Lang::En => format!("input too large: {}", shown(what)),
+            },
+            _ => shown(&self.to_string()).into_owned(),
         }
     }
+}
+
+/// The first character that must not reach a terminal, an HTML page or a
+/// calendar file: control characters (NUL, ESC, tab, line ends) and the
+/// invisible bidirectional controls that reorder what is shown.
+pub fn bad_char(s: &str) -> Option<char> {
+    s.chars().find(|&c| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
+            )
+            || ('\u{202A}'..='\u{202E}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    })
+}
+
+/// `s` with such characters written as escapes (`\u{1b}`): a message
+/// quoting bad input must not itself move the cursor or reorder the line.
+pub fn shown(s: &str) -> Cow<'_, str> {
+    if bad_char(s).is_none() {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad_char(c.encode_utf8(&mut [0; 4])).is_some() {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -46,10 +46,7 @@ impl TomlSource {
     }
 
     pub fn read(file: &Path) -> crate::error::Result<Self> {
-        let bytes = std::fs::read(file).map_err(|source| crate::error::Error::Read {
-            path: file.to_path_buf(),
-            source,
-        })?;
+        let bytes = crate::input::limits::read_input(file)?;
         let text = match crate::input::text::decode_text(&bytes) {
             Some(t) => t,
             None => {

@@ -117,10 +117,7 @@ pub fn load(path: &Path) -> Result<Study> {
     }
     let base = path.parent().unwrap_or(Path::new("."));
     let policy_path = base.join(&f.baseline.policy);
-    let policy_text = std::fs::read_to_string(&policy_path).map_err(|source| Error::Read {
-        path: policy_path.clone(),
-        source,
-    })?;
+    let policy_text = TomlSource::read(&policy_path)?.text;
     let mut weeks = Vec::new();
     for (i, w) in f.baseline.weeks.iter().enumerate() {
         match w.date {

@@ -14,10 +14,7 @@ pub(crate) fn run(cx: &Ctx, week: NaiveDate, path: Option<&Path>, replace: bool)
     let path = path
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("out").join(format!("roster-{}.csv", dm.monday)));
-    let bytes = std::fs::read(&path).map_err(|source| Error::Read {
-        path: path.clone(),
-        source,
-    })?;
+    let bytes = crate::input::limits::read_input(&path)?;
     let rows = roster::parse(&path, &bytes)?;
     let v = check::check(&p, &s, &dm, &rows);
     refuse(&v, "  ", cx.lang, || {
