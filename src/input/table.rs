@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use crate::error::{Diagnostic, Diagnostics};
 use chrono::{NaiveDate, Weekday};
 
-use crate::input::limits::{text_problem, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS};
+use crate::input::limits::{
+    date_in_range, text_problem, DATE_RANGE, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS,
+};
 use crate::input::text::decode_text;
 use crate::model::units::parse_weekday;
 
@@ -347,13 +349,13 @@ impl Fields<'_> {
         let v = self.required(row, col)?;
         let v2 = v.replace(['/', '.'], "-");
         match NaiveDate::parse_from_str(&v2, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
+            Ok(d) if date_in_range(d) => Some(d),
+            _ => {
                 self.err(
                     row.line,
                     col,
                     format!("\"{v}\""),
-                    "a date such as 2026-12-08 or 2026/12/8",
+                    format!("{DATE_RANGE}, such as 2026-12-08 or 2026/12/8"),
                 );
                 None
             }

@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+
+use crate::input::limits::{date_in_range, DATE_RANGE};
 use rayon::prelude::*;
 use serde::Deserialize;
 
@@ -123,6 +125,7 @@ pub fn load(path: &Path) -> Result<Study> {
         match w.date {
             Some(d) => weeks.push(
                 NaiveDate::from_ymd_opt(d.year as i32, u32::from(d.month), u32::from(d.day))
+                    .filter(|d| date_in_range(*d))
                     .ok_or_else(|| {
                         Error::invalid(src.diag(
                             &[
@@ -131,7 +134,7 @@ pub fn load(path: &Path) -> Result<Study> {
                                 crate::input::toml_source::Seg::Index(i),
                             ],
                             w.to_string(),
-                            "a date",
+                            DATE_RANGE,
                         ))
                     })?,
             ),
@@ -157,7 +160,8 @@ pub fn load(path: &Path) -> Result<Study> {
 fn date(d: &toml::value::Datetime) -> Result<NaiveDate> {
     d.date
         .and_then(|x| NaiveDate::from_ymd_opt(x.year as i32, u32::from(x.month), u32::from(x.day)))
-        .ok_or_else(|| Error::Usage(format!("{d}: expected a date such as 2026-03-02")))
+        .filter(|d| date_in_range(*d))
+        .ok_or_else(|| Error::Usage(format!("{d}: expected {DATE_RANGE}, such as 2026-03-02")))
 }
 
 /// Apply a scenario's policy changes to the policy text.

@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::ctx::{date_of, join, keys, Ctx};
 use super::raw;
+use crate::input::limits::DATE_RANGE;
 use crate::input::toml_source::{Seg, TomlSource};
 use crate::model::policy::{CalendarRules, Holiday, Term};
 use crate::model::units::parse_weekday;
@@ -147,8 +148,8 @@ fn range(c: &mut Ctx, at: &Origin, h: &raw::Holiday) -> Option<Holiday> {
         _ => at.report(
             c,
             "date",
-            "a value that is not a plain date",
-            "a date such as 2026-10-01",
+            "a value that is not a plain date in range",
+            &format!("{DATE_RANGE}, such as 2026-10-01"),
         ),
     }
     None
@@ -168,7 +169,8 @@ fn add_makeup(
 ) {
     let at = Origin { src, path };
     let Some(date) = date_of(&m.date) else {
-        at.report(c, "date", m.date.to_string(), "a date such as 2026-10-10");
+        let expected = format!("{DATE_RANGE}, such as 2026-10-10");
+        at.report(c, "date", m.date.to_string(), &expected);
         return;
     };
     if !is_weekend(date.weekday()) {
