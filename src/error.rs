@@ -97,6 +97,18 @@ pub enum Error {
     Usage(String),
     #[error("input too large: {0}")]
     TooLarge(String),
+    /// Term dates no national calendar file covers: their holidays are
+    /// unknown, so they are refused rather than taken as school days.
+    #[error("{policy}: term dates {dates} have no national calendar; add {files}")]
+    NoNationalCalendar {
+        policy: PathBuf,
+        /// Compact ranges, e.g. `2027-01-01..2027-01-22`.
+        dates: String,
+        /// The files to add, e.g. `policies/calendar/cn-2027.toml`.
+        files: String,
+        /// How the policy lists them, e.g. `"calendar/cn-2027.toml"`.
+        listed: String,
+    },
 }
 
 impl Error {
@@ -126,6 +138,21 @@ impl Error {
             Error::Write { path, source } => match lang {
                 Lang::Zh => format!("无法写入 {}: {source}", path.display()),
                 Lang::En => self.to_string(),
+            },
+            Error::NoNationalCalendar {
+                policy,
+                dates,
+                files,
+                listed,
+            } => match lang {
+                Lang::Zh => format!(
+                    "{}: 学期日期 {dates} 没有国家节假日安排(放假和调休未知, 不能当作上课日); 请添加 {files}, 并在 [calendar] national 中列出 {listed}",
+                    policy.display()
+                ),
+                Lang::En => format!(
+                    "{}: term dates {dates} have no national calendar (their holidays and make-up days are unknown, so they are not taken as school days); add {files} and list {listed} in [calendar] national",
+                    policy.display()
+                ),
             },
             Error::TooLarge(what) => match lang {
                 Lang::Zh => format!("输入过大: {}", shown(what)),

@@ -272,12 +272,14 @@ pub fn term(
             .into(),
         ));
     }
+    let first = crate::calendar::monday_of(sim.from);
+    let last = first + chrono::Days::new(7 * u64::from(sim.weeks.max(1)) - 1);
+    // Every week is checked before the first is planned.
+    crate::calendar::require_national(p, first, last)?;
     let (h, _temp) = sim_history(keep, lang)?;
     let mut rng = ChaCha8Rng::seed_from_u64(sim.seed);
     let bar = progress.then(|| indicatif::ProgressBar::new(u64::from(sim.weeks)));
     let mut tally = Tally::default();
-    let first = crate::calendar::monday_of(sim.from);
-    let last = first + chrono::Days::new(7 * u64::from(sim.weeks.max(1)) - 1);
     let sigs: Vec<Option<String>> = (0..school.staff.len())
         .map(|i| signature(p, school, i))
         .collect();

@@ -381,6 +381,10 @@ fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Re
         pairs: BTreeSet::new(),
         rosters: Vec::new(),
     };
+    for &w in &study.weeks {
+        let monday = crate::calendar::monday_of(w);
+        crate::calendar::require_national(&p, monday, monday + chrono::Days::new(6))?;
+    }
     let mut load: BTreeMap<usize, i64> = BTreeMap::new();
     let mut served = Vec::new();
     for &w in &study.weeks {

@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 
 use crate::app::context::{refuse, Ctx};
 use crate::error::{Error, Result};
-use crate::{check, demand, roster};
+use crate::{check, roster};
 
 pub(crate) fn run(cx: &Ctx, week: NaiveDate, path: Option<&Path>, replace: bool) -> Result<i32> {
     let (p, s) = cx.load()?;
-    let dm = demand::week(&p, &s, week);
+    let dm = crate::app::context::week(&p, &s, week)?;
     let path = path
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("out").join(format!("roster-{}.csv", dm.monday)));
