@@ -4,6 +4,7 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
+use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::model::policy::Policy;
 
@@ -107,4 +108,102 @@ pub fn school_days(policy: &Policy, from: NaiveDate, to: NaiveDate) -> Vec<Day> 
         .map(|d| day(policy, d))
         .filter(|d| matches!(d.kind, DayKind::School { .. }))
         .collect()
+}
+
+/// Term dates from `from` to `to` (every date when the policy has no terms)
+/// in a year no national calendar file covers, as inclusive ranges.
+pub fn uncovered(policy: &Policy, from: NaiveDate, to: NaiveDate) -> Vec<(NaiveDate, NaiveDate)> {
+    let cal = &policy.calendar;
+    let spans: Vec<(NaiveDate, NaiveDate)> = if cal.terms.is_empty() {
+        vec![(from, to)]
+    } else {
+        cal.terms
+            .iter()
+            .map(|t| (t.start.max(from), t.end.min(to)))
+            .filter(|(a, b)| a <= b)
+            .collect()
+    };
+    let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for (a, b) in spans {
+        for y in a.year()..=b.year() {
+            if cal.national_years.contains(&y) {
+                continue;
+            }
+            let start = NaiveDate::from_ymd_opt(y, 1, 1).map_or(a, |d| d.max(a));
+            let end = NaiveDate::from_ymd_opt(y, 12, 31).map_or(b, |d| d.min(b));
+            match out.last_mut() {
+                Some(last) if last.1.succ_opt() == Some(start) => last.1 = end,
+                _ => out.push((start, end)),
+            }
+        }
+    }
+    out
+}
+
+/// Every term date of the policy that no national calendar covers.
+pub fn uncovered_terms(policy: &Policy) -> Vec<(NaiveDate, NaiveDate)> {
+    match (
+        policy.calendar.terms.iter().map(|t| t.start).min(),
+        policy.calendar.terms.iter().map(|t| t.end).max(),
+    ) {
+        (Some(a), Some(b)) => uncovered(policy, a, b),
+        _ => Vec::new(),
+    }
+}
+
+/// Refuses term dates from `from` to `to` that no national calendar
+/// covers: planning them would make each a school day without a word
+/// (2027-01-01 was, with only the 2026 file).
+pub fn require_national(policy: &Policy, from: NaiveDate, to: NaiveDate) -> Result<()> {
+    match national_gap(policy, &uncovered(policy, from, to)) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// The error naming `ranges` and the files to add; None when there are none.
+pub fn national_gap(policy: &Policy, ranges: &[(NaiveDate, NaiveDate)]) -> Option<Error> {
+    if ranges.is_empty() {
+        return None;
+    }
+    let dates: Vec<String> = ranges
+        .iter()
+        .map(|(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}..{b}")
+            }
+        })
+        .collect();
+    let mut years: Vec<i32> = ranges
+        .iter()
+        .flat_map(|(a, b)| a.year()..=b.year())
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let template = &policy.calendar.national_file;
+    let base = policy.file.parent().unwrap_or(std::path::Path::new(""));
+    let file = |y: i32| template.replace("{year}", &y.to_string());
+    let listed = |y: i32| {
+        let f = file(y);
+        let rel = std::path::Path::new(&f)
+            .strip_prefix(base)
+            .map_or(f.clone(), |p| p.display().to_string());
+        format!("\"{rel}\"")
+    };
+    Some(Error::NoNationalCalendar {
+        policy: policy.file.clone(),
+        dates: dates.join(", "),
+        files: years
+            .iter()
+            .map(|&y| file(y))
+            .collect::<Vec<_>>()
+            .join(", "),
+        listed: years
+            .iter()
+            .map(|&y| listed(y))
+            .collect::<Vec<_>>()
+            .join(", "),
+    })
 }

@@ -2,6 +2,7 @@
 //! user sees every mistake at once, each with file, line, field, what was
 //! found and what was expected.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -45,7 +46,7 @@ impl Diagnostic {
     }
 
     pub fn render(&self, lang: Lang) -> String {
-        let mut loc = self.file.display().to_string();
+        let mut loc = shown(&self.file.display().to_string()).into_owned();
         if self.line > 0 {
             loc.push_str(&format!(":{}", self.line));
             if self.column > 0 {
@@ -55,11 +56,15 @@ impl Diagnostic {
         match lang {
             Lang::Zh => format!(
                 "{loc}: 字段 `{}`: 发现 {}; 应为 {}",
-                self.field, self.found, self.expected
+                shown(&self.field),
+                shown(&self.found),
+                shown(&self.expected)
             ),
             Lang::En => format!(
                 "{loc}: field `{}`: found {}; expected {}",
-                self.field, self.found, self.expected
+                shown(&self.field),
+                shown(&self.found),
+                shown(&self.expected)
             ),
         }
     }
@@ -92,6 +97,18 @@ pub enum Error {
     Usage(String),
     #[error("input too large: {0}")]
     TooLarge(String),
+    /// Term dates no national calendar file covers: their holidays are
+    /// unknown, so they are refused rather than taken as school days.
+    #[error("{policy}: term dates {dates} have no national calendar; add {files}")]
+    NoNationalCalendar {
+        policy: PathBuf,
+        /// Compact ranges, e.g. `2027-01-01..2027-01-22`.
+        dates: String,
+        /// The files to add, e.g. `policies/calendar/cn-2027.toml`.
+        files: String,
+        /// How the policy lists them, e.g. `"calendar/cn-2027.toml"`.
+        listed: String,
+    },
 }
 
 impl Error {
@@ -122,9 +139,60 @@ impl Error {
                 Lang::Zh => format!("无法写入 {}: {source}", path.display()),
                 Lang::En => self.to_string(),
             },
-            _ => self.to_string(),
+            Error::NoNationalCalendar {
+                policy,
+                dates,
+                files,
+                listed,
+            } => match lang {
+                Lang::Zh => format!(
+                    "{}: 学期日期 {dates} 没有国家节假日安排(放假和调休未知, 不能当作上课日); 请添加 {files}, 并在 [calendar] national 中列出 {listed}",
+                    policy.display()
+                ),
+                Lang::En => format!(
+                    "{}: term dates {dates} have no national calendar (their holidays and make-up days are unknown, so they are not taken as school days); add {files} and list {listed} in [calendar] national",
+                    policy.display()
+                ),
+            },
+            Error::TooLarge(what) => match lang {
+                Lang::Zh => format!("输入过大: {}", shown(what)),
+                Lang::En => format!("input too large: {}", shown(what)),
+            },
+            _ => shown(&self.to_string()).into_owned(),
         }
     }
+}
+
+/// The first character that must not reach a terminal, an HTML page or a
+/// calendar file: control characters (NUL, ESC, tab, line ends) and the
+/// invisible bidirectional controls that reorder what is shown.
+pub fn bad_char(s: &str) -> Option<char> {
+    s.chars().find(|&c| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
+            )
+            || ('\u{202A}'..='\u{202E}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    })
+}
+
+/// `s` with such characters written as escapes (`\u{1b}`): a message
+/// quoting bad input must not itself move the cursor or reorder the line.
+pub fn shown(s: &str) -> Cow<'_, str> {
+    if bad_char(s).is_none() {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad_char(c.encode_utf8(&mut [0; 4])).is_some() {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -81,10 +81,7 @@ pub fn person_loads(school: &School, demand: &WeekDemand, plan: &Plan) -> Vec<Pe
 
 /// Read a roster CSV (as written, or edited in Excel).
 pub fn read(path: &Path) -> Result<Vec<Row>> {
-    let bytes = std::fs::read(path).map_err(|source| crate::Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::input::limits::read_input(path)?;
     parse(path, &bytes)
 }
 

@@ -113,6 +113,78 @@ fn cases() -> Vec<Case> {
         case!("leave: ends before it starts", "data/leave.csv", "2026-12-08,2026-12-08" => "2026-12-08,2026-12-01", ["leave.csv:2", "to"]),
         case!("leave: bad date", "data/leave.csv", "2026-12-08,2026-12-08" => "明天,2026-12-08", ["leave.csv:2", "from"]),
         case!("served: negative hours", "data/served.csv", "T1,3.5" => "T1,-3.5", ["served.csv:2", "hours"]),
+        // Limits and hostile input (issue #21): each names the file, line and field.
+        case!("time limit infinite", "policy.toml", "time_limit_s = 60 " => "time_limit_s = inf ", ["policy.toml:254", "solver.time_limit_s", "found inf", "at most 86400"]),
+        case!("time limit 1e300", "policy.toml", "time_limit_s = 60 " => "time_limit_s = 1e300 ", ["policy.toml:254", "solver.time_limit_s", "found 1e300"]),
+        case!("pay rate 1e300", "policy.toml", "rate_per_keshi = 50.0" => "rate_per_keshi = 1e300", ["policy.toml:", "pay.rate_per_keshi", "from 0 to 10000"]),
+        case!("weight beyond bound", "policy.toml", "weight = 1.2" => "weight = 99999.5", ["policy.toml:", "duty_kinds[", "weight", "from 0 to 10000"]),
+        case!("quota 1e300", "policy.toml", "admin = 0.8" => "admin = 1e300", ["policy.toml:", "default_quota", "from 0 to 10000"]),
+        case!("term date out of range", "policy.toml", "start = 2026-09-01" => "start = 1900-09-01", ["policy.toml:", "calendar.terms[1].start", "2000-01-01 to 2100-12-31"]),
+        case!("holiday date out of range", "calendar/cn-2026.toml", "from = 2026-10-01" => "from = 9999-10-01", ["cn-2026.toml:", "holidays[6]", "2000-01-01 to 2100-12-31"]),
+        case!("national year out of range", "calendar/cn-2026.toml", "year = 2026" => "year = 262142", ["cn-2026.toml:", "year", "from 2000 to 2100"]),
+        case!("school name with ESC", "policy.toml", "name = \"示范小学\"" => "name = \"示范\\u001b[2J小学\"", ["policy.toml:6", "school.name", "U+001B"]),
+        case!("session label with RLO", "policy.toml", "label = \"早间看护\"" => "label = \"早间\\u202E看护\"", ["policy.toml:", "sessions[0].label", "U+202E"]),
+        case!("season id with NUL", "policy.toml", "id = \"winter\"" => "id = \"win\\u0000ter\"", ["policy.toml:", "seasons[0].id", "U+0000"]),
+        case!("holiday name with a newline", "calendar/cn-2026.toml", "name = \"国庆节\"" => "name = \"国庆\\n节\"", ["cn-2026.toml:", "holidays[6].name", "U+000A"]),
+        case!("staff: name with ESC", "data/staff.csv", "T2,李强" => "T2,李\u{1b}[2J强", ["staff.csv:3", "`name`", "U+001B"]),
+        case!("staff: id with a bidi isolate", "data/staff.csv", "T4,刘伟" => "T\u{2067}4,刘伟", ["staff.csv:5", "`id`", "U+2067"]),
+        case!("staff: newline inside a name", "data/staff.csv", "T2,李强" => "T2,\"李\n强\"", ["staff.csv:3", "`name`", "U+000A"]),
+        case!("classes: name with RLO", "data/classes.csv", "1-2,一(2)班" => "1-2,一(2)\u{202E}班", ["classes.csv:3", "`name`", "U+202E"]),
+        case!("clubs: name with NUL", "data/clubs.csv", "C1,足球" => "C1,足\0球", ["clubs.csv:2", "`name`", "U+0000"]),
+        case!("leave: reason with ESC", "data/leave.csv", "请假,病假" => "请假,病\u{1b}]0;x\u{7}假", ["leave.csv:2", "`reason`", "U+001B"]),
+        case!("served: hours near i64::MAX", "data/served.csv", "T1,3.5" => "T1,92233720368547758.07", ["served.csv:2", "hours", "from 0 to 5000"]),
+        case!("leave: date out of range", "data/leave.csv", "2026-12-08,2026-12-08" => "2999-12-08,2999-12-08", ["leave.csv:2", "`from`", "2000-01-01 to 2100-12-31"]),
+        Case {
+            name: "staff: id longer than 200 characters",
+            file: "data/staff.csv",
+            edit: |s| s.replacen("T6,杨军", &format!("{},杨军", "T".repeat(201)), 1),
+            expect: &["staff.csv:7", "`id`", "201 characters", "at most 200"],
+        },
+        Case {
+            name: "leave: cell longer than 1000 characters",
+            file: "data/leave.csv",
+            edit: |s| s.replacen("请假,病假", &format!("请假,{}", "病".repeat(1001)), 1),
+            expect: &["leave.csv:2", "`reason`", "1001 characters", "at most 1000"],
+        },
+        Case {
+            name: "enrollment: 25 million columns",
+            file: "data/enrollment.csv",
+            edit: |s| {
+                s.replacen(
+                    "班级,星期,时段,人数",
+                    &format!("班级,星期,时段,人数{}", ",".repeat(25_000_000)),
+                    1,
+                )
+            },
+            expect: &[
+                "enrollment.csv:1",
+                "25000004 columns",
+                "at most 256 columns",
+            ],
+        },
+        Case {
+            name: "staff: a row wider than any table",
+            file: "data/staff.csv",
+            edit: |s| s.replacen("T2,李强", &format!("T2,李强{}", ",x".repeat(300)), 1),
+            expect: &["staff.csv:3", "columns", "at most 256 columns"],
+        },
+        Case {
+            name: "leave: more than 100000 rows",
+            file: "data/leave.csv",
+            edit: |s| s.to_string() + &"T1,2026-12-09,2026-12-09,,意愿,\n".repeat(100_000),
+            expect: &["leave.csv:100002", "at most 100000 rows"],
+        },
+        Case {
+            name: "classes: far more classes than any school",
+            file: "data/classes.csv",
+            edit: |s| {
+                s.to_string()
+                    + &(0..1200)
+                        .map(|i| format!("c{i},班{i},1,40\n"))
+                        .collect::<String>()
+            },
+            expect: &["classes.csv", "1203 classes, more than 1000"],
+        },
         Case {
             name: "staff: empty file",
             file: "data/staff.csv",
@@ -242,4 +314,177 @@ fn simulate_refuses_bad_options_before_writing_anything() {
         assert!(se.contains(says), "{args:?}: {se}");
         assert!(!keep.exists(), "{args:?}");
     }
+}
+
+/// Runs kehou in English with the school in `dir`; (exit code, stderr).
+fn kehou(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kehou"))
+        .args(["--lang", "en"])
+        .args(args)
+        .arg("--policy")
+        .arg(dir.join("policy.toml"))
+        .arg("--data")
+        .arg(dir.join("data"))
+        .arg("--history")
+        .arg(dir.join("history"))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn dates_and_counts_out_of_range_are_refused_naming_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let out = dir.path().join("out");
+    let o = out.to_str().unwrap();
+    let range = "2000-01-01 to 2100-12-31";
+    for (args, says) in [
+        (
+            vec!["plan", "--week=+262142-12-31", "--out", o],
+            vec!["--week", range],
+        ),
+        (
+            vec!["demand", "--week", "1999-12-31"],
+            vec!["--week", range],
+        ),
+        (
+            vec!["check", "--week", "2101-01-04", "--roster", "r.csv"],
+            vec!["--week", range],
+        ),
+        (
+            vec!["export", "--week=-0001-01-01", "--out", o],
+            vec!["--week", range],
+        ),
+        (
+            vec!["workload", "--from", "2026-09-01", "--to", "+262142-12-31"],
+            vec!["--to", range],
+        ),
+        (
+            vec!["record", "cancel", "--date", "2101-01-01"],
+            vec!["--date", range],
+        ),
+        (
+            vec!["simulate", "--from", "+262142-12-27"],
+            vec!["--from", range],
+        ),
+        (
+            vec![
+                "repair",
+                "--week",
+                "2026-12-07",
+                "--absent",
+                "T1",
+                "--from",
+                "2026-12-08",
+                "--to",
+                "2026-12-08",
+                "--now",
+                "3000-01-01T00:00:00",
+            ],
+            vec!["--now", range],
+        ),
+        (
+            vec!["simulate", "--from", "2026-09-07", "--weeks", "4000000000"],
+            vec!["--weeks must be from 1 to 104", "not 4000000000"],
+        ),
+        (
+            vec!["simulate", "--from", "2026-09-07", "--weeks", "0"],
+            vec!["--weeks must be from 1 to 104"],
+        ),
+        (
+            vec!["simulate", "--from", "2026-09-07", "--runs", "4000000000"],
+            vec!["--runs must be at least 1 and at most 100"],
+        ),
+        (
+            vec!["whatif", "s.toml", "--threads", "100000"],
+            vec!["--threads", "1..=256"],
+        ),
+    ] {
+        let (code, err) = kehou(dir.path(), &args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        for s in says {
+            assert!(err.contains(s), "{args:?}: expected {s:?} in {err}");
+        }
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(!out.exists(), "{args:?} wrote output");
+    }
+}
+
+#[test]
+fn a_file_over_64_mib_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    // Sparse: the size is checked before a byte is read.
+    let f = std::fs::File::create(dir.path().join("data/served.csv")).unwrap();
+    f.set_len(65 * 1024 * 1024).unwrap();
+    let out = run_plan(dir.path());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("served.csv")
+            && err.contains("a file of 65.0 MiB")
+            && err.contains("at most 64 MiB"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_term_past_the_last_national_calendar_is_refused_not_planned() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let out = dir.path().join("out");
+    // The demo term ends 2027-01-22 and only the 2026 calendar is listed.
+    let (code, err) = kehou(dir.path(), &["validate"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("warning") && err.contains("2027-01-01..2027-01-22"),
+        "{err}"
+    );
+    assert!(err.contains("calendar/cn-2027.toml"), "{err}");
+    let week = [
+        "plan",
+        "--week",
+        "2026-12-28",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let (code, err) = kehou(dir.path(), &week);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("policy.toml") && err.contains("term dates 2027-01-01..2027-01-03"),
+        "{err}"
+    );
+    assert!(
+        err.contains("add ") && err.contains("calendar/cn-2027.toml"),
+        "{err}"
+    );
+    assert!(!out.exists(), "planned a week with unknown holidays");
+    let (code, err) = kehou(dir.path(), &["demand", "--week", "2027-01-18"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("2027-01-18..2027-01-22"), "{err}");
+    let (code, err) = kehou(
+        dir.path(),
+        &["simulate", "--from", "2026-12-07", "--weeks", "4"],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("2027-01-01..2027-01-03"), "{err}");
+    // With the year's file listed the week plans (a test file: no holidays).
+    std::fs::write(dir.path().join("calendar/cn-2027.toml"), "year = 2027\n").unwrap();
+    let policy = dir.path().join("policy.toml");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    let listed = "national = [\"calendar/cn-2026.toml\", \"calendar/cn-2027.toml\"]";
+    std::fs::write(
+        &policy,
+        rep("national = [\"calendar/cn-2026.toml\"]", listed)(&text),
+    )
+    .unwrap();
+    let (code, err) = kehou(dir.path(), &week);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, err) = kehou(dir.path(), &["validate"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("warning"), "{err}");
 }

@@ -147,3 +147,42 @@ fn outside_term_no_school() {
     );
     assert_eq!(calendar::day(&p, date("2026-12-12")).kind, DayKind::Weekend);
 }
+
+#[test]
+fn term_dates_without_a_national_calendar_are_named_with_the_file_to_add() {
+    let p = demo_policy();
+    // The demo's autumn term runs into 2027; only the 2026 file ships.
+    assert_eq!(
+        calendar::uncovered_terms(&p),
+        vec![(date("2027-01-01"), date("2027-01-22"))]
+    );
+    assert!(calendar::require_national(&p, date("2026-12-07"), date("2026-12-13")).is_ok());
+    let err = calendar::require_national(&p, date("2026-12-28"), date("2027-01-03")).unwrap_err();
+    let en = err.render(kehou::lang::Lang::En);
+    assert!(en.contains("term dates 2027-01-01..2027-01-03"), "{en}");
+    assert!(en.contains("policies/calendar/cn-2027.toml"), "{en}");
+    let zh = err.render(kehou::lang::Lang::Zh);
+    assert!(
+        zh.contains("没有国家节假日安排") && zh.contains("cn-2027.toml"),
+        "{zh}"
+    );
+    // Without any national file every term date is named, years merged.
+    let text = std::fs::read_to_string(root().join("policies/demo.toml")).unwrap();
+    let none = text.replace("national = [\"calendar/cn-2026.toml\"]", "national = []");
+    let p = kehou::input::policy::load_text(&root().join("policies/demo.toml"), &none).unwrap();
+    assert_eq!(
+        calendar::uncovered_terms(&p),
+        vec![
+            (date("2026-02-24"), date("2026-07-03")),
+            (date("2026-09-01"), date("2027-01-22"))
+        ]
+    );
+    let en = calendar::national_gap(&p, &calendar::uncovered_terms(&p))
+        .unwrap()
+        .render(kehou::lang::Lang::En);
+    assert!(en.contains("policies/calendar/cn-2026.toml, "), "{en}");
+    assert!(
+        en.contains("list \"calendar/cn-2026.toml\", \"calendar/cn-2027.toml\""),
+        "{en}"
+    );
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
+use crate::input::limits::{date_in_range, DATE_RANGE};
 use crate::lang::Lang;
 
 #[derive(Parser, Debug)]
@@ -37,7 +38,7 @@ pub enum Cmd {
     /// The week's duties to be covered.
     Demand {
         /// Any date in the week (Mon..Sun).
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         week: NaiveDate,
         /// Write CSV here instead of printing a table.
         #[arg(long)]
@@ -45,7 +46,7 @@ pub enum Cmd {
     },
     /// Plan the week's roster (optimal, with proof).
     Plan {
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         week: NaiveDate,
         /// Output directory for roster and summary CSV.
         #[arg(long, default_value = "out")]
@@ -59,20 +60,20 @@ pub enum Cmd {
     },
     /// Repair the published week for an absence: minimal change, past duties untouched.
     Repair {
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         week: NaiveDate,
         /// Staff id of the absent person.
         #[arg(long)]
         absent: String,
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         from: NaiveDate,
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         to: NaiveDate,
         /// Only these sessions (comma separated); default whole days.
         #[arg(long, value_delimiter = ',')]
         sessions: Vec<String>,
         /// Duties starting before this moment never change (default: now), e.g. 2026-12-08T18:00:00.
-        #[arg(long)]
+        #[arg(long, value_parser = moment)]
         now: Option<chrono::NaiveDateTime>,
         /// Pins (locks): CSV with duty_id and staff_id.
         #[arg(long)]
@@ -82,14 +83,14 @@ pub enum Cmd {
     },
     /// Re-verify a roster file against the policy and data.
     Check {
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         week: NaiveDate,
         #[arg(long)]
         roster: PathBuf,
     },
     /// Publish a planned week as the school's official roster (versioned).
     Publish {
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         week: NaiveDate,
         /// Roster CSV to publish (default: out/roster-<monday>.csv).
         #[arg(long)]
@@ -105,9 +106,9 @@ pub enum Cmd {
     },
     /// Workload and pay per person for a date range, from the served rosters.
     Workload {
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         from: NaiveDate,
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         to: NaiveDate,
         #[arg(long)]
         csv: Option<PathBuf>,
@@ -117,7 +118,7 @@ pub enum Cmd {
     /// Simulate a term: each week planned, published and served with random absences.
     Simulate {
         /// First Monday.
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         from: NaiveDate,
         #[arg(long, default_value_t = 18)]
         weeks: u32,
@@ -149,7 +150,7 @@ pub enum Cmd {
     /// Readable outputs for a roster file (default: the latest published version):
     /// HTML page, handover sheet, iCalendar per person.
     Export {
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         week: NaiveDate,
         #[arg(long)]
         roster: Option<PathBuf>,
@@ -167,8 +168,8 @@ pub enum Cmd {
         #[arg(long)]
         rosters: Option<PathBuf>,
         /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
+        threads: Option<u64>,
     },
     /// Generate a synthetic school's CSV files (and, for the realistic
     /// profile, its policy).
@@ -219,7 +220,7 @@ pub enum RecordCmd {
     },
     /// Duties cancelled (holiday added late, bad weather): not served, not paid.
     Cancel {
-        #[arg(long)]
+        #[arg(long, value_parser = date)]
         date: NaiveDate,
         /// Only this session (default: the whole day).
         #[arg(long)]
@@ -227,4 +228,27 @@ pub enum RecordCmd {
         #[arg(long, default_value = "")]
         note: String,
     },
+}
+
+/// A date option, within the range every input date keeps to (beyond it
+/// date arithmetic would overflow).
+fn date(s: &str) -> Result<NaiveDate, String> {
+    let d: NaiveDate = s
+        .parse()
+        .map_err(|e| format!("{e}; expected {DATE_RANGE}"))?;
+    if date_in_range(d) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "{d} is out of range / 日期超出范围: expected {DATE_RANGE}"
+        ))
+    }
+}
+
+/// A moment option (`--now`), its date within the same range.
+fn moment(s: &str) -> Result<chrono::NaiveDateTime, String> {
+    let t: chrono::NaiveDateTime = s
+        .parse()
+        .map_err(|e| format!("{e}; expected a moment such as 2026-12-08T18:00:00"))?;
+    date(&t.date().to_string()).map(|_| t)
 }

@@ -6,13 +6,15 @@ use std::path::{Path, PathBuf};
 
 use super::args::Cli;
 use crate::check::Violation;
+use crate::demand::WeekDemand;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::ledger::History;
 use crate::model::policy::Policy;
 use crate::model::school::School;
 use crate::outputs::files::write_atomic;
-use crate::{input, outputs, plan, roster};
+use crate::{calendar, demand, input, outputs, plan, roster};
+use chrono::{Days, NaiveDate};
 
 /// The global options every command runs with.
 pub(crate) struct Ctx {
@@ -109,6 +111,14 @@ pub fn write_readable(
         )?;
     }
     Ok(())
+}
+
+/// The demand of the week containing `date`, refused when a term date in
+/// it has no national calendar (it would be a school day without a word).
+pub(crate) fn week(policy: &Policy, school: &School, date: NaiveDate) -> Result<WeekDemand> {
+    let monday = calendar::monday_of(date);
+    calendar::require_national(policy, monday, monday + Days::new(6))?;
+    Ok(demand::week(policy, school, date))
 }
 
 /// The policy and the school data, validated.

@@ -54,7 +54,13 @@ pub fn run(cli: Cli) -> Result<i32> {
             csv,
             rosters,
             threads,
-        } => commands::whatif::run(&cx, file, csv.as_deref(), rosters.as_deref(), *threads),
+        } => commands::whatif::run(
+            &cx,
+            file,
+            csv.as_deref(),
+            rosters.as_deref(),
+            threads.map(|t| t as usize),
+        ),
         Cmd::Check { week, roster } => commands::check::run(&cx, *week, roster),
     }
 }

@@ -1,6 +1,7 @@
 //! Reading what the school gives: text in any encoding Excel or WPS saves,
 //! TOML with positions, CSV tables, the policy file and the school's CSV files.
 
+pub mod limits;
 pub mod policy;
 pub mod school;
 pub mod table;

@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 use crate::error::{Diagnostic, Diagnostics};
 use chrono::{NaiveDate, Weekday};
 
+use crate::input::limits::{
+    date_in_range, text_problem, DATE_RANGE, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS,
+};
 use crate::input::text::decode_text;
 use crate::model::units::parse_weekday;
 
@@ -45,6 +48,10 @@ pub fn parse_table(
         ));
         return None;
     };
+    if let Some(d) = too_wide(path, &text) {
+        diags.push(d);
+        return None;
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -65,6 +72,10 @@ pub fn parse_table(
             "an empty file or header row",
             "a header row naming the columns (see docs/data.md)",
         ));
+        return None;
+    }
+    if headers.len() > MAX_COLUMNS {
+        diags.push(wide(path, 1, headers.len()));
         return None;
     }
     let map = header_map(path, &headers, columns, diags)?;
@@ -150,11 +161,12 @@ fn read_rows(
     diags: &mut Diagnostics,
 ) -> Vec<Row> {
     let mut rows = Vec::new();
+    let mut lines = Lines::new(text);
     for rec in rdr.records() {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(text, p.byte() as usize));
+                let line = e.position().map_or(0, |p| lines.at(p.byte() as usize));
                 diags.push(Diagnostic::new(
                     path,
                     line,
@@ -169,41 +181,117 @@ fn read_rows(
             continue; // blank row from Excel
         }
         // The csv crate's own line count skips blank lines; count newlines.
-        let line = rec
-            .position()
-            .map_or(0, |p| line_at(text, p.byte() as usize));
-        let mut cells = BTreeMap::new();
-        for (i, cell) in rec.iter().enumerate() {
-            match map.get(i).copied().flatten() {
-                Some(canon) => {
-                    cells.insert(canon, cell.to_string());
-                }
-                None if !cell.is_empty() && i >= map.len() => {
-                    diags.push(Diagnostic::new(
-                        path,
-                        line,
-                        format!("column {}", i + 1),
-                        format!("\"{cell}\" beyond the header"),
-                        "no more cells than header columns",
-                    ));
-                }
-                None => {}
-            }
+        let line = rec.position().map_or(0, |p| lines.at(p.byte() as usize));
+        if rows.len() == MAX_ROWS {
+            diags.push(Diagnostic::new(
+                path,
+                line,
+                "-",
+                format!("more than {MAX_ROWS} rows"),
+                format!("at most {MAX_ROWS} rows per file"),
+            ));
+            break;
         }
-        rows.push(Row { line, cells });
+        if rec.len() > MAX_COLUMNS {
+            diags.push(wide(path, line, rec.len()));
+            continue;
+        }
+        rows.push(row(path, line, &rec, map, diags));
     }
     rows
 }
 
-/// 1-based line of the record the csv reader started at `byte`: its
-/// position may point at line ends (and blank lines) before the record.
-fn line_at(text: &str, byte: usize) -> usize {
-    let b = text.as_bytes();
-    let mut i = byte.min(b.len());
-    while i < b.len() && (b[i] == b'\r' || b[i] == b'\n') {
-        i += 1;
+/// One record's cells by canonical column; cells beyond the header and
+/// text no output may show are reported.
+fn row(
+    path: &Path,
+    line: usize,
+    rec: &csv::StringRecord,
+    map: &[Option<&'static str>],
+    diags: &mut Diagnostics,
+) -> Row {
+    let mut cells = BTreeMap::new();
+    for (i, cell) in rec.iter().enumerate() {
+        let col = map.get(i).copied().flatten();
+        let field = || col.map_or_else(|| format!("column {}", i + 1), str::to_string);
+        // Kept all the same: the load fails, and a second "empty cell" would mislead.
+        if let Some((found, expected)) = text_problem(cell, MAX_CELL_CHARS) {
+            diags.push(Diagnostic::new(path, line, field(), found, expected));
+        }
+        match col {
+            Some(canon) => {
+                cells.insert(canon, cell.to_string());
+            }
+            None if !cell.is_empty() && i >= map.len() => {
+                diags.push(Diagnostic::new(
+                    path,
+                    line,
+                    field(),
+                    format!("\"{cell}\" beyond the header"),
+                    "no more cells than header columns",
+                ));
+            }
+            None => {}
+        }
     }
-    b[..i].iter().filter(|&&c| c == b'\n').count() + 1
+    Row { line, cells }
+}
+
+/// A table wider than any school's, found on the first line before the
+/// csv reader holds it in memory (commas inside quotes count too: no real
+/// header has hundreds).
+fn too_wide(path: &Path, text: &str) -> Option<Diagnostic> {
+    let first = text.split('\n').next().unwrap_or("");
+    let n = first.bytes().filter(|&b| b == b',').count() + 1;
+    (n > MAX_COLUMNS).then(|| wide(path, 1, n))
+}
+
+fn wide(path: &Path, line: usize, n: usize) -> Diagnostic {
+    Diagnostic::new(
+        path,
+        line,
+        "-",
+        format!("{n} columns"),
+        format!("at most {MAX_COLUMNS} columns"),
+    )
+}
+
+/// 1-based lines of byte offsets, counted on from the last one asked for:
+/// the csv reader's positions only grow, so a file is scanned once (a
+/// rescan from the start for every row made reading quadratic).
+struct Lines<'t> {
+    text: &'t [u8],
+    /// Offset counted up to, and the newlines before it.
+    at: usize,
+    newlines: usize,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        Lines {
+            text: text.as_bytes(),
+            at: 0,
+            newlines: 0,
+        }
+    }
+
+    /// The line of the record the csv reader started at `byte`: its
+    /// position may point at line ends (and blank lines) before the record.
+    fn at(&mut self, byte: usize) -> usize {
+        let b = self.text;
+        let mut i = byte.min(b.len());
+        while i < b.len() && (b[i] == b'\r' || b[i] == b'\n') {
+            i += 1;
+        }
+        let count = |s: &[u8]| s.iter().filter(|&&c| c == b'\n').count();
+        if i >= self.at {
+            self.newlines += count(&b[self.at..i]);
+        } else {
+            self.newlines -= count(&b[i..self.at]);
+        }
+        self.at = i;
+        self.newlines + 1
+    }
 }
 
 impl Table {
@@ -261,13 +349,13 @@ impl Fields<'_> {
         let v = self.required(row, col)?;
         let v2 = v.replace(['/', '.'], "-");
         match NaiveDate::parse_from_str(&v2, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
+            Ok(d) if date_in_range(d) => Some(d),
+            _ => {
                 self.err(
                     row.line,
                     col,
                     format!("\"{v}\""),
-                    "a date such as 2026-12-08 or 2026/12/8",
+                    format!("{DATE_RANGE}, such as 2026-12-08 or 2026/12/8"),
                 );
                 None
             }

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue};
 
 use crate::error::Diagnostic;
+use crate::input::limits::{text_problem, MAX_CELL_CHARS};
 
 /// One step of a key path: `seasons[1].cutoff` is [Key(seasons), Index(1), Key(cutoff)].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,10 +47,7 @@ impl TomlSource {
     }
 
     pub fn read(file: &Path) -> crate::error::Result<Self> {
-        let bytes = std::fs::read(file).map_err(|source| crate::error::Error::Read {
-            path: file.to_path_buf(),
-            source,
-        })?;
+        let bytes = crate::input::limits::read_input(file)?;
         let text = match crate::input::text::decode_text(&bytes) {
             Some(t) => t,
             None => {
@@ -160,6 +158,25 @@ impl TomlSource {
         }
     }
 
+    /// Every string (and key) no output may show as is: control characters,
+    /// line breaks, direction controls, or longer than any label needs.
+    /// Checked once over the whole file, so no section is forgotten.
+    pub fn bad_text(&self) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        if let Ok(root) = DeTable::parse(&self.text) {
+            bad_in_table(root.get_ref(), &mut Vec::new(), &mut found);
+        }
+        found.sort_by_key(|f| f.1);
+        found
+            .into_iter()
+            .map(|(path, at, (found, expected))| {
+                let (line, col) = self.line_col(at);
+                Diagnostic::new(&self.file, line, path_string(&path), found, expected)
+                    .at_column(col)
+            })
+            .collect()
+    }
+
     fn toml_error(&self, e: &toml::de::Error) -> Diagnostic {
         let (line, col) = e.span().map(|s| self.line_col(s.start)).unwrap_or((0, 0));
         let field = e
@@ -221,6 +238,39 @@ fn walk_value_at(v: &DeValue, offset: usize, path: &mut Vec<Seg>) -> bool {
             false
         }
         _ => false,
+    }
+}
+
+/// A bad string's key path, byte offset and problem.
+type BadText = (Vec<Seg>, usize, (String, String));
+
+fn bad_in_table(t: &DeTable, path: &mut Vec<Seg>, out: &mut Vec<BadText>) {
+    for (k, v) in t.iter() {
+        path.push(Seg::Key(k.get_ref().to_string()));
+        if let Some(p) = text_problem(k.get_ref(), MAX_CELL_CHARS) {
+            out.push((path.clone(), k.span().start, p));
+        }
+        bad_in_value(v.get_ref(), v.span().start, path, out);
+        path.pop();
+    }
+}
+
+fn bad_in_value(v: &DeValue, at: usize, path: &mut Vec<Seg>, out: &mut Vec<BadText>) {
+    match v {
+        DeValue::String(s) => {
+            if let Some(p) = text_problem(s, MAX_CELL_CHARS) {
+                out.push((path.clone(), at, p));
+            }
+        }
+        DeValue::Table(t) => bad_in_table(t, path, out),
+        DeValue::Array(a) => {
+            for (i, item) in a.iter().enumerate() {
+                path.push(Seg::Index(i));
+                bad_in_value(item.get_ref(), item.span().start, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
     }
 }
 

@@ -164,17 +164,17 @@ fn parse_event(r: &Row, path: &Path) -> std::result::Result<Event, Diagnostic> {
             })
         }
         "cancel" | "取消" => match NaiveDate::parse_from_str(r.get("date"), "%Y-%m-%d") {
-            Ok(date) => Ok(Event::Cancel {
+            Ok(date) if crate::input::limits::date_in_range(date) => Ok(Event::Cancel {
                 date,
                 session: optional(r, "session"),
                 note: text("note"),
             }),
-            Err(_) => Err(Diagnostic::new(
+            _ => Err(Diagnostic::new(
                 path,
                 r.line,
                 "date",
                 format!("\"{}\"", r.get("date")),
-                "a date such as 2026-12-08",
+                format!("{}, such as 2026-12-08", crate::input::limits::DATE_RANGE),
             )),
         },
         o => Err(Diagnostic::new(

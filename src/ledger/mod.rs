@@ -123,10 +123,12 @@ impl History {
 
     pub fn events(&self) -> Result<Vec<Event>> {
         let path = self.events_path();
-        match std::fs::read(&path) {
+        match crate::input::limits::read_input(&path) {
             Ok(b) => parse_events(&path, &b),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(source) => Err(Error::Read { path, source }),
+            Err(Error::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Vec::new())
+            }
+            Err(e) => Err(e),
         }
     }
 

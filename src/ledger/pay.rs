@@ -24,12 +24,14 @@ pub struct Amounts {
     pub pay: Fen,
 }
 
+// Sums of input saturate: a history edited by hand must not wrap a total
+// into a small or negative amount.
 impl std::ops::AddAssign for Amounts {
     fn add_assign(&mut self, o: Amounts) {
-        self.duties += o.duties;
-        self.minutes += o.minutes;
-        self.keshi_centi += o.keshi_centi;
-        self.pay.0 += o.pay.0;
+        self.duties = self.duties.saturating_add(o.duties);
+        self.minutes = self.minutes.saturating_add(o.minutes);
+        self.keshi_centi = self.keshi_centi.saturating_add(o.keshi_centi);
+        self.pay.0 = self.pay.0.saturating_add(o.pay.0);
     }
 }
 
@@ -44,7 +46,12 @@ pub struct WorkloadRow {
 
 impl WorkloadRow {
     pub fn total_pay(&self) -> Fen {
-        Fen(self.service.pay.0 + self.care.pay.0 + self.labour_fee.0)
+        Fen(self
+            .service
+            .pay
+            .0
+            .saturating_add(self.care.pay.0)
+            .saturating_add(self.labour_fee.0))
     }
 }
 
@@ -53,7 +60,8 @@ type DayTotals = (u32, u32, i64, i64);
 
 /// Integer division rounding half up (non-negative inputs).
 fn div_round(n: i64, d: i64) -> i64 {
-    (2 * n + d) / (2 * d)
+    let d = d.max(1);
+    (n / d).saturating_add(i64::from(n % d * 2 >= d))
 }
 
 /// Per-person workload and pay. Per person, day and category: 课时 =
@@ -70,11 +78,14 @@ pub fn workload(policy: &Policy, school: &School, served: &[Served]) -> Vec<Work
         let e = days
             .entry((x.staff, x.duty.date, x.duty.ledger))
             .or_default();
-        e.0 += 1;
-        e.1 += x.duty.minutes();
+        e.0 = e.0.saturating_add(1);
+        e.1 = e.1.saturating_add(x.duty.minutes());
         match kind.flat_pay {
-            Some(f) => e.3 += f.0,
-            None => e.2 += i64::from(x.duty.minutes()) * x.duty.weight.0,
+            Some(f) => e.3 = e.3.saturating_add(f.0),
+            None => {
+                e.2 =
+                    e.2.saturating_add(i64::from(x.duty.minutes()) * x.duty.weight.0)
+            }
         }
     }
     let mut rows: BTreeMap<usize, WorkloadRow> = BTreeMap::new();
@@ -89,7 +100,7 @@ pub fn workload(policy: &Policy, school: &School, served: &[Served]) -> Vec<Work
         } else {
             pay.rate_per_keshi.0
         };
-        let amount = div_round(keshi * rate, 100) + flat;
+        let amount = div_round(keshi.saturating_mul(rate), 100).saturating_add(flat);
         let row = rows.entry(staff).or_insert(WorkloadRow {
             staff,
             service: Amounts::default(),
@@ -103,7 +114,7 @@ pub fn workload(policy: &Policy, school: &School, served: &[Served]) -> Vec<Work
             pay: Fen(if outside { 0 } else { amount }),
         };
         if outside {
-            row.labour_fee.0 += amount;
+            row.labour_fee.0 = row.labour_fee.0.saturating_add(amount);
         }
         match ledger {
             Ledger::Service => row.service += a,
@@ -169,7 +180,7 @@ pub fn totals(rows: &[WorkloadRow]) -> WorkloadRow {
     for r in rows {
         t.service += r.service;
         t.care += r.care;
-        t.labour_fee.0 += r.labour_fee.0;
+        t.labour_fee.0 = t.labour_fee.0.saturating_add(r.labour_fee.0);
     }
     t
 }

@@ -119,7 +119,8 @@ fn server(events: &[Event], duty: &Duty, published: &str) -> Option<String> {
 pub fn served_load(served: &[Served]) -> BTreeMap<usize, i64> {
     let mut m = BTreeMap::new();
     for x in served {
-        *m.entry(x.staff).or_insert(0) += x.duty.load();
+        let e = m.entry(x.staff).or_insert(0i64);
+        *e = e.saturating_add(x.duty.load());
     }
     m
 }
@@ -148,7 +149,8 @@ pub fn add_term_load(
     }
     let served = served(policy, school, history, term.start, before)?;
     for (staff, load) in served_load(&served) {
-        *school.served.entry(staff).or_insert(0) += load;
+        let e = school.served.entry(staff).or_insert(0);
+        *e = e.saturating_add(load);
     }
     Ok(())
 }

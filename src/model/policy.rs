@@ -1,7 +1,7 @@
 //! The school's rules as the later stages use them: the validated policy
 //! (read and checked by `input::policy`, see docs/policy.md).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -307,6 +307,13 @@ pub struct CalendarRules {
     /// Make-up workday -> the weekday whose timetable it follows.
     pub makeup: BTreeMap<NaiveDate, Weekday>,
     pub no_service: Vec<Holiday>,
+    /// Years a national calendar file covers. Holidays and make-up days are
+    /// published a year at a time, so a term date in any other year is
+    /// unknown, not a school day (`calendar::require_national`).
+    pub national_years: BTreeSet<i32>,
+    /// Where a missing year's national file goes, `{year}` standing for the
+    /// year: named like the policy's last one (`policies/calendar/cn-{year}.toml`).
+    pub national_file: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -45,10 +45,7 @@ pub const PIN_COLUMNS: Columns = &[
 
 /// Read a pins (locks) file: duty id and staff id per row.
 pub fn read_pins(path: &Path, school: &School, demand: &WeekDemand) -> Result<Vec<Pin>> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::input::limits::read_input(path)?;
     let mut diags = Diagnostics::default();
     let Some(t) = parse_table(path, &bytes, PIN_COLUMNS, &mut diags) else {
         return diags.into_result(Vec::new());

@@ -209,6 +209,11 @@ fn signature(p: &Policy, s: &School, i: usize) -> Option<String> {
     ))
 }
 
+/// Most weeks one simulation runs: two school years, holidays included.
+pub const MAX_WEEKS: u32 = 104;
+/// Most terms `terms` simulates at once.
+pub const MAX_RUNS: u32 = 100;
+
 /// How a term is simulated.
 #[derive(Debug, Clone, Copy)]
 pub struct Sim {
@@ -233,6 +238,19 @@ pub struct Sim {
     pub preferences: bool,
 }
 
+/// Refuses a simulation longer than [`MAX_WEEKS`] before any work.
+pub fn check_weeks(weeks: u32, lang: Lang) -> Result<()> {
+    if (1..=MAX_WEEKS).contains(&weeks) {
+        return Ok(());
+    }
+    Err(Error::Usage(match lang {
+        Lang::Zh => format!("--weeks 须在 1 到 {MAX_WEEKS} 之间(两个学年), 而不是 {weeks}"),
+        Lang::En => {
+            format!("--weeks must be from 1 to {MAX_WEEKS} (two school years), not {weeks}")
+        }
+    }))
+}
+
 /// `keep`: a new (absent or empty) directory to keep the simulated
 /// history in, for `kehou workload` and `kehou export`; by default it is
 /// thrown away.
@@ -244,6 +262,7 @@ pub fn term(
     lang: Lang,
     progress: bool,
 ) -> Result<SimReport> {
+    check_weeks(sim.weeks, lang)?;
     if !(0.0..=1.0).contains(&sim.absence) {
         return Err(Error::Usage(
             lang.t(
@@ -253,12 +272,14 @@ pub fn term(
             .into(),
         ));
     }
+    let first = crate::calendar::monday_of(sim.from);
+    let last = first + chrono::Days::new(7 * u64::from(sim.weeks.max(1)) - 1);
+    // Every week is checked before the first is planned.
+    crate::calendar::require_national(p, first, last)?;
     let (h, _temp) = sim_history(keep, lang)?;
     let mut rng = ChaCha8Rng::seed_from_u64(sim.seed);
     let bar = progress.then(|| indicatif::ProgressBar::new(u64::from(sim.weeks)));
     let mut tally = Tally::default();
-    let first = crate::calendar::monday_of(sim.from);
-    let last = first + chrono::Days::new(7 * u64::from(sim.weeks.max(1)) - 1);
     let sigs: Vec<Option<String>> = (0..school.staff.len())
         .map(|i| signature(p, school, i))
         .collect();
@@ -650,7 +671,7 @@ pub fn terms(
     let out = (0..u64::from(runs))
         .into_par_iter()
         .map(|k| {
-            let seed = sim.seed + k;
+            let seed = sim.seed.wrapping_add(k);
             let r = term(p, school, Sim { seed, ..sim }, None, lang, false);
             if let Some(b) = &bar {
                 b.inc(1);

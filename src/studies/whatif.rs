@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+
+use crate::input::limits::{date_in_range, DATE_RANGE};
 use rayon::prelude::*;
 use serde::Deserialize;
 
@@ -117,15 +119,13 @@ pub fn load(path: &Path) -> Result<Study> {
     }
     let base = path.parent().unwrap_or(Path::new("."));
     let policy_path = base.join(&f.baseline.policy);
-    let policy_text = std::fs::read_to_string(&policy_path).map_err(|source| Error::Read {
-        path: policy_path.clone(),
-        source,
-    })?;
+    let policy_text = TomlSource::read(&policy_path)?.text;
     let mut weeks = Vec::new();
     for (i, w) in f.baseline.weeks.iter().enumerate() {
         match w.date {
             Some(d) => weeks.push(
                 NaiveDate::from_ymd_opt(d.year as i32, u32::from(d.month), u32::from(d.day))
+                    .filter(|d| date_in_range(*d))
                     .ok_or_else(|| {
                         Error::invalid(src.diag(
                             &[
@@ -134,7 +134,7 @@ pub fn load(path: &Path) -> Result<Study> {
                                 crate::input::toml_source::Seg::Index(i),
                             ],
                             w.to_string(),
-                            "a date",
+                            DATE_RANGE,
                         ))
                     })?,
             ),
@@ -160,7 +160,8 @@ pub fn load(path: &Path) -> Result<Study> {
 fn date(d: &toml::value::Datetime) -> Result<NaiveDate> {
     d.date
         .and_then(|x| NaiveDate::from_ymd_opt(x.year as i32, u32::from(x.month), u32::from(x.day)))
-        .ok_or_else(|| Error::Usage(format!("{d}: expected a date such as 2026-03-02")))
+        .filter(|d| date_in_range(*d))
+        .ok_or_else(|| Error::Usage(format!("{d}: expected {DATE_RANGE}, such as 2026-03-02")))
 }
 
 /// Apply a scenario's policy changes to the policy text.
@@ -380,6 +381,10 @@ fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Re
         pairs: BTreeSet::new(),
         rosters: Vec::new(),
     };
+    for &w in &study.weeks {
+        let monday = crate::calendar::monday_of(w);
+        crate::calendar::require_national(&p, monday, monday + chrono::Days::new(6))?;
+    }
     let mut load: BTreeMap<usize, i64> = BTreeMap::new();
     let mut served = Vec::new();
     for &w in &study.weeks {

@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 
 use crate::app::context::Ctx;
 use crate::error::Result;
-use crate::{check, demand, roster};
+use crate::{check, roster};
 
 pub(crate) fn run(cx: &Ctx, week: NaiveDate, path: &Path) -> Result<i32> {
     let (p, s) = cx.load()?;
-    let dm = demand::week(&p, &s, week);
+    let dm = crate::app::context::week(&p, &s, week)?;
     let rows = roster::read(path)?;
     let v = check::check(&p, &s, &dm, &rows);
     if v.is_empty() {

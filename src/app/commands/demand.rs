@@ -10,7 +10,7 @@ use crate::outputs::terminal;
 
 pub(crate) fn run(cx: &Ctx, week: NaiveDate, csv: Option<&Path>) -> Result<i32> {
     let (policy, school) = cx.load()?;
-    let dm = crate::demand::week(&policy, &school, week);
+    let dm = crate::app::context::week(&policy, &school, week)?;
     match csv {
         Some(path) => cx.write(path, &terminal::demand_csv(&policy, &school, &dm, cx.lang))?,
         None => print!("{}", terminal::demand_table(&policy, &school, &dm, cx.lang)),

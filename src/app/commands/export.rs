@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use crate::app::context::{refuse, write_readable, Ctx};
 use crate::error::{Error, Result};
 use crate::rules::Rule;
-use crate::{check, demand, roster};
+use crate::{check, roster};
 
 pub(crate) fn run(cx: &Ctx, week: NaiveDate, path: Option<&Path>, out: &Path) -> Result<i32> {
     let (p, s) = cx.load()?;
-    let dm = demand::week(&p, &s, week);
+    let dm = crate::app::context::week(&p, &s, week)?;
     let rows = match path {
         Some(f) => roster::read(f)?,
         None => match cx.history().published(dm.monday)? {

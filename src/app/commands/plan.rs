@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::outputs::files::write_atomic;
 use crate::outputs::terminal;
 use crate::studies::repair;
-use crate::{calendar, check, demand, ledger, plan};
+use crate::{calendar, check, ledger, plan};
 
 pub(crate) fn run(
     cx: &Ctx,
@@ -23,7 +23,7 @@ pub(crate) fn run(
     let (p, mut s) = cx.load()?;
     ledger::add_term_load(&p, &mut s, &cx.history(), calendar::monday_of(week))?;
     let t_load = t0.elapsed().as_secs_f64();
-    let dm = demand::week(&p, &s, week);
+    let dm = crate::app::context::week(&p, &s, week)?;
     let mut opts = plan::Options::from_policy(&p);
     if let Some(f) = pins {
         opts.pins = repair::read_pins(f, &s, &dm)?;

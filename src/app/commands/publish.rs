@@ -6,18 +6,15 @@ use chrono::NaiveDate;
 
 use crate::app::context::{refuse, Ctx};
 use crate::error::{Error, Result};
-use crate::{check, demand, roster};
+use crate::{check, roster};
 
 pub(crate) fn run(cx: &Ctx, week: NaiveDate, path: Option<&Path>, replace: bool) -> Result<i32> {
     let (p, s) = cx.load()?;
-    let dm = demand::week(&p, &s, week);
+    let dm = crate::app::context::week(&p, &s, week)?;
     let path = path
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("out").join(format!("roster-{}.csv", dm.monday)));
-    let bytes = std::fs::read(&path).map_err(|source| Error::Read {
-        path: path.clone(),
-        source,
-    })?;
+    let bytes = crate::input::limits::read_input(&path)?;
     let rows = roster::parse(&path, &bytes)?;
     let v = check::check(&p, &s, &dm, &rows);
     refuse(&v, "  ", cx.lang, || {

@@ -5,7 +5,7 @@ use crate::app::context::{refuse, roster_rows, Ctx};
 use crate::error::{Error, Result};
 use crate::outputs::files::write_atomic;
 use crate::studies::repair::{self, Request};
-use crate::{check, demand, ledger, plan};
+use crate::{check, ledger, plan};
 
 pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
     let Cmd::Repair {
@@ -24,7 +24,7 @@ pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
     let lang = cx.lang;
     let (p, mut s) = cx.load()?;
     let h = cx.history();
-    let dm = demand::week(&p, &s, *week);
+    let dm = crate::app::context::week(&p, &s, *week)?;
     let Some((ver, rows)) = h.published(dm.monday)? else {
         return Err(Error::Usage(format!(
             "{} {}",

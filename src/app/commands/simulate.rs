@@ -3,7 +3,7 @@
 use crate::app::args::Cmd;
 use crate::app::context::Ctx;
 use crate::error::{Error, Result};
-use crate::studies::simulate::{self, Sim};
+use crate::studies::simulate::{self, Sim, MAX_RUNS};
 
 pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
     let Cmd::Simulate {
@@ -20,15 +20,17 @@ pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
     else {
         return Err(Error::Usage("simulate".into()));
     };
-    if *runs == 0 || (*runs > 1 && keep.is_some()) {
-        return Err(Error::Usage(
+    if *runs == 0 || *runs > MAX_RUNS || (*runs > 1 && keep.is_some()) {
+        return Err(Error::Usage(format!(
+            "{} {MAX_RUNS}{}",
+            cx.t("--runs 须在 1 到", "--runs must be at least 1 and at most"),
             cx.t(
-                "--runs 至少为 1, 且 --keep 只能保留单次模拟",
-                "--runs must be at least 1, and --keep keeps a single run",
-            )
-            .into(),
-        ));
+                " 之间, 且 --keep 只能保留单次模拟",
+                ", and --keep keeps a single run"
+            ),
+        )));
     }
+    simulate::check_weeks(*weeks, cx.lang)?;
     let (p, s) = cx.load()?;
     let sim = Sim {
         from: *from,

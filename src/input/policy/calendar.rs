@@ -1,12 +1,14 @@
 //! `[calendar]`: terms, holidays and make-up workdays, from national
 //! calendar files and the school's own entries.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::ctx::{date_of, join, keys, Ctx};
 use super::raw;
+use crate::input::limits::{DATE_RANGE, FIRST_DATE, LAST_DATE};
 use crate::input::toml_source::{Seg, TomlSource};
 use crate::model::policy::{CalendarRules, Holiday, Term};
 use crate::model::units::parse_weekday;
@@ -31,8 +33,11 @@ pub(super) fn compile_calendar(
     let terms = terms(c, &cal.terms);
     let mut holidays = Vec::new();
     let mut makeup = BTreeMap::new();
+    let mut national_years = BTreeSet::new();
     for (nsrc, n) in national {
+        let first = holidays.len();
         holidays.extend(ranges(c, Some(nsrc), keys!["holidays"], &n.holidays));
+        national_years.extend(covered_years(c, nsrc, n, &holidays[first..]));
         for (i, m) in n.makeup_days.iter().enumerate() {
             add_makeup(c, Some(nsrc), keys!["makeup_days", i], m, &mut makeup);
         }
@@ -63,7 +68,58 @@ pub(super) fn compile_calendar(
         holidays,
         makeup,
         no_service,
+        national_years,
+        national_file: national_file(&c.src.file, national),
     }
+}
+
+/// The years a national file covers: its `year`, or else the years of its
+/// holidays and make-up days.
+fn covered_years(
+    c: &mut Ctx,
+    src: &TomlSource,
+    n: &raw::NationalFile,
+    holidays: &[Holiday],
+) -> BTreeSet<i32> {
+    let (first, last) = (FIRST_DATE.year(), LAST_DATE.year());
+    match n.year {
+        Some(y) if (i64::from(first)..=i64::from(last)).contains(&y) => BTreeSet::from([y as i32]),
+        Some(y) => {
+            c.err_in(
+                Some(src),
+                &[Seg::from("year")],
+                y.to_string(),
+                format!("the year the file covers, from {first} to {last}"),
+            );
+            BTreeSet::new()
+        }
+        None => {
+            let makeup = n.makeup_days.iter().filter_map(|m| date_of(&m.date));
+            holidays
+                .iter()
+                .flat_map(|h| [h.from, h.to])
+                .chain(makeup)
+                .map(|d| d.year())
+                .collect()
+        }
+    }
+}
+
+/// Where a missing year's national file goes: beside the policy's last
+/// national file, its year in the name replaced (`cn-2026.toml` gives
+/// `cn-{year}.toml`); `calendar/cn-{year}.toml` beside the policy without one.
+fn national_file(policy: &Path, national: &[(TomlSource, raw::NationalFile)]) -> String {
+    let base = policy.parent().unwrap_or(Path::new(""));
+    let last = national.last().and_then(|(src, n)| {
+        let year = n.year?.to_string();
+        let name = src.file.file_name()?.to_str()?;
+        let dir = src.file.parent().unwrap_or(base);
+        name.contains(&year)
+            .then(|| dir.join(name.replacen(&year, "{year}", 1)))
+    });
+    last.unwrap_or_else(|| base.join("calendar").join("cn-{year}.toml"))
+        .display()
+        .to_string()
 }
 
 fn terms(c: &mut Ctx, list: &[raw::Term]) -> Vec<Term> {
@@ -147,8 +203,8 @@ fn range(c: &mut Ctx, at: &Origin, h: &raw::Holiday) -> Option<Holiday> {
         _ => at.report(
             c,
             "date",
-            "a value that is not a plain date",
-            "a date such as 2026-10-01",
+            "a value that is not a plain date in range",
+            &format!("{DATE_RANGE}, such as 2026-10-01"),
         ),
     }
     None
@@ -168,7 +224,8 @@ fn add_makeup(
 ) {
     let at = Origin { src, path };
     let Some(date) = date_of(&m.date) else {
-        at.report(c, "date", m.date.to_string(), "a date such as 2026-10-10");
+        let expected = format!("{DATE_RANGE}, such as 2026-10-10");
+        at.report(c, "date", m.date.to_string(), &expected);
         return;
     };
     if !is_weekend(date.weekday()) {

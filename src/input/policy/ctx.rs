@@ -6,12 +6,16 @@ use std::collections::BTreeSet;
 use chrono::{NaiveDate, Weekday};
 
 use crate::error::Diagnostics;
+use crate::input::limits::{date_in_range, DATE_RANGE};
 use crate::input::toml_source::{Seg, TomlSource};
 use crate::model::policy::Role;
 use crate::model::units::{parse_weekday, Centi, Fen, Hm};
 
 /// Largest count any policy number may hold.
 const MAX_COUNT: i64 = 100_000;
+/// Largest decimal (weight, quota, 课时, yuan per 课时), in hundredths:
+/// far above any real value, small enough that sums never overflow.
+const MAX_CENTI: i64 = 10_000 * 100;
 
 /// What a role name may be, in policy messages.
 pub(super) const ROLE_NAMES: &str = "homeroom, subject, admin or outside";
@@ -38,6 +42,15 @@ impl From<&String> for Seg {
     }
 }
 
+/// A number as found, short even when huge (1e300, not 301 digits).
+pub(super) fn shown_number(v: f64) -> String {
+    if v.is_finite() && v.abs() >= 1e15 {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 /// `path` with one more segment.
 pub(super) fn join(path: &[Seg], seg: impl Into<Seg>) -> Vec<Seg> {
     let mut p = path.to_vec();
@@ -45,9 +58,11 @@ pub(super) fn join(path: &[Seg], seg: impl Into<Seg>) -> Vec<Seg> {
     p
 }
 
+/// A plain TOML date within the range every input date keeps to.
 pub(super) fn date_of(dt: &toml::value::Datetime) -> Option<NaiveDate> {
     match (dt.date, dt.time) {
-        (Some(d), None) => NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32),
+        (Some(d), None) => NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)
+            .filter(|d| date_in_range(*d)),
         _ => None,
     }
 }
@@ -93,7 +108,11 @@ impl Ctx<'_> {
     }
     pub(super) fn date(&mut self, path: Vec<Seg>, dt: &toml::value::Datetime) -> NaiveDate {
         date_of(dt).unwrap_or_else(|| {
-            self.err(path, dt.to_string(), "a date such as 2026-09-01");
+            self.err(
+                path,
+                dt.to_string(),
+                format!("{DATE_RANGE}, such as 2026-09-01"),
+            );
             NaiveDate::MIN
         })
     }
@@ -126,7 +145,7 @@ impl Ctx<'_> {
             self.err(
                 path,
                 v.to_string(),
-                format!("a whole number of at least {min}"),
+                format!("a whole number from {min} to {MAX_COUNT}"),
             );
             return min.max(0) as u32;
         }
@@ -134,12 +153,15 @@ impl Ctx<'_> {
     }
     pub(super) fn centi(&mut self, path: Vec<Seg>, v: f64, what: &str) -> Centi {
         match Centi::from_f64(v) {
-            Some(c) if c.0 >= 0 => c,
+            Some(c) if (0..=MAX_CENTI).contains(&c.0) => c,
             _ => {
                 self.err(
                     path,
-                    v.to_string(),
-                    format!("{what}: a non-negative number with at most 2 decimals"),
+                    shown_number(v),
+                    format!(
+                        "{what}: a number from 0 to {} with at most 2 decimals",
+                        MAX_CENTI / 100
+                    ),
                 );
                 Centi(0)
             }

@@ -38,7 +38,7 @@ pub fn load_text(path: &Path, text: &str) -> Result<Policy> {
 
 fn load_source(path: &Path, src: TomlSource) -> Result<Policy> {
     let (file, mut diags) = match src.parse::<raw::PolicyFile>() {
-        Ok((f, unknown)) => (f, Diagnostics(unknown)),
+        Ok((f, unknown)) => (f, Diagnostics([unknown, src.bad_text()].concat())),
         Err(ds) => return Err(Error::Invalid(ds)),
     };
     let base = path.parent().unwrap_or(Path::new("."));
@@ -61,6 +61,7 @@ fn read_national(
             Ok(nsrc) => match nsrc.parse::<raw::NationalFile>() {
                 Ok((n, unknown)) => {
                     diags.0.extend(unknown);
+                    diags.0.extend(nsrc.bad_text());
                     national.push((nsrc, n));
                 }
                 Err(ds) => diags.0.extend(ds),

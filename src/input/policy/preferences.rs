@@ -1,13 +1,14 @@
 //! `[preferences]` (weights of the soft wishes) and `[solver]` (limits of
 //! the search), both optional with defaults.
 
-use super::ctx::{keys, Ctx};
+use super::ctx::{keys, shown_number, Ctx};
 use super::raw;
 use crate::input::toml_source::Seg;
 use crate::model::policy::{Preferences, SolverOptions};
 
 /// Defaults when `[solver]` leaves a value out.
 const TIME_LIMIT_S: f64 = 60.0;
+const MAX_TIME_LIMIT_S: f64 = 86_400.0;
 const MAX_NODES: u32 = 500;
 const MAX_NODES_LIMIT: i64 = 10_000_000;
 const MIP_REL_GAP: f64 = 0.0;
@@ -40,11 +41,12 @@ pub(super) fn solver(c: &mut Ctx, so: Option<&raw::Solver>) -> SolverOptions {
             .and_then(|s| s.preferences_gap)
             .unwrap_or(PREFERENCES_GAP),
     };
-    if solver.time_limit_s.is_nan() || solver.time_limit_s <= 0.0 {
+    // Also keeps the planner's deadline (now + the limit) representable.
+    if !(solver.time_limit_s > 0.0 && solver.time_limit_s <= MAX_TIME_LIMIT_S) {
         c.err(
             keys!["solver", "time_limit_s"],
-            solver.time_limit_s.to_string(),
-            "a positive number of seconds",
+            shown_number(solver.time_limit_s),
+            format!("a number of seconds above 0 and at most {MAX_TIME_LIMIT_S} (a day)"),
         );
     }
     for (key, v) in [
@@ -54,7 +56,7 @@ pub(super) fn solver(c: &mut Ctx, so: Option<&raw::Solver>) -> SolverOptions {
         if !(0.0..1.0).contains(&v) {
             c.err(
                 keys!["solver", key],
-                v.to_string(),
+                shown_number(v),
                 "a gap from 0 to below 1",
             );
         }

@@ -50,9 +50,8 @@ pub struct Calendar {
 
 #[derive(Debug, Deserialize)]
 pub struct NationalFile {
-    /// Accepted so a national file may name its year; each date carries it.
+    /// The year the file covers (by default the years of its dates).
     #[serde(default)]
-    #[allow(dead_code)]
     pub year: Option<i64>,
     #[serde(default)]
     pub holidays: Vec<Holiday>,

@@ -2,8 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::MAX_CLASSES;
-use crate::error::{Diagnostics, Error, Result};
+use crate::error::{Diagnostics, Result};
 use crate::input::table::{Columns, Table};
 use crate::model::policy::Policy;
 use crate::model::school::*;
@@ -21,13 +20,6 @@ pub(super) fn load(
     school: &mut School,
     diags: &mut Diagnostics,
 ) -> Result<()> {
-    if t.rows.len() > MAX_CLASSES {
-        return Err(Error::TooLarge(format!(
-            "{}: {} classes, more than {MAX_CLASSES}",
-            t.file.display(),
-            t.rows.len()
-        )));
-    }
     let mut f = t.fields(diags);
     let mut ids = BTreeSet::new();
     for row in &t.rows {

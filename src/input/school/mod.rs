@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::error::{Diagnostics, Error, Result};
+use crate::input::limits::MAX_NAME_CHARS;
 use crate::input::table::{parse_table, Columns, Fields, Row, Table};
 use crate::model::policy::Policy;
 use crate::model::school::*;
@@ -49,13 +50,14 @@ pub const FILE_NAMES: [&str; 6] = [
 ];
 
 fn read_bytes(path: &Path, required: bool) -> Result<Option<Vec<u8>>> {
-    match std::fs::read(path) {
+    match crate::input::limits::read_input(path) {
         Ok(b) => Ok(Some(b)),
-        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(Error::Read {
-            path: path.to_path_buf(),
-            source,
-        }),
+        Err(Error::Read { source, .. })
+            if !required && source.kind() == std::io::ErrorKind::NotFound =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -81,6 +83,9 @@ pub fn from_files(dir: &Path, policy: &Policy, f: &Files) -> Result<School> {
     };
     let staff_t = t("staff.csv", Some(&f.staff), STAFF_COLUMNS);
     let class_t = t("classes.csv", Some(&f.classes), CLASS_COLUMNS);
+    // Before the larger files are read: a school far too large is refused at once.
+    too_large(staff_t.as_ref(), MAX_STAFF, "staff")?;
+    too_large(class_t.as_ref(), MAX_CLASSES, "classes")?;
     let enr_t = t("enrollment.csv", Some(&f.enrollment), ENROLLMENT_COLUMNS);
     let club_t = t("clubs.csv", f.clubs.as_ref(), CLUB_COLUMNS);
     let leave_t = t("leave.csv", f.leave.as_ref(), LEAVE_COLUMNS);
@@ -89,6 +94,17 @@ pub fn from_files(dir: &Path, policy: &Policy, f: &Files) -> Result<School> {
         dir, policy, staff_t, class_t, enr_t, club_t, leave_t, served_t, &mut diags,
     )?;
     diags.into_result(school)
+}
+
+fn too_large(t: Option<&Table>, max: usize, what: &str) -> Result<()> {
+    match t {
+        Some(t) if t.rows.len() > max => Err(Error::TooLarge(format!(
+            "{}: {} {what}, more than {max}",
+            t.file.display(),
+            t.rows.len()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -146,6 +162,18 @@ pub(super) fn id_and_name<'r>(
     let (Some(id), Some(name)) = (f.required(row, "id"), f.required(row, "name")) else {
         return None;
     };
+    for (col, v) in [("id", id), ("name", name)] {
+        let n = v.chars().count();
+        if n > MAX_NAME_CHARS {
+            f.err(
+                row.line,
+                col,
+                format!("{n} characters"),
+                format!("at most {MAX_NAME_CHARS} characters"),
+            );
+            return None;
+        }
+    }
     if !ids.insert(id.to_string()) {
         f.err(
             row.line,

@@ -1,6 +1,7 @@
 //! served.csv: load already served this term, per person.
 
 use crate::error::{Diagnostics, Result};
+use crate::input::limits::MAX_SERVED_HOURS;
 use crate::input::table::{Columns, Table};
 use crate::model::policy::Policy;
 use crate::model::school::*;
@@ -24,14 +25,16 @@ pub(super) fn load(
         };
         let h = row.get("hours");
         match Centi::parse(h) {
-            Some(c) if c.0 >= 0 => {
-                *school.served.entry(si).or_insert(0) += c.0 * 60;
+            Some(c) if (0..=MAX_SERVED_HOURS * 100).contains(&c.0) => {
+                // Load is weighted centi-minutes: hundredths of an hour x 60.
+                let e = school.served.entry(si).or_insert(0);
+                *e = e.saturating_add(c.0 * 60);
             }
             _ => f.err(
                 row.line,
                 "hours",
                 format!("\"{h}\""),
-                "weighted hours served this term, e.g. 12.5",
+                format!("weighted hours served this term, from 0 to {MAX_SERVED_HOURS}, e.g. 12.5"),
             ),
         }
     }

@@ -2,8 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::MAX_STAFF;
-use crate::error::{Diagnostics, Error, Result};
+use crate::error::{Diagnostics, Result};
 use crate::input::table::{split_list, yes_no, Columns, Fields, Row, Table};
 use crate::model::policy::{Policy, Role};
 use crate::model::school::*;
@@ -27,13 +26,6 @@ pub(super) fn load(
     school: &mut School,
     diags: &mut Diagnostics,
 ) -> Result<()> {
-    if t.rows.len() > MAX_STAFF {
-        return Err(Error::TooLarge(format!(
-            "{}: {} staff, more than {MAX_STAFF}",
-            t.file.display(),
-            t.rows.len()
-        )));
-    }
     let mut f = t.fields(diags);
     let mut ids = BTreeSet::new();
     let mut homerooms: BTreeMap<usize, usize> = BTreeMap::new();
