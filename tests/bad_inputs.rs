@@ -403,6 +403,13 @@ fn dates_and_counts_out_of_range_are_refused_naming_the_option() {
             vec!["whatif", "s.toml", "--threads", "100000"],
             vec!["--threads", "1..=256"],
         ),
+        // A note goes into events.csv, which is read back as CSV.
+        (
+            vec![
+                "record", "absent", "--duty", "d", "--staff", "T1", "--note", "a\nb",
+            ],
+            vec!["--note", "U+000A"],
+        ),
     ] {
         let (code, err) = kehou(dir.path(), &args);
         assert_eq!(code, Some(2), "{args:?}: {err}");
