@@ -403,6 +403,13 @@ fn dates_and_counts_out_of_range_are_refused_naming_the_option() {
             vec!["whatif", "s.toml", "--threads", "100000"],
             vec!["--threads", "1..=256"],
         ),
+        // A note goes into events.csv, which is read back as CSV.
+        (
+            vec![
+                "record", "absent", "--duty", "d", "--staff", "T1", "--note", "a\nb",
+            ],
+            vec!["--note", "U+000A"],
+        ),
     ] {
         let (code, err) = kehou(dir.path(), &args);
         assert_eq!(code, Some(2), "{args:?}: {err}");
@@ -487,4 +494,35 @@ fn a_term_past_the_last_national_calendar_is_refused_not_planned() {
     let (code, err) = kehou(dir.path(), &["validate"]);
     assert_eq!(code, Some(0), "{err}");
     assert!(!err.contains("warning"), "{err}");
+}
+
+#[test]
+fn thousands_of_policy_mistakes_are_each_located() {
+    // Each mistake was located by re-parsing the whole file (20,000 took
+    // hours); now the positions come from one index.
+    let text = std::fs::read_to_string(root().join("policies/demo.toml")).unwrap();
+    let bad: String = (0..5000)
+        .map(|i| format!("  {{ date = 1900-06-01, reason = \"r{i}\" }},\n"))
+        .collect();
+    let text = text.replacen(
+        "no_service_days = [\n",
+        &format!("no_service_days = [\n{bad}"),
+        1,
+    );
+    let first = text
+        .lines()
+        .position(|l| l.contains("reason = \"r0\""))
+        .unwrap()
+        + 1;
+    let p = kehou::input::policy::load_text(&root().join("policies/demo.toml"), &text);
+    let Err(kehou::Error::Invalid(ds)) = p else {
+        panic!("expected diagnostics");
+    };
+    assert_eq!(ds.len(), 5000);
+    let last = ds
+        .iter()
+        .find(|d| d.field == "calendar.no_service_days[4999].date")
+        .unwrap();
+    // Line and column of the date's value.
+    assert_eq!((last.line, last.column), (first + 4999, 12), "{last}");
 }

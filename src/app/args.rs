@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use crate::input::limits::{date_in_range, DATE_RANGE};
+use crate::input::limits::{date_in_range, text_problem, DATE_RANGE, MAX_CELL_CHARS};
 use crate::lang::Lang;
 
 #[derive(Parser, Debug)]
@@ -63,7 +63,7 @@ pub enum Cmd {
         #[arg(long, value_parser = date)]
         week: NaiveDate,
         /// Staff id of the absent person.
-        #[arg(long)]
+        #[arg(long, value_parser = text)]
         absent: String,
         #[arg(long, value_parser = date)]
         from: NaiveDate,
@@ -195,27 +195,27 @@ pub enum Cmd {
 pub enum RecordCmd {
     /// A person did not serve a published duty.
     Absent {
-        #[arg(long)]
+        #[arg(long, value_parser = text)]
         duty: String,
-        #[arg(long)]
+        #[arg(long, value_parser = text)]
         staff: String,
         /// Who served instead.
-        #[arg(long)]
+        #[arg(long, value_parser = text)]
         substitute: Option<String>,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", value_parser = text)]
         note: String,
     },
     /// A person handed a published duty to a colleague, who served it
     /// (换班, e.g. returning a substitution earlier that week).
     Swap {
-        #[arg(long)]
+        #[arg(long, value_parser = text)]
         duty: String,
-        #[arg(long)]
+        #[arg(long, value_parser = text)]
         staff: String,
         /// Who served the duty instead.
-        #[arg(long)]
+        #[arg(long, value_parser = text)]
         with: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", value_parser = text)]
         note: String,
     },
     /// Duties cancelled (holiday added late, bad weather): not served, not paid.
@@ -223,9 +223,9 @@ pub enum RecordCmd {
         #[arg(long, value_parser = date)]
         date: NaiveDate,
         /// Only this session (default: the whole day).
-        #[arg(long)]
+        #[arg(long, value_parser = text)]
         session: Option<String>,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", value_parser = text)]
         note: String,
     },
 }
@@ -251,4 +251,13 @@ fn moment(s: &str) -> Result<chrono::NaiveDateTime, String> {
         .parse()
         .map_err(|e| format!("{e}; expected a moment such as 2026-12-08T18:00:00"))?;
     date(&t.date().to_string()).map(|_| t)
+}
+
+/// A text option (ids, notes): it goes into the history's events.csv,
+/// which is read back as a CSV file and so keeps to its rules.
+fn text(s: &str) -> Result<String, String> {
+    match text_problem(s, MAX_CELL_CHARS) {
+        Some((found, expected)) => Err(format!("{found}; expected {expected}")),
+        None => Ok(s.to_string()),
+    }
 }

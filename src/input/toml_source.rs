@@ -1,7 +1,10 @@
 //! Reading TOML with positions: every problem found later, by key path,
 //! can be reported with its line and column in the user's file.
 
+use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue};
@@ -36,6 +39,15 @@ pub fn path_string(path: &[Seg]) -> String {
 pub struct TomlSource {
     pub file: PathBuf,
     pub text: String,
+    /// Built on the first diagnostic, once: a policy with thousands of
+    /// mistakes was re-parsed and re-scanned for each (hours, not seconds).
+    index: OnceLock<Index>,
+}
+
+/// Where every key path's value starts, and where every line starts.
+struct Index {
+    spans: HashMap<String, Range<usize>>,
+    lines: Vec<usize>,
 }
 
 impl TomlSource {
@@ -43,6 +55,7 @@ impl TomlSource {
         TomlSource {
             file: file.into(),
             text,
+            index: OnceLock::new(),
         }
     }
 
@@ -63,50 +76,35 @@ impl TomlSource {
         Ok(TomlSource::new(file, text))
     }
 
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let mut spans = HashMap::new();
+            if let Ok(root) = DeTable::parse(&self.text) {
+                index_table(root.get_ref(), &mut Vec::new(), &mut spans);
+            }
+            let lines = std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            Index { spans, lines }
+        })
+    }
+
     /// 1-based (line, column) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, col)
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let lines = &self.index().lines;
+        let line = lines.partition_point(|&s| s <= offset).max(1);
+        let start = lines.get(line - 1).copied().unwrap_or(0).min(offset);
+        (line, self.text[start..offset].chars().count() + 1)
     }
 
     /// Byte span of the value at `path`, or of its nearest existing ancestor.
-    pub fn span_of(&self, path: &[Seg]) -> Option<std::ops::Range<usize>> {
-        let root = DeTable::parse(&self.text).ok()?;
-        let mut best = None;
-        let mut table: Option<&DeTable> = Some(root.get_ref());
-        let mut value: Option<&DeValue> = None;
-        for seg in path {
-            let next = match (seg, table, value) {
-                (Seg::Key(k), Some(t), _) => t.iter().find(|(key, _)| key.get_ref() == k),
-                (Seg::Index(i), _, Some(DeValue::Array(a))) => match a.get(*i) {
-                    Some(v) => {
-                        best = Some(v.span());
-                        value = Some(v.get_ref());
-                        table = v.get_ref().as_table();
-                        continue;
-                    }
-                    None => break,
-                },
-                _ => break,
-            };
-            match next {
-                Some((key, v)) => {
-                    // Point at the key for tables (their value span is the whole block).
-                    best = Some(if v.get_ref().is_table() {
-                        key.span()
-                    } else {
-                        v.span()
-                    });
-                    value = Some(v.get_ref());
-                    table = v.get_ref().as_table();
-                }
-                None => break,
-            }
-        }
-        best
+    /// Tables are pointed at by their key (their value span is the whole block).
+    pub fn span_of(&self, path: &[Seg]) -> Option<Range<usize>> {
+        let spans = &self.index().spans;
+        (1..=path.len())
+            .rev()
+            .find_map(|n| spans.get(&path_string(&path[..n])).cloned())
     }
 
     /// A diagnostic located at `path` in this file.
@@ -194,6 +192,36 @@ impl TomlSource {
         let mut path = Vec::new();
         let _ = walk_key_at(root.get_ref(), offset, &mut path);
         (!path.is_empty()).then(|| path_string(&path))
+    }
+}
+
+/// Every key path below `t` with its span, as `span_of` reports them.
+fn index_table(t: &DeTable, path: &mut Vec<Seg>, out: &mut HashMap<String, Range<usize>>) {
+    for (k, v) in t.iter() {
+        path.push(Seg::Key(k.get_ref().to_string()));
+        let span = if v.get_ref().is_table() {
+            k.span()
+        } else {
+            v.span()
+        };
+        out.insert(path_string(path), span);
+        index_value(v.get_ref(), path, out);
+        path.pop();
+    }
+}
+
+fn index_value(v: &DeValue, path: &mut Vec<Seg>, out: &mut HashMap<String, Range<usize>>) {
+    match v {
+        DeValue::Table(t) => index_table(t, path, out),
+        DeValue::Array(a) => {
+            for (i, item) in a.iter().enumerate() {
+                path.push(Seg::Index(i));
+                out.insert(path_string(path), item.span());
+                index_value(item.get_ref(), path, out);
+                path.pop();
+            }
+        }
+        _ => {}
     }
 }
 
