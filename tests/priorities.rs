@@ -106,8 +106,9 @@ fn without_priorities_the_same_shortage_falls_on_required_duties() {
     assert!(required(&without) > req_with, "{:?}", without.uncovered);
 }
 
-#[test]
-fn a_two_seat_club_gets_its_instructor_and_a_qualified_teacher() {
+/// The tiny school with a second PE teacher and a two-seat football club
+/// named for T4.
+fn two_seat_club() -> (Policy, School) {
     let p = demo_policy();
     let mut f = tiny_files();
     let staff = String::from_utf8(f.staff.clone()).unwrap();
@@ -117,6 +118,12 @@ fn a_two_seat_club_gets_its_instructor_and_a_qualified_teacher() {
             .into(),
     );
     let s = school_from(&p, &f).unwrap();
+    (p, s)
+}
+
+#[test]
+fn a_two_seat_club_gets_its_instructor_and_a_qualified_teacher() {
+    let (p, s) = two_seat_club();
     let (dm, plan) = plan(&p, &s, "2026-12-07");
     assert!(check::check(&p, &s, &dm, &roster_rows(&s, &plan)).is_empty());
     let club = dm
@@ -141,15 +148,7 @@ fn a_two_seat_club_gets_its_instructor_and_a_qualified_teacher() {
 
 #[test]
 fn the_checker_still_wants_the_instructor_when_they_are_free() {
-    let p = demo_policy();
-    let mut f = tiny_files();
-    let staff = String::from_utf8(f.staff.clone()).unwrap();
-    f.staff = format!("{staff}T7,周勇,任课教师,体育,体育,,,,是\n").into_bytes();
-    f.clubs = Some(
-        "编号,名称,星期,时段,人数,资质,所需人数,指定教师\nC1,足球,周二,stage2,30,体育,2,T4\n"
-            .into(),
-    );
-    let s = school_from(&p, &f).unwrap();
+    let (p, s) = two_seat_club();
     let (dm, plan) = plan(&p, &s, "2026-12-07");
     let club = dm
         .duties

@@ -71,6 +71,24 @@ impl Profile {
     }
 }
 
+/// A Chinese name not drawn before (repeats allowed once the names are
+/// nearly used up).
+pub(crate) fn unique_name<R: Rng>(
+    rng: &mut R,
+    used: &mut std::collections::BTreeSet<String>,
+) -> String {
+    loop {
+        let n = format!(
+            "{}{}",
+            SURNAMES[rng.random_range(0..SURNAMES.len())],
+            GIVEN[rng.random_range(0..GIVEN.len())]
+        );
+        if used.insert(n.clone()) || used.len() > 1500 {
+            return n;
+        }
+    }
+}
+
 pub(crate) const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
     "何", "林", "高", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
@@ -181,16 +199,7 @@ impl Exempt {
 
 impl Gen<'_> {
     fn name(&mut self) -> String {
-        loop {
-            let n = format!(
-                "{}{}",
-                SURNAMES[self.rng.random_range(0..SURNAMES.len())],
-                GIVEN[self.rng.random_range(0..GIVEN.len())]
-            );
-            if self.used_names.insert(n.clone()) || self.used_names.len() > 1500 {
-                return n;
-            }
-        }
+        unique_name(&mut self.rng, &mut self.used_names)
     }
 
     fn next_id(&mut self) -> String {

@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::Scale;
 use crate::input::school::Files;
-use crate::studies::synth::{CLUBS, GIVEN, GRADE_NAMES, SURNAMES, WEEKDAYS};
+use crate::studies::synth::{unique_name, CLUBS, GRADE_NAMES, WEEKDAYS};
 
 /// Share of a class's pupils enrolled in the afternoon service (MOE 2021:
 /// about 85 %), drawn per class in this range.
@@ -197,16 +197,7 @@ fn binomial(rng: &mut ChaCha8Rng, n: u32, p: f64) -> u32 {
 
 impl Gen<'_> {
     fn name(&mut self) -> String {
-        loop {
-            let n = format!(
-                "{}{}",
-                SURNAMES[self.rng.random_range(0..SURNAMES.len())],
-                GIVEN[self.rng.random_range(0..GIVEN.len())]
-            );
-            if self.names.insert(n.clone()) || self.names.len() > 1500 {
-                return n;
-            }
-        }
+        unique_name(&mut self.rng, &mut self.names)
     }
 
     fn classes(&mut self) -> Vec<Class> {
