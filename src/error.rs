@@ -109,6 +109,59 @@ pub enum Error {
         /// How the policy lists them, e.g. `"calendar/cn-2027.toml"`.
         listed: String,
     },
+    /// The school's record (SQLite) could not be opened, read or written.
+    #[error("the record {path}: {detail}")]
+    Record { path: PathBuf, detail: String },
+    /// A write based on a version that is no longer the week's latest:
+    /// someone published in between, and writing would undo it.
+    #[error("week {week}: based on {}, but the latest is {}", based(*.base), based(.latest.as_ref().map(|l| l.version)))]
+    Stale {
+        week: chrono::NaiveDate,
+        /// The version the write was based on (None: unpublished).
+        base: Option<u32>,
+        /// The week's latest version now.
+        latest: Option<Published>,
+    },
+    /// An event or a roster refused, with every reason (in both languages;
+    /// the edge shows one).
+    #[error("refused: {}", .0.iter().map(|s| s.en.as_str()).collect::<Vec<_>>().join("; "))]
+    Refused(Vec<Said>),
+}
+
+/// A published version, as a stale-base message names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    pub version: u32,
+    pub at: String,
+    pub who: String,
+    pub via: String,
+}
+
+/// A message in both languages, built where the facts are and shown in the
+/// user's language at the edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Said {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Said {
+        Said {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+    pub fn render(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+fn based(v: Option<u32>) -> String {
+    v.map_or_else(|| "nothing published".into(), |v| format!("v{v}"))
 }
 
 impl Error {
@@ -154,12 +207,66 @@ impl Error {
                     policy.display()
                 ),
             },
+            Error::Record { path, detail } => match lang {
+                Lang::Zh => format!("排班记录 {}: {}", path.display(), shown(detail)),
+                Lang::En => format!("the record {}: {}", path.display(), shown(detail)),
+            },
+            Error::Stale { week, base, latest } => stale(*week, *base, latest.as_ref(), lang),
+            Error::Refused(why) => {
+                let mut s = lang.t("未记录:", "not recorded:").to_string();
+                for w in why {
+                    s.push_str("\n  ");
+                    s.push_str(&shown(w.render(lang)));
+                }
+                s
+            }
             Error::TooLarge(what) => match lang {
                 Lang::Zh => format!("输入过大: {}", shown(what)),
                 Lang::En => format!("input too large: {}", shown(what)),
             },
             _ => shown(&self.to_string()).into_owned(),
         }
+    }
+}
+
+/// Who published in between, and what to do.
+fn stale(
+    week: chrono::NaiveDate,
+    base: Option<u32>,
+    latest: Option<&Published>,
+    lang: Lang,
+) -> String {
+    let Some(l) = latest else {
+        return match lang {
+            Lang::Zh => format!("{week} 这一周尚未发布, 不能基于 {}", based(base)),
+            Lang::En => format!(
+                "week {week} is not published, so nothing can be based on {}",
+                based(base)
+            ),
+        };
+    };
+    let at = l.at.get(..16).unwrap_or(&l.at).replace('T', " ");
+    let by = match lang {
+        Lang::Zh => format!("{} 于 {at} 用 {} 发布", shown(&l.who), shown(&l.via)),
+        Lang::En => format!("by {} at {at} with {}", shown(&l.who), shown(&l.via)),
+    };
+    match (lang, base) {
+        (Lang::Zh, None) => format!(
+            "{week} 这一周已发布 v{} ({by}); 请先查看, 如需发布新版本请加 --replace {} (原版本保留)",
+            l.version, l.version
+        ),
+        (Lang::En, None) => format!(
+            "week {week} is already published as v{} ({by}); look at it first, then publish with --replace {} to make a new version (v{} is kept)",
+            l.version, l.version, l.version
+        ),
+        (Lang::Zh, Some(b)) => format!(
+            "{week} 这一周在 v{b} 之后又发布了 v{} ({by}); 写入会覆盖它, 已停止. 请基于 v{} 重新操作",
+            l.version, l.version
+        ),
+        (Lang::En, Some(b)) => format!(
+            "week {week}: v{} was published after v{b} ({by}); writing would undo it, so nothing was written. Look at v{} and do it again from there",
+            l.version, l.version
+        ),
     }
 }
 

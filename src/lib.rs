@@ -5,8 +5,9 @@
 //! [`input`] (policy file, school CSV) → [`model`] (plain domain types) →
 //! [`calendar`] → [`demand`] (the week's duties) → [`plan`] (the optimal
 //! roster, with proofs) → [`roster`] (the roster as a file) → [`check`]
-//! (the independent checker) → [`ledger`] (published weeks, what was
-//! served, pay) → [`outputs`] (terminal, CSV, HTML, iCalendar, xlsx).
+//! (the independent checker) → [`record`] (the school's record in SQLite:
+//! published weeks, events checked before they are written, audit) →
+//! [`ledger`] (what was served, pay) → [`outputs`] (terminal, CSV, HTML, iCalendar, xlsx).
 //! [`lang`] is the user's language, which every stage's messages use;
 //! [`rules`] holds the hard rules by name; [`studies`] the repair, term
 //! simulation, what-if studies and synthetic schools built on the stages;
@@ -23,6 +24,7 @@ pub mod ledger;
 pub mod model;
 pub mod outputs;
 pub mod plan;
+pub mod record;
 pub mod roster;
 pub mod rules;
 pub mod studies;

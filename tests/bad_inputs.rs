@@ -43,6 +43,8 @@ fn run_plan(dir: &Path) -> std::process::Output {
         .arg(dir.join("out"))
         .arg("--history")
         .arg(dir.join("history"))
+        .arg("--record")
+        .arg(dir.join("kehou.db"))
         .output()
         .unwrap()
 }
@@ -327,6 +329,8 @@ fn kehou(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
         .arg(dir.join("data"))
         .arg("--history")
         .arg(dir.join("history"))
+        .arg("--record")
+        .arg(dir.join("kehou.db"))
         .output()
         .unwrap();
     (
@@ -403,7 +407,7 @@ fn dates_and_counts_out_of_range_are_refused_naming_the_option() {
             vec!["whatif", "s.toml", "--threads", "100000"],
             vec!["--threads", "1..=256"],
         ),
-        // A note goes into events.csv, which is read back as CSV.
+        // A note goes into the record and its CSV export.
         (
             vec![
                 "record", "absent", "--duty", "d", "--staff", "T1", "--note", "a\nb",

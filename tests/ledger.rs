@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 
 use common::*;
 use kehou::lang::Lang;
-use kehou::ledger::{self, Event, History};
+use kehou::ledger::{self, Event};
 use kehou::model::policy::{Ledger, Policy};
 use kehou::model::school::School;
+use kehou::record::{admit, Actor, Base, Record};
 use kehou::{demand, plan, roster};
 
 fn school_with_noon(p: &Policy) -> School {
@@ -21,12 +22,26 @@ fn school_with_noon(p: &Policy) -> School {
     school_from(p, &f).unwrap()
 }
 
-fn publish_week(p: &Policy, s: &School, h: &History, monday: &str) -> Vec<roster::Row> {
+fn publish_week(p: &Policy, s: &School, h: &mut Record, monday: &str) -> Vec<roster::Row> {
     let dm = demand::week(p, s, date(monday));
     let plan = plan::plan(p, s, &dm, &plan::Options::from_policy(p)).unwrap();
     let bytes = kehou::outputs::roster_csv::to_csv(p, s, &plan, Lang::Zh);
-    h.publish(dm.monday, &bytes, false).unwrap();
+    h.write(|tx| tx.publish(dm.monday, &bytes, Base::Unpublished, &by()))
+        .unwrap();
     roster::parse(std::path::Path::new("x"), &bytes).unwrap()
+}
+
+fn by() -> Actor {
+    Actor::cli("test")
+}
+
+fn record_in(dir: &tempfile::TempDir) -> Record {
+    Record::open(&dir.path().join("kehou.db")).unwrap()
+}
+
+/// Record an event as `kehou record` does: checked, then written.
+fn record(p: &Policy, s: &School, h: &mut Record, e: Event) -> kehou::Result<admit::Recorded> {
+    h.write(|tx| admit::record(tx, p, s, &e, None, &by()))
 }
 
 #[test]
@@ -34,29 +49,45 @@ fn publishing_never_overwrites_silently() {
     let p = demo_policy();
     let s = school_with_noon(&p);
     let dir = tempfile::tempdir().unwrap();
-    let h = History::new(dir.path());
-    publish_week(&p, &s, &h, "2026-12-07");
-    let v1 = std::fs::read(h.version_path(date("2026-12-07"), 1)).unwrap();
-    let err = h.publish(date("2026-12-07"), b"x", false).unwrap_err();
-    assert!(err.to_string().contains("--replace"), "{err}");
-    assert_eq!(h.publish(date("2026-12-07"), &v1, true).unwrap(), 2);
-    assert_eq!(h.versions(date("2026-12-07")), vec![1, 2]);
+    let mut h = record_in(&dir);
+    let w = date("2026-12-07");
+    publish_week(&p, &s, &mut h, "2026-12-07");
+    let v1 = h.read(|tx| tx.roster_bytes(w, 1)).unwrap().unwrap();
+    let err = h
+        .write(|tx| tx.publish(w, b"x", Base::Unpublished, &by()))
+        .unwrap_err();
+    assert!(err.render(Lang::Zh).contains("--replace 1"), "{err}");
+    let v2 = h.write(|tx| tx.publish(w, &v1, Base::Version(1), &by()));
+    assert_eq!(v2.unwrap(), 2);
+    // Based on v1 again: v2 would be undone, so it is refused.
+    let stale = h
+        .write(|tx| tx.publish(w, b"y", Base::Version(1), &by()))
+        .unwrap_err();
+    assert!(matches!(stale, kehou::Error::Stale { .. }), "{stale}");
+    assert!(
+        stale.render(Lang::En).contains("v2 was published after v1"),
+        "{stale}"
+    );
+    assert_eq!(h.read(|tx| tx.versions(w)).unwrap(), vec![1, 2]);
     assert_eq!(
-        std::fs::read(h.version_path(date("2026-12-07"), 1)).unwrap(),
+        h.read(|tx| tx.roster_bytes(w, 1)).unwrap().unwrap(),
         v1,
         "v1 kept"
     );
-    // A second writer is refused while the lock is held.
-    let _l = h.lock().unwrap();
-    assert!(h.publish(date("2026-12-14"), &v1, false).is_err());
 }
 
 #[test]
 fn october_reconciles_to_the_fen_and_minute() {
-    let p = demo_policy();
+    // The tiny school is planned up to the demo's weekly limits; with room
+    // above them a colleague can substitute within the limits.
+    let mut p = demo_policy();
+    p.rules.max_duties_per_week += 3;
+    p.rules.max_minutes_per_week += 180;
+    p.rules.max_duties_per_day += 1;
+    p.rules.max_minutes_per_day += 60;
     let s = school_with_noon(&p);
     let dir = tempfile::tempdir().unwrap();
-    let h = History::new(dir.path());
+    let mut h = record_in(&dir);
     let mut published = Vec::new();
     for w in [
         "2026-09-28",
@@ -65,7 +96,7 @@ fn october_reconciles_to_the_fen_and_minute() {
         "2026-10-19",
         "2026-10-26",
     ] {
-        published.extend(publish_week(&p, &s, &h, w));
+        published.extend(publish_week(&p, &s, &mut h, w));
     }
     // Oct 1-7 is a holiday; Sat Oct 10 is a make-up day (follows Thursday: noon only).
     assert!(published
@@ -81,39 +112,54 @@ fn october_reconciles_to_the_fen_and_minute() {
         .unwrap()
         .clone();
     let absent = sub.staff_id.clone().unwrap();
-    let substitute = if absent == "T1" { "T2" } else { "T1" };
-    h.record(&Event::Absent {
-        duty: sub.duty_id.clone(),
-        staff: absent.clone(),
-        substitute: Some(substitute.into()),
-        note: "病假".into(),
-    })
-    .unwrap();
-    // A swap (换班) later that week: the absent person takes a colleague's duty.
-    let swapped = published
+    // The first colleague the record accepts as substitute (free then,
+    // within the limits).
+    let substitute = s
+        .staff
         .iter()
-        .find(|r| {
-            r.duty_id.starts_with("2026-10-15/")
-                && r.staff_id.as_deref().is_some_and(|x| x != absent)
+        .map(|x| x.id.clone())
+        .filter(|x| *x != absent)
+        .find(|x| {
+            let e = Event::Absent {
+                duty: sub.duty_id.clone(),
+                staff: absent.clone(),
+                substitute: Some(x.clone()),
+                note: "病假".into(),
+            };
+            record(&p, &s, &mut h, e).is_ok()
         })
-        .unwrap()
-        .clone();
-    let holder = swapped.staff_id.clone().unwrap();
-    h.record(&Event::Swap {
-        duty: swapped.duty_id.clone(),
-        staff: holder.clone(),
-        with: absent.clone(),
-        note: "换班".into(),
-    })
-    .unwrap();
-    h.record(&Event::Cancel {
+        .expect("someone can substitute");
+    let substitute = substitute.as_str();
+    // A swap (换班) later that week: the absent person takes a colleague's
+    // duty (the first the record accepts).
+    let (swapped, holder) = published
+        .iter()
+        .filter(|r| {
+            ["2026-10-14/", "2026-10-15/", "2026-10-16/"]
+                .iter()
+                .any(|d| r.duty_id.starts_with(d))
+        })
+        .filter_map(|r| Some((r.clone(), r.staff_id.clone().filter(|x| *x != absent)?)))
+        .find(|(r, holder)| {
+            let swap = Event::Swap {
+                duty: r.duty_id.clone(),
+                staff: holder.clone(),
+                with: absent.clone(),
+                note: "换班".into(),
+            };
+            record(&p, &s, &mut h, swap).is_ok()
+        })
+        .expect("a swap the record accepts");
+    let snow = Event::Cancel {
         date: date("2026-10-20"),
         session: None,
         note: "大雪".into(),
-    })
-    .unwrap();
+    };
+    record(&p, &s, &mut h, snow).unwrap();
 
-    let served = ledger::served(&p, &s, &h, date("2026-10-01"), date("2026-10-31")).unwrap();
+    let served = h
+        .read(|tx| ledger::served(&p, &s, tx, date("2026-10-01"), date("2026-10-31")))
+        .unwrap();
     assert!(
         served.iter().all(|x| x.duty.date != date("2026-10-20")),
         "cancelled day not served"
@@ -191,13 +237,16 @@ fn planning_uses_term_to_date_load() {
     let p = demo_policy();
     let mut s = school_with_noon(&p);
     let dir = tempfile::tempdir().unwrap();
-    let h = History::new(dir.path());
-    publish_week(&p, &s, &h, "2026-11-30");
+    let mut h = record_in(&dir);
+    publish_week(&p, &s, &mut h, "2026-11-30");
     let before = s.served.clone();
-    ledger::add_term_load(&p, &mut s, &h, date("2026-12-07")).unwrap();
+    h.read(|tx| ledger::add_term_load(&p, &mut s, tx, date("2026-12-07")))
+        .unwrap();
     assert!(before.is_empty());
     let total: i64 = s.served.values().sum();
-    let served = ledger::served(&p, &s, &h, date("2026-11-30"), date("2026-12-06")).unwrap();
+    let served = h
+        .read(|tx| ledger::served(&p, &s, tx, date("2026-11-30"), date("2026-12-06")))
+        .unwrap();
     assert_eq!(total, served.iter().map(|x| x.duty.load()).sum::<i64>());
     assert!(total > 0);
 }
@@ -240,14 +289,14 @@ fn term_simulation_keeps_equal_staff_within_one_duty() {
         )
         .unwrap()
     };
-    // The simulated history kept for inspection: every returned
-    // substitution is in it as a swap; the directory is never reused.
+    // The simulated record kept for inspection: every returned
+    // substitution is in it as a swap; the file is never reused.
     let dir = tempfile::tempdir().unwrap();
-    let keep = dir.path().join("sim");
+    let keep = dir.path().join("sim.db");
     let r =
         kehou::studies::simulate::term(&p, &s, sim(0.05, true, true), Some(&keep), Lang::En, false)
             .unwrap();
-    let events = History::new(&keep).events().unwrap();
+    let events = Record::open(&keep).unwrap().read(|tx| tx.events()).unwrap();
     let swaps = events
         .iter()
         .filter(|e| matches!(e, kehou::ledger::Event::Swap { .. }))
@@ -333,36 +382,6 @@ fn term_simulations_in_parallel_match_single_runs() {
     let table = kehou::studies::simulate::render_runs(&runs, Lang::En);
     let met = runs.iter().filter(|r| r.1.met()).count();
     assert!(table.contains(&format!("in {met}/3 runs")), "{table}");
-}
-
-#[test]
-fn events_file_rows_missing_a_field_are_named() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = History::new(dir.path());
-    let csv = "\u{feff}kind,date,session,duty_id,staff_id,substitute_id,note\n\
-               swap,,,2026-12-07/morning/g1,T1,T2,换班\n\
-               换班,,,2026-12-07/morning/g1,T1,,\n\
-               absent,,,,T1,,\n";
-    std::fs::write(h.events_path(), csv).unwrap();
-    let e = h.events().unwrap_err().render(Lang::En);
-    assert!(e.contains(":3:") && e.contains("substitute_id"), "{e}");
-    assert!(e.contains(":4:") && e.contains("duty_id"), "{e}");
-    assert!(!e.contains(":2:"), "{e}");
-    // A valid swap reads back as one.
-    std::fs::write(
-        h.events_path(),
-        "kind,date,session,duty_id,staff_id,substitute_id,note\nswap,,,D1,T1,T2,换班\n",
-    )
-    .unwrap();
-    assert_eq!(
-        h.events().unwrap(),
-        vec![Event::Swap {
-            duty: "D1".into(),
-            staff: "T1".into(),
-            with: "T2".into(),
-            note: "换班".into()
-        }]
-    );
 }
 
 /// A simulation across the end of the summer holiday: the weeks without

@@ -21,7 +21,10 @@ pub struct Cli {
     /// School data directory (CSV files).
     #[arg(long, global = true, default_value = "datasets/demo")]
     pub data: PathBuf,
-    /// The school's roster history (published weeks, events).
+    /// The school's record (SQLite): published weeks, events, audit trail.
+    #[arg(long, global = true, default_value = "kehou.db")]
+    pub record: PathBuf,
+    /// An earlier kehou's history folder, imported into the record once.
     #[arg(long, global = true, default_value = "history")]
     pub history: PathBuf,
     /// Output language.
@@ -95,9 +98,21 @@ pub enum Cmd {
         /// Roster CSV to publish (default: out/roster-<monday>.csv).
         #[arg(long)]
         roster: Option<PathBuf>,
-        /// Publish a new version of an already published week (the earlier is kept).
+        /// Publish a new version of an already published week, replacing
+        /// this one (the week's latest; it is kept): refused if another
+        /// version was published since.
+        #[arg(long, value_name = "VERSION")]
+        replace: Option<u32>,
+    },
+    /// What the record holds: published versions (who, when) and events;
+    /// export the events as CSV.
+    Log {
+        /// Only this week (any date in it).
+        #[arg(long, value_parser = date)]
+        week: Option<NaiveDate>,
+        /// Write every event, with who recorded it and when, as CSV.
         #[arg(long)]
-        replace: bool,
+        events_csv: Option<PathBuf>,
     },
     /// Record what was served: an absence (with or without substitute) or a cancellation.
     Record {
@@ -138,8 +153,8 @@ pub enum Cmd {
         /// somewhat faster.
         #[arg(long)]
         no_preferences: bool,
-        /// Keep the simulated history (published weeks, events) in this new
-        /// directory, to look at with `workload` and `export`.
+        /// Keep the simulated record (published weeks, events) in this new
+        /// file, to look at with `--record FILE workload` and `export`.
         #[arg(long)]
         keep: Option<PathBuf>,
         /// Simulate this many terms, seeds --seed, --seed + 1, …, in
@@ -154,6 +169,10 @@ pub enum Cmd {
         week: NaiveDate,
         #[arg(long)]
         roster: Option<PathBuf>,
+        /// A published version (default: the latest); its roster CSV is
+        /// written too.
+        #[arg(long, conflicts_with = "roster")]
+        version: Option<u32>,
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
@@ -204,6 +223,10 @@ pub enum RecordCmd {
         substitute: Option<String>,
         #[arg(long, default_value = "", value_parser = text)]
         note: String,
+        /// The published version this is based on: refused if the week
+        /// has a newer one.
+        #[arg(long, value_name = "VERSION")]
+        based_on: Option<u32>,
     },
     /// A person handed a published duty to a colleague, who served it
     /// (换班, e.g. returning a substitution earlier that week).
@@ -217,6 +240,10 @@ pub enum RecordCmd {
         with: String,
         #[arg(long, default_value = "", value_parser = text)]
         note: String,
+        /// The published version this is based on: refused if the week
+        /// has a newer one.
+        #[arg(long, value_name = "VERSION")]
+        based_on: Option<u32>,
     },
     /// Duties cancelled (holiday added late, bad weather): not served, not paid.
     Cancel {
@@ -227,6 +254,10 @@ pub enum RecordCmd {
         session: Option<String>,
         #[arg(long, default_value = "", value_parser = text)]
         note: String,
+        /// The published version this is based on: refused if the week
+        /// has a newer one.
+        #[arg(long, value_name = "VERSION")]
+        based_on: Option<u32>,
     },
 }
 
@@ -253,8 +284,8 @@ fn moment(s: &str) -> Result<chrono::NaiveDateTime, String> {
     date(&t.date().to_string()).map(|_| t)
 }
 
-/// A text option (ids, notes): it goes into the history's events.csv,
-/// which is read back as a CSV file and so keeps to its rules.
+/// A text option (ids, notes): it goes into the record and its CSV export,
+/// and so keeps to the rules of a CSV cell.
 fn text(s: &str) -> Result<String, String> {
     match text_problem(s, MAX_CELL_CHARS) {
         Some((found, expected)) => Err(format!("{found}; expected {expected}")),

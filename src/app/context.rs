@@ -9,10 +9,10 @@ use crate::check::Violation;
 use crate::demand::WeekDemand;
 use crate::error::{Error, Result};
 use crate::lang::Lang;
-use crate::ledger::History;
 use crate::model::policy::Policy;
 use crate::model::school::School;
 use crate::outputs::files::write_atomic;
+use crate::record::{self, Actor, Record};
 use crate::{calendar, demand, input, outputs, plan, roster};
 use chrono::{Days, NaiveDate};
 
@@ -20,6 +20,7 @@ use chrono::{Days, NaiveDate};
 pub(crate) struct Ctx {
     pub policy: PathBuf,
     pub data: PathBuf,
+    pub record: PathBuf,
     pub history: PathBuf,
     pub lang: Lang,
 }
@@ -29,6 +30,7 @@ impl Ctx {
         Ctx {
             policy: cli.policy.clone(),
             data: cli.data.clone(),
+            record: cli.record.clone(),
             history: cli.history.clone(),
             lang: cli.lang,
         }
@@ -39,8 +41,34 @@ impl Ctx {
         load(&self.policy, &self.data)
     }
 
-    pub fn history(&self) -> History {
-        History::new(&self.history)
+    /// The school's record. `write`: the file is created if missing (a
+    /// command that only reads gets an empty record instead). An earlier
+    /// kehou's history folder is imported into it the first time.
+    pub fn record(&self, policy: &Policy, school: &School, write: bool) -> Result<Record> {
+        let legacy = record::legacy::present(&self.history);
+        let mut rec = if write || legacy {
+            Record::open(&self.record)?
+        } else {
+            Record::open_or_empty(&self.record)?
+        };
+        if legacy {
+            let by = Actor::cli("import");
+            let done =
+                rec.write(|tx| record::legacy::import(tx, &self.history, policy, school, &by))?;
+            if let Some(n) = done {
+                eprintln!(
+                    "{} {} → {}: {} {}, {} {}",
+                    self.t("已导入", "imported"),
+                    self.history.display(),
+                    self.record.display(),
+                    n.versions,
+                    self.t("个版本", "version(s)"),
+                    n.events,
+                    self.t("条记录", "event(s)")
+                );
+            }
+        }
+        Ok(rec)
     }
 
     pub fn t(&self, zh: &'static str, en: &'static str) -> &'static str {
@@ -70,21 +98,6 @@ pub(crate) fn refuse(
         eprintln!("{indent}{}", v.render(lang));
     }
     Err(err())
-}
-
-/// An error naming the first id that is not in staff.csv.
-pub(crate) fn known_staff<'i>(
-    school: &School,
-    ids: impl IntoIterator<Item = &'i String>,
-    lang: Lang,
-) -> Result<()> {
-    match ids.into_iter().find(|id| school.staff_index(id).is_none()) {
-        Some(id) => Err(Error::Usage(format!(
-            "{} {id}",
-            lang.t("教职工名单中无此人:", "no such staff member:")
-        ))),
-        None => Ok(()),
-    }
 }
 
 /// HTML page, handover sheet and calendars for a week's roster.

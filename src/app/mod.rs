@@ -45,9 +45,13 @@ pub fn run(cli: Cli) -> Result<i32> {
             xlsx,
         } => commands::workload::run(&cx, *from, *to, csv.as_deref(), xlsx.as_deref()),
         Cmd::Simulate { .. } => commands::simulate::run(&cx, &cli.cmd),
-        Cmd::Export { week, roster, out } => {
-            commands::export::run(&cx, *week, roster.as_deref(), out)
-        }
+        Cmd::Export {
+            week,
+            roster,
+            version,
+            out,
+        } => commands::export::run(&cx, *week, roster.as_deref(), *version, out),
+        Cmd::Log { week, events_csv } => commands::log::run(&cx, *week, events_csv.as_deref()),
         Cmd::Repair { .. } => commands::repair::run(&cx, &cli.cmd),
         Cmd::Whatif {
             file,

@@ -1,5 +1,6 @@
 //! What happened to the published roster: absences, swaps and
-//! cancellations, kept in the history's events.csv.
+//! cancellations, kept in the school's record; events.csv is how they are
+//! read in (an earlier kehou's history) and exported.
 
 use std::path::Path;
 
@@ -7,7 +8,6 @@ use chrono::NaiveDate;
 
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::input::table::{parse_table, Columns, Row};
-use crate::outputs::files::{Cell, CsvOut};
 
 /// What happened to the published roster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,18 +45,14 @@ const EVENT_COLUMNS: Columns = &[
     ("note", &["说明"], false),
 ];
 
-/// The events file's bytes (headers in English, as EVENT_COLUMNS).
-pub(crate) fn events_csv(all: &[Event]) -> Vec<u8> {
-    let headers: Vec<&str> = EVENT_COLUMNS.iter().map(|c| c.0).collect();
-    let mut out = CsvOut::new(&headers);
-    for e in all {
-        out.row(cells(e).into_iter().map(Cell::Text).collect());
-    }
-    out.into_bytes()
+/// The events file's headers.
+pub(crate) fn event_headers() -> Vec<&'static str> {
+    EVENT_COLUMNS.iter().map(|c| c.0).collect()
 }
 
-/// An event's row, in the order of EVENT_COLUMNS.
-fn cells(e: &Event) -> [String; 7] {
+/// An event's row, in the order of EVENT_COLUMNS: kind, date, session,
+/// duty_id, staff_id, substitute_id, note.
+pub(crate) fn cells(e: &Event) -> [String; 7] {
     let none = String::new;
     match e {
         Event::Absent {

@@ -11,7 +11,7 @@ use crate::model::policy::Policy;
 use crate::model::school::School;
 use crate::roster::Row;
 
-use super::{Event, History};
+use super::{Event, Published};
 
 /// One duty actually served by one person.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,15 +28,15 @@ const WEEK_DAYS: u64 = 7;
 pub fn served(
     policy: &Policy,
     school: &School,
-    history: &History,
+    record: &impl Published,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Served>> {
-    let events = history.events()?;
+    let events = record.events()?;
     let mut out = Vec::new();
     let mut monday = crate::calendar::monday_of(from);
     while monday <= to {
-        if let Some((_, rows)) = history.published(monday)? {
+        if let Some((_, rows)) = record.published(monday)? {
             let dm = demand::week(policy, school, monday);
             out.extend(served_week(school, &dm.duties, &rows, &events, from, to)?);
         }
@@ -81,11 +81,24 @@ pub fn served_week(
 }
 
 /// Whether a cancellation covers the duty's day and session.
-fn cancelled(events: &[Event], duty: &Duty) -> bool {
+pub(crate) fn cancelled(events: &[Event], duty: &Duty) -> bool {
     events.iter().any(|e| {
         matches!(e, Event::Cancel { date, session, .. }
             if *date == duty.date && session.as_ref().is_none_or(|s| *s == duty.session))
     })
+}
+
+/// Who serves each published row's seat after the events (None: nobody,
+/// or the row was an open seat), in row order.
+pub(crate) fn servers(duties: &[Duty], rows: &[Row], events: &[Event]) -> Vec<Option<String>> {
+    let by_id: BTreeMap<&str, &Duty> = duties.iter().map(|d| (d.id.as_str(), d)).collect();
+    rows.iter()
+        .map(|r| {
+            let sid = r.staff_id.as_ref()?;
+            let duty = by_id.get(r.duty_id.as_str())?;
+            server(events, duty, sid)
+        })
+        .collect()
 }
 
 /// Who served the seat `published` held, following absences and swaps in
@@ -125,12 +138,12 @@ pub fn served_load(served: &[Served]) -> BTreeMap<usize, i64> {
     m
 }
 
-/// Add the load served this term before `monday` (from the history) to
+/// Add the load served this term before `monday` (from the record) to
 /// the school's prior load, so planning is fair over the term.
 pub fn add_term_load(
     policy: &Policy,
     school: &mut School,
-    history: &History,
+    record: &impl Published,
     monday: NaiveDate,
 ) -> Result<()> {
     let Some(term) = policy
@@ -147,7 +160,7 @@ pub fn add_term_load(
     if before < term.start {
         return Ok(());
     }
-    let served = served(policy, school, history, term.start, before)?;
+    let served = served(policy, school, record, term.start, before)?;
     for (staff, load) in served_load(&served) {
         let e = school.served.entry(staff).or_insert(0);
         *e = e.saturating_add(load);

@@ -11,9 +11,10 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::error::{Error, Result};
 use crate::lang::Lang;
-use crate::ledger::{self, Event, History};
+use crate::ledger::{self, Event};
 use crate::model::policy::{Policy, Role};
 use crate::model::school::{School, LOAD_PER_HOUR};
+use crate::record::{self, Actor, Base, Record};
 use crate::{demand, plan};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -276,7 +277,8 @@ pub fn term(
     let last = first + chrono::Days::new(7 * u64::from(sim.weeks.max(1)) - 1);
     // Every week is checked before the first is planned.
     crate::calendar::require_national(p, first, last)?;
-    let (h, _temp) = sim_history(keep, lang)?;
+    let (mut h, _temp) = sim_record(keep, lang)?;
+    let by = Actor::cli("simulate");
     let mut rng = ChaCha8Rng::seed_from_u64(sim.seed);
     let bar = progress.then(|| indicatif::ProgressBar::new(u64::from(sim.weeks)));
     let mut tally = Tally::default();
@@ -287,7 +289,7 @@ pub fn term(
     for w in 0..sim.weeks {
         let monday = first + chrono::Days::new(7 * u64::from(w));
         let mut s = school.clone();
-        ledger::add_term_load(p, &mut s, &h, monday)?;
+        h.read(|tx| ledger::add_term_load(p, &mut s, tx, monday))?;
         let dm = demand::week(p, &s, monday);
         let mut opts = plan::Options::from_policy(p);
         opts.skip_preferences = !sim.preferences;
@@ -295,11 +297,8 @@ pub fn term(
         let plan = plan::plan(p, &s, &dm, &opts)?;
         let seconds = clock.elapsed().as_secs_f64();
         tally.uncovered += plan.uncovered.iter().map(|u| u.1).sum::<u32>();
-        h.publish(
-            monday,
-            &crate::outputs::roster_csv::to_csv(p, &s, &plan, lang),
-            false,
-        )?;
+        let bytes = crate::outputs::roster_csv::to_csv(p, &s, &plan, lang);
+        h.write(|tx| tx.publish(monday, &bytes, Base::Unpublished, &by))?;
         let week = Week {
             p,
             school,
@@ -310,7 +309,7 @@ pub fn term(
             // substitution leaves, so it is chosen for the term's end.
             last: w + 1 == sim.weeks,
         };
-        let (planned, served) = week.serve(&plan, &sim, &mut rng, &h, &mut tally)?;
+        let (planned, served) = week.serve(&plan, &sim, &mut rng, &mut h, &mut tally)?;
         weekly.push((planned, served, seconds));
         if let Some(b) = &bar {
             b.inc(1);
@@ -319,7 +318,7 @@ pub fn term(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let served = ledger::served(p, school, &h, first, last)?;
+    let served = h.read(|tx| ledger::served(p, school, tx, first, last))?;
     let load = ledger::served_load(&served);
     let longest =
         served.iter().map(|x| x.duty.load()).max().unwrap_or(0) as f64 / LOAD_PER_HOUR as f64;
@@ -339,28 +338,28 @@ pub fn term(
     })
 }
 
-/// The history a simulation writes: `keep` (new or empty, never a real
-/// history) or a temporary directory, returned so that it lives as long.
-fn sim_history(keep: Option<&Path>, lang: Lang) -> Result<(History, Option<tempfile::TempDir>)> {
-    let Some(dir) = keep else {
+/// The record a simulation writes: `keep` (a new file, never a real
+/// record) or a file in a temporary directory, returned so that it lives
+/// as long.
+fn sim_record(keep: Option<&Path>, lang: Lang) -> Result<(Record, Option<tempfile::TempDir>)> {
+    let Some(file) = keep else {
         let temp = tempfile::tempdir().map_err(|source| Error::Write {
             path: std::env::temp_dir(),
             source,
         })?;
-        return Ok((History::new(temp.path()), Some(temp)));
+        return Ok((Record::open(&temp.path().join("sim.db"))?, Some(temp)));
     };
-    let used = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
-    if used || dir.is_file() {
+    if file.exists() {
         return Err(Error::Usage(format!(
             "{} {}",
-            dir.display(),
+            file.display(),
             lang.t(
-                "已存在且不为空: 请为模拟记录指定一个新目录",
-                "already exists and is not empty: name a new directory for the simulated history"
+                "已存在: 请为模拟记录指定一个新文件",
+                "already exists: name a new file for the simulated record"
             )
         )));
     }
-    Ok((History::new(dir), None))
+    Ok((Record::open(file)?, None))
 }
 
 /// What a simulated term counts as it goes.
@@ -409,6 +408,14 @@ impl Week<'_> {
         )
     }
 
+    /// Records a simulated event, checked as any event is: a simulation
+    /// that chose an impossible substitute stops with the reason.
+    fn record(&self, h: &mut Record, e: &Event) -> Result<()> {
+        let by = Actor::cli("simulate");
+        h.write(|tx| record::admit::record(tx, self.p, self.school, e, None, &by))
+            .map(|_| ())
+    }
+
     /// Serves the published plan with random absences: each absent seat
     /// substituted (and returned) as the options say, every event recorded.
     /// Returns the largest spread as planned and as served.
@@ -417,7 +424,7 @@ impl Week<'_> {
         plan: &plan::Plan,
         sim: &Sim,
         rng: &mut ChaCha8Rng,
-        h: &History,
+        h: &mut Record,
         tally: &mut Tally,
     ) -> Result<(f64, f64)> {
         let (s, dm) = (self.s, self.dm);
@@ -447,23 +454,29 @@ impl Week<'_> {
             if self.last && !matches!(cover, Some((_, Some(_)))) {
                 tally.final_unreturned += 1;
             }
-            h.record(&Event::Absent {
-                duty: dm.duties[duty].id.clone(),
-                staff: s.staff[t].id.clone(),
-                substitute: cover.map(|c| s.staff[c.0].id.clone()),
-                note: "simulated".into(),
-            })?;
+            self.record(
+                h,
+                &Event::Absent {
+                    duty: dm.duties[duty].id.clone(),
+                    staff: s.staff[t].id.clone(),
+                    substitute: cover.map(|c| s.staff[c.0].id.clone()),
+                    note: "simulated".into(),
+                },
+            )?;
             let Some((sub, back)) = cover else { continue };
             tally.substituted += 1;
             if let Some(j) = back {
                 slots[j].1 = Some(t);
                 tally.returned += 1;
-                h.record(&Event::Swap {
-                    duty: dm.duties[slots[j].0].id.clone(),
-                    staff: s.staff[sub].id.clone(),
-                    with: s.staff[t].id.clone(),
-                    note: "simulated: returns the substitution".into(),
-                })?;
+                self.record(
+                    h,
+                    &Event::Swap {
+                        duty: dm.duties[slots[j].0].id.clone(),
+                        staff: s.staff[sub].id.clone(),
+                        with: s.staff[t].id.clone(),
+                        note: "simulated: returns the substitution".into(),
+                    },
+                )?;
             }
         }
         Ok((planned, self.term_end(&held(&slots)).0))

@@ -4,6 +4,7 @@ pub(super) mod check;
 pub(super) mod demand;
 pub(super) mod export;
 pub(super) mod gen;
+pub(super) mod log;
 pub(super) mod plan;
 pub(super) mod publish;
 pub(super) mod record;

@@ -21,7 +21,9 @@ pub(crate) fn run(
     let lang = cx.lang;
     let t0 = std::time::Instant::now();
     let (p, mut s) = cx.load()?;
-    ledger::add_term_load(&p, &mut s, &cx.history(), calendar::monday_of(week))?;
+    let monday = calendar::monday_of(week);
+    cx.record(&p, &s, false)?
+        .read(|tx| ledger::add_term_load(&p, &mut s, tx, monday))?;
     let t_load = t0.elapsed().as_secs_f64();
     let dm = crate::app::context::week(&p, &s, week)?;
     let mut opts = plan::Options::from_policy(&p);

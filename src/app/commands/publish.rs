@@ -6,9 +6,15 @@ use chrono::NaiveDate;
 
 use crate::app::context::{refuse, Ctx};
 use crate::error::{Error, Result};
+use crate::record::{admit, Actor, Base};
 use crate::{check, roster};
 
-pub(crate) fn run(cx: &Ctx, week: NaiveDate, path: Option<&Path>, replace: bool) -> Result<i32> {
+pub(crate) fn run(
+    cx: &Ctx,
+    week: NaiveDate,
+    path: Option<&Path>,
+    replace: Option<u32>,
+) -> Result<i32> {
     let (p, s) = cx.load()?;
     let dm = crate::app::context::week(&p, &s, week)?;
     let path = path
@@ -24,13 +30,16 @@ pub(crate) fn run(cx: &Ctx, week: NaiveDate, path: Option<&Path>, replace: bool)
             cx.t("处违反规则, 未发布", "violation(s): not published")
         ))
     })?;
-    let h = cx.history();
-    let ver = h.publish(dm.monday, &bytes, replace)?;
+    let base = replace.map_or(Base::Unpublished, Base::Version);
+    let by = Actor::cli("publish");
+    let mut rec = cx.record(&p, &s, true)?;
+    let ver = rec.write(|tx| admit::publish(tx, &p, &s, &dm, &rows, &bytes, base, &by))?;
     println!(
-        "{} {} v{ver}: {}",
+        "{} {} v{ver} ({} {})",
         cx.t("已发布", "published"),
         dm.monday,
-        h.version_path(dm.monday, ver).display()
+        cx.t("记录于", "recorded in"),
+        rec.path().display()
     );
     Ok(0)
 }

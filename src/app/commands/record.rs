@@ -1,58 +1,76 @@
-//! `kehou record`: what was actually served (absence, swap, cancellation).
+//! `kehou record`: what was actually served (absence, swap, cancellation),
+//! checked before it is written.
 
 use crate::app::args::RecordCmd;
-use crate::app::context::{known_staff, Ctx};
+use crate::app::context::Ctx;
 use crate::error::Result;
 use crate::ledger::Event;
+use crate::record::{self, Actor};
 
 pub(crate) fn run(cx: &Ctx, what: &RecordCmd) -> Result<i32> {
-    let (_, school) = cx.load()?;
-    let e = match what {
+    let (p, s) = cx.load()?;
+    let (e, based_on) = event(what);
+    let by = Actor::cli("record");
+    let mut rec = cx.record(&p, &s, true)?;
+    let r = rec.write(|tx| record::admit::record(tx, &p, &s, &e, based_on, &by))?;
+    println!(
+        "{} #{} ({} {} v{}) {} {}",
+        cx.t("已记录", "recorded"),
+        r.id,
+        cx.t("依据", "on"),
+        r.week,
+        r.version,
+        cx.t("于", "in"),
+        rec.path().display()
+    );
+    Ok(0)
+}
+
+/// The event the options describe, and the version it is based on.
+fn event(what: &RecordCmd) -> (Event, Option<u32>) {
+    match what {
         RecordCmd::Absent {
             duty,
             staff,
             substitute,
             note,
-        } => {
-            let ids = std::iter::once(staff).chain(substitute.iter());
-            known_staff(&school, ids, cx.lang)?;
+            based_on,
+        } => (
             Event::Absent {
                 duty: duty.clone(),
                 staff: staff.clone(),
                 substitute: substitute.clone(),
                 note: note.clone(),
-            }
-        }
+            },
+            *based_on,
+        ),
         RecordCmd::Swap {
             duty,
             staff,
             with,
             note,
-        } => {
-            known_staff(&school, [staff, with], cx.lang)?;
+            based_on,
+        } => (
             Event::Swap {
                 duty: duty.clone(),
                 staff: staff.clone(),
                 with: with.clone(),
                 note: note.clone(),
-            }
-        }
+            },
+            *based_on,
+        ),
         RecordCmd::Cancel {
             date,
             session,
             note,
-        } => Event::Cancel {
-            date: *date,
-            session: session.clone(),
-            note: note.clone(),
-        },
-    };
-    let h = cx.history();
-    h.record(&e)?;
-    println!(
-        "{} {}",
-        cx.t("已记录到", "recorded in"),
-        h.events_path().display()
-    );
-    Ok(0)
+            based_on,
+        } => (
+            Event::Cancel {
+                date: *date,
+                session: session.clone(),
+                note: note.clone(),
+            },
+            *based_on,
+        ),
+    }
 }

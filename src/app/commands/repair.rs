@@ -3,7 +3,9 @@
 use crate::app::args::Cmd;
 use crate::app::context::{refuse, roster_rows, Ctx};
 use crate::error::{Error, Result};
+use crate::ledger::Published;
 use crate::outputs::files::write_atomic;
+use crate::record::{admit, Actor, Base};
 use crate::studies::repair::{self, Request};
 use crate::{check, ledger, plan};
 
@@ -23,16 +25,19 @@ pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
     };
     let lang = cx.lang;
     let (p, mut s) = cx.load()?;
-    let h = cx.history();
     let dm = crate::app::context::week(&p, &s, *week)?;
-    let Some((ver, rows)) = h.published(dm.monday)? else {
+    let mut rec = cx.record(&p, &s, true)?;
+    let published = rec.read(|tx| {
+        ledger::add_term_load(&p, &mut s, tx, dm.monday)?;
+        tx.published(dm.monday)
+    })?;
+    let Some((ver, rows)) = published else {
         return Err(Error::Usage(format!(
             "{} {}",
             cx.t("该周尚未发布:", "week not published:"),
             dm.monday
         )));
     };
-    ledger::add_term_load(&p, &mut s, &h, dm.monday)?;
     let pins = match pins {
         Some(f) => repair::read_pins(f, &s, &dm)?,
         None => Vec::new(),
@@ -74,11 +79,13 @@ pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
         );
         return Ok(0);
     }
-    let new_ver = h.publish(
-        dm.monday,
-        &crate::outputs::roster_csv::to_csv(&p, &s, &plan, lang),
-        true,
-    )?;
+    let bytes = crate::outputs::roster_csv::to_csv(&p, &s, &plan, lang);
+    let by = Actor::cli("repair");
+    // Based on the version read above: a version published meanwhile is
+    // not undone.
+    let new_rows = roster_rows(&s, &plan);
+    let new_ver = rec
+        .write(|tx| admit::publish(tx, &p, &s, &dm, &new_rows, &bytes, Base::Version(ver), &by))?;
     let cpath = out.join(format!("changes-{}-v{new_ver}.csv", dm.monday));
     write_atomic(&cpath, &repair::changes_csv(&s, &plan, &changes, lang))?;
     println!(

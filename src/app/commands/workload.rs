@@ -5,7 +5,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::app::context::Ctx;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ledger;
 
 pub(crate) fn run(
@@ -16,7 +16,18 @@ pub(crate) fn run(
     xlsx: Option<&Path>,
 ) -> Result<i32> {
     let (p, s) = cx.load()?;
-    let served = ledger::served(&p, &s, &cx.history(), from, to)?;
+    if !cx.record.exists() && !crate::record::legacy::present(&cx.history) {
+        return Err(Error::Usage(format!(
+            "{} {}",
+            cx.t(
+                "没有排班记录, 尚无可计算的工作量 (先发布一周, 或用 --record 指定记录文件):",
+                "no record, so no workload to compute (publish a week first, or name the record with --record):"
+            ),
+            cx.record.display()
+        )));
+    }
+    let mut rec = cx.record(&p, &s, false)?;
+    let served = rec.read(|tx| ledger::served(&p, &s, tx, from, to))?;
     let rows = ledger::workload(&p, &s, &served);
     let bytes = ledger::workload_csv(&s, &rows, cx.lang);
     if let Some(path) = csv {

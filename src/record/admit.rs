@@ -1,0 +1,465 @@
+//! Every event is checked before it is written, so the ledger never holds
+//! a duty that cannot have been served. The checks:
+//!
+//! - the duty is in the published week, and not cancelled;
+//! - the person named holds it now (after the events already recorded), so
+//!   the same absence cannot be recorded twice;
+//! - the substitute (or the colleague of a swap) is someone else, and the
+//!   week as served then keeps every hard rule the checker knows: role and
+//!   active, qualification, leave, blackout, exemption, no overlap (counting
+//!   the substitutions already recorded), daily and weekly limits. This is
+//!   `check::check` itself, run on the served week before and after the
+//!   event: the event is refused for any violation it adds;
+//! - a cancellation names a session by id or label, and covers a published
+//!   duty not yet cancelled.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::check::{self, Violation};
+use crate::demand::{self, Duty, WeekDemand};
+use crate::error::{Error, Result, Said};
+use crate::lang::Lang;
+use crate::ledger::{cancelled, servers, Event};
+use crate::model::policy::Policy;
+use crate::model::school::School;
+use crate::roster::Row;
+use crate::rules::Rule;
+
+use super::{Actor, Base, Tx};
+
+/// An event as recorded: its id, the event as stored (a cancellation's
+/// session by id), and the week and version it was checked against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    pub id: i64,
+    pub event: Event,
+    pub week: NaiveDate,
+    pub version: u32,
+}
+
+/// A reason an event was refused, in both languages.
+pub type Refusal = Said;
+
+/// Check `e` against the week's latest version and the events recorded so
+/// far, and store it; all in the caller's write transaction. `based_on`,
+/// when given, must still be the latest version.
+pub fn record(
+    tx: &Tx,
+    policy: &Policy,
+    school: &School,
+    e: &Event,
+    based_on: Option<u32>,
+    by: &Actor,
+) -> Result<Recorded> {
+    let week = event_week(e).ok_or_else(|| refused(no_duty(e)))?;
+    let latest = tx.latest(week)?;
+    if let Some(b) = based_on {
+        tx.expect(week, Base::Version(b), latest)?;
+    }
+    let Some(version) = latest else {
+        return Err(refused(Said::new(
+            format!("{week} 这一周尚未发布, 只能记录已发布排班中的任务"),
+            format!(
+                "week {week} is not published; only duties of a published roster can be recorded"
+            ),
+        )));
+    };
+    let rows = tx.rows(week, version)?.unwrap_or_default();
+    let events = tx.events()?;
+    let dm = demand::week(policy, school, week);
+    let event = admit(policy, school, &dm, &rows, &events, e).map_err(Error::Refused)?;
+    let id = tx.insert_event(&event, week, version, by)?;
+    Ok(Recorded {
+        id,
+        event,
+        week,
+        version,
+    })
+}
+
+fn refused(s: Said) -> Error {
+    Error::Refused(vec![s])
+}
+
+/// The Monday of the week an event belongs to: the date that starts its
+/// duty id (date/kind/group), or a cancellation's date.
+pub fn event_week(e: &Event) -> Option<NaiveDate> {
+    let date = match e {
+        Event::Absent { duty, .. } | Event::Swap { duty, .. } => {
+            duty.split('/').next()?.parse().ok()?
+        }
+        Event::Cancel { date, .. } => *date,
+    };
+    Some(crate::calendar::monday_of(date))
+}
+
+/// The event as it will be stored, or every reason it cannot be.
+pub fn admit(
+    policy: &Policy,
+    school: &School,
+    week: &WeekDemand,
+    rows: &[Row],
+    events: &[Event],
+    e: &Event,
+) -> std::result::Result<Event, Vec<Refusal>> {
+    match e {
+        Event::Cancel {
+            date,
+            session,
+            note,
+        } => admit_cancel(policy, week, rows, events, *date, session.as_deref())
+            .map(|session| Event::Cancel {
+                date: *date,
+                session,
+                note: note.clone(),
+            })
+            .map_err(|r| vec![r]),
+        Event::Absent {
+            duty,
+            staff,
+            substitute,
+            ..
+        } => {
+            admit_change(
+                policy,
+                school,
+                week,
+                rows,
+                events,
+                e,
+                duty,
+                staff,
+                substitute.as_deref(),
+            )?;
+            Ok(e.clone())
+        }
+        Event::Swap {
+            duty, staff, with, ..
+        } => {
+            admit_change(
+                policy,
+                school,
+                week,
+                rows,
+                events,
+                e,
+                duty,
+                staff,
+                Some(with),
+            )?;
+            Ok(e.clone())
+        }
+    }
+}
+
+/// An absence or a swap: `staff` leaves `duty_id`, `taker` (if any) serves it.
+#[allow(clippy::too_many_arguments)]
+fn admit_change(
+    policy: &Policy,
+    school: &School,
+    week: &WeekDemand,
+    rows: &[Row],
+    events: &[Event],
+    e: &Event,
+    duty_id: &str,
+    staff: &str,
+    taker: Option<&str>,
+) -> std::result::Result<(), Vec<Refusal>> {
+    let Some(duty) = week.duties.iter().find(|d| d.id == duty_id) else {
+        return Err(vec![no_duty(e)]);
+    };
+    for id in std::iter::once(staff).chain(taker) {
+        if school.staff_index(id).is_none() {
+            return Err(vec![Said::new(
+                format!("教职工名单中无此人: {id}"),
+                format!("no such staff member: {id}"),
+            )]);
+        }
+    }
+    if taker == Some(staff) {
+        return Err(vec![Said::new(
+            format!("{} 不能代替自己", who(school, staff)),
+            format!("{} cannot stand in for themselves", who(school, staff)),
+        )]);
+    }
+    if cancelled(events, duty) {
+        return Err(vec![Said::new(
+            format!("任务 {duty_id} 已取消, 无人值守也不计工作量"),
+            format!("duty {duty_id} was cancelled: nobody serves it and nobody is paid for it"),
+        )]);
+    }
+    if let Some(r) = not_holder(school, duty, rows, events, e, staff) {
+        return Err(vec![r]);
+    }
+    let before = served_check(policy, school, week, rows, events);
+    let mut with = events.to_vec();
+    with.push(e.clone());
+    let after = served_check(policy, school, week, rows, &with);
+    let added: Vec<Refusal> = added(&before, &after).iter().map(said).collect();
+    if added.is_empty() {
+        Ok(())
+    } else {
+        Err(added)
+    }
+}
+
+/// A refusal unless `staff` holds the duty after the events so far.
+fn not_holder(
+    school: &School,
+    duty: &Duty,
+    rows: &[Row],
+    events: &[Event],
+    e: &Event,
+    staff: &str,
+) -> Option<Refusal> {
+    if events.iter().any(|x| same_change(x, e)) {
+        return Some(Said::new(
+            format!(
+                "已记录过: {} 的任务 {} 已有同样的记录",
+                who(school, staff),
+                duty.id
+            ),
+            format!(
+                "already recorded: {} on duty {} has the same event",
+                who(school, staff),
+                duty.id
+            ),
+        ));
+    }
+    let serving = servers(std::slice::from_ref(duty), rows, events);
+    let holders: Vec<String> = rows
+        .iter()
+        .zip(&serving)
+        .filter(|(r, _)| r.duty_id == duty.id)
+        .filter_map(|(_, s)| s.clone())
+        .collect();
+    if holders.iter().any(|h| h == staff) {
+        return None;
+    }
+    let list = holders
+        .iter()
+        .map(|h| who(school, h))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (zh, en) = if list.is_empty() {
+        ("无人".to_string(), "nobody".to_string())
+    } else {
+        (list.clone(), list)
+    };
+    Some(Said::new(
+        format!(
+            "{} 并未担任任务 {} (现由 {zh} 担任)",
+            who(school, staff),
+            duty.id
+        ),
+        format!(
+            "{} does not hold duty {} (it is held by {en})",
+            who(school, staff),
+            duty.id
+        ),
+    ))
+}
+
+/// The same absence or swap (the note aside).
+fn same_change(a: &Event, b: &Event) -> bool {
+    let key = |e: &Event| match e {
+        Event::Absent {
+            duty,
+            staff,
+            substitute,
+            ..
+        } => Some(("absent", duty.clone(), staff.clone(), substitute.clone())),
+        Event::Swap {
+            duty, staff, with, ..
+        } => Some(("swap", duty.clone(), staff.clone(), Some(with.clone()))),
+        Event::Cancel { .. } => None,
+    };
+    key(a).is_some() && key(a) == key(b)
+}
+
+/// Publish `rows` (already checked, as `bytes`) as the week's next
+/// version, unless the events already recorded for the week would then
+/// break a rule (a substitute recorded for one duty, now also given another
+/// at the same time).
+#[allow(clippy::too_many_arguments)]
+pub fn publish(
+    tx: &Tx,
+    policy: &Policy,
+    school: &School,
+    week: &WeekDemand,
+    rows: &[Row],
+    bytes: &[u8],
+    base: Base,
+    by: &Actor,
+) -> Result<u32> {
+    let events = tx.events()?;
+    let clash = served_check(policy, school, week, rows, &events);
+    if !clash.is_empty() {
+        let mut why = vec![Said::new(
+            "与本周已记录的缺勤/代课/换班冲突, 未发布:",
+            "this version conflicts with the events already recorded for the week, so it is not published:",
+        )];
+        why.extend(clash.iter().map(said));
+        return Err(Error::Refused(why));
+    }
+    tx.publish(week.monday, bytes, base, by)
+}
+
+fn said(v: &Violation) -> Refusal {
+    Said::new(v.render(Lang::Zh), v.render(Lang::En))
+}
+
+/// The checker's violations of the week as served after `events`: each
+/// seat held by whoever serves it, cancelled duties left out. A seat left
+/// open by an absence is what happened, not a breach; a person who left
+/// their own club is not its free instructor.
+fn served_check(
+    policy: &Policy,
+    school: &School,
+    week: &WeekDemand,
+    rows: &[Row],
+    events: &[Event],
+) -> Vec<Violation> {
+    let serving = servers(&week.duties, rows, events);
+    let live: Vec<&Duty> = week
+        .duties
+        .iter()
+        .filter(|d| !cancelled(events, d))
+        .collect();
+    let dm = WeekDemand {
+        duties: live.iter().map(|d| (*d).clone()).collect(),
+        ..week.clone()
+    };
+    let served: Vec<Row> = rows
+        .iter()
+        .zip(serving)
+        .filter(|(r, _)| dm.duties.iter().any(|d| d.id == r.duty_id))
+        .map(|(r, s)| Row {
+            line: r.line,
+            duty_id: r.duty_id.clone(),
+            staff_id: s,
+        })
+        .collect();
+    let left = left_duty(events);
+    check::check(policy, school, &dm, &served)
+        .into_iter()
+        .filter(|v| {
+            !(v.rule == Rule::Instructor && left.contains(&(v.duty.clone(), v.staff.clone())))
+        })
+        .collect()
+}
+
+/// (duty, staff) of every absence and swap: who left which duty.
+fn left_duty(events: &[Event]) -> Vec<(String, String)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Absent { duty, staff, .. } | Event::Swap { duty, staff, .. } => {
+                Some((duty.clone(), staff.clone()))
+            }
+            Event::Cancel { .. } => None,
+        })
+        .collect()
+}
+
+/// Violations in `after` beyond those already in `before` (lines aside).
+fn added(before: &[Violation], after: &[Violation]) -> Vec<Violation> {
+    let key = |v: &Violation| (v.rule, v.duty.clone(), v.staff.clone(), v.detail.clone());
+    let mut seen: BTreeMap<_, usize> = BTreeMap::new();
+    for v in before {
+        *seen.entry(key(v)).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for v in after {
+        match seen.get_mut(&key(v)) {
+            Some(n) if *n > 0 => *n -= 1,
+            _ => out.push(v.clone()),
+        }
+    }
+    out
+}
+
+/// A cancellation: its session resolved to an id (None: the whole day).
+fn admit_cancel(
+    policy: &Policy,
+    week: &WeekDemand,
+    rows: &[Row],
+    events: &[Event],
+    date: NaiveDate,
+    session: Option<&str>,
+) -> std::result::Result<Option<String>, Refusal> {
+    let id = match session {
+        None => None,
+        Some(s) => Some(session_id(policy, s)?),
+    };
+    let published: Vec<&Duty> = week
+        .duties
+        .iter()
+        .filter(|d| d.date == date && id.as_ref().is_none_or(|s| *s == d.session))
+        .filter(|d| rows.iter().any(|r| r.duty_id == d.id))
+        .collect();
+    let what = match &id {
+        Some(s) => format!("{date} {s}"),
+        None => date.to_string(),
+    };
+    if published.is_empty() {
+        return Err(Said::new(
+            format!("{what} 没有已发布的任务, 无可取消"),
+            format!("{what} has no published duty to cancel"),
+        ));
+    }
+    if published.iter().all(|d| cancelled(events, d)) {
+        return Err(Said::new(
+            format!("已记录过: {what} 的任务已全部取消"),
+            format!("already recorded: every duty of {what} is cancelled"),
+        ));
+    }
+    Ok(id)
+}
+
+/// A session named by id or by its label in either language.
+fn session_id(policy: &Policy, s: &str) -> std::result::Result<String, Refusal> {
+    let s = s.trim();
+    if let Some(x) = policy
+        .sessions
+        .iter()
+        .find(|x| x.id == s || x.label == s || x.label_en.eq_ignore_ascii_case(s))
+    {
+        return Ok(x.id.clone());
+    }
+    let zh: Vec<String> = policy
+        .sessions
+        .iter()
+        .map(|x| format!("{} ({})", x.label, x.id))
+        .collect();
+    let en: Vec<String> = policy
+        .sessions
+        .iter()
+        .map(|x| format!("{} ({})", x.label_en, x.id))
+        .collect();
+    Err(Said::new(
+        format!("没有时段 \"{s}\"; 可选: {}", zh.join(", ")),
+        format!("no session \"{s}\"; the sessions are {}", en.join(", ")),
+    ))
+}
+
+fn no_duty(e: &Event) -> Refusal {
+    let id = match e {
+        Event::Absent { duty, .. } | Event::Swap { duty, .. } => duty.as_str(),
+        Event::Cancel { .. } => "",
+    };
+    Said::new(
+        format!("已发布的排班中没有任务 \"{id}\" (任务编号见排班表的 任务编号 列)"),
+        format!("no duty \"{id}\" in the published roster (duty ids are in the roster's duty_id column)"),
+    )
+}
+
+/// "name (id)" of a staff id, or the id alone.
+fn who(school: &School, id: &str) -> String {
+    match school.staff_index(id) {
+        Some(i) => format!("{} ({id})", school.staff[i].name),
+        None => id.to_string(),
+    }
+}

@@ -1,0 +1,67 @@
+//! The record's schema, as numbered migrations. `PRAGMA user_version` says
+//! how many have been applied; each runs once, in the transaction that
+//! opens the record, so two first runs cannot both apply it.
+
+/// Migration `i + 1` is `MIGRATIONS[i]`. Append only: a published school's
+/// record has run the earlier ones.
+pub(crate) const MIGRATIONS: &[&str] = &[V1];
+
+/// Published versions, events and the audit trail. Versions and events are
+/// never updated or deleted: the triggers refuse it, so a bug cannot change
+/// what was recorded.
+const V1: &str = "
+CREATE TABLE versions (
+    week TEXT NOT NULL CHECK (length(week) = 10),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    roster BLOB NOT NULL,
+    published_at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL,
+    PRIMARY KEY (week, version)
+) WITHOUT ROWID;
+
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('absent', 'swap', 'cancel')),
+    week TEXT NOT NULL,
+    based_on INTEGER NOT NULL,
+    date TEXT NOT NULL DEFAULT '',
+    session TEXT NOT NULL DEFAULT '',
+    duty_id TEXT NOT NULL DEFAULT '',
+    staff_id TEXT NOT NULL DEFAULT '',
+    other_id TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    recorded_at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL,
+    FOREIGN KEY (week, based_on) REFERENCES versions (week, version)
+);
+
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL,
+    action TEXT NOT NULL,
+    week TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TRIGGER versions_kept_update BEFORE UPDATE ON versions
+BEGIN SELECT RAISE(ABORT, 'published versions are kept as they are'); END;
+CREATE TRIGGER versions_kept_delete BEFORE DELETE ON versions
+BEGIN SELECT RAISE(ABORT, 'published versions are kept as they are'); END;
+CREATE TRIGGER events_kept_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'recorded events are kept as they are'); END;
+CREATE TRIGGER events_kept_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'recorded events are kept as they are'); END;
+CREATE TRIGGER audit_kept_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is kept as it is'); END;
+CREATE TRIGGER audit_kept_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is kept as it is'); END;
+";
