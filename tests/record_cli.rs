@@ -169,31 +169,56 @@ fn a_writer_killed_at_any_point_leaves_the_record_whole() {
     let roster = roster.to_str().unwrap().to_string();
     let mut todo = cancellations().into_iter();
     // A fixed spread of kill times, from before the record is opened to
-    // after the commit.
-    for (i, ms) in [5u64, 40, 80, 120, 160, 220, 300, 450, 700, 1000]
+    // after the commit, for each writing command in turn.
+    for (i, ms) in [5u64, 40, 80, 120, 160, 220, 300, 450, 700, 1000, 1500, 3000]
         .into_iter()
         .enumerate()
     {
         let before = contents(dir.path());
         let latest = before.0.last().copied().unwrap_or(0).to_string();
-        let (mut child, cancel) = if i % 2 == 0 {
-            let args = [
-                "publish",
-                "--week",
-                WEEK,
-                "--roster",
-                &roster,
-                "--replace",
-                &latest,
-            ];
-            (cmd(dir.path(), &args).spawn().unwrap(), None)
-        } else {
-            let (d, s) = todo.next().unwrap();
-            let args = ["record", "cancel", "--date", &d, "--session", s];
-            (
-                cmd(dir.path(), &args).spawn().unwrap(),
-                Some((d, s.to_string())),
-            )
+        let absent = format!("T{:03}", i + 1);
+        let (mut child, cancel) = match i % 3 {
+            0 => {
+                let args = [
+                    "publish",
+                    "--week",
+                    WEEK,
+                    "--roster",
+                    &roster,
+                    "--replace",
+                    &latest,
+                ];
+                (cmd(dir.path(), &args).spawn().unwrap(), None)
+            }
+            1 => {
+                let (d, s) = todo.next().unwrap();
+                let args = ["record", "cancel", "--date", &d, "--session", s];
+                (
+                    cmd(dir.path(), &args).spawn().unwrap(),
+                    Some((d, s.to_string())),
+                )
+            }
+            _ => {
+                // A repair plans for a while, then publishes based on what
+                // it read.
+                let out = dir.path().join("out");
+                let args = [
+                    "repair",
+                    "--week",
+                    WEEK,
+                    "--absent",
+                    &absent,
+                    "--from",
+                    "2026-12-11",
+                    "--to",
+                    "2026-12-11",
+                    "--now",
+                    "2026-12-07T00:00:00",
+                    "--out",
+                    out.to_str().unwrap(),
+                ];
+                (cmd(dir.path(), &args).spawn().unwrap(), None)
+            }
         };
         std::thread::sleep(Duration::from_millis(ms));
         let _ = child.kill(); // SIGKILL on Unix
