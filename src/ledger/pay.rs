@@ -223,6 +223,44 @@ pub fn workload_csv(school: &School, rows: &[WorkloadRow], lang: Lang) -> Vec<u8
     out.into_bytes()
 }
 
+/// The workload for a terminal (80 columns): per person the 课时 and pay of
+/// each ledger category, the labour fee and the total, then the totals
+/// row. Duty counts and hours are in the CSV and the workbook.
+pub fn workload_table(school: &School, rows: &[WorkloadRow], lang: Lang) -> String {
+    use crate::outputs::table::{Align, Table};
+    let (l, r) = (Align::Left, Align::Right);
+    let mut t = Table::new(&[
+        (lang.t("工号", "id"), l),
+        (lang.t("姓名", "name"), l),
+        (lang.t("服务课时", "svc keshi"), r),
+        (lang.t("服务金额", "svc pay"), r),
+        (lang.t("看护课时", "care keshi"), r),
+        (lang.t("看护金额", "care pay"), r),
+        (lang.t("劳务费", "fee"), r),
+        (lang.t("合计金额", "total"), r),
+    ]);
+    let total = totals(rows);
+    for w in rows.iter().chain(std::iter::once(&total)) {
+        let (id, name, _) = person_cells(school, w, lang);
+        t.row(vec![
+            id,
+            name,
+            keshi(w.service.keshi_centi),
+            w.service.pay.to_string(),
+            keshi(w.care.keshi_centi),
+            w.care.pay.to_string(),
+            w.labour_fee.to_string(),
+            w.total_pay().to_string(),
+        ]);
+    }
+    let mut out = t.render("");
+    out.push_str(lang.t(
+        "服务 = 课后服务, 看护 = 早午看护; 次数与小时见 --csv 或 --xlsx\n",
+        "svc = after-school service, care = morning and noon care; duties and hours are in --csv or --xlsx\n",
+    ));
+    out
+}
+
 /// The workload as .xlsx: Chinese headers, number formats, frozen header row.
 pub fn workload_xlsx(school: &School, rows: &[WorkloadRow], lang: Lang) -> Result<Vec<u8>> {
     use rust_xlsxwriter::{Format, Workbook};

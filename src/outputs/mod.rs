@@ -7,4 +7,5 @@ pub mod handover;
 pub mod html;
 pub mod ics;
 pub mod roster_csv;
+pub mod table;
 pub mod terminal;

@@ -9,6 +9,7 @@ use crate::lang::Lang;
 use crate::model::policy::{Policy, Priority};
 use crate::model::school::{School, LOAD_PER_HOUR};
 use crate::outputs::files::{Cell, CsvOut};
+use crate::outputs::table::{Align, Table};
 use crate::plan::{by_priority, Plan};
 use crate::roster::person_loads;
 
@@ -51,25 +52,35 @@ pub fn demand_table(p: &Policy, _s: &School, dm: &WeekDemand, lang: Lang) -> Str
             lang.weekday(day.date.weekday()),
             day.describe(lang)
         );
+        let (l, r) = (Align::Left, Align::Right);
+        let mut t = Table::new(&[
+            ("", l),
+            ("", l),
+            ("", l),
+            ("", l),
+            ("", r),
+            ("", r),
+            ("", r),
+            ("", l),
+        ]);
         for d in dm.duties.iter().filter(|d| d.date == day.date) {
-            let q = d.qualification.clone().unwrap_or_default();
-            let _ = writeln!(
-                o,
-                "  {}-{}  {:<10} {:<8} {:<14} {:>3}{} {}{} {:>5.2}h {} {}",
-                d.start,
-                d.end,
-                session_label(p, &d.session, lang),
+            // The ledger category in a word: the table's last column.
+            let ledger = match d.ledger {
+                crate::model::policy::Ledger::Service => lang.t("课后服务", "service"),
+                crate::model::policy::Ledger::Care => lang.t("早午看护", "care"),
+            };
+            t.row(vec![
+                format!("{}-{}", d.start, d.end),
                 kind_label(p, d.kind, lang),
-                d.group,
-                d.pupils,
-                lang.t("人", " pupils"),
-                d.staff_needed,
-                lang.t("名教师", " staff"),
-                f64::from(d.minutes()) / 60.0,
-                d.ledger.label(lang),
-                q
-            );
+                d.group.clone(),
+                d.qualification.clone().unwrap_or_default(),
+                format!("{}{}", d.pupils, lang.t("人", " pupils")),
+                format!("{}{}", d.staff_needed, lang.t("名教师", " staff")),
+                format!("{:.2}h", f64::from(d.minutes()) / 60.0),
+                ledger.to_string(),
+            ]);
         }
+        o.push_str(&t.render("  "));
     }
     let staff: u32 = dm.duties.iter().map(|d| d.staff_needed).sum();
     let hours: f64 = dm
@@ -160,6 +171,13 @@ pub fn roster_table(p: &Policy, s: &School, plan: &Plan, lang: Lang) -> String {
             lang.weekday(day.date.weekday()),
             day.describe(lang)
         );
+        let cols = [
+            ("", Align::Left),
+            ("", Align::Left),
+            ("", Align::Left),
+            ("", Align::Left),
+        ];
+        let mut t = Table::new(&cols);
         for i in duties {
             let d = &dm.duties[i];
             let names: Vec<String> = plan
@@ -173,16 +191,14 @@ pub fn roster_table(p: &Policy, s: &School, plan: &Plan, lang: Lang) -> String {
             if miss > 0 {
                 let _ = write!(who, " [{} {miss}]", lang.t("未覆盖", "UNCOVERED"));
             }
-            let _ = writeln!(
-                o,
-                "  {}-{}  {:<8} {:<14} {}",
-                d.start,
-                d.end,
+            t.row(vec![
+                format!("{}-{}", d.start, d.end),
                 kind_label(p, d.kind, lang),
-                d.group,
-                who
-            );
+                d.group.clone(),
+                who,
+            ]);
         }
+        o.push_str(&t.render("  "));
     }
     o
 }
@@ -226,16 +242,16 @@ pub fn plan_report(_p: &Policy, s: &School, plan: &Plan, lang: Lang, load_s: f64
 const TIER_LABELS: &[(&str, &str, &str)] = &[
     ("uncovered", "未覆盖人次", "uncovered seats"),
     ("changes", "变更人次", "assignments changed"),
-    ("max-load", "最高相对负荷", "highest relative load"),
+    ("max-load", "最高相对负荷", "top relative load"),
     (
         "spread",
-        "偏离平均超过半项任务的量",
-        "distance beyond half a duty from the average",
+        "超出平均负荷半项任务以上的部分",
+        "load beyond half a duty off average",
     ),
     (
         "balance",
-        "与平均之差的平方和",
-        "sum of squared distances from the average",
+        "负荷与平均之差的平方和",
+        "squared distance from average",
     ),
     (
         "replacement-load",
@@ -252,15 +268,26 @@ fn tier_label(name: &'static str, lang: Lang) -> &'static str {
         .map_or(name, |l| lang.t(l.1, l.2))
 }
 
-/// Each tier's value, proven bound, gap and time.
+/// Each tier's value, proven bound, gap and time, as a table.
 fn tier_lines(o: &mut String, plan: &Plan, lang: Lang) {
-    for t in &plan.tiers {
-        let label = tier_label(t.name, lang);
-        let name = format!("{} {label}", t.tier);
-        let status = if t.optimal {
-            lang.t("已证明最优", "proven optimal")
+    let mut t = Table::new(&[
+        (lang.t("层", "tier"), Align::Right),
+        (lang.t("目标", "objective"), Align::Left),
+        (lang.t("值", "value"), Align::Right),
+        (lang.t("证明的界", "proven bound"), Align::Right),
+        (lang.t("状态", "status"), Align::Left),
+        (lang.t("用时", "time"), Align::Right),
+    ]);
+    let mut after = Vec::new();
+    for tr in &plan.tiers {
+        let status = if tr.optimal {
+            lang.t("已证明最优", "proven").to_string()
         } else {
-            lang.t("未证明最优", "NOT proven optimal")
+            format!(
+                "{} {:.2e}",
+                lang.t("未证明, 差距", "NOT proven, gap"),
+                tr.gap
+            )
         };
         // Tier 1 is a weighted count: shown as seats.
         let seats = |v: f64| {
@@ -268,24 +295,39 @@ fn tier_lines(o: &mut String, plan: &Plan, lang: Lang) {
                 .iter()
                 .sum::<f64>()
         };
-        let (value, bound) = if t.name == "uncovered" {
-            (seats(t.objective), seats(t.bound))
+        let (value, bound) = if tr.name == "uncovered" {
+            (seats(tr.objective), seats(tr.bound))
         } else {
-            (t.objective, t.bound)
+            (tr.objective, tr.bound)
         };
-        let _ = writeln!(
-            o,
-            "  {name:<22} {} {:>10.4}  {} {:>10.4}  gap {:.2e}  {status}  {:.3}s",
-            lang.t("值", "value"),
-            value,
-            lang.t("界", "bound"),
-            bound,
-            t.gap,
-            t.seconds
-        );
-        if t.name == "uncovered" && t.objective > 0.5 {
-            open_by_priority(o, plan, lang, t);
+        t.row(vec![
+            tr.tier.to_string(),
+            tier_label(tr.name, lang).to_string(),
+            number(value),
+            number(bound),
+            status,
+            format!("{:.2}s", tr.seconds),
+        ]);
+        if tr.name == "uncovered" && tr.objective > 0.5 {
+            let mut line = String::new();
+            open_by_priority(&mut line, plan, lang, tr);
+            after.push(line);
         }
+    }
+    o.push_str(&t.render("  "));
+    for l in after {
+        o.push_str(&l);
+    }
+}
+
+/// A tier's value: whole numbers as such, others to four places; never NaN.
+fn number(v: f64) -> String {
+    if !v.is_finite() {
+        "—".into()
+    } else if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.4}")
     }
 }
 
@@ -368,18 +410,29 @@ fn load_lines(o: &mut String, s: &School, plan: &Plan, lang: Lang) {
 /// Model size, time per stage and peak memory.
 fn timing_lines(o: &mut String, plan: &Plan, lang: Lang, load_s: f64) {
     let st = &plan.stats;
-    let _ = writeln!(
-        o,
-        "{}: {} {} {} {}, {} {}, {} {}; {} {:.3}s, {} {:.3}s, {} {:.3}s, {} {:.3}s, {} {:.3}s",
-        lang.t("== 计时", "== timing"),
+    let mut size = format!(
+        "{} {}, {} {}",
         st.duties,
         lang.t("项任务", "duties"),
         st.pools,
-        lang.t("个任务池", "pools"),
-        st.binaries,
-        lang.t("个0-1变量", "binaries"),
-        st.rows,
-        lang.t("条约束", "rows"),
+        lang.t("个任务池", "pools")
+    );
+    // The compact model's size; column generation has none to report.
+    if st.binaries > 0 || st.rows > 0 {
+        let _ = write!(
+            size,
+            ", {} {}, {} {}",
+            st.binaries,
+            lang.t("个0-1变量", "binaries"),
+            st.rows,
+            lang.t("条约束", "rows")
+        );
+    }
+    let _ = writeln!(o, "{}: {size}", lang.t("== 规模", "== size"));
+    let _ = writeln!(
+        o,
+        "{}: {} {:.3}s, {} {:.3}s, {} {:.3}s, {} {:.3}s, {} {:.3}s",
+        lang.t("== 计时", "== timing"),
         lang.t("读入", "load"),
         load_s,
         lang.t("建模", "build"),
@@ -395,24 +448,24 @@ fn timing_lines(o: &mut String, plan: &Plan, lang: Lang, load_s: f64) {
         let _ = writeln!(
             o,
             "{}: {} {}, {} {}, {} {}",
-            lang.t("== 列生成(第1-4层)", "== column generation (tiers 1-4)"),
+            lang.t("== 列生成(第1-4层)", "== column generation, tiers 1-4"),
             st.classes,
-            lang.t("类可互换人员", "classes of interchangeable staff"),
+            lang.t("类可互换人员", "staff classes"),
             st.cg_columns,
             lang.t("个周排班列", "week patterns"),
             st.cg_lps,
-            lang.t("次LP求解", "LP solves"),
+            lang.t("次LP求解", "LPs"),
         );
     }
     if st.pref_classes > 0 {
         let _ = writeln!(
             o,
             "{}: {} {}",
-            lang.t("== 列生成(偏好层)", "== column generation (preferences)"),
+            lang.t("== 列生成(偏好层)", "== column generation, preferences"),
             st.pref_classes,
             lang.t(
                 "类人员(按本班与回避请求再细分)",
-                "classes (split further by own class and requests)"
+                "staff classes (by own class, requests)"
             ),
         );
     }

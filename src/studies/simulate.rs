@@ -14,6 +14,7 @@ use crate::lang::Lang;
 use crate::ledger::{self, Event};
 use crate::model::policy::{Policy, Role};
 use crate::model::school::{School, LOAD_PER_HOUR};
+use crate::outputs::table::{Align, Table};
 use crate::record::{self, Actor, Base, Record};
 use crate::{demand, plan};
 
@@ -126,22 +127,24 @@ impl SimReport {
         for (w, (pl, sv, secs)) in self.weekly.iter().enumerate() {
             let _ = writeln!(o, "  {:>2}  {:.3} / {:.3}  {:.2}s", w + 1, pl, sv, secs);
         }
+        let (l, r) = (Align::Left, Align::Right);
+        let mut t = Table::new(&[
+            (lang.t("同组人员", "group"), l),
+            (lang.t("人数", "staff"), r),
+            (lang.t("相对负荷", "relative load"), r),
+            (lang.t("差", "spread"), r),
+            (lang.t("小时", "hours"), r),
+        ]);
         for g in &self.groups {
-            let _ = writeln!(
-                o,
-                "  {:<28} {:>3} {}  {} {:.3} .. {:.3}  {} {:.3} ({:.3} {})",
-                g.label,
-                g.members,
-                lang.t("人", "staff"),
-                lang.t("相对负荷", "relative load"),
-                g.min,
-                g.max,
-                lang.t("差", "spread"),
-                g.spread(),
-                g.hours(),
-                lang.t("小时", "h")
-            );
+            t.row(vec![
+                g.label.clone(),
+                g.members.to_string(),
+                format!("{:.3} .. {:.3}", g.min, g.max),
+                format!("{:.3}", g.spread()),
+                format!("{:.3}", g.hours()),
+            ]);
         }
+        o.push_str(&t.render("  "));
         let ok = self.met();
         let _ = writeln!(
             o,
@@ -701,34 +704,33 @@ pub fn terms(
 /// One row per run and how many met the target.
 pub fn render_runs(runs: &[(u64, SimReport)], lang: Lang) -> String {
     let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "{:>6} {:>8} {:>10} {:>10} {:>8} {:>8} {:>4}",
-        lang.t("种子", "seed"),
-        lang.t("缺勤", "absent"),
-        lang.t("末周未归还", "unreturned"),
-        lang.t("末周排班后", "final plan"),
-        lang.t("学期末", "term end"),
-        lang.t("最长任务", "longest"),
-        lang.t("达标", "met"),
-    );
-    for (seed, r) in runs {
-        let _ = writeln!(
-            o,
-            "{:>6} {:>8} {:>10} {:>10.3} {:>8.3} {:>8.3} {:>4}",
-            seed,
-            r.absences,
-            r.final_unreturned,
-            r.final_planned(),
-            r.max_hours(),
-            r.longest_duty,
-            if r.met() {
+    let r = Align::Right;
+    let mut t = Table::new(&[
+        (lang.t("种子", "seed"), r),
+        (lang.t("缺勤", "absent"), r),
+        (lang.t("末周未归还", "unreturned"), r),
+        (lang.t("末周排班后", "final plan"), r),
+        (lang.t("学期末", "term end"), r),
+        (lang.t("最长任务", "longest"), r),
+        (lang.t("达标", "met"), r),
+    ]);
+    for (seed, run) in runs {
+        t.row(vec![
+            seed.to_string(),
+            run.absences.to_string(),
+            run.final_unreturned.to_string(),
+            format!("{:.3}", run.final_planned()),
+            format!("{:.3}", run.max_hours()),
+            format!("{:.3}", run.longest_duty),
+            if run.met() {
                 lang.t("是", "yes")
             } else {
                 lang.t("否", "no")
             }
-        );
+            .to_string(),
+        ]);
     }
+    o.push_str(&t.render(""));
     let _ = writeln!(
         o,
         "{}",

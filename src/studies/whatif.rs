@@ -542,43 +542,40 @@ pub fn comparison_csv(results: &[(String, Result<Outcome>)], lang: Lang) -> Vec<
 }
 
 pub fn comparison_table(results: &[(String, Result<Outcome>)], lang: Lang) -> String {
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "{:<24} {:>6} {:>8} {:>8} {:>7} {:>9} {:>11} {:>6}",
-        lang.t("方案", "scenario"),
-        lang.t("未覆盖", "uncov"),
-        lang.t("最高", "max"),
-        lang.t("最低", "min"),
-        lang.t("差", "spread"),
-        lang.t("人·小时", "staff-h"),
-        lang.t("费用(元)", "cost"),
-        lang.t("变更", "changed")
-    );
-    for (name, r) in results {
-        match r {
-            Ok(x) => {
-                let _ = writeln!(
-                    o,
-                    "{name:<24} {:>6} {:>8.3} {:>8.3} {:>7.3} {:>9.2} {:>11} {:>6}",
-                    x.uncovered,
-                    x.max_rel,
-                    x.min_rel,
-                    x.max_rel - x.min_rel,
-                    x.staff_hours,
-                    x.cost,
-                    x.changed
-                );
-            }
+    use crate::outputs::table::{Align, Table};
+    let r = Align::Right;
+    let mut t = Table::new(&[
+        (lang.t("方案", "scenario"), Align::Left),
+        (lang.t("未覆盖", "uncov"), r),
+        (lang.t("最高", "max"), r),
+        (lang.t("最低", "min"), r),
+        (lang.t("差", "spread"), r),
+        (lang.t("人·小时", "staff-h"), r),
+        (lang.t("费用(元)", "cost"), r),
+        (lang.t("变更", "changed"), r),
+    ]);
+    let mut failed = String::new();
+    for (name, res) in results {
+        match res {
+            Ok(x) => t.row(vec![
+                name.clone(),
+                x.uncovered.to_string(),
+                format!("{:.3}", x.max_rel),
+                format!("{:.3}", x.min_rel),
+                format!("{:.3}", x.max_rel - x.min_rel),
+                format!("{:.2}", x.staff_hours),
+                x.cost.to_string(),
+                x.changed.to_string(),
+            ]),
             Err(e) => {
                 let _ = writeln!(
-                    o,
-                    "{name:<24} {}: {}",
+                    failed,
+                    "{name} {}: {}",
                     lang.t("失败", "FAILED"),
                     e.render(lang).replace('\n', " ")
                 );
             }
         }
     }
-    o
+    t.render("") + &failed
 }

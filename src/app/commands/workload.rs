@@ -29,16 +29,14 @@ pub(crate) fn run(
     let mut rec = cx.record(&p, &s, false)?;
     let served = rec.read(|tx| ledger::served(&p, &s, tx, from, to))?;
     let rows = ledger::workload(&p, &s, &served);
-    let bytes = ledger::workload_csv(&s, &rows, cx.lang);
     if let Some(path) = csv {
-        cx.write(path, &bytes)?;
+        cx.write(path, &ledger::workload_csv(&s, &rows, cx.lang))?;
     }
     if let Some(path) = xlsx {
         cx.write(path, &ledger::workload_xlsx(&s, &rows, cx.lang)?)?;
     }
     if csv.is_none() && xlsx.is_none() {
-        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        print!("{}", String::from_utf8_lossy(text));
+        print!("{}", ledger::workload_table(&s, &rows, cx.lang));
     }
     Ok(0)
 }
