@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::model::policy::Policy;
 use crate::model::school::School;
-use crate::outputs::files::write_atomic;
+use crate::outputs::files::{safe_name, write_atomic, OutputSet};
 use crate::record::{self, Actor, Record};
 use crate::{calendar, demand, input, outputs, plan, roster};
 use chrono::{Days, NaiveDate};
@@ -100,7 +100,8 @@ pub(crate) fn refuse(
     Err(err())
 }
 
-/// HTML page, handover sheet and calendars for a week's roster.
+/// HTML page, handover sheet and calendars for a week's roster, written
+/// as one set (see [`add_readable`]).
 pub fn write_readable(
     policy: &Policy,
     school: &School,
@@ -108,22 +109,37 @@ pub fn write_readable(
     out: &Path,
     lang: Lang,
 ) -> Result<()> {
+    let mut set = OutputSet::new();
+    add_readable(&mut set, policy, school, plan, out, lang);
+    set.commit()
+}
+
+/// Adds to `set` the HTML page, the handover sheet and the calendars of a
+/// week's roster. The calendar folder `ics-<monday>/` is replaced as a
+/// whole: it holds the calendars of the people on this roster and nothing
+/// else, each named after the person's id made safe for a file name.
+pub fn add_readable(
+    set: &mut OutputSet,
+    policy: &Policy,
+    school: &School,
+    plan: &plan::Plan,
+    out: &Path,
+    lang: Lang,
+) {
     let m = plan.demand.monday;
-    write_atomic(
-        &out.join(format!("roster-{m}.html")),
-        outputs::html::week_html(policy, school, plan, lang).as_bytes(),
-    )?;
-    write_atomic(
-        &out.join(format!("handover-{m}.csv")),
-        &outputs::html::handover_csv(policy, school, plan, lang),
-    )?;
-    for (id, ics) in outputs::html::ics_per_person(policy, school, plan, lang) {
-        write_atomic(
-            &out.join(format!("ics-{m}")).join(format!("{id}.ics")),
-            ics.as_bytes(),
-        )?;
+    set.add(
+        out.join(format!("roster-{m}.html")),
+        outputs::html::week_html(policy, school, plan, lang),
+    );
+    set.add(
+        out.join(format!("handover-{m}.csv")),
+        outputs::html::handover_csv(policy, school, plan, lang),
+    );
+    let ics = out.join(format!("ics-{m}"));
+    set.add_dir(&ics);
+    for (id, cal) in outputs::html::ics_per_person(policy, school, plan, lang) {
+        set.add(ics.join(format!("{}.ics", safe_name(&id))), cal);
     }
-    Ok(())
 }
 
 /// The demand of the week containing `date`, refused when a term date in

@@ -7,7 +7,7 @@ mod commands;
 mod context;
 
 pub use args::{Cli, Cmd, RecordCmd};
-pub use context::{load, roster_rows, write_readable};
+pub use context::{add_readable, load, roster_rows, write_readable};
 
 use crate::error::Result;
 use context::Ctx;

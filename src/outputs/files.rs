@@ -1,27 +1,30 @@
-//! Writers at the edge: atomic file writes, Excel-friendly CSV.
+//! Writers at the edge: outputs replaced atomically, one file or a whole
+//! set at a time; file names made safe from ids and labels; Excel-friendly
+//! CSV.
+//!
+//! Every output goes through an [`OutputSet`] (a single file through
+//! [`write_atomic`]): each file's bytes are written to a temporary file
+//! beside its target first (`.kehou-tmp-…`, created with mode 0666 so the
+//! umask decides its permissions), and only when all of them are written
+//! are they renamed into place. A failure before the renames leaves the old
+//! files untouched; a failure during them puts the old files back.
 
-use std::io::Write;
+mod names;
+mod set;
+
+pub use names::safe_name;
+pub use set::{sweep, OutputSet, STALE_AFTER, TMP_PREFIX};
+
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
-/// Write a file atomically: a temporary file beside it, then rename, so a
-/// reader never sees a partial file and a failed run leaves nothing behind.
+/// Replace one file atomically: a reader sees the old file or the new one,
+/// never a part; a failed run leaves the old file as it was.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let werr = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(werr)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(werr)?;
-    tmp.write_all(bytes).map_err(werr)?;
-    tmp.as_file().sync_all().map_err(werr)?;
-    tmp.persist(path).map_err(|e| werr(e.error))?;
-    Ok(())
+    let mut set = OutputSet::new();
+    set.add(path, bytes);
+    set.commit()
 }
 
 /// Neutralise spreadsheet formula injection: a cell starting with = + - @
@@ -86,5 +89,19 @@ mod tests {
         let b = c.into_bytes();
         assert!(b.starts_with(b"\xEF\xBB\xBF"));
         assert!(String::from_utf8_lossy(&b).contains("'=cmd"));
+    }
+
+    #[test]
+    fn write_atomic_replaces_a_file_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub").join("a.csv");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("sub"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("a.csv")]);
     }
 }

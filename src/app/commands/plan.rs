@@ -4,9 +4,9 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::app::context::{refuse, roster_rows, write_readable, Ctx};
+use crate::app::context::{add_readable, refuse, roster_rows, Ctx};
 use crate::error::{Error, Result};
-use crate::outputs::files::write_atomic;
+use crate::outputs::files::OutputSet;
 use crate::outputs::terminal;
 use crate::studies::repair;
 use crate::{calendar, check, ledger, plan};
@@ -41,15 +41,18 @@ pub(crate) fn run(
     )?;
     let roster_path = out.join(format!("roster-{}.csv", dm.monday));
     let summary_path = out.join(format!("summary-{}.csv", dm.monday));
-    write_atomic(
+    // Every file of the week, replaced together or not at all.
+    let mut set = OutputSet::new();
+    set.add(
         &roster_path,
-        &crate::outputs::roster_csv::to_csv(&p, &s, &plan, lang),
-    )?;
-    write_atomic(
+        crate::outputs::roster_csv::to_csv(&p, &s, &plan, lang),
+    );
+    set.add(
         &summary_path,
-        &crate::outputs::roster_csv::summary_csv(&s, &plan, lang),
-    )?;
-    write_readable(&p, &s, &plan, out, lang)?;
+        crate::outputs::roster_csv::summary_csv(&s, &plan, lang),
+    );
+    add_readable(&mut set, &p, &s, &plan, out, lang);
+    set.commit()?;
     if dm.duties.is_empty() {
         print!("{}", terminal::empty_week(&dm, lang));
     } else if !quiet {

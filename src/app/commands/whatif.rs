@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::app::context::Ctx;
 use crate::error::{Error, Result};
-use crate::outputs::files::write_atomic;
+use crate::outputs::files::{safe_name, OutputSet};
 use crate::studies::whatif::{self, Outcome};
 
 pub(crate) fn run(
@@ -30,32 +30,26 @@ pub(crate) fn run(
         pool.current_num_threads(),
         cx.t("线程", "threads")
     );
+    // The comparison and every roster, replaced together or not at all.
+    let mut set = OutputSet::new();
     if let Some(path) = csv {
-        write_atomic(path, &whatif::comparison_csv(&results, cx.lang))?;
+        set.add(path, whatif::comparison_csv(&results, cx.lang));
     }
     if let Some(dir) = rosters {
-        write_rosters(dir, &results)?;
+        add_rosters(&mut set, dir, &results);
     }
+    set.commit()?;
     Ok(i32::from(results.iter().any(|r| r.1.is_err())))
 }
 
-/// Each scenario's rosters, one file per week, named after the scenario.
-fn write_rosters(dir: &Path, results: &[(String, Result<Outcome>)]) -> Result<()> {
+/// Each scenario's rosters, one file per week, named after the scenario
+/// (made safe for a file name).
+fn add_rosters(set: &mut OutputSet, dir: &Path, results: &[(String, Result<Outcome>)]) {
     for (name, r) in results {
         let Ok(o) = r else { continue };
-        let safe: String = name
-            .chars()
-            .map(|c| {
-                if c.is_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let stem = safe_name(name);
         for (m, bytes) in &o.rosters {
-            write_atomic(&dir.join(format!("{safe}-{m}.csv")), bytes)?;
+            set.add(dir.join(format!("{stem}-{m}.csv")), bytes.clone());
         }
     }
-    Ok(())
 }
