@@ -103,7 +103,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
             ));
             continue;
         }
-        let sid = r.get("staff_id").trim_start_matches('\'').to_string();
+        let sid = r.get("staff_id").to_string();
         rows.push(Row {
             line: r.line,
             duty_id,
