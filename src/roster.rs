@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::input::table::{parse_table, Columns};
+use crate::rules::edited::Column;
 
 use crate::demand::WeekDemand;
 use crate::error::{Diagnostic, Diagnostics, Result};
@@ -18,6 +19,22 @@ pub struct Row {
     pub line: usize,
     pub duty_id: String,
     pub staff_id: Option<String>,
+    /// The cells kehou derives from the ids (date, times, name, ...), as
+    /// read back from a file, for the `edited` check: one per column the
+    /// file has. Empty for rows built from a plan.
+    pub cells: Vec<(Column, String)>,
+}
+
+impl Row {
+    /// A row of ids only, as built from a plan (no cells to compare).
+    pub fn new(line: usize, duty_id: String, staff_id: Option<String>) -> Row {
+        Row {
+            line,
+            duty_id,
+            staff_id,
+            cells: Vec::new(),
+        }
+    }
 }
 
 pub const ROSTER_COLUMNS: Columns = &[
@@ -90,6 +107,11 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
     let Some(t) = parse_table(path, bytes, ROSTER_COLUMNS, &mut diags) else {
         return diags.into_result(Vec::new());
     };
+    // The derived columns this file has (older or trimmed files may lack some).
+    let derived: Vec<Column> = Column::ALL
+        .into_iter()
+        .filter(|c| t.has_column(c.key()))
+        .collect();
     let mut rows = Vec::new();
     for r in &t.rows {
         let duty_id = r.get("duty_id").to_string();
@@ -103,11 +125,15 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
             ));
             continue;
         }
-        let sid = r.get("staff_id").trim_start_matches('\'').to_string();
+        let sid = r.get("staff_id").to_string();
         rows.push(Row {
             line: r.line,
             duty_id,
             staff_id: (!sid.is_empty()).then_some(sid),
+            cells: derived
+                .iter()
+                .map(|&c| (c, r.get(c.key()).to_string()))
+                .collect(),
         });
     }
     diags.into_result(rows)
@@ -140,5 +166,32 @@ pub fn plan_from_rows(school: &School, demand: &WeekDemand, rows: &[Row]) -> Pla
         uncovered: uncovered.into_iter().collect(),
         tiers: Vec::new(),
         stats: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_columns_are_roster_columns_with_their_headers() {
+        for c in Column::ALL {
+            let spec = ROSTER_COLUMNS.iter().find(|(en, _, _)| *en == c.key());
+            assert_eq!(spec.map(|s| s.1[0]), Some(c.header()), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn read_back_rows_keep_the_cells_of_the_columns_the_file_has() {
+        let text = "任务编号,工号,结束,姓名\nd1,'=A1,17:45,\nd2,,,\n";
+        let rows = parse(Path::new("r.csv"), text.as_bytes()).expect("parses");
+        assert_eq!(rows[0].staff_id.as_deref(), Some("=A1"));
+        let want =
+            |end: &str, name: &str| vec![(Column::End, end.into()), (Column::Name, name.into())];
+        assert_eq!(rows[0].cells, want("17:45", ""));
+        assert_eq!(
+            (rows[1].staff_id.as_ref(), &rows[1].cells),
+            (None, &want("", ""))
+        );
     }
 }

@@ -35,11 +35,7 @@ fn tiny() -> (Policy, School) {
 
 fn row(dm: &WeekDemand, pred: impl Fn(&kehou::demand::Duty) -> bool, staff: &str) -> Row {
     let d = dm.duties.iter().find(|d| pred(d)).expect("duty exists");
-    Row {
-        line: 99,
-        duty_id: d.id.clone(),
-        staff_id: Some(staff.into()),
-    }
+    Row::new(99, d.id.clone(), Some(staff.into()))
 }
 
 /// The staff within fairness (active, not outside, positive quota) and
@@ -142,11 +138,11 @@ fn checker_catches_each_broken_rule() {
     r.remove(0);
     assert!(rules(&check::check(&p, &s, &dm, &r)).contains(&Rule::Coverage));
     // Unknown duty and person.
-    let v = with(vec![Row {
-        line: 5,
-        duty_id: "2026-12-07/nope/x".into(),
-        staff_id: Some("T1".into()),
-    }]);
+    let v = with(vec![Row::new(
+        5,
+        "2026-12-07/nope/x".into(),
+        Some("T1".into()),
+    )]);
     assert_eq!(rules(&v), vec![Rule::Unknown]);
     let v = with(vec![row(&dm, |d| d.kind == kind(&p, "care"), "T404")]);
     assert!(rules(&v).contains(&Rule::Unknown));
@@ -178,21 +174,13 @@ fn checker_catches_leave_exemption_and_limits() {
         .iter()
         .filter(|d| d.date == mon && d.kind == kind(&p, "homework"))
         .take(1)
-        .map(|d| Row {
-            line: 1,
-            duty_id: d.id.clone(),
-            staff_id: Some("T2".into()),
-        })
+        .map(|d| Row::new(1, d.id.clone(), Some("T2".into())))
         .chain(
             dm.duties
                 .iter()
                 .filter(|d| d.date == mon && d.kind == kind(&p, "care"))
                 .take(2)
-                .map(|d| Row {
-                    line: 2,
-                    duty_id: d.id.clone(),
-                    staff_id: Some("T2".into()),
-                }),
+                .map(|d| Row::new(2, d.id.clone(), Some("T2".into()))),
         )
         .collect();
     let r = rules(&check::check(&p, &s, &dm, &rows));
@@ -208,11 +196,7 @@ fn checker_catches_leave_exemption_and_limits() {
                 .filter(|d| d.kind == kind(&p, "care"))
                 .take(4),
         )
-        .map(|d| Row {
-            line: 3,
-            duty_id: d.id.clone(),
-            staff_id: Some("T2".into()),
-        })
+        .map(|d| Row::new(3, d.id.clone(), Some("T2".into())))
         .collect();
     let r = rules(&check::check(&p, &s, &dm, &rows));
     assert!(r.contains(&Rule::WeeklyLimit), "{r:?}");

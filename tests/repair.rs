@@ -194,3 +194,106 @@ fn shortage_is_diagnosed_and_the_rest_repaired() {
         .iter()
         .any(|d| d.qualification.as_deref() == Some("体育")));
 }
+
+/// Who the plan puts on duty `d`.
+fn on_duty(plan: &plan::Plan, d: usize) -> Vec<usize> {
+    plan.assignments
+        .iter()
+        .filter(|a| a.duty == d)
+        .map(|a| a.staff)
+        .collect()
+}
+
+#[test]
+fn a_pin_holds_one_seat_of_a_two_seat_duty_and_the_other_seat_is_still_filled() {
+    let p = demo_policy();
+    let mut f = tiny_files();
+    // A Wednesday club of two seats that anyone taking clubs may run.
+    f.clubs = Some(
+        "编号,名称,星期,时段,人数,资质,所需人数,指定教师\nC2,跳绳,周三,stage2,20,,2,\n".into(),
+    );
+    let s = school_from(&p, &f).unwrap();
+    let dm = demand::week(&p, &s, date("2026-12-07"));
+    let club = dm
+        .duties
+        .iter()
+        .position(|d| p.duty_kinds[d.kind].id == "club")
+        .unwrap();
+    assert_eq!(dm.duties[club].staff_needed, 2);
+    let opts = plan::Options::from_policy(&p);
+    let free = plan::plan(&p, &s, &dm, &opts).unwrap();
+    let holders = on_duty(&free, club);
+    let x = (0..s.staff.len())
+        .find(|&i| !holders.contains(&i) && plan::ineligible(&p, &s, i, &dm.duties[club]).is_none())
+        .expect("someone not on the club may run it");
+    // The pins file is (duty id, staff id) pairs, as `--pins` reads it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pins.csv");
+    let text = format!("任务编号,工号\n{},{}\n", dm.duties[club].id, s.staff[x].id);
+    std::fs::write(&file, text).unwrap();
+    let pins = repair::read_pins(&file, &s, &dm).unwrap();
+    assert_eq!(
+        pins,
+        vec![Pin {
+            duty: club,
+            staff: x
+        }]
+    );
+    let mut o = opts.clone();
+    o.pins = pins.clone();
+    let pinned = plan::plan(&p, &s, &dm, &o).unwrap();
+    let on = on_duty(&pinned, club);
+    assert!(
+        on.contains(&x) && on.len() == 2,
+        "pinned {x}, on the club {on:?}"
+    );
+    assert!(check::check(&p, &s, &dm, &roster_rows(&s, &pinned)).is_empty());
+    // Repair keeps it too (someone else is absent that Wednesday).
+    let absent = (0..s.staff.len())
+        .find(|&i| {
+            i != x
+                && free
+                    .assignments
+                    .iter()
+                    .any(|a| a.staff == i && dm.duties[a.duty].date == date("2026-12-09"))
+        })
+        .unwrap();
+    let mut r = req(
+        &s.staff[absent].id,
+        "2026-12-09",
+        "2026-12-09",
+        "2026-12-08T18:00",
+    );
+    r.pins = pins;
+    let (repaired, _) = repair::repair(&p, &s, &dm, &roster_rows(&s, &free), &r, Lang::En).unwrap();
+    let on = on_duty(&repaired, club);
+    assert!(
+        on.contains(&x) && on.len() == 2,
+        "pinned {x}, on the club {on:?}"
+    );
+}
+
+#[test]
+fn a_pin_naming_a_duty_not_in_the_week_is_an_error_naming_file_line_and_column() {
+    let (_, s, dm, rows) = setup();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pins.csv");
+    let good = &rows[0].duty_id;
+    std::fs::write(
+        &file,
+        format!("任务编号,工号\n{good},T1\n2026-12-14/homework/1-1,T1\n"),
+    )
+    .unwrap();
+    let err = repair::read_pins(&file, &s, &dm)
+        .unwrap_err()
+        .render(Lang::En);
+    assert!(err.contains("pins.csv:3:"), "{err}");
+    assert!(
+        err.contains("`duty_id`") && err.contains("\"2026-12-14/homework/1-1\""),
+        "{err}"
+    );
+    assert!(
+        !err.contains("pins.csv:2:"),
+        "the good pin is not reported: {err}"
+    );
+}

@@ -162,19 +162,14 @@ pub fn roster_rows(school: &School, plan: &plan::Plan) -> Vec<roster::Row> {
     let mut rows: Vec<roster::Row> = plan
         .assignments
         .iter()
-        .map(|a| roster::Row {
-            line: 0,
-            duty_id: plan.demand.duties[a.duty].id.clone(),
-            staff_id: Some(school.staff[a.staff].id.clone()),
+        .map(|a| {
+            let duty_id = plan.demand.duties[a.duty].id.clone();
+            roster::Row::new(0, duty_id, Some(school.staff[a.staff].id.clone()))
         })
         .collect();
     for &(d, n) in &plan.uncovered {
         for _ in 0..n {
-            rows.push(roster::Row {
-                line: 0,
-                duty_id: plan.demand.duties[d].id.clone(),
-                staff_id: None,
-            });
+            rows.push(roster::Row::new(0, plan.demand.duties[d].id.clone(), None));
         }
     }
     rows

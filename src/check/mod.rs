@@ -12,6 +12,7 @@ use crate::lang::Lang;
 use crate::model::policy::Policy;
 use crate::model::school::School;
 use crate::roster::Row;
+use crate::rules::edited::Holder;
 use crate::rules::{self, Breach, Rule};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -92,8 +93,9 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Reads every row: unknown ids and repeated rows are violations; each
-/// assignment is checked against the rules about one person and one duty.
+/// Reads every row: unknown ids, repeated rows and edited cells are
+/// violations; each assignment is checked against the rules about one
+/// person and one duty.
 fn read_rows(
     policy: &Policy,
     school: &School,
@@ -104,6 +106,7 @@ fn read_rows(
     let ix = Index::new(school, demand);
     let mut roster = Roster::default();
     for r in rows {
+        check_cells(policy, school, demand, &ix, r, v);
         let Some((d, s)) = resolve(&ix, &mut roster, r, v) else {
             continue;
         };
@@ -115,6 +118,35 @@ fn read_rows(
         }
     }
     roster
+}
+
+/// A row's cells read back from a file against its duty and person
+/// (`edited`); a row naming no known duty is `unknown`'s alone.
+fn check_cells(
+    policy: &Policy,
+    school: &School,
+    demand: &WeekDemand,
+    ix: &Index,
+    r: &Row,
+    v: &mut Vec<Violation>,
+) {
+    if r.cells.is_empty() {
+        return;
+    }
+    let Some(&d) = ix.duty.get(r.duty_id.as_str()) else {
+        return;
+    };
+    let holder = match r.staff_id.as_deref() {
+        None => Holder::Open,
+        Some(sid) => ix
+            .staff
+            .get(sid)
+            .map_or(Holder::Unknown, |&s| Holder::Staff(s)),
+    };
+    let sid = r.staff_id.as_deref().unwrap_or("");
+    for why in rules::edited::check(policy, school, &demand.duties[d], holder, &r.cells) {
+        v.push(viol(Rule::Edited, r.line, &r.duty_id, sid, &why));
+    }
 }
 
 /// The (duty, staff) of a row that assigns someone new to a known duty;

@@ -16,6 +16,8 @@ use crate::model::units::parse_weekday;
 pub struct Table {
     pub file: PathBuf,
     pub rows: Vec<Row>,
+    /// The canonical columns the header names.
+    columns: BTreeSet<&'static str>,
 }
 
 pub struct Row {
@@ -83,6 +85,7 @@ pub fn parse_table(
     Some(Table {
         file: path.to_path_buf(),
         rows,
+        columns: map.iter().flatten().copied().collect(),
     })
 }
 
@@ -220,7 +223,7 @@ fn row(
         }
         match col {
             Some(canon) => {
-                cells.insert(canon, cell.to_string());
+                cells.insert(canon, unprotect(cell).to_string());
             }
             None if !cell.is_empty() && i >= map.len() => {
                 diags.push(Diagnostic::new(
@@ -235,6 +238,16 @@ fn row(
         }
     }
     Row { line, cells }
+}
+
+/// A cell as it was before kehou's CSV writer protected it from Excel
+/// (`outputs::files::safe_cell`): an apostrophe before `=`, `+`, `-`, `@`,
+/// a tab or a CR is dropped; any other apostrophe is the cell's own.
+pub(crate) fn unprotect(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => cell,
+    }
 }
 
 /// A table wider than any school's, found on the first line before the
@@ -295,6 +308,11 @@ impl<'t> Lines<'t> {
 }
 
 impl Table {
+    /// Whether the header names this canonical column.
+    pub fn has_column(&self, col: &str) -> bool {
+        self.columns.contains(col)
+    }
+
     /// Field readers for this table's rows, recording into `diags`.
     pub(crate) fn fields<'a>(&'a self, diags: &'a mut Diagnostics) -> Fields<'a> {
         Fields {
@@ -347,10 +365,9 @@ impl Fields<'_> {
     }
     pub(crate) fn date(&mut self, row: &Row, col: &str) -> Option<NaiveDate> {
         let v = self.required(row, col)?;
-        let v2 = v.replace(['/', '.'], "-");
-        match NaiveDate::parse_from_str(&v2, "%Y-%m-%d") {
-            Ok(d) if date_in_range(d) => Some(d),
-            _ => {
+        match parse_date(v) {
+            Some(d) => Some(d),
+            None => {
                 self.err(
                     row.line,
                     col,
@@ -374,6 +391,15 @@ impl Fields<'_> {
         }
         w
     }
+}
+
+/// A date as schools write it: `2026-12-08`, `2026/12/8` or `2026.12.8`,
+/// within the dates kehou accepts.
+pub(crate) fn parse_date(v: &str) -> Option<NaiveDate> {
+    let v = v.trim().replace(['/', '.'], "-");
+    NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+        .ok()
+        .filter(|&d| date_in_range(d))
 }
 
 pub(crate) fn split_list(s: &str) -> Vec<String> {
@@ -408,5 +434,31 @@ mod tests {
             let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
             assert_eq!(lines, vec![2, 4], "{text:?}");
         }
+    }
+
+    #[test]
+    fn protected_cells_read_back_as_written_before_protection() {
+        let cols: Columns = &[("id", &[], true), ("name", &[], false)];
+        let text = "id,name\n'=A1,'-7\n'@x,'+86\n'T5,''=x\n";
+        let mut d = Diagnostics::default();
+        let t = parse_table(Path::new("x.csv"), text.as_bytes(), cols, &mut d).expect("parses");
+        let cells: Vec<(&str, &str)> = t
+            .rows
+            .iter()
+            .map(|r| (r.get("id"), r.get("name")))
+            .collect();
+        // Only the apostrophe kehou's writer adds is dropped.
+        assert_eq!(cells, vec![("=A1", "-7"), ("@x", "+86"), ("'T5", "''=x")]);
+        assert!(t.has_column("name") && !t.has_column("other"));
+    }
+
+    #[test]
+    fn dates_are_read_with_dashes_slashes_or_dots() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 8);
+        assert_eq!(parse_date("2026-12-08"), d);
+        assert_eq!(parse_date("2026/12/8"), d);
+        assert_eq!(parse_date(" 2026.12.08 "), d);
+        assert_eq!(parse_date("2026-13-08"), None);
+        assert_eq!(parse_date("2999-12-08"), None);
     }
 }

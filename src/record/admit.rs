@@ -336,11 +336,9 @@ fn served_check(
         .iter()
         .zip(serving)
         .filter(|(r, _)| dm.duties.iter().any(|d| d.id == r.duty_id))
-        .map(|(r, s)| Row {
-            line: r.line,
-            duty_id: r.duty_id.clone(),
-            staff_id: s,
-        })
+        // Who serves is compared, not the cells a substitution leaves as
+        // published (the name of the one who was absent).
+        .map(|(r, s)| Row::new(r.line, r.duty_id.clone(), s))
         .collect();
     let left = left_duty(events);
     check::check(policy, school, &dm, &served)

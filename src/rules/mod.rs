@@ -16,10 +16,12 @@
 //! - `limits`: daily and weekly limits (`[staff_rules]`);
 //! - `instructor`: a club's named instructor runs it when available;
 //! - `pin`: a pinned assignment is kept;
-//! - `unknown`: a roster row names a duty or person that does not exist.
+//! - `unknown`: a roster row names a duty or person that does not exist;
+//! - `edited`: a roster row's cells say what its duty and person are.
 
 pub(crate) mod blackout;
 pub(crate) mod coverage;
+pub mod edited;
 pub(crate) mod exemption;
 pub(crate) mod instructor;
 pub(crate) mod leave;
@@ -69,9 +71,11 @@ pub enum Rule {
     Pin,
     /// A roster row names a duty or person that does not exist.
     Unknown,
+    /// A roster row's cells differ from its duty and person (edited by hand).
+    Edited,
 }
 
-pub const ALL: [Rule; 12] = [
+pub const ALL: [Rule; 13] = [
     Rule::Coverage,
     Rule::NoOverlap,
     Rule::Role,
@@ -84,6 +88,7 @@ pub const ALL: [Rule; 12] = [
     Rule::Instructor,
     Rule::Pin,
     Rule::Unknown,
+    Rule::Edited,
 ];
 
 impl Rule {
@@ -101,6 +106,7 @@ impl Rule {
             Rule::Instructor => "instructor",
             Rule::Pin => "pin",
             Rule::Unknown => "unknown",
+            Rule::Edited => "edited",
         }
     }
 
@@ -118,6 +124,7 @@ impl Rule {
             Rule::Instructor => lang.t("指定教师", "instructor"),
             Rule::Pin => lang.t("锁定", "pin"),
             Rule::Unknown => lang.t("未知", "unknown"),
+            Rule::Edited => lang.t("与任务不符", "differs from the duty"),
         }
     }
 }
