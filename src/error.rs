@@ -213,7 +213,7 @@ impl Error {
             },
             Error::Stale { week, base, latest } => stale(*week, *base, latest.as_ref(), lang),
             Error::Refused(why) => {
-                let mut s = lang.t("未记录:", "not recorded:").to_string();
+                let mut s = lang.t("已拒绝, 未写入:", "refused; nothing was written:").to_string();
                 for w in why {
                     s.push_str("\n  ");
                     s.push_str(&shown(w.render(lang)));
@@ -259,12 +259,20 @@ fn stale(
             "week {week} is already published as v{} ({by}); look at it first, then publish with --replace {} to make a new version (v{} is kept)",
             l.version, l.version, l.version
         ),
+        (Lang::Zh, Some(b)) if b >= l.version => format!(
+            "{week} 这一周没有 v{b}; 最新版本是 v{} ({by})",
+            l.version
+        ),
+        (Lang::En, Some(b)) if b >= l.version => format!(
+            "week {week} has no v{b}; its latest version is v{} ({by})",
+            l.version
+        ),
         (Lang::Zh, Some(b)) => format!(
-            "{week} 这一周在 v{b} 之后又发布了 v{} ({by}); 写入会覆盖它, 已停止. 请基于 v{} 重新操作",
+            "{week} 这一周在 v{b} 之后又发布了 v{} ({by}); 已停止, 未写入. 请查看 v{} 后重新操作",
             l.version, l.version
         ),
         (Lang::En, Some(b)) => format!(
-            "week {week}: v{} was published after v{b} ({by}); writing would undo it, so nothing was written. Look at v{} and do it again from there",
+            "week {week}: v{} was published after v{b} ({by}); nothing was written. Look at v{} and do it again from there",
             l.version, l.version
         ),
     }

@@ -377,7 +377,8 @@ fn a_new_version_that_clashes_with_a_recorded_substitution_is_refused() {
         .map(|r| {
             let mut r = r.clone();
             if r.duty_id == d2 {
-                r.staff_id = Some(x.clone());
+                // As a planner would write it: the row's cells for x.
+                r = roster::Row::new(r.line, r.duty_id, Some(x.clone()));
             }
             r
         })
@@ -404,4 +405,51 @@ fn a_new_version_that_clashes_with_a_recorded_substitution_is_refused() {
         .rec
         .write(|tx| admit::publish(tx, p, s, &dm, &rows, b"v2", Base::Version(1), &by()));
     assert_eq!(v.unwrap(), 2);
+}
+
+#[test]
+fn a_new_version_that_would_undo_a_recorded_absence_is_refused() {
+    let mut w = published();
+    let noon = w.held(|d| d.date == date("2026-12-08") && d.session == "noon");
+    let (d, a) = noon[0].clone();
+    let (d2, b) = noon
+        .iter()
+        .find(|(dd, h)| *dd != d && *h != a)
+        .unwrap()
+        .clone();
+    let x = w
+        .free_at(&d, teacher)
+        .into_iter()
+        .find(|x| w.record(&absent(&d, &a, Some(x))).is_ok())
+        .expect("a substitute");
+    // v2 exchanges a and b between two lunches at the same time: valid on
+    // its own, but a no longer holds the duty the substitution was for, so
+    // x would lose it and a, who was absent, would be paid.
+    let rows2: Vec<roster::Row> = w
+        .rows
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            let to = match (r.duty_id == d, r.duty_id == d2) {
+                (true, _) => Some(b.clone()),
+                (_, true) => Some(a.clone()),
+                _ => return r,
+            };
+            r = roster::Row::new(r.line, r.duty_id, to);
+            r
+        })
+        .collect();
+    let dm = demand::week(&w.p, &w.s, date(WEEK));
+    let (p, s) = (&w.p, &w.s);
+    let err = w
+        .rec
+        .write(|tx| admit::publish(tx, p, s, &dm, &rows2, b"v2", Base::Version(1), &by()))
+        .unwrap_err();
+    let why = err.render(Lang::En);
+    assert!(
+        why.contains("would undo events") && why.contains(&d),
+        "{why}"
+    );
+    assert_eq!(w.rec.read(|tx| tx.versions(date(WEEK))).unwrap(), vec![1]);
+    let _ = x;
 }

@@ -276,7 +276,7 @@ fn the_command_line_refuses_a_bad_event_with_its_reason() {
     );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(
-        text(&out).contains("not recorded") && text(&out).contains("no duty"),
+        text(&out).contains("refused") && text(&out).contains("no duty"),
         "{}",
         text(&out)
     );

@@ -295,6 +295,18 @@ pub fn publish(
     by: &Actor,
 ) -> Result<u32> {
     let events = tx.events()?;
+    if let Some(v) = tx.latest(week.monday)? {
+        let old = tx.rows(week.monday, v)?.unwrap_or_default();
+        let lost = dropped(school, week, &old, rows, &events);
+        if !lost.is_empty() {
+            let mut why = vec![Said::new(
+                format!("新版本会使本周已记录的缺勤/换班失效 (v{v} 中成立), 未发布; 请在新版本中保留这些任务的原安排:"),
+                format!("the new version would undo events recorded on v{v}, so it is not published; keep these duties as they were:"),
+            )];
+            why.extend(lost);
+            return Err(Error::Refused(why));
+        }
+    }
     let clash = served_check(policy, school, week, rows, &events);
     if !clash.is_empty() {
         let mut why = vec![Said::new(
@@ -305,6 +317,43 @@ pub fn publish(
         return Err(Error::Refused(why));
     }
     tx.publish(week.monday, bytes, base, by)
+}
+
+/// Absences and swaps of the week that take effect on `old` but would not
+/// on `new` (their person no longer holds the duty there): publishing
+/// `new` would silently move what was served.
+fn dropped(
+    school: &School,
+    week: &WeekDemand,
+    old: &[Row],
+    new: &[Row],
+    events: &[Event],
+) -> Vec<Refusal> {
+    let mut out = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        let (Event::Absent { duty, staff, .. } | Event::Swap { duty, staff, .. }) = e else {
+            continue;
+        };
+        let Some(d) = week.duties.iter().find(|x| x.id == *duty) else {
+            continue;
+        };
+        let holds = |rows: &[Row]| {
+            let serving = servers(std::slice::from_ref(d), rows, &events[..i]);
+            rows.iter()
+                .zip(&serving)
+                .any(|(r, s)| r.duty_id == *duty && s.as_deref() == Some(staff.as_str()))
+        };
+        if holds(old) && !holds(new) {
+            out.push(Said::new(
+                format!("{} 的 {duty}: 新版本中已不由其担任", who(school, staff)),
+                format!(
+                    "{} on {duty}: no longer theirs in the new version",
+                    who(school, staff)
+                ),
+            ));
+        }
+    }
+    out
 }
 
 fn said(v: &Violation) -> Refusal {

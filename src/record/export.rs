@@ -26,8 +26,8 @@ const STAMP_COLUMNS: [&str; 6] = [
     "via",
 ];
 
-/// Every event with its stamp: the events file's columns first, so the
-/// file reads back as an events file, then the record's.
+/// Every event with its stamp: the events file's columns first, then the
+/// record's.
 pub fn events_log_csv(log: &[(Event, Stamp)]) -> Vec<u8> {
     let mut head = event_headers();
     head.extend(STAMP_COLUMNS);

@@ -41,6 +41,12 @@ pub fn present(dir: &Path) -> bool {
     dir.join("weeks").is_dir() || dir.join("events.csv").is_file()
 }
 
+/// Whether `dir` holds a history that was not imported because the record
+/// already held something when it was first seen.
+pub fn left_out(tx: &Tx, dir: &Path) -> Result<bool> {
+    Ok(present(dir) && tx.meta(IMPORTED)?.is_none() && !tx.is_empty()?)
+}
+
 /// Import `dir` unless the record already holds anything or imported
 /// before; None when nothing was done.
 pub fn import(
@@ -111,9 +117,22 @@ fn read_weeks(dir: &Path) -> Result<BTreeMap<NaiveDate, BTreeMap<u32, PathBuf>>>
                 .and_then(|n| n.parse::<u32>().ok())
                 .filter(|&n| n >= 1)
                 .ok_or_else(|| bad(&f, "a version file such as v1.csv"))?;
-            versions.insert(v, f);
+            if versions.insert(v, f.clone()).is_some() {
+                return Err(bad(
+                    &f,
+                    "one file per version (v1.csv and v01.csv are the same version)",
+                ));
+            }
         }
-        out.insert(week, versions);
+        if crate::calendar::monday_of(week) != week {
+            return Err(bad(&entry, "a week folder named by its Monday"));
+        }
+        if out.insert(week, versions).is_some() {
+            return Err(bad(
+                &entry,
+                "one folder per week (2026-12-7 and 2026-12-07 are the same week)",
+            ));
+        }
     }
     Ok(out)
 }

@@ -138,10 +138,17 @@ impl Record {
         self.conn.busy_timeout(BUSY_WAIT).map_err(e)?;
         if file {
             // WAL: readers never block the writer; FULL: a commit survives
-            // a power cut, which pay records need.
-            self.conn
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+            // a power cut, which pay records need. Asked only when not
+            // already so, so that a reader takes no lock here.
+            let mode: String = self
+                .conn
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))
                 .map_err(e)?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                self.conn
+                    .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+                    .map_err(e)?;
+            }
             self.conn
                 .pragma_update(None, "synchronous", "FULL")
                 .map_err(e)?;
@@ -149,6 +156,9 @@ impl Record {
         self.conn
             .pragma_update(None, "foreign_keys", "ON")
             .map_err(e)?;
+        if self.user_version()? == schema::MIGRATIONS.len() {
+            return Ok(());
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -172,6 +182,15 @@ impl Record {
                 .map_err(e)?;
         }
         tx.commit().map_err(e)
+    }
+
+    /// The schema version the file has (migrations applied).
+    fn user_version(&self) -> Result<usize> {
+        let v: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| db_err(&self.path, e))?;
+        Ok(usize::try_from(v).unwrap_or(usize::MAX))
     }
 
     /// SQLite's own check of the file: "ok" when whole.

@@ -84,10 +84,21 @@ pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
     // Based on the version read above: a version published meanwhile is
     // not undone.
     let new_rows = roster_rows(&s, &plan);
-    let new_ver = rec
-        .write(|tx| admit::publish(tx, &p, &s, &dm, &new_rows, &bytes, Base::Version(ver), &by))?;
-    let cpath = out.join(format!("changes-{}-v{new_ver}.csv", dm.monday));
+    // The change list is written first (it names the version the publish
+    // makes, the next after the one it is based on): a change list that
+    // cannot be written publishes nothing; a refused publish removes it.
+    let next = ver.checked_add(1).unwrap_or(ver);
+    let cpath = out.join(format!("changes-{}-v{next}.csv", dm.monday));
     write_atomic(&cpath, &repair::changes_csv(&s, &plan, &changes, lang))?;
+    let published =
+        rec.write(|tx| admit::publish(tx, &p, &s, &dm, &new_rows, &bytes, Base::Version(ver), &by));
+    let new_ver = match published {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_file(&cpath);
+            return Err(e);
+        }
+    };
     println!(
         "{} v{new_ver} ({} v{ver}); {} {}",
         cx.t("已发布修复版本", "published repaired version"),

@@ -15,6 +15,12 @@ pub(crate) fn run(
     csv: Option<&Path>,
     xlsx: Option<&Path>,
 ) -> Result<i32> {
+    if from > to {
+        return Err(Error::Usage(format!(
+            "--from {from} {} --to {to}",
+            cx.t("晚于", "is after")
+        )));
+    }
     let (p, s) = cx.load()?;
     if !cx.record.exists() && !crate::record::legacy::present(&cx.history) {
         return Err(Error::Usage(format!(
