@@ -143,23 +143,5 @@ pub fn load(policy_path: &Path, data_dir: &Path) -> Result<(Policy, School)> {
 
 /// The plan as roster rows (what the CSV holds), for the checker.
 pub fn roster_rows(school: &School, plan: &plan::Plan) -> Vec<roster::Row> {
-    let mut rows: Vec<roster::Row> = plan
-        .assignments
-        .iter()
-        .map(|a| roster::Row {
-            line: 0,
-            duty_id: plan.demand.duties[a.duty].id.clone(),
-            staff_id: Some(school.staff[a.staff].id.clone()),
-        })
-        .collect();
-    for &(d, n) in &plan.uncovered {
-        for _ in 0..n {
-            rows.push(roster::Row {
-                line: 0,
-                duty_id: plan.demand.duties[d].id.clone(),
-                staff_id: None,
-            });
-        }
-    }
-    rows
+    roster::from_plan(school, plan)
 }

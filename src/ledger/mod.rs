@@ -14,6 +14,7 @@ mod served;
 
 pub use events::Event;
 pub(crate) use events::{cells as event_cells, event_headers, parse_events};
+pub(crate) use pay::headers as workload_headers;
 pub use pay::{totals, workload, workload_csv, workload_xlsx, Amounts, WorkloadRow};
 pub use served::{add_term_load, served, served_load, served_week, Served};
 pub(crate) use served::{cancelled, servers};
