@@ -28,5 +28,6 @@ pub mod record;
 pub mod roster;
 pub mod rules;
 pub mod studies;
+pub mod web;
 
 pub use error::{Error, Result};

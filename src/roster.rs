@@ -96,6 +96,25 @@ pub fn person_loads(school: &School, demand: &WeekDemand, plan: &Plan) -> Vec<Pe
         .collect()
 }
 
+/// The plan as roster rows (what the CSV holds), for the checker: one per
+/// assignment, then one per open seat.
+pub fn from_plan(school: &School, plan: &Plan) -> Vec<Row> {
+    let mut rows: Vec<Row> = plan
+        .assignments
+        .iter()
+        .map(|a| {
+            let duty_id = plan.demand.duties[a.duty].id.clone();
+            Row::new(0, duty_id, Some(school.staff[a.staff].id.clone()))
+        })
+        .collect();
+    for &(d, n) in &plan.uncovered {
+        for _ in 0..n {
+            rows.push(Row::new(0, plan.demand.duties[d].id.clone(), None));
+        }
+    }
+    rows
+}
+
 /// Read a roster CSV (as written, or edited in Excel).
 pub fn read(path: &Path) -> Result<Vec<Row>> {
     let bytes = crate::input::limits::read_input(path)?;

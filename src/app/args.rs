@@ -114,6 +114,16 @@ pub enum Cmd {
         #[arg(long)]
         events_csv: Option<PathBuf>,
     },
+    /// Start the school's web app: the demo school (created in ./kehou-demo
+    /// on first start) or the workspace named.
+    Serve {
+        /// The school's folder: policy.toml, data/ (CSV files), kehou.db.
+        #[arg(long)]
+        workspace: Option<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
     /// Record what was served: an absence (with or without substitute) or a cancellation.
     Record {
         #[command(subcommand)]

@@ -159,18 +159,5 @@ pub fn load(policy_path: &Path, data_dir: &Path) -> Result<(Policy, School)> {
 
 /// The plan as roster rows (what the CSV holds), for the checker.
 pub fn roster_rows(school: &School, plan: &plan::Plan) -> Vec<roster::Row> {
-    let mut rows: Vec<roster::Row> = plan
-        .assignments
-        .iter()
-        .map(|a| {
-            let duty_id = plan.demand.duties[a.duty].id.clone();
-            roster::Row::new(0, duty_id, Some(school.staff[a.staff].id.clone()))
-        })
-        .collect();
-    for &(d, n) in &plan.uncovered {
-        for _ in 0..n {
-            rows.push(roster::Row::new(0, plan.demand.duties[d].id.clone(), None));
-        }
-    }
-    rows
+    roster::from_plan(school, plan)
 }

@@ -66,5 +66,6 @@ pub fn run(cli: Cli) -> Result<i32> {
             threads.map(|t| t as usize),
         ),
         Cmd::Check { week, roster } => commands::check::run(&cx, *week, roster),
+        Cmd::Serve { workspace, addr } => commands::serve::run(&cx, workspace.as_deref(), *addr),
     }
 }

@@ -14,6 +14,7 @@ mod served;
 
 pub use events::Event;
 pub(crate) use events::{cells as event_cells, event_headers, parse_events};
+pub(crate) use pay::headers as workload_headers;
 pub use pay::{
     totals, workload, workload_csv, workload_table, workload_xlsx, Amounts, WorkloadRow,
 };

@@ -133,7 +133,8 @@ fn hours(min: u32) -> String {
 }
 
 /// The workload's column headers.
-fn headers(lang: Lang) -> Vec<&'static str> {
+/// The workload table's column headers (CSV, xlsx and the web page).
+pub(crate) fn headers(lang: Lang) -> Vec<&'static str> {
     if lang == Lang::Zh {
         vec![
             "工号",

@@ -83,6 +83,18 @@ pub fn week_html(p: &Policy, s: &School, plan: &Plan, lang: Lang) -> String {
     o
 }
 
+/// The days x sessions grid alone (the web app's week page shows it).
+pub fn week_grid(p: &Policy, s: &School, plan: &Plan, lang: Lang) -> String {
+    let mut staff_of: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for a in &plan.assignments {
+        staff_of.entry(a.duty).or_default().push(a.staff);
+    }
+    let missing: BTreeMap<usize, u32> = plan.uncovered.iter().copied().collect();
+    let mut o = String::new();
+    grid(&mut o, p, s, plan, &staff_of, &missing, lang);
+    o
+}
+
 /// The days x sessions grid, uncovered seats marked.
 fn grid(
     o: &mut String,

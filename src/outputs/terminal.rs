@@ -261,7 +261,8 @@ const TIER_LABELS: &[(&str, &str, &str)] = &[
     ("preferences", "偏好惩罚", "preferences"),
 ];
 
-fn tier_label(name: &'static str, lang: Lang) -> &'static str {
+/// What a tier's name means to a reader (the web page says it too).
+pub(crate) fn tier_label(name: &'static str, lang: Lang) -> &'static str {
     TIER_LABELS
         .iter()
         .find(|l| l.0 == name)

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::ledger::{Event, Published};
 use crate::roster::{self, Row};
 
+pub mod accounts;
 pub mod admit;
 pub mod export;
 pub mod legacy;

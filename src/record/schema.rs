@@ -4,7 +4,7 @@
 
 /// Migration `i + 1` is `MIGRATIONS[i]`. Append only: a published school's
 /// record has run the earlier ones.
-pub(crate) const MIGRATIONS: &[&str] = &[V1];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// Published versions, events and the audit trail. Versions and events are
 /// never updated or deleted: the triggers refuse it, so a bug cannot change
@@ -64,4 +64,28 @@ CREATE TRIGGER audit_kept_update BEFORE UPDATE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is kept as it is'); END;
 CREATE TRIGGER audit_kept_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is kept as it is'); END;
+";
+
+/// The web app's accounts and sessions (`record::accounts`). A session is
+/// stored by the hash of its token, never the token itself, so a copy of
+/// the file does not let anyone log in.
+const V2: &str = "
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    login TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'finance', 'leadership', 'teacher')),
+    password_hash TEXT NOT NULL,
+    must_change INTEGER NOT NULL DEFAULT 0,
+    staff_id TEXT,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
 ";

@@ -9,6 +9,7 @@ pub(super) mod plan;
 pub(super) mod publish;
 pub(super) mod record;
 pub(super) mod repair;
+pub(super) mod serve;
 pub(super) mod simulate;
 pub(super) mod validate;
 pub(super) mod whatif;

@@ -1,0 +1,365 @@
+//! Who may use which route, checked for every request in one place.
+//!
+//! `ACCESS` lists every route with the roles allowed (`None`: no login
+//! needed). The `guard` middleware runs on every matched route: it finds
+//! the session, refuses a role the table does not list (403) and, on every
+//! POST, checks the form's CSRF token against the session's (the login
+//! form's against its cookie) before the handler runs, so a refused form
+//! writes nothing. A route missing from the table is refused to everyone.
+//! Handlers get what the guard found as a [`Cx`].
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::lang::Lang;
+use crate::record::accounts::{Role, Session};
+
+use super::auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use super::layout::Fail;
+use super::Shared;
+
+/// One route and who may use it.
+pub(crate) struct Access {
+    pub method: &'static str,
+    pub path: &'static str,
+    /// `None`: anyone, logged in or not.
+    pub roles: Option<&'static [Role]>,
+    /// Usable before a one-time password is changed.
+    pub first: bool,
+}
+
+const ALL: &[Role] = &Role::ALL;
+const READ: &[Role] = &[Role::Admin, Role::Finance, Role::Leadership];
+const ADMIN: &[Role] = &[Role::Admin];
+
+const fn route(method: &'static str, path: &'static str, roles: &'static [Role]) -> Access {
+    Access {
+        method,
+        path,
+        roles: Some(roles),
+        first: false,
+    }
+}
+
+const fn open(method: &'static str, path: &'static str) -> Access {
+    Access {
+        method,
+        path,
+        roles: None,
+        first: true,
+    }
+}
+
+const fn first(method: &'static str, path: &'static str) -> Access {
+    Access {
+        method,
+        path,
+        roles: Some(ALL),
+        first: true,
+    }
+}
+
+/// Every route of the app. `/duties/{staff}` is open to every role, and a
+/// teacher sees only their own (`may_see_staff`).
+pub(crate) const ACCESS: &[Access] = &[
+    open("GET", "/assets/app.css"),
+    open("GET", "/login"),
+    open("POST", "/login"),
+    first("POST", "/logout"),
+    first("GET", "/password"),
+    first("POST", "/password"),
+    route("GET", "/", ALL),
+    route("GET", "/me", ALL),
+    route("GET", "/duties/{staff}", ALL),
+    route("GET", "/week/{monday}", READ),
+    route("GET", "/week/{monday}/print", READ),
+    route("POST", "/week/{monday}/plan", ADMIN),
+    route("POST", "/week/{monday}/publish", ADMIN),
+    route("GET", "/workload", READ),
+    route("GET", "/workload.csv", READ),
+    route("GET", "/admin/users", ADMIN),
+    route("POST", "/admin/users", ADMIN),
+];
+
+/// Whether `role` may use `method path` (a path as routed, e.g. `/week/{monday}`).
+pub(crate) fn allowed(role: Role, method: &str, path: &str) -> bool {
+    ACCESS
+        .iter()
+        .find(|a| a.method == method && a.path == path)
+        .is_some_and(|a| a.roles.is_none_or(|r| r.contains(&role)))
+}
+
+/// Whether the session may see `staff_id`'s duties: a teacher only their own.
+pub(crate) fn may_see_staff(me: &Session, staff_id: &str) -> bool {
+    me.user.role != Role::Teacher || me.user.staff_id.as_deref() == Some(staff_id)
+}
+
+/// What the guard found, for the handler.
+#[derive(Clone)]
+pub(crate) struct Cx {
+    pub lang: Lang,
+    /// The session (None only on open routes).
+    pub me: Option<Session>,
+    /// The session cookie's token (to keep this session on a password change).
+    pub token: Option<String>,
+    /// A POST's form fields (CSRF already checked).
+    pub form: HashMap<String, String>,
+    /// The client's address, for the login rate limit.
+    pub client: String,
+    /// The request's query string fields.
+    pub query: HashMap<String, String>,
+    /// The cookie's login CSRF token (the login page reuses it).
+    pub login_csrf: Option<String>,
+}
+
+impl Cx {
+    /// A form field, trimmed ("" when absent).
+    pub fn field(&self, name: &str) -> &str {
+        self.form.get(name).map_or("", |s| s.trim())
+    }
+}
+
+/// The cookies of a request, by name.
+fn cookies(req: &Request) -> HashMap<String, String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn query(req: &Request) -> HashMap<String, String> {
+    req.uri()
+        .query()
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .map(|v| v.into_iter().collect())
+        .unwrap_or_default()
+}
+
+/// The user's language: `?lang=` first (remembered in a cookie), then the
+/// cookie, else Chinese. The bool: `?lang=` asked for a change.
+fn language(q: &HashMap<String, String>, c: &HashMap<String, String>) -> (Lang, bool) {
+    let pick = |s: &str| match s {
+        "en" => Some(Lang::En),
+        "zh" => Some(Lang::Zh),
+        _ => None,
+    };
+    if let Some(l) = q.get("lang").and_then(|s| pick(s)) {
+        return (l, true);
+    }
+    (
+        c.get("kehou_lang")
+            .and_then(|s| pick(s))
+            .unwrap_or_default(),
+        false,
+    )
+}
+
+/// Largest form accepted.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// The middleware on every route: session, role, one-time password, CSRF.
+pub(crate) async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Response {
+    let path = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_default();
+    let method = req.method().clone();
+    let cookies = cookies(&req);
+    let q = query(&req);
+    let (lang, switched) = language(&q, &cookies);
+    let Some(access) = ACCESS
+        .iter()
+        .find(|a| a.method == method.as_str() && a.path == path)
+    else {
+        return Fail::new(
+            StatusCode::FORBIDDEN,
+            lang,
+            lang.t("此页面不对外开放", "this page is not open"),
+        )
+        .into_response();
+    };
+    let token = cookies
+        .get(SESSION_COOKIE)
+        .filter(|t| !t.is_empty())
+        .cloned();
+    let me = match &token {
+        Some(t) => {
+            let t = t.clone();
+            match st.db(move |rec| auth::find_session(rec, &t)).await {
+                Ok(s) => s,
+                Err(e) => return Fail::from_error(lang, &e).into_response(),
+            }
+        }
+        None => None,
+    };
+    if let Some(refused) = refusal(access, me.as_ref(), &method, lang) {
+        return refused;
+    }
+    let client = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "local".to_string(), |c| c.0.ip().to_string());
+    let login_csrf = cookies.get(LOGIN_CSRF_COOKIE).cloned();
+    // An open form (the login) carries the cookie's token; the others the session's.
+    let expected = match (access.roles, &me) {
+        (None, _) => login_csrf.clone(),
+        (Some(_), Some(s)) => Some(s.csrf.clone()),
+        (Some(_), None) => None,
+    };
+    let (mut req, form) = match read_form(req, expected.as_deref(), lang).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    req.extensions_mut().insert(Cx {
+        lang,
+        me,
+        token,
+        form,
+        client,
+        query: q,
+        login_csrf,
+    });
+    let mut resp = next.run(req).await;
+    if switched {
+        let v = format!(
+            "kehou_lang={}; SameSite=Strict; Path=/; Max-Age=31536000",
+            lang.t("zh", "en")
+        );
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            resp.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+/// Unless the session has what the route needs: a redirect to the login
+/// (a page) or a refusal (a form, a role not in the table).
+fn refusal(access: &Access, me: Option<&Session>, method: &Method, lang: Lang) -> Option<Response> {
+    let roles = access.roles?;
+    let Some(me) = me else {
+        return Some(if method == Method::GET {
+            Redirect::to("/login").into_response()
+        } else {
+            Fail::new(
+                StatusCode::FORBIDDEN,
+                lang,
+                lang.t(
+                    "请先登录; 未做任何更改",
+                    "please log in first; nothing was changed",
+                ),
+            )
+            .into_response()
+        });
+    };
+    if !roles.contains(&me.user.role) {
+        return Some(Fail::forbidden(lang, me.user.role).into_response());
+    }
+    if me.user.must_change && !access.first {
+        return Some(if method == Method::GET {
+            Redirect::to("/password").into_response()
+        } else {
+            Fail::new(
+                StatusCode::FORBIDDEN,
+                lang,
+                lang.t(
+                    "请先修改一次性密码; 未做任何更改",
+                    "change your one-time password first; nothing was changed",
+                ),
+            )
+            .into_response()
+        });
+    }
+    None
+}
+
+/// A POST's form, its CSRF token checked; the request goes on without its
+/// body. Other methods pass with an empty form.
+async fn read_form(
+    req: Request,
+    expected: Option<&str>,
+    lang: Lang,
+) -> Result<(Request, HashMap<String, String>), Response> {
+    if req.method() != Method::POST {
+        return Ok((req, HashMap::new()));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        let msg = lang.t(
+            "只接受网页表单提交; 未做任何更改",
+            "only a web form is accepted; nothing was changed",
+        );
+        return Err(Fail::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, lang, msg).into_response());
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
+        let msg = lang.t(
+            "表单过大; 未做任何更改",
+            "the form is too large; nothing was changed",
+        );
+        return Err(Fail::new(StatusCode::PAYLOAD_TOO_LARGE, lang, msg).into_response());
+    };
+    let form: HashMap<String, String> =
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .map(|v| v.into_iter().collect())
+            .unwrap_or_default();
+    let given = form.get("csrf").map(String::as_str).unwrap_or("");
+    if !expected.is_some_and(|e| !e.is_empty() && auth::same(e, given)) {
+        let msg = lang.t(
+            "表单已过期或不是从本系统页面提交的 (CSRF 校验未通过); 未做任何更改. 请重新打开页面再试",
+            "the form has expired or did not come from this app's page (CSRF check failed); nothing was changed. Open the page again and retry",
+        );
+        return Err(Fail::new(StatusCode::FORBIDDEN, lang, msg).into_response());
+    }
+    Ok((Request::from_parts(parts, Body::empty()), form))
+}
+
+/// Any path the app does not have.
+pub(crate) async fn not_found() -> Response {
+    Fail::new(
+        StatusCode::NOT_FOUND,
+        Lang::Zh,
+        "没有这个页面 / no such page",
+    )
+    .into_response()
+}
+
+/// Headers on every response: no framing, no sniffing, no scripts or
+/// resources from elsewhere, nothing personal cached.
+pub(crate) async fn headers(req: Request, next: Next) -> Response {
+    let asset = req.uri().path().starts_with("/assets/");
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    let set = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+    ];
+    for (k, v) in set {
+        if !h.contains_key(&k) {
+            h.insert(k, HeaderValue::from_static(v));
+        }
+    }
+    if !asset {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}

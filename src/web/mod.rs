@@ -1,0 +1,173 @@
+//! The school's web app (`kehou serve`): a thin layer over the library,
+//! like the command line. Pages are rendered on the server (maud, compiled
+//! into the binary), with one small stylesheet and no script, so the app
+//! works offline, prints, and fits a phone.
+//!
+//! - `workspace`: the school's folder (policy, data, record), and the
+//!   demo school created on first start;
+//! - `auth`: passwords (argon2), sessions, CSRF tokens, the login rate limit;
+//! - `guard`: the one table of who may use which route, applied to every
+//!   request by one middleware, with the CSRF check of every form;
+//! - `jobs`: planning a week in the background;
+//! - `layout`: the page frame, error pages, the user's language;
+//! - `pages/`: one file per page.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::error::{Error, Result};
+use crate::model::policy::Policy;
+use crate::model::school::School;
+use crate::record::Record;
+
+mod auth;
+mod guard;
+mod jobs;
+mod layout;
+mod pages;
+mod workspace;
+
+pub use workspace::{Workspace, DEMO_DIR};
+
+pub use crate::record::accounts::Role;
+
+/// Everything a request may need: the school, its record, the planning
+/// jobs and the login rate limit.
+pub(crate) struct AppState {
+    pub policy: Policy,
+    pub school: School,
+    record: Mutex<Record>,
+    pub jobs: jobs::Jobs,
+    pub limiter: auth::Limiter,
+}
+
+pub(crate) type Shared = Arc<AppState>;
+
+impl AppState {
+    /// Run `f` on the record, off the async threads (SQLite blocks).
+    pub async fn db<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Record) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let st = self.clone();
+        blocking(move || st.with_record(f)).await
+    }
+
+    /// Run `f` on the record on this thread (for blocking jobs).
+    pub fn with_record<T>(&self, f: impl FnOnce(&mut Record) -> Result<T>) -> Result<T> {
+        let mut rec = self
+            .record
+            .lock()
+            .map_err(|_| Error::Usage("the record's lock was poisoned".into()))?;
+        f(&mut rec)
+    }
+}
+
+/// Run blocking work (SQLite, argon2, the planner) on tokio's blocking pool.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Usage(format!("a background task failed: {e}")))?
+}
+
+/// The web app of one school: its router, and the one-time password of
+/// the administrator account when this start created it.
+pub struct App {
+    state: Shared,
+    pub first_password: Option<String>,
+}
+
+impl App {
+    /// Load the workspace's policy and data, open its record and make sure
+    /// an administrator exists.
+    pub fn new(ws: &Workspace) -> Result<App> {
+        let (policy, school) = ws.load()?;
+        let mut record = Record::open(&ws.record)?;
+        let first_password = auth::first_admin(&mut record)?;
+        let state = Arc::new(AppState {
+            policy,
+            school,
+            record: Mutex::new(record),
+            jobs: jobs::Jobs::default(),
+            limiter: auth::Limiter::default(),
+        });
+        Ok(App {
+            state,
+            first_password,
+        })
+    }
+
+    /// Add an account with a password chosen here (for scripts and tests;
+    /// the app's own page gives one-time passwords).
+    pub fn add_account(
+        &self,
+        login: &str,
+        role: Role,
+        staff_id: Option<&str>,
+        password: &str,
+    ) -> Result<()> {
+        auth::add_account(&self.state, login, role, staff_id, password)
+    }
+
+    /// Every route, each behind the access table (`guard`).
+    pub fn router(&self) -> Router {
+        let st = self.state.clone();
+        Router::new()
+            .route("/", get(pages::home))
+            .route("/assets/app.css", get(pages::css))
+            .route("/login", get(pages::login::form).post(pages::login::submit))
+            .route("/logout", post(pages::login::logout))
+            .route(
+                "/password",
+                get(pages::password::form).post(pages::password::submit),
+            )
+            .route("/week/{monday}", get(pages::week::show))
+            .route("/week/{monday}/print", get(pages::week::print))
+            .route("/week/{monday}/plan", post(pages::week::plan))
+            .route("/week/{monday}/publish", post(pages::week::publish))
+            .route("/me", get(pages::duties::mine))
+            .route("/duties/{staff}", get(pages::duties::show))
+            .route("/workload", get(pages::workload::show))
+            .route("/workload.csv", get(pages::workload::csv))
+            .route(
+                "/admin/users",
+                get(pages::users::list).post(pages::users::create),
+            )
+            .route_layer(axum::middleware::from_fn_with_state(
+                st.clone(),
+                guard::guard,
+            ))
+            .fallback(guard::not_found)
+            .layer(axum::middleware::from_fn(guard::headers))
+            .with_state(st)
+    }
+}
+
+/// Serve the app on `addr` until the process is stopped (Ctrl-C).
+pub async fn serve(app: App, addr: SocketAddr) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+    let router = app
+        .router()
+        .into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| Error::Usage(format!("the web server stopped: {e}")))
+}
+
+/// The access table, for tests and docs: method, route and who may use it.
+pub fn access_table() -> Vec<(&'static str, &'static str, Option<Vec<Role>>)> {
+    guard::ACCESS
+        .iter()
+        .map(|a| (a.method, a.path, a.roles.map(<[Role]>::to_vec)))
+        .collect()
+}

@@ -1,0 +1,123 @@
+//! One person's duties of a week, as they stand (the published roster with
+//! the swaps, substitutions and cancellations recorded since), on a page
+//! that fits a phone. A teacher sees only their own.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use chrono::{Datelike, Days, NaiveDate};
+use maud::html;
+
+use crate::demand::Duty;
+use crate::error::Error;
+use crate::outputs::terminal::{kind_label, session_label};
+use crate::{demand, ledger};
+
+use super::{me, week_query};
+use crate::web::guard::{may_see_staff, Cx};
+use crate::web::layout::{ok, page, Fail};
+use crate::web::Shared;
+
+/// My duties: the page of the account's staff id.
+pub(crate) async fn mine(Extension(cx): Extension<Cx>) -> Result<Response, Fail> {
+    let me = me(&cx)?;
+    let lang = cx.lang;
+    let Some(id) = &me.user.staff_id else {
+        let body = html! { p { (lang.t("你的账号没有关联工号, 请管理员在「账号」页面关联.", "Your account has no staff id; ask the administrator to link one on the Accounts page.")) } };
+        return Ok(ok(page(
+            lang,
+            lang.t("我的任务", "My duties"),
+            Some(me),
+            body,
+        )));
+    };
+    let week = week_query(&cx)?;
+    Ok(Redirect::to(&format!("/duties/{id}?week={week}")).into_response())
+}
+
+/// The duties `staff` serves in a week, in time order.
+async fn served(
+    st: &Shared,
+    staff: usize,
+    monday: NaiveDate,
+) -> Result<(Option<u32>, Vec<Duty>), Error> {
+    let st2 = st.clone();
+    st.db(move |rec| {
+        rec.read(|tx| {
+            let (p, s) = (&st2.policy, &st2.school);
+            let Some(v) = tx.latest(monday)? else {
+                return Ok((None, Vec::new()));
+            };
+            let rows = tx.rows(monday, v)?.unwrap_or_default();
+            let dm = demand::week(p, s, monday);
+            let events = tx.events()?;
+            let sunday = monday + Days::new(6);
+            let mut mine: Vec<Duty> =
+                ledger::served_week(s, &dm.duties, &rows, &events, monday, sunday)?
+                    .into_iter()
+                    .filter(|x| x.staff == staff)
+                    .map(|x| x.duty)
+                    .collect();
+            mine.sort_by_key(|d| (d.date, d.start));
+            Ok((Some(v), mine))
+        })
+    })
+    .await
+}
+
+pub(crate) async fn show(
+    State(st): State<Shared>,
+    Extension(cx): Extension<Cx>,
+    Path(staff_id): Path<String>,
+) -> Result<Response, Fail> {
+    let me = me(&cx)?;
+    let lang = cx.lang;
+    if !may_see_staff(me, &staff_id) {
+        return Err(Fail::forbidden(lang, me.user.role));
+    }
+    let Some(ix) = st.school.staff_index(&staff_id) else {
+        return Err(Fail::new(
+            StatusCode::NOT_FOUND,
+            lang,
+            format!(
+                "{} {staff_id}",
+                lang.t("没有这个工号:", "no such staff id:")
+            ),
+        ));
+    };
+    let monday = week_query(&cx)?;
+    let (version, duties) = served(&st, ix, monday)
+        .await
+        .map_err(|e| Fail::from_error(lang, &e))?;
+    let person = &st.school.staff[ix];
+    let minutes: u32 = duties.iter().map(Duty::minutes).sum();
+    let (prev, next) = (monday - Days::new(7), monday + Days::new(7));
+    let p = &st.policy;
+    let body = html! {
+        div.weeknav {
+            a href=(format!("?week={prev}")) { "← " (lang.t("上一周", "previous")) }
+            span { (monday) }
+            a href=(format!("?week={next}")) { (lang.t("下一周", "next")) " →" }
+        }
+        @match version {
+            None => { p { (lang.t("本周尚未发布排班.", "This week's roster is not published yet.")) } }
+            Some(v) => {
+                p.t { (lang.t("依据已发布 v", "From published v")) (v) (lang.t(", 含已记录的换班、代课与取消", ", with the swaps, substitutions and cancellations recorded")) }
+                @if duties.is_empty() { p { (lang.t("本周没有任务.", "No duties this week.")) } }
+                ul.duties {
+                    @for d in &duties {
+                        li {
+                            strong { (d.date.format("%m-%d")) " " (lang.weekday(d.date.weekday())) " " (d.start) "–" (d.end) }
+                            br;
+                            (session_label(p, &d.session, lang)) " · " (kind_label(p, d.kind, lang)) " · " (d.group)
+                        }
+                    }
+                }
+                p { (lang.t("本周合计: ", "This week: ")) (duties.len()) (lang.t(" 项, ", " duties, ")) (format!("{:.2}", f64::from(minutes) / 60.0)) (lang.t(" 小时", " hours")) }
+            }
+        }
+    };
+    let title = format!("{} · {}", person.name, lang.t("我的任务", "duties"));
+    Ok(ok(page(lang, &title, Some(me), body)))
+}

@@ -1,0 +1,91 @@
+//! One file per page. Every handler gets what the guard found (`Cx`):
+//! the language, the session, a POST's checked form.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use chrono::NaiveDate;
+
+use crate::input::limits::date_in_range;
+use crate::lang::Lang;
+use crate::record::accounts::{Role, Session};
+
+use super::guard::Cx;
+use super::layout::Fail;
+use super::Shared;
+
+pub(crate) mod duties;
+pub(crate) mod login;
+pub(crate) mod password;
+pub(crate) mod users;
+pub(crate) mod week;
+pub(crate) mod workload;
+
+const CSS: &str = include_str!("../assets/app.css");
+
+/// The stylesheet, embedded in the binary.
+pub(crate) async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        CSS,
+    )
+        .into_response()
+}
+
+/// The start page of each role.
+pub(crate) async fn home(State(_st): State<Shared>, Extension(cx): Extension<Cx>) -> Response {
+    let Ok(me) = me(&cx) else {
+        return Redirect::to("/login").into_response();
+    };
+    let to = match me.user.role {
+        Role::Teacher => "/me".to_string(),
+        Role::Finance => "/workload".to_string(),
+        Role::Admin | Role::Leadership => format!("/week/{}", this_monday()),
+    };
+    Redirect::to(&to).into_response()
+}
+
+/// The session of a route that needs one (the guard made sure).
+pub(crate) fn me(cx: &Cx) -> Result<&Session, Fail> {
+    cx.me.as_ref().ok_or_else(|| {
+        Fail::new(
+            StatusCode::FORBIDDEN,
+            cx.lang,
+            cx.lang.t("请先登录", "please log in first"),
+        )
+    })
+}
+
+/// Today's Monday (local time).
+pub(crate) fn this_monday() -> NaiveDate {
+    crate::calendar::monday_of(chrono::Local::now().date_naive())
+}
+
+/// A date from a path or query field, named in the message when it is not one.
+pub(crate) fn date_field(lang: Lang, field: &str, s: &str) -> Result<NaiveDate, Fail> {
+    s.parse::<NaiveDate>()
+        .ok()
+        .filter(|d| date_in_range(*d))
+        .ok_or_else(|| {
+            Fail::field(
+                lang,
+                field,
+                lang.t(
+                    "应为 2000-01-01 至 2100-12-31 之间的日期, 如 2026-12-07",
+                    "expected a date from 2000-01-01 to 2100-12-31, such as 2026-12-07",
+                ),
+            )
+        })
+}
+
+/// The `week` query field (any day of the week), else this week; its Monday.
+pub(crate) fn week_query(cx: &Cx) -> Result<NaiveDate, Fail> {
+    match cx.query.get("week").filter(|s| !s.is_empty()) {
+        Some(s) => date_field(cx.lang, cx.lang.t("周", "week"), s).map(crate::calendar::monday_of),
+        None => Ok(this_monday()),
+    }
+}

@@ -1,0 +1,477 @@
+//! The week page: status (published version, open seats and why), the
+//! planning job and its draft with each tier's proof, the roster grid and
+//! each person's load; planning (background) and publishing (through
+//! `record::admit::publish`, based on the version the page showed).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use chrono::{Days, NaiveDate};
+use maud::{html, Markup, PreEscaped};
+
+use crate::error::{Error, Said};
+use crate::lang::Lang;
+use crate::model::school::{School, LOAD_PER_HOUR};
+use crate::plan::{self, Plan};
+use crate::record::accounts::Role;
+use crate::record::{admit, Actor, Base, VersionInfo};
+use crate::{calendar, check, demand, ledger, outputs, roster};
+
+use super::{date_field, me};
+use crate::web::guard::Cx;
+use crate::web::jobs::{Draft, Job, Jobs};
+use crate::web::layout::{csrf_field, ok, page_with, Fail};
+use crate::web::Shared;
+
+/// What the record says of a week, read in one snapshot.
+struct Snapshot {
+    latest: Option<(VersionInfo, Vec<u8>)>,
+    /// The school with the term's load before this week added.
+    school: School,
+}
+
+/// The Monday of a path's `{monday}`, or a page naming the field.
+fn monday_of(lang: Lang, s: &str) -> Result<NaiveDate, Fail> {
+    date_field(lang, lang.t("周", "week"), s)
+}
+
+async fn snapshot(st: &Shared, monday: NaiveDate) -> Result<Snapshot, Error> {
+    let st2 = st.clone();
+    st.db(move |rec| {
+        rec.read(|tx| {
+            let latest = match tx.latest(monday)? {
+                Some(v) => tx.info(monday, v)?.zip(tx.roster_bytes(monday, v)?),
+                None => None,
+            };
+            let mut school = st2.school.clone();
+            ledger::add_term_load(&st2.policy, &mut school, tx, monday)?;
+            Ok(Snapshot { latest, school })
+        })
+    })
+    .await
+}
+
+/// The published roster as a plan, for showing.
+fn published_plan(st: &Shared, snap: &Snapshot, monday: NaiveDate) -> Result<Option<Plan>, Error> {
+    let Some((info, bytes)) = &snap.latest else {
+        return Ok(None);
+    };
+    let at = std::path::PathBuf::from(format!("{monday}/v{}", info.version));
+    let rows = roster::parse(&at, bytes)?;
+    let dm = demand::week(&st.policy, &snap.school, monday);
+    Ok(Some(roster::plan_from_rows(&snap.school, &dm, &rows)))
+}
+
+pub(crate) async fn show(
+    State(st): State<Shared>,
+    Extension(cx): Extension<Cx>,
+    Path(monday): Path<String>,
+) -> Result<Response, Fail> {
+    let lang = cx.lang;
+    let me = me(&cx)?;
+    let date = monday_of(lang, &monday)?;
+    let monday = calendar::monday_of(date);
+    if monday != date {
+        return Ok(Redirect::to(&format!("/week/{monday}")).into_response());
+    }
+    let fail = |e: Error| Fail::from_error(lang, &e);
+    calendar::require_national(&st.policy, monday, monday + Days::new(6)).map_err(fail)?;
+    let snap = snapshot(&st, monday).await.map_err(fail)?;
+    let published = published_plan(&st, &snap, monday).map_err(fail)?;
+    let admin = me.user.role == Role::Admin;
+    let job = if admin { st.jobs.get(monday) } else { None };
+    let draft = match &job {
+        Some(Job::Done(d)) => Some(d.clone()),
+        _ => None,
+    };
+    let want_draft = cx.query.get("view").is_some_and(|v| v == "draft");
+    let shown = match (&draft, want_draft) {
+        (Some(d), true) => Some((&d.plan, true)),
+        _ => published.as_ref().map(|p| (p, false)),
+    };
+    let body = html! {
+        (week_nav(lang, monday))
+        @if let Some(v) = cx.query.get("published") {
+            p.banner { (lang.t("已发布 ", "Published ")) "v" (v) }
+        }
+        (status(&st, &snap, published.as_ref(), lang))
+        @if admin { (job_box(&st, &cx, monday, &snap, job.as_ref(), lang)) }
+        @match shown {
+            Some((plan, is_draft)) => {
+                h2 { (if is_draft { lang.t("草稿排班", "Draft roster") } else { lang.t("已发布排班", "Published roster") }) }
+                @if !is_draft && draft.is_some() { p { a href="?view=draft" { (lang.t("查看草稿", "Show the draft")) } } }
+                @if is_draft { p { a href="?" { (lang.t("查看已发布排班", "Show the published roster")) } } }
+                div.scroll { (PreEscaped(outputs::html::week_grid(&st.policy, &snap.school, plan, lang))) }
+                (people(&snap.school, plan, lang, monday))
+            }
+            None => { p { (lang.t("本周还没有排班.", "No roster for this week yet.")) } }
+        }
+    };
+    let running = matches!(job, Some(Job::Running { .. }));
+    let title = format!(
+        "{} {monday}",
+        lang.t("课后服务排班", "After-school roster, week of")
+    );
+    Ok(ok(page_with(
+        lang,
+        &title,
+        Some(me),
+        running.then_some(2),
+        body,
+    )))
+}
+
+fn week_nav(lang: Lang, monday: NaiveDate) -> Markup {
+    let prev = monday - Days::new(7);
+    let next = monday + Days::new(7);
+    html! {
+        div.weeknav.noprint {
+            a href=(format!("/week/{prev}")) { "← " (lang.t("上一周", "previous week")) }
+            a href=(format!("/week/{next}")) { (lang.t("下一周", "next week")) " →" }
+            a href=(format!("/week/{monday}/print")) { (lang.t("打印版", "printable page")) }
+        }
+    }
+}
+
+/// Published or not, open seats and the diagnosis of each.
+fn status(st: &Shared, snap: &Snapshot, published: Option<&Plan>, lang: Lang) -> Markup {
+    let open: u32 = published.map_or(0, |p| p.uncovered.iter().map(|u| u.1).sum());
+    html! {
+        div class=(if open > 0 { "box warn" } else { "box ok" }) {
+            @match &snap.latest {
+                Some((i, _)) => {
+                    p {
+                        (lang.t("已发布 ", "Published ")) strong { "v" (i.version) }
+                        " (" (i.who) ", " (i.published_at.get(..16).unwrap_or(&i.published_at).replace('T', " ")) ", " (i.via) ")"
+                    }
+                }
+                None => { p { (lang.t("尚未发布.", "Not published.")) } }
+            }
+            @if let Some(p) = published {
+                @if open == 0 {
+                    p { (lang.t("每个岗位都有人.", "Every seat is filled.")) }
+                } @else {
+                    p.error { (lang.t("空缺人次: ", "Seats left open: ")) (open) }
+                    @if let Some(l) = plan::diagnose::open_summary(&st.policy, p, lang) { p { (l) } }
+                    ul { @for d in plan::diagnose::diagnose(&st.policy, &snap.school, p) { li { (d.render(&st.policy, lang)) } } }
+                }
+            }
+        }
+    }
+}
+
+/// The planning job: a button, the running state, or the draft with its
+/// proof, changes and the publish button.
+fn job_box(
+    st: &Shared,
+    cx: &Cx,
+    monday: NaiveDate,
+    snap: &Snapshot,
+    job: Option<&Job>,
+    lang: Lang,
+) -> Markup {
+    let csrf = cx.me.as_ref().map_or("", |m| m.csrf.as_str());
+    let running = matches!(job, Some(Job::Running { .. }));
+    html! {
+        div.box.noprint {
+            @match job {
+                Some(Job::Running { since, by }) => {
+                    p {
+                        (lang.t("正在排班 (", "Planning (started by ")) (by) "), "
+                        (lang.t("已用 ", "running for ")) (since.elapsed().as_secs()) (lang.t(" 秒; 本页每 2 秒刷新.", " s; this page refreshes every 2 s."))
+                    }
+                }
+                Some(Job::Failed(why)) => { p.error { (lang.t("排班未完成: ", "Planning failed: ")) (why.render(lang)) } }
+                Some(Job::Done(d)) => { (draft_box(st, csrf, monday, snap, d, lang)) }
+                None => { p { (lang.t("本周尚无草稿.", "No draft for this week.")) } }
+            }
+            @if !running {
+                form method="post" action=(format!("/week/{monday}/plan")) {
+                    (csrf_field(csrf))
+                    button type="submit" { (lang.t("排这一周", "Plan this week")) }
+                    " " span.t { (lang.t("(在后台运行; 每层最优性都会证明)", "(runs in the background; each tier is proven optimal or its gap shown)")) }
+                }
+            }
+        }
+    }
+}
+
+/// The draft: each tier in plain words, open seats, the change list
+/// against the published version, and the publish form.
+fn draft_box(
+    st: &Shared,
+    csrf: &str,
+    monday: NaiveDate,
+    snap: &Snapshot,
+    d: &Arc<Draft>,
+    lang: Lang,
+) -> Markup {
+    let open: u32 = d.plan.uncovered.iter().map(|u| u.1).sum();
+    let latest = snap.latest.as_ref();
+    let same = latest.is_some_and(|(_, b)| *b == d.bytes);
+    let base = latest.map_or(0, |(i, _)| i.version);
+    html! {
+        p {
+            strong { (lang.t("草稿", "Draft")) } " (" (d.by) ", " (format!("{:.1}", d.seconds)) (lang.t(" 秒", " s")) "). "
+            a href="?view=draft" { (lang.t("查看草稿排班", "Show the draft roster")) }
+        }
+        ul { @for line in tier_words(&d.plan, lang) { li { (line) } } }
+        @if open > 0 { p.error { (lang.t("草稿空缺人次: ", "Seats the draft leaves open: ")) (open) } }
+        @if same {
+            p { (lang.t("这份草稿就是已发布的版本.", "This draft is the published version.")) }
+        } @else {
+            (changes(st, snap, d, lang))
+            form method="post" action=(format!("/week/{monday}/publish")) {
+                (csrf_field(csrf))
+                input type="hidden" name="draft" value=(d.id);
+                input type="hidden" name="base" value=(base);
+                button type="submit" { (lang.t("发布为 v", "Publish as v")) (base + 1) }
+            }
+        }
+    }
+}
+
+/// Each tier's value and proven bound, said in words.
+fn tier_words(p: &Plan, lang: Lang) -> Vec<String> {
+    p.tiers
+        .iter()
+        .map(|t| {
+            let label = outputs::terminal::tier_label(t.name, lang);
+            let seats = |v: f64| {
+                plan::by_priority(p.stats.priority_weights, v)
+                    .iter()
+                    .sum::<f64>()
+            };
+            let (v, b) = if t.name == "uncovered" {
+                (seats(t.objective), seats(t.bound))
+            } else {
+                (t.objective, t.bound)
+            };
+            let proof = if t.optimal {
+                lang.t(
+                    "已证明最优 (不可能更好)",
+                    "proven optimal (no roster does better)",
+                )
+            } else {
+                lang.t("未能证明最优", "not proven optimal")
+            };
+            match lang {
+                Lang::Zh => format!(
+                    "第 {} 层 {label}: 取得 {v:.2}, 已证明的界 {b:.2}, {proof}",
+                    t.tier
+                ),
+                Lang::En => format!(
+                    "tier {} {label}: {v:.2}, proven bound {b:.2}, {proof}",
+                    t.tier
+                ),
+            }
+        })
+        .collect()
+}
+
+/// Who serves each duty, as a map duty id → staff ids (sorted).
+fn holders(rows: &[roster::Row]) -> BTreeMap<String, Vec<String>> {
+    let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in rows {
+        m.entry(r.duty_id.clone())
+            .or_default()
+            .extend(r.staff_id.clone());
+    }
+    for v in m.values_mut() {
+        v.sort();
+    }
+    m
+}
+
+/// The duties whose people the draft changes against the published version.
+fn changes(st: &Shared, snap: &Snapshot, d: &Draft, lang: Lang) -> Markup {
+    let Some((_, bytes)) = &snap.latest else {
+        return html! {};
+    };
+    let Ok(before) = roster::parse(std::path::Path::new("published"), bytes) else {
+        return html! {};
+    };
+    let (old, new) = (
+        holders(&before),
+        holders(&roster::from_plan(&snap.school, &d.plan)),
+    );
+    let name = |id: &String| {
+        st.school
+            .staff_index(id)
+            .map_or(id.clone(), |i| st.school.staff[i].name.clone())
+    };
+    let names = |v: Option<&Vec<String>>| {
+        v.map_or(String::new(), |v| {
+            v.iter().map(name).collect::<Vec<_>>().join("、")
+        })
+    };
+    let mut ids: Vec<&String> = old.keys().chain(new.keys()).collect();
+    ids.sort();
+    ids.dedup();
+    let changed: Vec<(&String, String, String)> = ids
+        .into_iter()
+        .filter(|id| old.get(*id) != new.get(*id))
+        .map(|id| (id, names(old.get(id)), names(new.get(id))))
+        .collect();
+    html! {
+        p { (lang.t("与已发布版本相比变更的任务: ", "Duties changed from the published version: ")) (changed.len()) }
+        @if !changed.is_empty() {
+            table { tr { th { (lang.t("任务编号", "Duty")) } th { (lang.t("原来", "Before")) } th { (lang.t("草稿", "Draft")) } }
+                @for (id, a, b) in &changed { tr { td { (id) } td { (a) } td { (b) } } }
+            }
+        }
+    }
+}
+
+/// Each person with duties: duties, hours, the term's load to date.
+fn people(s: &School, plan: &Plan, lang: Lang, monday: NaiveDate) -> Markup {
+    let loads = roster::person_loads(s, &plan.demand, plan);
+    html! {
+        h2 { (lang.t("每人负荷", "Load per person")) }
+        div.scroll { table {
+            tr {
+                th { (lang.t("工号", "ID")) } th { (lang.t("姓名", "Name")) }
+                th.num { (lang.t("本周任务", "Duties")) } th.num { (lang.t("本周小时", "Hours")) }
+                th.num { (lang.t("学期累计 (加权小时, 含本周)", "Term to date (weighted hours, with this week)")) }
+                th.num { (lang.t("相对负荷", "Relative load")) }
+            }
+            @for l in loads.iter().filter(|l| l.duties > 0) {
+                @let st = &s.staff[l.staff];
+                tr {
+                    td { (st.id) }
+                    td { a href=(format!("/duties/{}?week={monday}", st.id)) { (st.name) } }
+                    td.num { (l.duties) }
+                    td.num { (format!("{:.2}", f64::from(l.minutes) / 60.0)) }
+                    td.num { (format!("{:.2}", (l.prior + l.week_load) as f64 / LOAD_PER_HOUR as f64)) }
+                    td.num { (l.relative.map_or(String::from("—"), |r| format!("{r:.3}"))) }
+                }
+            }
+        } }
+    }
+}
+
+/// The published week as the printable page `kehou export` writes.
+pub(crate) async fn print(
+    State(st): State<Shared>,
+    Extension(cx): Extension<Cx>,
+    Path(monday): Path<String>,
+) -> Result<Response, Fail> {
+    let lang = cx.lang;
+    let monday = calendar::monday_of(monday_of(lang, &monday)?);
+    let fail = |e: Error| Fail::from_error(lang, &e);
+    let snap = snapshot(&st, monday).await.map_err(fail)?;
+    let Some(plan) = published_plan(&st, &snap, monday).map_err(fail)? else {
+        return Err(Fail::new(
+            axum::http::StatusCode::NOT_FOUND,
+            lang,
+            lang.t("本周尚未发布", "this week is not published"),
+        ));
+    };
+    let mut resp = ok(maud::PreEscaped(outputs::html::week_html(
+        &st.policy,
+        &snap.school,
+        &plan,
+        lang,
+    )));
+    // The printable page carries its own style (it is also a file).
+    resp.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"),
+    );
+    Ok(resp)
+}
+
+/// Start planning the week in the background; back to the week page.
+pub(crate) async fn plan(
+    State(st): State<Shared>,
+    Extension(cx): Extension<Cx>,
+    Path(monday): Path<String>,
+) -> Result<Response, Fail> {
+    let me = me(&cx)?;
+    let monday = calendar::monday_of(monday_of(cx.lang, &monday)?);
+    Jobs::start(&st, monday, &me.user.login);
+    Ok(Redirect::to(&format!("/week/{monday}")).into_response())
+}
+
+/// The form's base (the version the page showed; 0: none) and draft id.
+fn publish_fields(cx: &Cx) -> Result<(Base, u64), Fail> {
+    let lang = cx.lang;
+    let base = cx.field("base").parse::<u32>().map_err(|_| {
+        Fail::field(
+            lang,
+            "base",
+            lang.t(
+                "应为页面显示的版本号 (0 表示尚未发布)",
+                "expected the version the page showed (0: none)",
+            ),
+        )
+    })?;
+    let draft = cx.field("draft").parse::<u64>().map_err(|_| {
+        Fail::field(
+            lang,
+            "draft",
+            lang.t(
+                "应为页面显示的草稿编号",
+                "expected the draft number the page showed",
+            ),
+        )
+    })?;
+    Ok((
+        if base == 0 {
+            Base::Unpublished
+        } else {
+            Base::Version(base)
+        },
+        draft,
+    ))
+}
+
+/// Publish the draft the page showed, based on the version it showed: a
+/// version published in between refuses it (nothing is overwritten).
+pub(crate) async fn publish(
+    State(st): State<Shared>,
+    Extension(cx): Extension<Cx>,
+    Path(monday): Path<String>,
+) -> Result<Response, Fail> {
+    let lang = cx.lang;
+    let me = me(&cx)?;
+    let monday = calendar::monday_of(monday_of(lang, &monday)?);
+    let (base, draft_id) = publish_fields(&cx)?;
+    let draft = match st.jobs.get(monday) {
+        Some(Job::Done(d)) if d.id == draft_id => d,
+        _ => {
+            return Err(Fail::new(
+                axum::http::StatusCode::CONFLICT,
+                lang,
+                lang.t("这份草稿已不是本周当前的草稿 (有人重新排了班); 未做任何更改. 请重新打开本周页面", "this draft is no longer the week's current draft (someone planned again); nothing was changed. Open the week again"),
+            ))
+        }
+    };
+    let by = Actor {
+        who: me.user.login.clone(),
+        via: "kehou serve /publish".into(),
+    };
+    let st2 = st.clone();
+    let v = st
+        .db(move |rec| {
+            let (p, s) = (&st2.policy, &st2.school);
+            let rows = roster::parse(std::path::Path::new("draft"), &draft.bytes)?;
+            let dm = demand::week(p, s, monday);
+            let violations = check::check(p, s, &dm, &rows);
+            if !violations.is_empty() {
+                let why = violations
+                    .iter()
+                    .map(|v| Said::new(v.render(Lang::Zh), v.render(Lang::En)))
+                    .collect();
+                return Err(Error::Refused(why));
+            }
+            rec.write(|tx| admit::publish(tx, p, s, &dm, &rows, &draft.bytes, base, &by))
+        })
+        .await
+        .map_err(|e| Fail::from_error(lang, &e))?;
+    Ok(Redirect::to(&format!("/week/{monday}?published={v}")).into_response())
+}

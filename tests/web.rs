@@ -1,0 +1,636 @@
+//! The web app's handlers, in-process (tower's `oneshot`, no network),
+//! against a demo workspace in a temporary folder: login and its rate
+//! limit, cookie flags, CSRF on every form, the role matrix of every
+//! route, bad input, and planning then publishing a week with lost-update
+//! protection.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use kehou::record::Record;
+use kehou::web::{App, Role, Workspace};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "correct horse battery";
+/// Two homeroom teachers of the demo school.
+const T1: &str = "T001";
+const T2: &str = "T002";
+/// A week of the summer holiday: no duties, so planning it is instant.
+const EMPTY_WEEK: &str = "2026-08-03";
+const WEEK: &str = "2026-12-07";
+
+struct School {
+    _dir: tempfile::TempDir,
+    ws: Workspace,
+    router: Router,
+    admin_password: String,
+}
+
+fn school() -> School {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (ws, created) = Workspace::demo(&dir.path().join("demo")).expect("demo workspace");
+    assert!(created);
+    let app = App::new(&ws).expect("app");
+    let admin_password = app.first_password.clone().expect("first start makes admin");
+    app.add_account("fin", Role::Finance, None, PASSWORD)
+        .expect("fin");
+    app.add_account("lead", Role::Leadership, None, PASSWORD)
+        .expect("lead");
+    app.add_account("t1", Role::Teacher, Some(T1), PASSWORD)
+        .expect("t1");
+    app.add_account("boss", Role::Admin, None, PASSWORD)
+        .expect("boss");
+    let router = app.router();
+    School {
+        _dir: dir,
+        ws,
+        router,
+        admin_password,
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(str::to_string)
+    }
+    fn location(&self) -> String {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    }
+    /// The first hidden field `name`'s value.
+    fn hidden(&self, name: &str) -> Option<String> {
+        let at = self.body.find(&format!("name=\"{name}\" value=\""))?;
+        let rest = &self.body[at + name.len() + 15..];
+        Some(rest[..rest.find('"')?].to_string())
+    }
+}
+
+async fn send(r: &Router, req: Request<Body>) -> Reply {
+    let resp = r.clone().oneshot(req).await.expect("infallible");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+async fn get(r: &Router, path: &str, cookie: &str) -> Reply {
+    let req = Request::get(path).header(header::COOKIE, cookie);
+    send(r, req.body(Body::empty()).expect("request")).await
+}
+
+async fn post(r: &Router, path: &str, cookie: &str, form: &[(&str, &str)]) -> Reply {
+    let body = serde_urlencoded::to_string(form).expect("form");
+    let req = Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    send(r, req.body(Body::from(body)).expect("request")).await
+}
+
+/// A logged-in user: the cookie header to send and the session's CSRF token.
+/// A form to post: path, fields, and the field its refusal must name.
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+
+struct User {
+    cookie: String,
+    csrf: String,
+}
+
+async fn try_login(r: &Router, login: &str, password: &str) -> Reply {
+    let page = get(r, "/login", "").await;
+    let csrf = page.hidden("csrf").expect("login form has a csrf field");
+    let cookie = format!("kehou_login_csrf={csrf}");
+    post(
+        r,
+        "/login",
+        &cookie,
+        &[("csrf", &csrf), ("login", login), ("password", password)],
+    )
+    .await
+}
+
+async fn login(r: &Router, login: &str, password: &str) -> User {
+    let reply = try_login(r, login, password).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::SEE_OTHER,
+        "{login}: {}",
+        reply.body
+    );
+    let set = reply.cookie("kehou_session").expect("session cookie");
+    let cookie = set.split(';').next().expect("pair").to_string();
+    let page = get(r, "/password", &cookie).await;
+    let csrf = page.hidden("csrf").expect("a form with csrf");
+    User { cookie, csrf }
+}
+
+/// The admin after changing the one-time password.
+async fn admin(s: &School) -> User {
+    let u = login(&s.router, "admin", &s.admin_password).await;
+    let pw = [
+        ("csrf", u.csrf.as_str()),
+        ("current", s.admin_password.as_str()),
+        ("new", PASSWORD),
+        ("confirm", PASSWORD),
+    ];
+    let reply = post(&s.router, "/password", &u.cookie, &pw).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    u
+}
+
+/// What the record holds: accounts, audit lines, published versions.
+fn counts(s: &School) -> (usize, usize) {
+    let mut rec = Record::open(&s.ws.record).expect("record");
+    rec.read(|tx| Ok((tx.users()?.len(), tx.all_versions()?.len())))
+        .expect("read")
+}
+
+#[tokio::test]
+async fn first_start_admin_must_change_the_one_time_password() {
+    let s = school();
+    let u = login(&s.router, "admin", &s.admin_password).await;
+    let week = get(&s.router, &format!("/week/{WEEK}"), &u.cookie).await;
+    assert_eq!(week.status, StatusCode::SEE_OTHER);
+    assert_eq!(week.location(), "/password");
+    let plan = post(
+        &s.router,
+        &format!("/week/{WEEK}/plan"),
+        &u.cookie,
+        &[("csrf", &u.csrf)],
+    )
+    .await;
+    assert_eq!(plan.status, StatusCode::FORBIDDEN, "{}", plan.body);
+    let short = [
+        ("csrf", u.csrf.as_str()),
+        ("current", s.admin_password.as_str()),
+        ("new", "short"),
+        ("confirm", "short"),
+    ];
+    let bad = post(&s.router, "/password", &u.cookie, &short).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("新密码"), "names the field: {}", bad.body);
+    let u = admin(&s).await;
+    let week = get(&s.router, &format!("/week/{WEEK}"), &u.cookie).await;
+    assert_eq!(week.status, StatusCode::OK, "{}", week.body);
+    // The one-time password no longer works.
+    let old = try_login(&s.router, "admin", &s.admin_password).await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn login_failures_are_rate_limited_with_a_clear_message() {
+    let s = school();
+    let wrong = try_login(&s.router, "fin", "not the password").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("账号或密码不对"), "{}", wrong.body);
+    assert!(wrong.cookie("kehou_session").is_none());
+    for _ in 0..4 {
+        try_login(&s.router, "fin", "not the password").await;
+    }
+    // The sixth attempt is refused even with the right password.
+    let locked = try_login(&s.router, "fin", PASSWORD).await;
+    assert_eq!(
+        locked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        locked.body
+    );
+    assert!(locked.body.contains("登录失败次数过多"), "{}", locked.body);
+    assert!(locked.cookie("kehou_session").is_none());
+}
+
+#[tokio::test]
+async fn session_cookie_is_httponly_samesite_strict() {
+    let s = school();
+    let reply = try_login(&s.router, "lead", PASSWORD).await;
+    let c = reply.cookie("kehou_session").expect("cookie");
+    for flag in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age="] {
+        assert!(c.contains(flag), "{flag} missing: {c}");
+    }
+    let token = c
+        .split(';')
+        .next()
+        .expect("pair")
+        .trim_start_matches("kehou_session=");
+    assert_eq!(token.len(), 64, "32 random bytes in hex");
+    let page = get(&s.router, "/login", "").await;
+    let csp = page
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .expect("csp");
+    assert!(csp.to_str().expect("ascii").contains("default-src 'none'"));
+    assert_eq!(
+        page.headers.get(header::X_FRAME_OPTIONS).expect("xfo"),
+        "DENY"
+    );
+}
+
+#[tokio::test]
+async fn every_post_without_or_with_a_wrong_csrf_token_is_refused_and_writes_nothing() {
+    let s = school();
+    let u = admin(&s).await;
+    let before = counts(&s);
+    let plan = format!("/week/{EMPTY_WEEK}/plan");
+    let publish = format!("/week/{WEEK}/publish");
+    let forms: [(&str, Vec<(&str, &str)>); 6] = [
+        ("/logout", vec![]),
+        (
+            "/password",
+            vec![
+                ("current", PASSWORD),
+                ("new", "another password"),
+                ("confirm", "another password"),
+            ],
+        ),
+        (
+            "/admin/users",
+            vec![("login", "newbie"), ("name", "新人"), ("role", "finance")],
+        ),
+        (&plan, vec![]),
+        (&publish, vec![("base", "0"), ("draft", "1")]),
+        ("/login", vec![("login", "fin"), ("password", PASSWORD)]),
+    ];
+    for (path, fields) in &forms {
+        for token in [None, Some("0".repeat(64))] {
+            let mut f = fields.clone();
+            if let Some(t) = &token {
+                f.push(("csrf", t));
+            }
+            let reply = post(&s.router, path, &u.cookie, &f).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::FORBIDDEN,
+                "{path} {token:?}: {}",
+                reply.body
+            );
+            assert!(reply.body.contains("CSRF"), "{path}: {}", reply.body);
+            assert!(reply.cookie("kehou_session").is_none(), "{path}");
+        }
+    }
+    assert_eq!(counts(&s), before, "nothing written");
+    // Still logged in (logout was refused), the password unchanged, no job.
+    let week = get(&s.router, &format!("/week/{EMPTY_WEEK}"), &u.cookie).await;
+    assert_eq!(week.status, StatusCode::OK);
+    assert!(week.body.contains("本周尚无草稿"), "{}", week.body);
+    assert_eq!(
+        try_login(&s.router, "boss", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+/// The expected status of every route for every role (None: not logged in).
+fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
+    let w = EMPTY_WEEK;
+    //         path                                 admin fin  lead teach anon
+    vec![
+        ("GET", "/".into(), [303, 303, 303, 303, 303]),
+        ("GET", "/me".into(), [200, 200, 200, 303, 303]),
+        ("GET", format!("/duties/{T1}"), [200, 200, 200, 200, 303]),
+        ("GET", format!("/duties/{T2}"), [200, 200, 200, 403, 303]),
+        ("GET", format!("/week/{w}"), [200, 200, 200, 403, 303]),
+        ("GET", format!("/week/{w}/print"), [404, 404, 404, 403, 303]),
+        ("POST", format!("/week/{w}/plan"), [303, 403, 403, 403, 403]),
+        (
+            "POST",
+            format!("/week/{w}/publish"),
+            [400, 403, 403, 403, 403],
+        ),
+        ("GET", "/workload".into(), [200, 200, 200, 403, 303]),
+        ("GET", "/workload.csv".into(), [200, 200, 200, 403, 303]),
+        ("GET", "/admin/users".into(), [200, 403, 403, 403, 303]),
+        ("POST", "/admin/users".into(), [400, 403, 403, 403, 403]),
+        ("GET", "/password".into(), [200, 200, 200, 200, 303]),
+        ("GET", "/login".into(), [303, 303, 303, 303, 200]),
+        ("GET", "/assets/app.css".into(), [200, 200, 200, 200, 200]),
+        ("POST", "/logout".into(), [303, 303, 303, 303, 403]),
+        ("POST", "/password".into(), [400, 400, 400, 400, 403]),
+        // Without the login form's own cookie token: refused as CSRF.
+        ("POST", "/login".into(), [403, 403, 403, 403, 403]),
+    ]
+}
+
+#[tokio::test]
+async fn every_route_checks_the_role() {
+    let s = school();
+    let mut users = vec![admin(&s).await];
+    for l in ["fin", "lead", "t1"] {
+        users.push(login(&s.router, l, PASSWORD).await);
+    }
+    // Every route of the access table is in the matrix.
+    let routed: Vec<String> = matrix()
+        .iter()
+        .map(|(m, p, _)| format!("{m} {p}"))
+        .collect();
+    for (m, p, _) in kehou::web::access_table() {
+        let concrete = p.replace("{monday}", EMPTY_WEEK).replace("{staff}", T1);
+        assert!(
+            routed.contains(&format!("{m} {concrete}")),
+            "{m} {p} missing from the matrix"
+        );
+    }
+    let mut wrong = Vec::new();
+    for (method, path, want) in matrix() {
+        for (i, expected) in want.iter().enumerate() {
+            // Log out last: a fresh login per logout keeps the others' sessions.
+            // Logging out uses a fresh session, so the others stay logged in.
+            let (cookie, csrf) = match users.get(i) {
+                Some(_) if path == "/logout" => {
+                    let fresh = login(&s.router, ["boss", "fin", "lead", "t1"][i], PASSWORD).await;
+                    (fresh.cookie, fresh.csrf)
+                }
+                Some(u) => (u.cookie.clone(), u.csrf.clone()),
+                None => (String::new(), String::new()),
+            };
+            let got = if method == "GET" {
+                get(&s.router, &path, &cookie).await
+            } else {
+                post(&s.router, &path, &cookie, &[("csrf", &csrf)]).await
+            };
+            if got.status.as_u16() != *expected {
+                wrong.push(format!(
+                    "{method} {path} as {i}: {} (expected {expected})",
+                    got.status
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[tokio::test]
+async fn bad_input_names_the_field_and_writes_nothing() {
+    let s = school();
+    let u = admin(&s).await;
+    let before = counts(&s);
+    let cases: [(&str, &str); 3] = [
+        ("/week/2026-02-30", "周"),
+        ("/workload?month=2026-13", "月份"),
+        ("/duties/T001?week=tomorrow", "周"),
+    ];
+    for (path, field) in cases {
+        let r = get(&s.router, path, &u.cookie).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(r.body.contains(field), "{path}: {}", r.body);
+    }
+    let publish = format!("/week/{WEEK}/publish");
+    let forms: [Case; 5] = [
+        (
+            "/admin/users",
+            vec![
+                ("login", "Bad Name"),
+                ("name", "x"),
+                ("role", "teacher"),
+                ("staff_id", T2),
+            ],
+            "账号",
+        ),
+        (
+            "/admin/users",
+            vec![("login", "t2"), ("name", "x"), ("role", "teacher")],
+            "工号",
+        ),
+        (
+            "/admin/users",
+            vec![
+                ("login", "t2"),
+                ("name", "x"),
+                ("role", "teacher"),
+                ("staff_id", "T999"),
+            ],
+            "T999",
+        ),
+        (
+            "/admin/users",
+            vec![("login", "t2"), ("name", "x"), ("role", "janitor")],
+            "角色",
+        ),
+        (&publish, vec![("base", "latest"), ("draft", "1")], "base"),
+    ];
+    for (path, mut f, field) in forms {
+        f.push(("csrf", &u.csrf));
+        let r = post(&s.router, path, &u.cookie, &f).await;
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{path} {f:?}: {}",
+            r.body
+        );
+        assert!(r.body.contains(field), "{path}: {}", r.body);
+        assert!(r.body.contains("未做任何更改"), "{path}: {}", r.body);
+    }
+    assert_eq!(counts(&s), before, "nothing written");
+    let en = get(&s.router, "/workload?month=2026-13&lang=en", &u.cookie).await;
+    assert!(
+        en.body.contains("month: expected year-month"),
+        "{}",
+        en.body
+    );
+    assert!(en
+        .cookie("kehou_lang")
+        .is_some_and(|c| c.starts_with("kehou_lang=en")));
+}
+
+#[tokio::test]
+async fn the_admin_creates_a_teacher_who_sees_only_their_own_duties() {
+    let s = school();
+    let u = admin(&s).await;
+    let f = [
+        ("csrf", u.csrf.as_str()),
+        ("login", "t2"),
+        ("name", "郑玉兰"),
+        ("role", "teacher"),
+        ("staff_id", T2),
+    ];
+    let made = post(&s.router, "/admin/users", &u.cookie, &f).await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let at = made
+        .body
+        .find("class=\"secret\">")
+        .expect("one-time password shown")
+        + 15;
+    let pw = made.body[at..at + 16].to_string();
+    let t2 = login(&s.router, "t2", &pw).await;
+    let me = get(&s.router, "/me", &t2.cookie).await;
+    assert_eq!(me.status, StatusCode::SEE_OTHER, "must change first");
+    assert_eq!(me.location(), "/password");
+    let change = [
+        ("csrf", t2.csrf.as_str()),
+        ("current", pw.as_str()),
+        ("new", PASSWORD),
+        ("confirm", PASSWORD),
+    ];
+    assert_eq!(
+        post(&s.router, "/password", &t2.cookie, &change)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let me = get(&s.router, "/me", &t2.cookie).await;
+    assert!(
+        me.location().starts_with(&format!("/duties/{T2}")),
+        "{}",
+        me.location()
+    );
+    assert_eq!(
+        get(&s.router, &format!("/duties/{T1}"), &t2.cookie)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+/// The week page until the planning job is done; the page.
+async fn wait_for_draft(s: &School, u: &User, week: &str) -> Reply {
+    let t0 = Instant::now();
+    loop {
+        let page = get(&s.router, &format!("/week/{week}"), &u.cookie).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        if page.body.contains("name=\"draft\"") {
+            return page;
+        }
+        assert!(
+            !page.body.contains("排班未完成"),
+            "planning failed: {}",
+            page.body
+        );
+        assert!(
+            t0.elapsed() < Duration::from_secs(300),
+            "planning took over 5 minutes"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_publish_and_a_stale_page_is_refused() {
+    let s = school();
+    let u = admin(&s).await;
+    let started = post(
+        &s.router,
+        &format!("/week/{WEEK}/plan"),
+        &u.cookie,
+        &[("csrf", &u.csrf)],
+    )
+    .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER);
+    let running = get(&s.router, &format!("/week/{WEEK}"), &u.cookie).await;
+    assert!(running.body.contains("正在排班") || running.body.contains("name=\"draft\""));
+    let page = wait_for_draft(&s, &u, WEEK).await;
+    assert!(
+        page.body.contains("已证明最优"),
+        "the proof in words: {}",
+        page.body
+    );
+    let draft = page.hidden("draft").expect("draft id");
+    let base = page.hidden("base").expect("base");
+    assert_eq!(base, "0");
+    // A teacher cannot publish it.
+    let t1 = login(&s.router, "t1", PASSWORD).await;
+    let f = [
+        ("csrf", t1.csrf.as_str()),
+        ("draft", draft.as_str()),
+        ("base", "0"),
+    ];
+    assert_eq!(
+        post(&s.router, &format!("/week/{WEEK}/publish"), &t1.cookie, &f)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(counts(&s).1, 0);
+    // The admin publishes; the week page shows the published roster's names.
+    let f = [
+        ("csrf", u.csrf.as_str()),
+        ("draft", draft.as_str()),
+        ("base", base.as_str()),
+    ];
+    let done = post(&s.router, &format!("/week/{WEEK}/publish"), &u.cookie, &f).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(counts(&s).1, 1);
+    let week = get(&s.router, &format!("/week/{WEEK}"), &u.cookie).await;
+    let names = published_names(&s);
+    assert!(names.len() > 20);
+    for n in names.values() {
+        assert!(week.body.contains(n.as_str()), "{n} not on the week page");
+    }
+    assert!(
+        week.body.contains("已发布 <strong>v1</strong>"),
+        "{}",
+        week.body
+    );
+    // A second admin's page still showed "not published": refused, nothing overwritten.
+    let boss = login(&s.router, "boss", PASSWORD).await;
+    let f = [
+        ("csrf", boss.csrf.as_str()),
+        ("draft", draft.as_str()),
+        ("base", "0"),
+    ];
+    let stale = post(
+        &s.router,
+        &format!("/week/{WEEK}/publish"),
+        &boss.cookie,
+        &f,
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    assert!(stale.body.contains("在你打开此页之后"), "{}", stale.body);
+    assert_eq!(counts(&s).1, 1, "nothing overwritten");
+    // The teacher sees their own duties of the published week.
+    let mine = get(&s.router, &format!("/duties/{T1}?week={WEEK}"), &t1.cookie).await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(mine.body.contains("依据已发布 v1"), "{}", mine.body);
+    assert!(mine.body.contains("width=device-width"));
+    // Finance reads the month's workload of the published week.
+    let fin = login(&s.router, "fin", PASSWORD).await;
+    let w = get(&s.router, "/workload?month=2026-12", &fin.cookie).await;
+    assert_eq!(w.status, StatusCode::OK);
+    assert!(
+        w.body.contains(names.values().next().expect("a name")),
+        "{}",
+        w.body
+    );
+}
+
+/// Staff id → name of everyone in the published roster of WEEK.
+fn published_names(s: &School) -> BTreeMap<String, String> {
+    let mut rec = Record::open(&s.ws.record).expect("record");
+    let monday = WEEK.parse().expect("date");
+    let rows = rec
+        .read(|tx| tx.rows(monday, 1))
+        .expect("read")
+        .expect("v1");
+    let staff = std::fs::read_to_string(s.ws.data.join("staff.csv")).expect("staff.csv");
+    let names: BTreeMap<&str, &str> = staff
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut f = l.split(',');
+            Some((f.next()?, f.next()?))
+        })
+        .collect();
+    rows.iter()
+        .filter_map(|r| r.staff_id.as_deref())
+        .filter_map(|id| Some((id.to_string(), names.get(id)?.to_string())))
+        .collect()
+}
