@@ -1,7 +1,7 @@
 //! The workload ledger: what was actually served (the published rosters
 //! with absences, substitutions, swaps and cancellations applied) and pay
 //! computed exactly in fen. The published rosters and events come from the
-//! school's record (`crate::record`), through [`Published`].
+//! school's record (the `record` module), through [`Published`].
 
 use chrono::NaiveDate;
 

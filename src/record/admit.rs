@@ -116,46 +116,32 @@ pub fn admit(
                 note: note.clone(),
             })
             .map_err(|r| vec![r]),
-        Event::Absent {
-            duty,
-            staff,
-            substitute,
-            ..
-        } => {
-            admit_change(
-                policy,
-                school,
-                week,
-                rows,
-                events,
-                e,
-                duty,
-                staff,
-                substitute.as_deref(),
-            )?;
-            Ok(e.clone())
-        }
-        Event::Swap {
-            duty, staff, with, ..
-        } => {
-            admit_change(
-                policy,
-                school,
-                week,
-                rows,
-                events,
-                e,
-                duty,
-                staff,
-                Some(with),
-            )?;
+        Event::Absent { .. } | Event::Swap { .. } => {
+            admit_change(policy, school, week, rows, events, e)?;
             Ok(e.clone())
         }
     }
 }
 
-/// An absence or a swap: `staff` leaves `duty_id`, `taker` (if any) serves it.
-#[allow(clippy::too_many_arguments)]
+/// An absence's or a swap's duty, the person who leaves it and who takes
+/// it (None: nobody); None for a cancellation.
+fn change(e: &Event) -> Option<(&str, &str, Option<&str>)> {
+    match e {
+        Event::Absent {
+            duty,
+            staff,
+            substitute,
+            ..
+        } => Some((duty, staff, substitute.as_deref())),
+        Event::Swap {
+            duty, staff, with, ..
+        } => Some((duty, staff, Some(with))),
+        Event::Cancel { .. } => None,
+    }
+}
+
+/// An absence or a swap: its person leaves the duty, the taker (if any)
+/// serves it.
 fn admit_change(
     policy: &Policy,
     school: &School,
@@ -163,10 +149,10 @@ fn admit_change(
     rows: &[Row],
     events: &[Event],
     e: &Event,
-    duty_id: &str,
-    staff: &str,
-    taker: Option<&str>,
 ) -> std::result::Result<(), Vec<Refusal>> {
+    let Some((duty_id, staff, taker)) = change(e) else {
+        return Ok(());
+    };
     let Some(duty) = week.duties.iter().find(|d| d.id == duty_id) else {
         return Err(vec![no_duty(e)]);
     };
@@ -264,19 +250,9 @@ fn not_holder(
 
 /// The same absence or swap (the note aside).
 fn same_change(a: &Event, b: &Event) -> bool {
-    let key = |e: &Event| match e {
-        Event::Absent {
-            duty,
-            staff,
-            substitute,
-            ..
-        } => Some(("absent", duty.clone(), staff.clone(), substitute.clone())),
-        Event::Swap {
-            duty, staff, with, ..
-        } => Some(("swap", duty.clone(), staff.clone(), Some(with.clone()))),
-        Event::Cancel { .. } => None,
-    };
-    key(a).is_some() && key(a) == key(b)
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+        && change(a).is_some()
+        && change(a) == change(b)
 }
 
 /// Publish `rows` (already checked, as `bytes`) as the week's next
@@ -331,17 +307,17 @@ fn dropped(
 ) -> Vec<Refusal> {
     let mut out = Vec::new();
     for (i, e) in events.iter().enumerate() {
-        let (Event::Absent { duty, staff, .. } | Event::Swap { duty, staff, .. }) = e else {
+        let Some((duty, staff, _)) = change(e) else {
             continue;
         };
-        let Some(d) = week.duties.iter().find(|x| x.id == *duty) else {
+        let Some(d) = week.duties.iter().find(|x| x.id == duty) else {
             continue;
         };
         let holds = |rows: &[Row]| {
             let serving = servers(std::slice::from_ref(d), rows, &events[..i]);
             rows.iter()
                 .zip(&serving)
-                .any(|(r, s)| r.duty_id == *duty && s.as_deref() == Some(staff.as_str()))
+                .any(|(r, s)| r.duty_id == duty && s.as_deref() == Some(staff))
         };
         if holds(old) && !holds(new) {
             out.push(Said::new(
@@ -402,12 +378,8 @@ fn served_check(
 fn left_duty(events: &[Event]) -> Vec<(String, String)> {
     events
         .iter()
-        .filter_map(|e| match e {
-            Event::Absent { duty, staff, .. } | Event::Swap { duty, staff, .. } => {
-                Some((duty.clone(), staff.clone()))
-            }
-            Event::Cancel { .. } => None,
-        })
+        .filter_map(change)
+        .map(|(d, s, _)| (d.to_string(), s.to_string()))
         .collect()
 }
 
@@ -493,10 +465,7 @@ fn session_id(policy: &Policy, s: &str) -> std::result::Result<String, Refusal> 
 }
 
 fn no_duty(e: &Event) -> Refusal {
-    let id = match e {
-        Event::Absent { duty, .. } | Event::Swap { duty, .. } => duty.as_str(),
-        Event::Cancel { .. } => "",
-    };
+    let id = change(e).map_or("", |c| c.0);
     Said::new(
         format!("已发布的排班中没有任务 \"{id}\" (任务编号见排班表的 任务编号 列)"),
         format!("no duty \"{id}\" in the published roster (duty ids are in the roster's duty_id column)"),

@@ -157,17 +157,14 @@ impl Record {
         self.conn
             .pragma_update(None, "foreign_keys", "ON")
             .map_err(e)?;
-        if self.user_version()? == schema::MIGRATIONS.len() {
+        if user_version(&self.conn).map_err(e)? == schema::MIGRATIONS.len() {
             return Ok(());
         }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(e)?;
-        let have: i64 = tx
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(e)?;
-        let have = usize::try_from(have).unwrap_or(usize::MAX);
+        let have = user_version(&tx).map_err(e)?;
         if have > schema::MIGRATIONS.len() {
             return Err(Error::Record {
                 path: path.clone(),
@@ -183,15 +180,6 @@ impl Record {
                 .map_err(e)?;
         }
         tx.commit().map_err(e)
-    }
-
-    /// The schema version the file has (migrations applied).
-    fn user_version(&self) -> Result<usize> {
-        let v: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| db_err(&self.path, e))?;
-        Ok(usize::try_from(v).unwrap_or(usize::MAX))
     }
 
     /// SQLite's own check of the file: "ok" when whole.
@@ -564,6 +552,12 @@ impl Published for Tx<'_> {
     fn events(&self) -> Result<Vec<Event>> {
         Tx::events(self)
     }
+}
+
+/// The schema version the file has (migrations applied).
+fn user_version(conn: &Connection) -> rusqlite::Result<usize> {
+    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(usize::try_from(v).unwrap_or(usize::MAX))
 }
 
 /// The local time, to the second, for the audit trail.
