@@ -310,6 +310,19 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
         ("GET", format!("/duties/{T2}"), [200, 200, 200, 403, 303]),
         ("GET", format!("/week/{w}"), [200, 200, 200, 403, 303]),
         ("GET", format!("/week/{w}/print"), [404, 404, 404, 403, 303]),
+        // Before planning the week: no draft and nothing published.
+        (
+            "GET",
+            format!("/week/{w}/seat?duty=x"),
+            [404, 403, 403, 403, 303],
+        ),
+        ("POST", format!("/week/{w}/edit"), [404, 403, 403, 403, 403]),
+        ("POST", format!("/week/{w}/pin"), [404, 403, 403, 403, 403]),
+        (
+            "POST",
+            format!("/week/{w}/repair"),
+            [400, 403, 403, 403, 403],
+        ),
         ("POST", format!("/week/{w}/plan"), [303, 403, 403, 403, 403]),
         (
             "POST",
@@ -345,7 +358,10 @@ async fn every_route_checks_the_role() {
     for (m, p, _) in kehou::web::access_table() {
         let concrete = p.replace("{monday}", EMPTY_WEEK).replace("{staff}", T1);
         assert!(
-            routed.contains(&format!("{m} {concrete}")),
+            routed
+                .iter()
+                .any(|r| r == &format!("{m} {concrete}")
+                    || r.starts_with(&format!("{m} {concrete}?"))),
             "{m} {p} missing from the matrix"
         );
     }
@@ -633,4 +649,243 @@ fn published_names(s: &School) -> BTreeMap<String, String> {
         .filter_map(|r| r.staff_id.as_deref())
         .filter_map(|id| Some((id.to_string(), names.get(id)?.to_string())))
         .collect()
+}
+
+/// Plan WEEK as the admin and publish the draft; the week page after.
+async fn plan_and_publish(s: &School, u: &User) -> Reply {
+    let path = format!("/week/{WEEK}/plan");
+    post(&s.router, &path, &u.cookie, &[("csrf", &u.csrf)]).await;
+    let page = wait_for_draft(s, u, WEEK).await;
+    publish_shown(s, u, &page).await
+}
+
+/// Publish the draft a week page shows; the week page after.
+async fn publish_shown(s: &School, u: &User, page: &Reply) -> Reply {
+    let f = [
+        ("csrf", u.csrf.clone()),
+        ("draft", page.hidden("draft").expect("draft id")),
+        ("base", page.hidden("base").expect("base")),
+    ];
+    let done = post(
+        &s.router,
+        &format!("/week/{WEEK}/publish"),
+        &u.cookie,
+        &f.iter().map(|(a, b)| (*a, b.as_str())).collect::<Vec<_>>(),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    get(&s.router, &format!("/week/{WEEK}"), &u.cookie).await
+}
+
+/// Every form posting to a path ending in `action`: its fields and button text.
+fn forms(html: &str, action: &str) -> Vec<(BTreeMap<String, String>, String)> {
+    let doc = scraper::Html::parse_document(html);
+    let form = scraper::Selector::parse("form").expect("selector");
+    let input = scraper::Selector::parse("input").expect("selector");
+    doc.select(&form)
+        .filter(|f| {
+            f.value()
+                .attr("action")
+                .is_some_and(|a| a.ends_with(action))
+        })
+        .map(|f| {
+            let fields = f
+                .select(&input)
+                .filter_map(|i| {
+                    Some((
+                        i.value().attr("name")?.to_string(),
+                        i.value().attr("value")?.to_string(),
+                    ))
+                })
+                .collect();
+            (fields, f.text().collect::<String>())
+        })
+        .collect()
+}
+
+/// The staff ids of the seat page's rows that a rule stops.
+fn blocked_ids(html: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let row = scraper::Selector::parse("tr.blocked").expect("selector");
+    let td = scraper::Selector::parse("td").expect("selector");
+    doc.select(&row)
+        .filter_map(|r| r.select(&td).nth(1).map(|c| c.text().collect::<String>()))
+        .collect()
+}
+
+/// Post a form found on a page, with the user's CSRF token.
+async fn submit(s: &School, u: &User, path: &str, fields: &BTreeMap<String, String>) -> Reply {
+    let mut f: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    f.retain(|(k, _)| *k != "csrf");
+    f.push(("csrf", &u.csrf));
+    post(&s.router, path, &u.cookie, &f).await
+}
+
+/// Duty id → staff ids of version `v` of WEEK.
+fn holders(s: &School, v: u32) -> BTreeMap<String, Vec<String>> {
+    let mut rec = Record::open(&s.ws.record).expect("record");
+    let rows = rec
+        .read(|tx| tx.rows(WEEK.parse().expect("date"), v))
+        .expect("read")
+        .expect("version");
+    let mut m: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in rows {
+        m.entry(r.duty_id).or_default().extend(r.staff_id);
+    }
+    m
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hand_edits_are_checked_at_once_and_published_as_a_new_version() {
+    let s = school();
+    let u = admin(&s).await;
+    let week = plan_and_publish(&s, &u).await;
+    let v1 = holders(&s, 1);
+    // The grid links each duty to its seat page.
+    let (duty, held) = v1
+        .iter()
+        .find(|(_, h)| h.len() == 1)
+        .expect("a one-person duty");
+    let seat_path = format!(
+        "/week/{WEEK}/seat?{}",
+        serde_urlencoded::to_string([("duty", duty)]).expect("query")
+    );
+    assert!(week.body.contains(&seat_path), "grid links the seat");
+    let seat = get(&s.router, &seat_path, &u.cookie).await;
+    assert_eq!(seat.status, StatusCode::OK, "{}", seat.body);
+    // Candidates: someone who can take it, and others with the rule that stops them.
+    let moves = forms(&seat.body, "/edit");
+    let free = moves
+        .iter()
+        .find(|(f, _)| f["kind"] == "move")
+        .expect("someone can take the seat");
+    assert_eq!(&free.0["from"], &held[0]);
+    let to = free.0["to"].clone();
+    assert!(
+        seat.body.contains("时间冲突") || seat.body.contains("资质") || seat.body.contains("角色"),
+        "reasons shown"
+    );
+    // A move to someone a rule stops is refused with the rule; nothing changed.
+    let blocked = blocked_ids(&seat.body);
+    assert!(!blocked.is_empty(), "someone is stopped by a rule");
+    for other in blocked.iter().take(3) {
+        let mut bad = free.0.clone();
+        bad.insert("to".into(), other.clone());
+        let refused = submit(&s, &u, &format!("/week/{WEEK}/edit"), &bad).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::CONFLICT,
+            "{other}: {}",
+            refused.body
+        );
+        assert!(refused.body.contains("违反规则"), "{}", refused.body);
+        assert!(
+            refused.body.contains("[") && refused.body.contains("|"),
+            "names the rule: {}",
+            refused.body
+        );
+    }
+    // An unknown person: the field is named.
+    let mut wrong = free.0.clone();
+    wrong.insert("to".into(), "NOBODY".into());
+    let refused = submit(&s, &u, &format!("/week/{WEEK}/edit"), &wrong).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("「to」"), "{}", refused.body);
+    // The allowed move becomes the draft; a second post of the same page is stale.
+    let moved = submit(&s, &u, &format!("/week/{WEEK}/edit"), &free.0).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    let again = submit(&s, &u, &format!("/week/{WEEK}/edit"), &free.0).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    let draft = get(&s.router, &format!("/week/{WEEK}?view=draft"), &u.cookie).await;
+    assert!(draft.body.contains("手工调整 1"), "{}", draft.body);
+    assert!(
+        draft.body.contains(duty.as_str()),
+        "change list names the duty"
+    );
+    publish_shown(&s, &u, &draft).await;
+    let v2 = holders(&s, 2);
+    assert_eq!(v2[duty], vec![to.clone()]);
+    let changed: Vec<&String> = v1.keys().filter(|d| v1.get(*d) != v2.get(*d)).collect();
+    assert_eq!(changed, vec![duty], "exactly the edited duty changed");
+    let mut rec = Record::open(&s.ws.record).expect("record");
+    let info = rec
+        .read(|tx| tx.info(WEEK.parse().expect("date"), 2))
+        .expect("read")
+        .expect("v2");
+    assert_eq!(info.via, "kehou serve /edit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_absence_is_repaired_on_the_page_and_pins_are_kept() {
+    let s = school();
+    let u = admin(&s).await;
+    plan_and_publish(&s, &u).await;
+    let v1 = holders(&s, 1);
+    let mut duties_of: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (d, h) in &v1 {
+        for x in h {
+            duties_of.entry(x.as_str()).or_default().push(d.as_str());
+        }
+    }
+    // The one with most duties is absent all week; pin someone else's duty.
+    let (absent, gone) = duties_of
+        .iter()
+        .max_by_key(|(_, d)| d.len())
+        .expect("someone");
+    let (kept_staff, kept_duty) = duties_of
+        .iter()
+        .find(|(x, _)| *x != absent)
+        .map(|(x, d)| (x.to_string(), d[0].to_string()))
+        .expect("another");
+    let seat = get(
+        &s.router,
+        &format!(
+            "/week/{WEEK}/seat?{}",
+            serde_urlencoded::to_string([("duty", &kept_duty)]).expect("query")
+        ),
+        &u.cookie,
+    )
+    .await;
+    let pin = forms(&seat.body, "/pin")
+        .into_iter()
+        .find(|(f, _)| f["staff"] == kept_staff)
+        .expect("pin form");
+    let pinned = submit(&s, &u, &format!("/week/{WEEK}/pin"), &pin.0).await;
+    assert_eq!(pinned.status, StatusCode::SEE_OTHER, "{}", pinned.body);
+    let week = get(&s.router, &format!("/week/{WEEK}"), &u.cookie).await;
+    assert!(week.body.contains("📌"), "the pin shows on the grid");
+    // Pinning the absent person's duty, then asking for a repair, is refused.
+    let mut f: BTreeMap<String, String> = BTreeMap::new();
+    f.insert("absent".into(), absent.to_string());
+    f.insert("from".into(), WEEK.into());
+    f.insert("to".into(), "2026-12-13".into());
+    let proposal = submit(&s, &u, &format!("/week/{WEEK}/repair"), &f).await;
+    assert_eq!(proposal.status, StatusCode::SEE_OTHER, "{}", proposal.body);
+    let draft = get(&s.router, &format!("/week/{WEEK}?view=draft"), &u.cookie).await;
+    assert!(draft.body.contains("缺勤修复"), "{}", draft.body);
+    assert!(draft.body.contains("原因") || draft.body.contains("Why"));
+    publish_shown(&s, &u, &draft).await;
+    let v2 = holders(&s, 2);
+    for d in gone {
+        assert!(
+            !v2[*d].iter().any(|x| x == absent),
+            "{absent} still holds {d}"
+        );
+    }
+    assert!(v2[&kept_duty].contains(&kept_staff), "the pin was kept");
+    let changed = v1.keys().filter(|d| v1.get(*d) != v2.get(*d)).count();
+    assert!(
+        changed >= gone.len() && changed <= 3 * gone.len(),
+        "a small repair: {changed} changed for {} duties",
+        gone.len()
+    );
+    let mut rec = Record::open(&s.ws.record).expect("record");
+    let info = rec
+        .read(|tx| tx.info(WEEK.parse().expect("date"), 2))
+        .expect("read")
+        .expect("v2");
+    assert_eq!(info.via, "kehou serve /repair");
 }

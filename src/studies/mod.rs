@@ -2,6 +2,7 @@
 //! comparisons and synthetic schools (`synth`, and `realistic` with its own
 //! policy).
 
+pub mod edit;
 pub mod realistic;
 pub mod repair;
 pub mod simulate;

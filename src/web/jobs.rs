@@ -13,7 +13,7 @@ use chrono::{Days, NaiveDate};
 
 use crate::error::{Error, Result, Said};
 use crate::lang::Lang;
-use crate::plan::Plan;
+use crate::plan::{Pin, Plan};
 use crate::{calendar, check, demand, ledger, outputs, plan, roster};
 
 use super::Shared;
@@ -28,6 +28,34 @@ pub(crate) struct Draft {
     pub bytes: Vec<u8>,
     pub by: String,
     pub seconds: f64,
+    pub origin: Origin,
+}
+
+/// How a draft was made: what the week page says of it and how its
+/// publish is recorded.
+#[derive(Debug, Clone)]
+pub(crate) enum Origin {
+    /// By the planner, with each tier's proof.
+    Planned,
+    /// By hand edits (this many) of a planned draft or the published
+    /// version: checked, with no proofs.
+    Edited(u32),
+    /// By repairing the published version for an absence.
+    Repair {
+        absent: usize,
+        changes: Vec<crate::studies::repair::Change>,
+    },
+}
+
+impl Origin {
+    /// The `via` of the audit trail.
+    pub fn via(&self) -> &'static str {
+        match self {
+            Origin::Planned => "kehou serve /publish",
+            Origin::Edited(_) => "kehou serve /edit",
+            Origin::Repair { .. } => "kehou serve /repair",
+        }
+    }
 }
 
 /// A week's planning job.
@@ -42,6 +70,9 @@ pub(crate) enum Job {
 pub(crate) struct Jobs {
     map: Mutex<HashMap<NaiveDate, Job>>,
     next: AtomicU64,
+    /// Assignments the vice-principal pinned, per week: kept by planning
+    /// and repair.
+    pins: Mutex<HashMap<NaiveDate, Vec<Pin>>>,
 }
 
 impl Jobs {
@@ -53,6 +84,54 @@ impl Jobs {
     fn set(&self, monday: NaiveDate, job: Job) {
         if let Ok(mut m) = self.map.lock() {
             m.insert(monday, job);
+        }
+    }
+
+    /// Keep `plan` as the week's draft (made by hand or by repair),
+    /// replacing the one before unless a plan of the week is running.
+    pub fn put(
+        &self,
+        st: &Shared,
+        monday: NaiveDate,
+        plan: Plan,
+        by: &str,
+        origin: Origin,
+    ) -> Option<Arc<Draft>> {
+        let bytes = outputs::roster_csv::to_csv(&st.policy, &st.school, &plan, Lang::Zh);
+        let d = Arc::new(Draft {
+            id: self.next.fetch_add(1, Ordering::Relaxed) + 1,
+            plan,
+            bytes,
+            by: by.to_string(),
+            seconds: 0.0,
+            origin,
+        });
+        let mut m = self.map.lock().ok()?;
+        if matches!(m.get(&monday), Some(Job::Running { .. })) {
+            return None;
+        }
+        m.insert(monday, Job::Done(d.clone()));
+        Some(d)
+    }
+
+    /// The week's pins.
+    pub fn pins(&self, monday: NaiveDate) -> Vec<Pin> {
+        self.pins
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&monday).cloned())
+            .unwrap_or_default()
+    }
+
+    /// Pin or unpin one assignment of the week.
+    pub fn set_pin(&self, monday: NaiveDate, pin: Pin, on: bool) {
+        if let Ok(mut m) = self.pins.lock() {
+            let v = m.entry(monday).or_default();
+            v.retain(|p| *p != pin);
+            if on {
+                v.push(pin);
+                v.sort_by_key(|p| (p.duty, p.staff));
+            }
         }
     }
 
@@ -97,7 +176,10 @@ fn run(st: &Shared, monday: NaiveDate, by: &str) -> Result<Draft> {
     calendar::require_national(p, monday, monday + Days::new(6))?;
     st.with_record(|rec| rec.read(|tx| ledger::add_term_load(p, &mut s, tx, monday)))?;
     let dm = demand::week(p, &s, monday);
-    let plan = plan::plan(p, &s, &dm, &plan::Options::from_policy(p))?;
+    let mut opts = plan::Options::from_policy(p);
+    opts.pins = st.jobs.pins(monday);
+    crate::studies::repair::check_pins(p, &s, &dm, &opts.pins, Lang::Zh)?;
+    let plan = plan::plan(p, &s, &dm, &opts)?;
     let violations = check::check(p, &s, &dm, &roster::from_plan(&s, &plan));
     if !violations.is_empty() {
         let list = |l: Lang| {
@@ -122,5 +204,6 @@ fn run(st: &Shared, monday: NaiveDate, by: &str) -> Result<Draft> {
         bytes,
         by: by.to_string(),
         seconds: t0.elapsed().as_secs_f64(),
+        origin: Origin::Planned,
     })
 }

@@ -16,8 +16,11 @@ use super::layout::Fail;
 use super::Shared;
 
 pub(crate) mod duties;
+pub(crate) mod edit;
+pub(crate) mod grid;
 pub(crate) mod login;
 pub(crate) mod password;
+pub(crate) mod repair;
 pub(crate) mod users;
 pub(crate) mod week;
 pub(crate) mod workload;

@@ -11,7 +11,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::{Days, NaiveDate};
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 
 use crate::error::{Error, Said};
 use crate::lang::Lang;
@@ -23,7 +23,7 @@ use crate::{calendar, check, demand, ledger, outputs, roster};
 
 use super::{date_field, me};
 use crate::web::guard::Cx;
-use crate::web::jobs::{Draft, Job, Jobs};
+use crate::web::jobs::{Draft, Job, Jobs, Origin};
 use crate::web::layout::{csrf_field, ok, page_with, Fail};
 use crate::web::Shared;
 
@@ -32,6 +32,36 @@ struct Snapshot {
     latest: Option<(VersionInfo, Vec<u8>)>,
     /// The school with the term's load before this week added.
     school: School,
+}
+
+/// The roster hand edits and repair start from: the week's draft, else
+/// its published version.
+pub(super) struct Working {
+    pub plan: Plan,
+    /// The draft's id; 0: the published version.
+    pub draft: u64,
+    pub origin: Option<Origin>,
+    /// The school with the term's load before this week added.
+    pub school: School,
+}
+
+pub(super) async fn working(st: &Shared, monday: NaiveDate) -> Result<Option<Working>, Error> {
+    let snap = snapshot(st, monday).await?;
+    if let Some(Job::Done(d)) = st.jobs.get(monday) {
+        return Ok(Some(Working {
+            plan: d.plan.clone(),
+            draft: d.id,
+            origin: Some(d.origin.clone()),
+            school: snap.school,
+        }));
+    }
+    let plan = published_plan(st, &snap, monday)?;
+    Ok(plan.map(|plan| Working {
+        plan,
+        draft: 0,
+        origin: None,
+        school: snap.school,
+    }))
 }
 
 /// The Monday of a path's `{monday}`, or a page naming the field.
@@ -88,6 +118,7 @@ pub(crate) async fn show(
         Some(Job::Done(d)) => Some(d.clone()),
         _ => None,
     };
+    let pins = st.jobs.pins(monday);
     let want_draft = cx.query.get("view").is_some_and(|v| v == "draft");
     let shown = match (&draft, want_draft) {
         (Some(d), true) => Some((&d.plan, true)),
@@ -100,12 +131,13 @@ pub(crate) async fn show(
         }
         (status(&st, &snap, published.as_ref(), lang))
         @if admin { (job_box(&st, &cx, monday, &snap, job.as_ref(), lang)) }
+        @if admin { (edit_box(&st, &cx, monday, &snap, &pins, lang)) }
         @match shown {
             Some((plan, is_draft)) => {
                 h2 { (if is_draft { lang.t("草稿排班", "Draft roster") } else { lang.t("已发布排班", "Published roster") }) }
                 @if !is_draft && draft.is_some() { p { a href="?view=draft" { (lang.t("查看草稿", "Show the draft")) } } }
                 @if is_draft { p { a href="?" { (lang.t("查看已发布排班", "Show the published roster")) } } }
-                div.scroll { (PreEscaped(outputs::html::week_grid(&st.policy, &snap.school, plan, lang))) }
+                div.scroll { (super::grid::grid(&st.policy, &snap.school, plan, &pins, admin.then_some(monday), lang)) }
                 (people(&snap.school, plan, lang, monday))
             }
             None => { p { (lang.t("本周还没有排班.", "No roster for this week yet.")) } }
@@ -219,7 +251,11 @@ fn draft_box(
             strong { (lang.t("草稿", "Draft")) } " (" (d.by) ", " (format!("{:.1}", d.seconds)) (lang.t(" 秒", " s")) "). "
             a href="?view=draft" { (lang.t("查看草稿排班", "Show the draft roster")) }
         }
-        ul { @for line in tier_words(&d.plan, lang) { li { (line) } } }
+        @match &d.origin {
+            Origin::Planned => { ul { @for line in tier_words(&d.plan, lang) { li { (line) } } } }
+            Origin::Edited(n) => { p { (lang.t("手工调整 ", "Edited by hand ")) (n) (lang.t(" 处, 每处都已通过独立检查; 各层最优性的证明属于排班程序的排班, 不再适用于这份草稿.", " time(s), each checked by the independent checker; the tiers' proofs were of the planner's roster and no longer apply to this draft.")) } }
+            Origin::Repair { absent, changes } => { (super::repair::changes(&snap.school, &d.plan, *absent, changes, lang)) }
+        }
         @if open > 0 { p.error { (lang.t("草稿空缺人次: ", "Seats the draft leaves open: ")) (open) } }
         @if same {
             p { (lang.t("这份草稿就是已发布的版本.", "This draft is the published version.")) }
@@ -230,6 +266,38 @@ fn draft_box(
                 input type="hidden" name="draft" value=(d.id);
                 input type="hidden" name="base" value=(base);
                 button type="submit" { (lang.t("发布为 v", "Publish as v")) (base + 1) }
+            }
+        }
+    }
+}
+
+/// Hand edits, pins and the absence repair.
+fn edit_box(
+    st: &Shared,
+    cx: &Cx,
+    monday: NaiveDate,
+    snap: &Snapshot,
+    pins: &[crate::plan::Pin],
+    lang: Lang,
+) -> Markup {
+    let csrf = cx.me.as_ref().map_or("", |m| m.csrf.as_str());
+    let dm = demand::week(&st.policy, &snap.school, monday);
+    html! {
+        div.box.noprint {
+            p { (lang.t("手工调整: 点击总表中的任务, 查看谁可以担任 (以及其他人为什么不行), 调换、互换或锁定.", "Hand edits: click a duty in the grid to see who could take it (and why the others cannot), then move, swap or pin.")) }
+            @if !pins.is_empty() {
+                p { (lang.t("锁定的安排 (重新排班和修复时保留): ", "Pinned (kept by planning and repair): "))
+                    @for (k, pin) in pins.iter().enumerate() {
+                        @if k > 0 { "; " }
+                        @if let (Some(d), Some(p)) = (dm.duties.get(pin.duty), snap.school.staff.get(pin.staff)) {
+                            a href=(super::edit::seat_link(monday, &d.id, None)) { (p.name) " · " (d.date.format("%m-%d")) " " (d.group) }
+                        }
+                    }
+                }
+            }
+            @if snap.latest.is_some() {
+                h3 { (lang.t("有人缺勤", "Someone is absent")) }
+                (super::repair::form(&snap.school, csrf, monday, lang))
             }
         }
     }
@@ -453,7 +521,7 @@ pub(crate) async fn publish(
     };
     let by = Actor {
         who: me.user.login.clone(),
-        via: "kehou serve /publish".into(),
+        via: draft.origin.via().into(),
     };
     let st2 = st.clone();
     let v = st
