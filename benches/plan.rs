@@ -128,5 +128,39 @@ fn realistic(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(plan, benches, repair_large, realistic);
+criterion_group!(plan, benches, repair_large, edit_large, realistic);
 criterion_main!(plan);
+
+/// A hand edit on the large (48-class) school's planned week: the seat
+/// page's candidate list for one duty, and one move checked by the
+/// independent checker (issue 18: a hand edit checked in under 100 ms).
+fn edit_large(c: &mut Criterion) {
+    use kehou::studies::edit::{self, Edit, Verdict};
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let p = input::policy::load(&root.join("policies/demo.toml")).expect("policy");
+    let s = input::school::load(&root.join("datasets/large"), &p).expect("data");
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
+    let dm = demand::week(&p, &s, date);
+    let plan = plan::plan(&p, &s, &dm, &plan::Options::from_policy(&p)).expect("plan");
+    let a = plan.assignments[plan.assignments.len() / 2];
+    let cands = edit::candidates(&p, &s, &plan, a.duty, Some(a.staff));
+    let to = cands
+        .iter()
+        .find(|c| c.verdict == Verdict::Free)
+        .expect("a free candidate")
+        .staff;
+    let mv = Edit::Move {
+        duty: a.duty,
+        from: Some(a.staff),
+        to,
+    };
+    let mut g = c.benchmark_group("edit");
+    g.sample_size(10);
+    g.bench_function("large-48-classes-candidates", |b| {
+        b.iter(|| edit::candidates(&p, &s, &plan, a.duty, Some(a.staff)))
+    });
+    g.bench_function("large-48-classes-move-checked", |b| {
+        b.iter(|| edit::apply(&p, &s, &plan, &mv).expect("move"))
+    });
+    g.finish();
+}

@@ -4,6 +4,8 @@
 //! it is kept. An edit never adds a violation; the roster it returns has
 //! no tier proofs (they were of the planner's roster, not this one).
 
+use rayon::prelude::*;
+
 use crate::check::{self, Violation};
 use crate::error::{Error, Result, Said};
 use crate::lang::Lang;
@@ -146,20 +148,20 @@ pub fn apply_unchecked(school: &School, plan: &Plan, edit: &Edit) -> Result<Plan
     Ok(p)
 }
 
-/// What the checker finds in `after` that it does not find in `before`.
-fn added(policy: &Policy, school: &School, before: &Plan, after: &Plan) -> Vec<Violation> {
-    let was = check::check(
+/// Everything the checker finds in a roster.
+fn violations(policy: &Policy, school: &School, plan: &Plan) -> Vec<Violation> {
+    check::check(
         policy,
         school,
-        &before.demand,
-        &roster::from_plan(school, before),
-    );
-    let mut now = check::check(
-        policy,
-        school,
-        &after.demand,
-        &roster::from_plan(school, after),
-    );
+        &plan.demand,
+        &roster::from_plan(school, plan),
+    )
+}
+
+/// What the checker finds in `after` and not in the roster before
+/// (`was`: what it finds there).
+fn added(policy: &Policy, school: &School, was: &[Violation], after: &Plan) -> Vec<Violation> {
+    let mut now = violations(policy, school, after);
     now.retain(|v| !was.contains(v));
     now
 }
@@ -168,7 +170,7 @@ fn added(policy: &Policy, school: &School, before: &Plan, after: &Plan) -> Vec<V
 /// reason) when the independent checker finds a violation it adds.
 pub fn apply(policy: &Policy, school: &School, plan: &Plan, edit: &Edit) -> Result<Plan> {
     let after = apply_unchecked(school, plan, edit)?;
-    let bad = added(policy, school, plan, &after);
+    let bad = added(policy, school, &violations(policy, school, plan), &after);
     if bad.is_empty() {
         return Ok(after);
     }
@@ -212,9 +214,12 @@ pub fn candidates(
         .filter(|a| a.duty == duty)
         .map(|a| a.staff)
         .collect();
+    let was = violations(policy, school, plan);
+    // In parallel; collecting an indexed iterator keeps the order.
     let mut out: Vec<Candidate> = (0..school.staff.len())
+        .into_par_iter()
         .filter(|s| !holders.contains(s))
-        .map(|c| consider(policy, school, plan, duty, from, c))
+        .map(|c| consider(policy, school, plan, &was, duty, from, c))
         .collect();
     let rank = |v: &Verdict| match v {
         Verdict::Free => (0, None),
@@ -234,19 +239,26 @@ pub fn candidates(
     out
 }
 
+/// One person for the seat. The planner's own predicate (`plan::ineligible`)
+/// answers first for what concerns the person and the duty alone (role,
+/// qualification, leave, blackout, exemption); the checker then judges
+/// the roster with the move made (overlaps, limits).
 fn consider(
     policy: &Policy,
     school: &School,
     plan: &Plan,
+    was: &[Violation],
     duty: usize,
     from: Option<usize>,
     c: usize,
 ) -> Candidate {
     let mv = Edit::Move { duty, from, to: c };
-    let (verdict, after) = match apply_unchecked(school, plan, &mv) {
-        Err(e) => (Verdict::Blocked(Rule::Coverage, e.render(Lang::Zh)), None),
-        Ok(after) => {
-            let bad = added(policy, school, plan, &after);
+    let stop = crate::plan::ineligible(policy, school, c, &plan.demand.duties[duty]);
+    let (verdict, after) = match (stop, apply_unchecked(school, plan, &mv)) {
+        (Some(rule), _) => (Verdict::Blocked(rule, String::new()), None),
+        (None, Err(e)) => (Verdict::Blocked(Rule::Coverage, e.render(Lang::Zh)), None),
+        (None, Ok(after)) => {
+            let bad = added(policy, school, was, &after);
             match (bad.first(), clash(plan, c, duty), from) {
                 (None, _, _) => (Verdict::Free, Some(after)),
                 (Some(v), Some(d2), Some(f)) if bad.iter().all(|v| v.rule == Rule::NoOverlap) => {

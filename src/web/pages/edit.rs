@@ -219,7 +219,12 @@ fn verdict_text(st: &Shared, plan: &Plan, v: &Verdict, lang: Lang) -> String {
                 o.group
             )
         }
-        Verdict::Blocked(rule, detail) => format!("{}: {detail}", rule.label(lang)),
+        Verdict::Blocked(rule, detail) if detail.is_empty() => {
+            format!("{} {}", lang.t("不可:", "no:"), rule.label(lang))
+        }
+        Verdict::Blocked(rule, detail) => {
+            format!("{} {}: {detail}", lang.t("不可:", "no:"), rule.label(lang))
+        }
     }
 }
 
