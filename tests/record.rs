@@ -343,11 +343,30 @@ fn recorded_versions_and_events_cannot_be_changed() {
     let w = published();
     let db = w.rec.path().to_path_buf();
     drop(w.rec);
+    let mut rec = kehou::record::Record::open(&db).unwrap();
+    let q = kehou::record::requests::NewRequest {
+        kind: kehou::record::requests::Kind::Absence,
+        staff_id: "T001",
+        from: date("2026-12-08"),
+        to: date("2026-12-08"),
+        duty_id: "",
+        note: "",
+    };
+    rec.write(|tx| {
+        let id = tx.ask(&q, &by())?;
+        tx.answer(id, kehou::record::requests::Answer::Done, "", &by())
+    })
+    .unwrap();
+    drop(rec);
     let conn = rusqlite::Connection::open(&db).unwrap();
     for sql in [
         "UPDATE versions SET roster = x'00'",
         "DELETE FROM versions",
         "DELETE FROM audit",
+        "UPDATE requests SET staff_id = 'T002'",
+        "DELETE FROM requests",
+        "UPDATE request_answers SET answer = 'declined'",
+        "DELETE FROM request_answers",
     ] {
         let e = conn.execute(sql, []).unwrap_err().to_string();
         assert!(e.contains("kept as"), "{sql}: {e}");

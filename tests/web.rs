@@ -323,6 +323,13 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
             format!("/week/{w}/repair"),
             [400, 403, 403, 403, 403],
         ),
+        // The admin account has no staff id; the others' forms are empty.
+        ("POST", "/requests".into(), [400, 400, 400, 400, 403]),
+        (
+            "POST",
+            "/requests/1/answer".into(),
+            [400, 403, 403, 403, 403],
+        ),
         ("POST", format!("/week/{w}/plan"), [303, 403, 403, 403, 403]),
         (
             "POST",
@@ -356,7 +363,10 @@ async fn every_route_checks_the_role() {
         .map(|(m, p, _)| format!("{m} {p}"))
         .collect();
     for (m, p, _) in kehou::web::access_table() {
-        let concrete = p.replace("{monday}", EMPTY_WEEK).replace("{staff}", T1);
+        let concrete = p
+            .replace("{monday}", EMPTY_WEEK)
+            .replace("{staff}", T1)
+            .replace("{id}", "1");
         assert!(
             routed
                 .iter()
@@ -888,4 +898,70 @@ async fn an_absence_is_repaired_on_the_page_and_pins_are_kept() {
         .expect("read")
         .expect("v2");
     assert_eq!(info.via, "kehou serve /repair");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_teacher_reports_an_absence_and_the_vice_principal_answers_it() {
+    let s = school();
+    let u = admin(&s).await;
+    plan_and_publish(&s, &u).await;
+    let t1 = login(&s.router, "t1", PASSWORD).await;
+    let mine = get(&s.router, &format!("/duties/{T1}?week={WEEK}"), &t1.cookie).await;
+    let absence = forms(&mine.body, "/requests")
+        .into_iter()
+        .find(|(f, _)| f["kind"] == "absence")
+        .expect("the absence form on the teacher's own page");
+    let mut f = absence.0.clone();
+    f.insert("from".into(), "2026-12-09".into());
+    f.insert("to".into(), "2026-12-10".into());
+    f.insert("note".into(), "外出培训".into());
+    let sent = submit(&s, &t1, "/requests", &f).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    // The same request again is refused; a control character in the note is named.
+    let twice = submit(&s, &t1, "/requests", &f).await;
+    assert_eq!(twice.status, StatusCode::CONFLICT, "{}", twice.body);
+    let mut bad = f.clone();
+    bad.insert("note".into(), "a\u{1b}[31m".into());
+    let refused = submit(&s, &t1, "/requests", &bad).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("「说明」"), "{}", refused.body);
+    // A swap of a duty that is not theirs is refused.
+    let mut swap = BTreeMap::new();
+    swap.insert("kind".to_string(), "swap".to_string());
+    swap.insert("duty".to_string(), "2026-12-08/nobody".to_string());
+    swap.insert("from".to_string(), "2026-12-08".to_string());
+    swap.insert("to".to_string(), "2026-12-08".to_string());
+    let refused = submit(&s, &t1, "/requests", &swap).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    // Another teacher's page shows no request forms (and is refused anyway).
+    let other = get(&s.router, &format!("/duties/{T2}?week={WEEK}"), &t1.cookie).await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+    // The vice-principal sees it with a repair form for those days.
+    let week = get(&s.router, &format!("/week/{WEEK}"), &u.cookie).await;
+    assert!(week.body.contains("外出培训"), "{}", week.body);
+    let repair = forms(&week.body, "/repair")
+        .into_iter()
+        .find(|(f, _)| f.get("absent").map(String::as_str) == Some(T1) && f["from"] == "2026-12-09")
+        .expect("a repair form for the request");
+    assert_eq!(repair.0["to"], "2026-12-10");
+    // The teacher cannot answer it; the admin answers once.
+    let answer = forms(&week.body, "/answer")
+        .into_iter()
+        .find(|(f, _)| f["answer"] == "done")
+        .expect("answer form");
+    let path = "/requests/1/answer";
+    assert_eq!(
+        submit(&s, &t1, path, &answer.0).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        submit(&s, &u, path, &answer.0).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        submit(&s, &u, path, &answer.0).await.status,
+        StatusCode::CONFLICT
+    );
+    let mine = get(&s.router, &format!("/duties/{T1}?week={WEEK}"), &t1.cookie).await;
+    assert!(mine.body.contains("已处理 (admin"), "{}", mine.body);
 }

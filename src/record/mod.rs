@@ -23,6 +23,7 @@ pub mod accounts;
 pub mod admit;
 pub mod export;
 pub mod legacy;
+pub mod requests;
 mod schema;
 
 pub use admit::Refusal;

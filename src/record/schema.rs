@@ -4,7 +4,7 @@
 
 /// Migration `i + 1` is `MIGRATIONS[i]`. Append only: a published school's
 /// record has run the earlier ones.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// Published versions, events and the audit trail. Versions and events are
 /// never updated or deleted: the triggers refuse it, so a bug cannot change
@@ -88,4 +88,38 @@ CREATE TABLE sessions (
     created_at TEXT NOT NULL,
     expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+";
+
+/// Teachers' requests (an absence reported, a swap asked for) and the
+/// vice-principal's answers (`record::requests`). Both are kept as they
+/// are: an answer is a new row, never an update.
+const V3: &str = "
+CREATE TABLE requests (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('absence', 'swap')),
+    staff_id TEXT NOT NULL,
+    from_date TEXT NOT NULL CHECK (length(from_date) = 10),
+    to_date TEXT NOT NULL CHECK (length(to_date) = 10),
+    duty_id TEXT NOT NULL DEFAULT '',
+    note TEXT NOT NULL DEFAULT '',
+    asked_at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+
+CREATE TABLE request_answers (
+    request_id INTEGER PRIMARY KEY REFERENCES requests (id),
+    answer TEXT NOT NULL CHECK (answer IN ('done', 'declined')),
+    note TEXT NOT NULL DEFAULT '',
+    answered_at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+
+CREATE TRIGGER requests_kept_update BEFORE UPDATE ON requests
+BEGIN SELECT RAISE(ABORT, 'requests are kept as they are'); END;
+CREATE TRIGGER requests_kept_delete BEFORE DELETE ON requests
+BEGIN SELECT RAISE(ABORT, 'requests are kept as they are'); END;
+CREATE TRIGGER answers_kept_update BEFORE UPDATE ON request_answers
+BEGIN SELECT RAISE(ABORT, 'answers are kept as they are'); END;
+CREATE TRIGGER answers_kept_delete BEFORE DELETE ON request_answers
+BEGIN SELECT RAISE(ABORT, 'answers are kept as they are'); END;
 ";

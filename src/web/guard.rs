@@ -85,6 +85,8 @@ pub(crate) const ACCESS: &[Access] = &[
     route("POST", "/week/{monday}/edit", ADMIN),
     route("POST", "/week/{monday}/pin", ADMIN),
     route("POST", "/week/{monday}/repair", ADMIN),
+    route("POST", "/requests", ALL),
+    route("POST", "/requests/{id}/answer", ADMIN),
     route("GET", "/workload", READ),
     route("GET", "/workload.csv", READ),
     route("GET", "/admin/users", ADMIN),

@@ -134,6 +134,8 @@ impl App {
             .route("/week/{monday}/edit", post(pages::edit::submit))
             .route("/week/{monday}/pin", post(pages::edit::pin))
             .route("/week/{monday}/repair", post(pages::repair::submit))
+            .route("/requests", post(pages::requests::ask))
+            .route("/requests/{id}/answer", post(pages::requests::answer))
             .route("/me", get(pages::duties::mine))
             .route("/duties/{staff}", get(pages::duties::show))
             .route("/workload", get(pages::workload::show))

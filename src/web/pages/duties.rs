@@ -37,7 +37,7 @@ pub(crate) async fn mine(Extension(cx): Extension<Cx>) -> Result<Response, Fail>
 }
 
 /// The duties `staff` serves in a week, in time order.
-async fn served(
+pub(super) async fn served(
     st: &Shared,
     staff: usize,
     monday: NaiveDate,
@@ -90,6 +90,13 @@ pub(crate) async fn show(
     let (version, duties) = served(&st, ix, monday)
         .await
         .map_err(|e| Fail::from_error(lang, &e))?;
+    let own = me.user.staff_id.as_deref() == Some(staff_id.as_str());
+    let asks = match own {
+        true => super::requests::of_week(&st, monday, Some(staff_id.clone()))
+            .await
+            .map_err(|e| Fail::from_error(lang, &e))?,
+        false => Vec::new(),
+    };
     let person = &st.school.staff[ix];
     let minutes: u32 = duties.iter().map(Duty::minutes).sum();
     let (prev, next) = (monday - Days::new(7), monday + Days::new(7));
@@ -117,6 +124,8 @@ pub(crate) async fn show(
                 p { (lang.t("本周合计: ", "This week: ")) (duties.len()) (lang.t(" 项, ", " duties, ")) (format!("{:.2}", f64::from(minutes) / 60.0)) (lang.t(" 小时", " hours")) }
             }
         }
+        @if cx.query.contains_key("asked") { p.banner { (lang.t("申请已提交, 等待副校长处理.", "Request sent; the vice-principal will answer it.")) } }
+        @if own && version.is_some() { (super::requests::teacher_box(&cx, monday, &duties, &asks)) }
     };
     let title = format!("{} · {}", person.name, lang.t("我的任务", "duties"));
     Ok(ok(page(lang, &title, Some(me), body)))

@@ -21,6 +21,7 @@ pub(crate) mod grid;
 pub(crate) mod login;
 pub(crate) mod password;
 pub(crate) mod repair;
+pub(crate) mod requests;
 pub(crate) mod users;
 pub(crate) mod week;
 pub(crate) mod workload;

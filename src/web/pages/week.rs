@@ -119,6 +119,12 @@ pub(crate) async fn show(
         _ => None,
     };
     let pins = st.jobs.pins(monday);
+    let asks = match admin {
+        true => super::requests::of_week(&st, monday, None)
+            .await
+            .map_err(fail)?,
+        false => Vec::new(),
+    };
     let want_draft = cx.query.get("view").is_some_and(|v| v == "draft");
     let shown = match (&draft, want_draft) {
         (Some(d), true) => Some((&d.plan, true)),
@@ -132,6 +138,7 @@ pub(crate) async fn show(
         (status(&st, &snap, published.as_ref(), lang))
         @if admin { (job_box(&st, &cx, monday, &snap, job.as_ref(), lang)) }
         @if admin { (edit_box(&st, &cx, monday, &snap, &pins, lang)) }
+        @if admin { (super::requests::admin_box(&cx, &snap.school, monday, &asks)) }
         @match shown {
             Some((plan, is_draft)) => {
                 h2 { (if is_draft { lang.t("草稿排班", "Draft roster") } else { lang.t("已发布排班", "Published roster") }) }
