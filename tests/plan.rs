@@ -360,3 +360,31 @@ fn weeks_without_duties_give_an_empty_roster_and_say_why() {
         assert!(text.contains(why), "{week}: {text}");
     }
 }
+
+#[test]
+fn progress_is_told_each_tier_as_it_ends_and_does_not_change_the_plan() {
+    use std::sync::{Arc, Mutex};
+    let p = demo_policy();
+    let s = demo_school(&p);
+    let dm = demand::week(&p, &s, date("2026-12-07"));
+    let quiet = plan::plan(&p, &s, &dm, &plan::Options::from_policy(&p)).unwrap();
+    let told: Arc<Mutex<Vec<(plan::TierReport, usize)>>> = Arc::default();
+    let t2 = told.clone();
+    let mut opts = plan::Options::from_policy(&p);
+    opts.progress = plan::Progress(Some(Arc::new(move |r: &plan::TierReport, of: usize| {
+        t2.lock().unwrap().push((r.clone(), of));
+    })));
+    let watched = plan::plan(&p, &s, &dm, &opts).unwrap();
+    assert_eq!(watched.assignments, quiet.assignments);
+    let told = told.lock().unwrap();
+    let tiers: Vec<u8> = told.iter().map(|(r, _)| r.tier).collect();
+    assert_eq!(
+        tiers,
+        watched.tiers.iter().map(|t| t.tier).collect::<Vec<_>>()
+    );
+    assert!(
+        told.iter().all(|(_, of)| *of == watched.tiers.len()),
+        "{told:?}"
+    );
+    assert_eq!(watched.tiers.len(), 5);
+}

@@ -32,6 +32,34 @@ pub struct Options {
     /// Solve tiers 1-2 with the compact MIP alone, without column
     /// generation (slower; tests use it to cross-check the two).
     pub compact_only: bool,
+    /// Told of each tier as it ends (the web app's progress).
+    pub progress: Progress,
+}
+
+/// A callback given each tier's report as the tier ends, and how many
+/// tiers the plan runs. It cannot change the plan.
+#[derive(Clone, Default)]
+pub struct Progress(pub Option<Tell>);
+
+/// The callback: a tier's report and how many tiers the plan runs.
+pub type Tell = std::sync::Arc<dyn Fn(&TierReport, usize) + Send + Sync>;
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(set)"
+        } else {
+            "Progress(none)"
+        })
+    }
+}
+
+impl Progress {
+    pub(crate) fn tell(&self, rep: &TierReport, of: usize) {
+        if let Some(f) = &self.0 {
+            f(rep, of);
+        }
+    }
 }
 
 impl Options {
@@ -47,6 +75,7 @@ impl Options {
             preferences_gap: p.solver.preferences_gap,
             pins: Vec::new(),
             compact_only: false,
+            progress: Progress::default(),
         }
     }
 }

@@ -13,7 +13,7 @@ use chrono::{Days, NaiveDate};
 
 use crate::error::{Error, Result, Said};
 use crate::lang::Lang;
-use crate::plan::{Pin, Plan};
+use crate::plan::{Pin, Plan, Progress, TierReport};
 use crate::{calendar, check, demand, ledger, outputs, plan, roster};
 
 use super::Shared;
@@ -61,7 +61,12 @@ impl Origin {
 /// A week's planning job.
 #[derive(Debug, Clone)]
 pub(crate) enum Job {
-    Running { since: Instant, by: String },
+    Running {
+        since: Instant,
+        by: String,
+        /// The tiers ended so far, and how many the plan runs.
+        done: Arc<Mutex<(Vec<TierReport>, usize)>>,
+    },
     Done(Arc<Draft>),
     Failed(Said),
 }
@@ -138,6 +143,7 @@ impl Jobs {
     /// Start planning the week unless a plan of it is running; whether it
     /// started.
     pub fn start(st: &Shared, monday: NaiveDate, by: &str) -> bool {
+        let done = Arc::new(Mutex::new((Vec::new(), 0)));
         {
             let Ok(mut m) = st.jobs.map.lock() else {
                 return false;
@@ -145,19 +151,26 @@ impl Jobs {
             if matches!(m.get(&monday), Some(Job::Running { .. })) {
                 return false;
             }
-            let since = Instant::now();
             m.insert(
                 monday,
                 Job::Running {
-                    since,
+                    since: Instant::now(),
                     by: by.to_string(),
+                    done: done.clone(),
                 },
             );
         }
         let st = st.clone();
         let by = by.to_string();
+        let tell = move |rep: &TierReport, of: usize| {
+            if let Ok(mut g) = done.lock() {
+                g.0.push(rep.clone());
+                g.1 = of;
+            }
+        };
+        let progress = Progress(Some(Arc::new(tell)));
         tokio::task::spawn_blocking(move || {
-            let job = match run(&st, monday, &by) {
+            let job = match run(&st, monday, &by, progress) {
                 Ok(d) => Job::Done(Arc::new(d)),
                 Err(e) => Job::Failed(Said::new(e.render(Lang::Zh), e.render(Lang::En))),
             };
@@ -169,7 +182,7 @@ impl Jobs {
 
 /// Plan the week as `kehou plan` does: the term so far from the record,
 /// the plan, the independent check; the roster CSV.
-fn run(st: &Shared, monday: NaiveDate, by: &str) -> Result<Draft> {
+fn run(st: &Shared, monday: NaiveDate, by: &str, progress: Progress) -> Result<Draft> {
     let t0 = Instant::now();
     let p = &st.policy;
     let mut s = st.school.clone();
@@ -178,6 +191,7 @@ fn run(st: &Shared, monday: NaiveDate, by: &str) -> Result<Draft> {
     let dm = demand::week(p, &s, monday);
     let mut opts = plan::Options::from_policy(p);
     opts.pins = st.jobs.pins(monday);
+    opts.progress = progress;
     crate::studies::repair::check_pins(p, &s, &dm, &opts.pins, Lang::Zh)?;
     let plan = plan::plan(p, &s, &dm, &opts)?;
     let violations = check::check(p, &s, &dm, &roster::from_plan(&s, &plan));

@@ -163,6 +163,7 @@ pub(crate) fn run(
         let Some((chosen, mut rep)) = result else {
             // Keep the previous tier's roster; report this tier unsolved.
             tiers.push(TierReport::unsolved(sp.id, sp.name, secs));
+            opts.progress.tell(&tiers[tiers.len() - 1], specs.len());
             break;
         };
         rep.seconds = secs;
@@ -170,6 +171,7 @@ pub(crate) fn run(
         if sp.tier == Tier::MaxLoad {
             run.stats.center = run.bounds.floor_base;
         }
+        opts.progress.tell(&rep, specs.len());
         tiers.push(rep);
         warm = Some(chosen);
         if sp.tier == Tier::Uncovered && m.fair.is_empty() {

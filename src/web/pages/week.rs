@@ -218,10 +218,14 @@ fn job_box(
     html! {
         div.box.noprint {
             @match job {
-                Some(Job::Running { since, by }) => {
+                Some(Job::Running { since, by, done }) => {
                     p {
                         (lang.t("正在排班 (", "Planning (started by ")) (by) "), "
                         (lang.t("已用 ", "running for ")) (since.elapsed().as_secs()) (lang.t(" 秒; 本页每 2 秒刷新.", " s; this page refreshes every 2 s."))
+                    }
+                    @if let Ok(g) = done.lock() {
+                        @if g.1 > 0 { p { (lang.t("已完成 ", "Tiers done: ")) (g.0.len()) " / " (g.1) } }
+                        ul { @for t in &g.0 { li { (tier_line(t, None, lang)) } } }
                     }
                 }
                 Some(Job::Failed(why)) => { p.error { (lang.t("排班未完成: ", "Planning failed: ")) (why.render(lang)) } }
@@ -314,38 +318,40 @@ fn edit_box(
 fn tier_words(p: &Plan, lang: Lang) -> Vec<String> {
     p.tiers
         .iter()
-        .map(|t| {
-            let label = outputs::terminal::tier_label(t.name, lang);
-            let seats = |v: f64| {
-                plan::by_priority(p.stats.priority_weights, v)
-                    .iter()
-                    .sum::<f64>()
-            };
-            let (v, b) = if t.name == "uncovered" {
-                (seats(t.objective), seats(t.bound))
-            } else {
-                (t.objective, t.bound)
-            };
-            let proof = if t.optimal {
-                lang.t(
-                    "已证明最优 (不可能更好)",
-                    "proven optimal (no roster does better)",
-                )
-            } else {
-                lang.t("未能证明最优", "not proven optimal")
-            };
-            match lang {
-                Lang::Zh => format!(
-                    "第 {} 层 {label}: 取得 {v:.2}, 已证明的界 {b:.2}, {proof}",
-                    t.tier
-                ),
-                Lang::En => format!(
-                    "tier {} {label}: {v:.2}, proven bound {b:.2}, {proof}",
-                    t.tier
-                ),
-            }
-        })
+        .map(|t| tier_line(t, Some(p.stats.priority_weights), lang))
         .collect()
+}
+
+/// One tier in words; open seats are counted with the priority weights
+/// (without them, while planning runs, the tier 1 line gives no count).
+fn tier_line(t: &plan::TierReport, weights: Option<[f64; 3]>, lang: Lang) -> String {
+    let label = outputs::terminal::tier_label(t.name, lang);
+    let seats = |w: [f64; 3], v: f64| plan::by_priority(w, v).iter().sum::<f64>();
+    let values = match (t.name, weights) {
+        ("uncovered", Some(w)) => Some((seats(w, t.objective), seats(w, t.bound))),
+        ("uncovered", None) => None,
+        _ => Some((t.objective, t.bound)),
+    };
+    let proof = match (t.optimal, values.is_some()) {
+        (true, true) => lang.t(
+            "已证明最优 (不可能更好)",
+            "proven optimal (no roster does better)",
+        ),
+        (true, false) => lang.t("已证明最优", "proven optimal"),
+        (false, _) => lang.t("未能证明最优", "not proven optimal"),
+    };
+    match (values, lang) {
+        (None, Lang::Zh) => format!("第 {} 层 {label}: {proof}", t.tier),
+        (None, Lang::En) => format!("tier {} {label}: {proof}", t.tier),
+        (Some((v, b)), Lang::Zh) => format!(
+            "第 {} 层 {label}: 取得 {v:.2}, 已证明的界 {b:.2}, {proof}",
+            t.tier
+        ),
+        (Some((v, b)), Lang::En) => format!(
+            "tier {} {label}: {v:.2}, proven bound {b:.2}, {proof}",
+            t.tier
+        ),
+    }
 }
 
 /// Who serves each duty, as a map duty id → staff ids (sorted).
