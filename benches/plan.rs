@@ -45,15 +45,26 @@ fn week(
     g.finish();
 }
 
-/// Repair of the large school's published week: a homeroom teacher absent
-/// Wednesday and Thursday, decided Tuesday evening.
-fn repair_large(c: &mut Criterion) {
+/// The large shipped school (48 classes) and its planned week 2026-12-07.
+fn large_week() -> (
+    kehou::model::policy::Policy,
+    kehou::model::school::School,
+    demand::WeekDemand,
+    plan::Plan,
+) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let p = input::policy::load(&root.join("policies/demo.toml")).expect("policy");
     let s = input::school::load(&root.join("datasets/large"), &p).expect("data");
     let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
     let dm = demand::week(&p, &s, date);
     let plan = plan::plan(&p, &s, &dm, &plan::Options::from_policy(&p)).expect("plan");
+    (p, s, dm, plan)
+}
+
+/// Repair of the large school's published week: a homeroom teacher absent
+/// Wednesday and Thursday, decided Tuesday evening.
+fn repair_large(c: &mut Criterion) {
+    let (p, s, dm, plan) = large_week();
     let rows = kehou::app::roster_rows(&s, &plan);
     let req = kehou::studies::repair::Request {
         absent: "T001".into(),
@@ -136,12 +147,7 @@ criterion_main!(plan);
 /// independent checker (issue 18: a hand edit checked in under 100 ms).
 fn edit_large(c: &mut Criterion) {
     use kehou::studies::edit::{self, Edit, Verdict};
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let p = input::policy::load(&root.join("policies/demo.toml")).expect("policy");
-    let s = input::school::load(&root.join("datasets/large"), &p).expect("data");
-    let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("date");
-    let dm = demand::week(&p, &s, date);
-    let plan = plan::plan(&p, &s, &dm, &plan::Options::from_policy(&p)).expect("plan");
+    let (p, s, _, plan) = large_week();
     let a = plan.assignments[plan.assignments.len() / 2];
     let cands = edit::candidates(&p, &s, &plan, a.duty, Some(a.staff));
     let to = cands

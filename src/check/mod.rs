@@ -43,6 +43,22 @@ impl Violation {
     }
 }
 
+/// The violations as one refusal: `zh` / `en` say what was not done, then
+/// one violation per line.
+pub fn refusal(violations: &[Violation], zh: &str, en: &str) -> crate::error::Error {
+    let list = |l: Lang| {
+        violations
+            .iter()
+            .map(|v| v.render(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    crate::error::Error::Refused(vec![crate::error::Said::new(
+        format!("{zh}:\n{}", list(Lang::Zh)),
+        format!("{en}:\n{}", list(Lang::En)),
+    )])
+}
+
 /// Check rows against the week's demand. Returns every violation, sorted.
 pub fn check(
     policy: &Policy,

@@ -169,23 +169,32 @@ fn added(policy: &Policy, school: &School, was: &[Violation], after: &Plan) -> V
 /// The roster with the edit made, refused (naming each rule and its
 /// reason) when the independent checker finds a violation it adds.
 pub fn apply(policy: &Policy, school: &School, plan: &Plan, edit: &Edit) -> Result<Plan> {
+    apply_against(
+        policy,
+        school,
+        &violations(policy, school, plan),
+        plan,
+        edit,
+    )
+}
+
+/// `apply`, given what the checker finds in `plan` (`was`).
+fn apply_against(
+    policy: &Policy,
+    school: &School,
+    was: &[Violation],
+    plan: &Plan,
+    edit: &Edit,
+) -> Result<Plan> {
     let after = apply_unchecked(school, plan, edit)?;
-    let bad = added(policy, school, &violations(policy, school, plan), &after);
+    let bad = added(policy, school, was, &after);
     if bad.is_empty() {
         return Ok(after);
     }
-    let list = |l: Lang| {
-        bad.iter()
-            .map(|v| v.render(l))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    Err(said(
-        format!("这项调整违反规则, 未做更改: {}", list(Lang::Zh)),
-        format!(
-            "this change breaks a rule, so nothing was changed: {}",
-            list(Lang::En)
-        ),
+    Err(check::refusal(
+        &bad,
+        "这项调整违反规则, 未做更改",
+        "this change breaks a rule, so nothing was changed",
     ))
 }
 
@@ -268,7 +277,7 @@ fn consider(
                         b: c,
                         db: d2,
                     };
-                    match apply(policy, school, plan, &sw) {
+                    match apply_against(policy, school, was, plan, &sw) {
                         Ok(after) => (Verdict::Swap(d2), Some(after)),
                         Err(_) => (Verdict::Blocked(v.rule, v.detail.clone()), None),
                     }

@@ -126,6 +126,23 @@ pub fn with_absence(policy: &Policy, school: &School, absent: usize, req: &Reque
     s
 }
 
+/// The independent check of a repaired roster, against the school with the
+/// request's absence recorded as leave (returned, for the diagnoses).
+pub fn check_repaired(
+    policy: &Policy,
+    school: &School,
+    demand: &WeekDemand,
+    plan: &Plan,
+    req: &Request,
+) -> (School, Vec<crate::check::Violation>) {
+    let s = match school.staff_index(&req.absent) {
+        Some(a) => with_absence(policy, school, a, req),
+        None => school.clone(),
+    };
+    let v = crate::check::check(policy, &s, demand, &roster::from_plan(&s, plan));
+    (s, v)
+}
+
 /// Repair the published rows for an absence. Returns the new plan and the changes.
 pub fn repair(
     policy: &Policy,

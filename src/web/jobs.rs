@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use chrono::{Days, NaiveDate};
 
-use crate::error::{Error, Result, Said};
+use crate::error::{Result, Said};
 use crate::lang::Lang;
 use crate::plan::{Pin, Plan, Progress, TierReport};
 use crate::{calendar, check, demand, ledger, outputs, plan, roster};
@@ -196,20 +196,11 @@ fn run(st: &Shared, monday: NaiveDate, by: &str, progress: Progress) -> Result<D
     let plan = plan::plan(p, &s, &dm, &opts)?;
     let violations = check::check(p, &s, &dm, &roster::from_plan(&s, &plan));
     if !violations.is_empty() {
-        let list = |l: Lang| {
-            violations
-                .iter()
-                .map(|v| v.render(l))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        return Err(Error::Refused(vec![Said::new(
-            format!("排班未通过独立检查, 未保存:\n{}", list(Lang::Zh)),
-            format!(
-                "the roster failed the independent check, so it was not kept:\n{}",
-                list(Lang::En)
-            ),
-        )]));
+        return Err(check::refusal(
+            &violations,
+            "排班未通过独立检查, 未保存",
+            "the roster failed the independent check, so it was not kept",
+        ));
     }
     let bytes = outputs::roster_csv::to_csv(p, &s, &plan, Lang::Zh);
     Ok(Draft {

@@ -7,7 +7,7 @@ use crate::ledger::Published;
 use crate::outputs::files::write_atomic;
 use crate::record::{admit, Actor, Base};
 use crate::studies::repair::{self, Request};
-use crate::{check, ledger, plan};
+use crate::{ledger, plan};
 
 pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
     let Cmd::Repair {
@@ -51,20 +51,10 @@ pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
         pins,
     };
     let (plan, changes) = repair::repair(&p, &s, &dm, &rows, &req, lang)?;
-    let s2 = match s.staff_index(absent) {
-        Some(a) => repair::with_absence(&p, &s, a, &req),
-        None => s.clone(),
-    };
-    refuse(
-        &check::check(&p, &s2, &dm, &roster_rows(&s2, &plan)),
-        "  ",
-        lang,
-        || {
-            Error::Solver(
-                "the repaired roster failed the independent check; nothing written".into(),
-            )
-        },
-    )?;
+    let (s2, violations) = repair::check_repaired(&p, &s, &dm, &plan, &req);
+    refuse(&violations, "  ", lang, || {
+        Error::Solver("the repaired roster failed the independent check; nothing written".into())
+    })?;
     print!("{}", repair::render_changes(&s, &plan, &changes, lang));
     if let Some(l) = plan::diagnose::open_summary(&p, &plan, lang) {
         println!("  {l}");

@@ -17,16 +17,12 @@ use crate::outputs::terminal::{kind_label, session_label};
 use crate::plan::{Pin, Plan};
 use crate::studies::edit::{self, Candidate, Edit, Verdict};
 
-use super::me;
 use super::week::{working, Working};
+use super::{me, week_path};
 use crate::web::guard::Cx;
 use crate::web::jobs::Origin;
 use crate::web::layout::{csrf_field, ok, page, Fail};
 use crate::web::Shared;
-
-fn monday_path(lang: Lang, s: &str) -> Result<NaiveDate, Fail> {
-    super::date_field(lang, lang.t("周", "week"), s).map(crate::calendar::monday_of)
-}
 
 /// The week's working roster, or a page saying there is none.
 async fn load(st: &Shared, lang: Lang, monday: NaiveDate) -> Result<Working, Fail> {
@@ -88,7 +84,7 @@ pub(crate) async fn seat(
 ) -> Result<Response, Fail> {
     let lang = cx.lang;
     let me = me(&cx)?;
-    let monday = monday_path(lang, &monday)?;
+    let monday = week_path(lang, &monday)?;
     let w = load(&st, lang, monday).await?;
     let duty = cx.query.get("duty").map_or("", String::as_str);
     let d = duty_index(&w.plan, lang, duty)?;
@@ -333,7 +329,7 @@ pub(crate) async fn submit(
 ) -> Result<Response, Fail> {
     let lang = cx.lang;
     let me = me(&cx)?;
-    let monday = monday_path(lang, &monday)?;
+    let monday = week_path(lang, &monday)?;
     let w = load(&st, lang, monday).await?;
     if cx.field("draft") != w.draft.to_string() {
         return Err(stale(lang));
@@ -376,7 +372,7 @@ pub(crate) async fn pin(
     Path(monday): Path<String>,
 ) -> Result<Response, Fail> {
     let lang = cx.lang;
-    let monday = monday_path(lang, &monday)?;
+    let monday = week_path(lang, &monday)?;
     let w = load(&st, lang, monday).await?;
     let duty = duty_index(&w.plan, lang, cx.field("duty"))?;
     let staff = staff_index(&st.school, lang, "staff", cx.field("staff"))?;

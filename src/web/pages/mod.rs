@@ -86,6 +86,12 @@ pub(crate) fn date_field(lang: Lang, field: &str, s: &str) -> Result<NaiveDate, 
         })
 }
 
+/// The Monday of a path's `{monday}` (any day of its week), or a page
+/// naming the field.
+pub(crate) fn week_path(lang: Lang, s: &str) -> Result<NaiveDate, Fail> {
+    date_field(lang, lang.t("周", "week"), s).map(crate::calendar::monday_of)
+}
+
 /// The `week` query field (any day of the week), else this week; its Monday.
 pub(crate) fn week_query(cx: &Cx) -> Result<NaiveDate, Fail> {
     match cx.query.get("week").filter(|s| !s.is_empty()) {

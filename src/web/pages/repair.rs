@@ -13,7 +13,6 @@ use crate::error::{Error, Said};
 use crate::lang::Lang;
 use crate::model::school::School;
 use crate::plan::Plan;
-use crate::roster;
 use crate::studies::repair::{self, Change, Request};
 use crate::{check, demand, ledger};
 
@@ -91,7 +90,7 @@ pub(crate) async fn submit(
 ) -> Result<Response, Fail> {
     let lang = cx.lang;
     let me = me(&cx)?;
-    let monday = crate::calendar::monday_of(date_field(lang, lang.t("周", "week"), &monday)?);
+    let monday = super::week_path(lang, &monday)?;
     let (absent, from, to) = fields(&cx, monday)?;
     let Some(a) = st.school.staff_index(&absent) else {
         return Err(Fail::field(
@@ -113,7 +112,7 @@ pub(crate) async fn submit(
     };
     let st2 = st.clone();
     let (plan, list) = st
-        .db(move |rec| propose(&st2, rec, monday, a, &req, lang))
+        .db(move |rec| propose(&st2, rec, monday, &req, lang))
         .await
         .map_err(|e| Fail::from_error(lang, &e))?;
     let origin = Origin::Repair {
@@ -143,7 +142,6 @@ fn propose(
     st: &Shared,
     rec: &mut crate::record::Record,
     monday: NaiveDate,
-    a: usize,
     req: &Request,
     lang: Lang,
 ) -> crate::Result<(Plan, Vec<Change>)> {
@@ -161,22 +159,13 @@ fn propose(
     };
     let dm = demand::week(p, &s, monday);
     let (plan, list) = repair::repair(p, &s, &dm, &rows, req, lang)?;
-    let s2 = repair::with_absence(p, &s, a, req);
-    let bad = check::check(p, &s2, &dm, &roster::from_plan(&s2, &plan));
+    let (_, bad) = repair::check_repaired(p, &s, &dm, &plan, req);
     if !bad.is_empty() {
-        let list = |l: Lang| {
-            bad.iter()
-                .map(|v| v.render(l))
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        return Err(Error::Refused(vec![Said::new(
-            format!("修复方案未通过独立检查, 未保存: {}", list(Lang::Zh)),
-            format!(
-                "the repair failed the independent check, so it was not kept: {}",
-                list(Lang::En)
-            ),
-        )]));
+        return Err(check::refusal(
+            &bad,
+            "修复方案未通过独立检查, 未保存",
+            "the repair failed the independent check, so it was not kept",
+        ));
     }
     Ok((plan, list))
 }

@@ -180,18 +180,15 @@ async fn form_request(
         "absence" => Ok((Kind::Absence, from, to, String::new())),
         "swap" => {
             let duty = cx.field("duty").to_string();
-            let monday = crate::calendar::monday_of(from);
-            let dm = crate::demand::week(&st.policy, &st.school, monday);
-            let ok = dm.duties.iter().any(|d| d.id == duty && d.date == from);
-            let ix = st.school.staff_index(staff);
-            let held = match (ok, ix) {
-                (true, Some(ix)) => super::duties::served(st, ix, monday)
+            // The served week holds the duty's date and id: nothing else to look up.
+            let held = match st.school.staff_index(staff) {
+                Some(ix) => super::duties::served(st, ix, crate::calendar::monday_of(from))
                     .await
                     .map_err(|e| Fail::from_error(lang, &e))?
                     .1
                     .iter()
-                    .any(|d| d.id == duty),
-                _ => false,
+                    .any(|d| d.id == duty && d.date == from),
+                None => false,
             };
             if !held {
                 return Err(Fail::field(

@@ -21,7 +21,7 @@ use crate::record::accounts::Role;
 use crate::record::{admit, Actor, Base, VersionInfo};
 use crate::{calendar, check, demand, ledger, outputs, roster};
 
-use super::{date_field, me};
+use super::{date_field, me, week_path};
 use crate::web::guard::Cx;
 use crate::web::jobs::{Draft, Job, Jobs, Origin};
 use crate::web::layout::{csrf_field, ok, page_with, Fail};
@@ -442,7 +442,7 @@ pub(crate) async fn print(
     Path(monday): Path<String>,
 ) -> Result<Response, Fail> {
     let lang = cx.lang;
-    let monday = calendar::monday_of(monday_of(lang, &monday)?);
+    let monday = week_path(lang, &monday)?;
     let fail = |e: Error| Fail::from_error(lang, &e);
     let snap = snapshot(&st, monday).await.map_err(fail)?;
     let Some(plan) = published_plan(&st, &snap, monday).map_err(fail)? else {
@@ -473,7 +473,7 @@ pub(crate) async fn plan(
     Path(monday): Path<String>,
 ) -> Result<Response, Fail> {
     let me = me(&cx)?;
-    let monday = calendar::monday_of(monday_of(cx.lang, &monday)?);
+    let monday = week_path(cx.lang, &monday)?;
     Jobs::start(&st, monday, &me.user.login);
     Ok(Redirect::to(&format!("/week/{monday}")).into_response())
 }
@@ -520,7 +520,7 @@ pub(crate) async fn publish(
 ) -> Result<Response, Fail> {
     let lang = cx.lang;
     let me = me(&cx)?;
-    let monday = calendar::monday_of(monday_of(lang, &monday)?);
+    let monday = week_path(lang, &monday)?;
     let (base, draft_id) = publish_fields(&cx)?;
     let draft = match st.jobs.get(monday) {
         Some(Job::Done(d)) if d.id == draft_id => d,
