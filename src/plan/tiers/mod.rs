@@ -212,7 +212,9 @@ impl Run<'_, '_> {
         let compact_only = self.opts.compact_only;
         let by_patterns = match step.tier {
             Tier::Uncovered if !compact_only => uncovered::by_patterns(self, step)?,
-            Tier::MaxLoad if !compact_only => Some(max_load::by_patterns(self, step)?),
+            Tier::MaxLoad if !compact_only && self.opts.baseline.is_none() => {
+                Some(max_load::by_patterns(self, step)?)
+            }
             Tier::Spread if !compact_only => spread::by_patterns(self, step)?,
             Tier::Balance | Tier::Preferences => balance::by_patterns(self, step)?,
             _ => None,
