@@ -336,6 +336,10 @@ async fn a_repair_moves_duties_and_calendars_notices_and_the_robot_follow() {
     assert_eq!(publish_draft(&s, &u).await, "2");
     let (_, v2) = wait_digest(&rx);
     let text = v2["markdown"]["content"].as_str().expect("content");
+    // No health details (the demo's exemptions are 孕7个月以上 and 哺乳期).
+    for t in [text, v1["markdown"]["content"].as_str().unwrap_or("")] {
+        assert!(!t.contains("孕") && !t.contains("哺乳"), "{t}");
+    }
     let absent_name = name_of(&s, &absent);
     assert!(
         text.contains("v2 已发布") && text.contains(&absent_name) && text.contains(" → "),
@@ -426,6 +430,33 @@ async fn a_repair_moves_duties_and_calendars_notices_and_the_robot_follow() {
             "{path} shows the robot's URL"
         );
     }
+    // A cancellation recorded on that day: the new holder's event is
+    // cancelled too, with a higher SEQUENCE; the absent one's stays as it was.
+    let (policy, staff) = s.ws.load().expect("workspace loads");
+    let day: chrono::NaiveDate = duty
+        .split('/')
+        .next()
+        .and_then(|d| d.parse().ok())
+        .expect("date");
+    let cancel = kehou::ledger::Event::Cancel {
+        date: day,
+        session: None,
+        note: "雪天停课".into(),
+    };
+    let by = Actor {
+        who: "test".into(),
+        via: "test".into(),
+    };
+    let mut rec = Record::open(&s.ws.record).expect("record");
+    rec.write(|tx| kehou::record::admit::record(tx, &policy, &staff, &cancel, Some(2), &by))
+        .expect("the cancellation is admitted");
+    let theirs2 = events(&feed(&s, &admin_token(&s, &u, &new).await).await.body);
+    let (st, n, stamp) = &theirs2[&uid];
+    assert_eq!(*st, EventStatus::Cancelled);
+    assert_eq!(*n, theirs[&uid].1 + 1);
+    assert!(*stamp >= theirs[&uid].2);
+    let e3 = events(&feed(&s, &token).await.body);
+    assert_eq!(e3, e2, "the absent person's feed is unchanged");
     // A teacher may not read the notices.
     let t1 = login(&s.router, "t1", PASSWORD).await;
     assert_eq!(

@@ -167,3 +167,74 @@ pub fn changes(duties: &[Duty], history: &[VersionHistory], version: u32) -> Vec
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(duty: &str, staff: &str) -> Row {
+        Row::new(0, duty.to_string(), Some(staff.to_string()))
+    }
+
+    #[test]
+    fn a_swap_then_a_replan_moves_each_holder_once_and_counts_in_the_sequence() {
+        let demo = crate::rules::testkit::demo();
+        let duties = &demo.week.duties;
+        let (d0, d1) = (duties[0].id.as_str(), duties[1].id.as_str());
+        let swap = Event::Swap {
+            duty: d0.to_string(),
+            staff: "A".into(),
+            with: "C".into(),
+            note: String::new(),
+        };
+        let history = vec![
+            VersionHistory {
+                version: 1,
+                published_at: "t1".into(),
+                rows: vec![row(d0, "A"), row(d1, "B")],
+                events: vec![(swap, "t2".into())],
+            },
+            VersionHistory {
+                version: 2,
+                published_at: "t3".into(),
+                rows: vec![row(d0, "D"), row(d1, "B")],
+                events: Vec::new(),
+            },
+        ];
+        let occ = occurrences(duties, &history);
+        let got: Vec<(usize, &str, Held, u32, &str)> = occ
+            .iter()
+            .map(|o| {
+                (
+                    o.duty,
+                    o.staff_id.as_str(),
+                    o.held,
+                    o.sequence,
+                    o.stamp.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (0, "A", Held::Moved, 1, "t2"),
+                (0, "C", Held::Moved, 1, "t3"),
+                (0, "D", Held::Holds, 0, "t3"),
+                (1, "B", Held::Holds, 0, "t1"),
+            ]
+        );
+        // v2's change list: the swap's C, as served before, gave way to D.
+        let c = changes(duties, &history, 2);
+        assert_eq!(
+            c,
+            vec![DutyChange {
+                duty: 0,
+                before: vec!["C".into()],
+                after: vec!["D".into()],
+            }]
+        );
+        // v1's: every duty held is news.
+        assert_eq!(changes(duties, &history, 1).len(), 2);
+        assert!(changes(duties, &history, 3).is_empty());
+    }
+}

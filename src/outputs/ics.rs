@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 
 use crate::demand::Duty;
 use crate::lang::Lang;
-use crate::ledger::history::{Held, Occurrence};
 use crate::model::policy::Policy;
 use crate::model::school::School;
 use crate::outputs::terminal::{kind_label, session_label};
@@ -155,17 +154,22 @@ fn utc(stamp: &str, fallback: &str) -> String {
         .unwrap_or_else(|_| fallback.to_string())
 }
 
-/// One person's subscription feed: their duty occurrences of the weeks
-/// given (each week's duties and its history's occurrences), those they
-/// no longer hold as cancelled. Each event keeps its UID across versions;
-/// its SEQUENCE and DTSTAMP come from the record's history of it.
-pub fn feed(
-    p: &Policy,
-    staff_id: &str,
-    name: &str,
-    weeks: &[(&[Duty], &[Occurrence])],
-    lang: Lang,
-) -> String {
+/// One event of a subscription feed: a duty and what its history left
+/// (`ledger::history`: the sequence, the stamp of the last change, and
+/// whether the person no longer holds it).
+#[derive(Debug, Clone, Copy)]
+pub struct FeedEvent<'a> {
+    pub duty: &'a Duty,
+    pub sequence: u32,
+    /// The record's time stamp (RFC 3339) of the change.
+    pub stamp: &'a str,
+    pub cancelled: bool,
+}
+
+/// One person's subscription feed: their duty occurrences, those they no
+/// longer hold as cancelled. Each event keeps its UID across versions; its
+/// SEQUENCE and DTSTAMP come from the record's history of it.
+pub fn feed(p: &Policy, staff_id: &str, name: &str, events: &[FeedEvent], lang: Lang) -> String {
     let mut o = String::new();
     let calname = format!(
         "{} {} · {name}",
@@ -181,20 +185,15 @@ pub fn feed(
         ],
         &mut o,
     );
-    for (duties, occ) in weeks {
-        for x in occ.iter().filter(|x| x.staff_id == staff_id) {
-            let Some(d) = duties.get(x.duty) else {
-                continue;
-            };
-            let fallback = format!("{}T000000Z", d.date.format("%Y%m%d"));
-            let stamp = utc(&x.stamp, &fallback);
-            let rev = Revision {
-                stamp: &stamp,
-                sequence: Some(x.sequence),
-                cancelled: Some(x.held != Held::Holds),
-            };
-            event(p, d, staff_id, &rev, lang, &mut o);
-        }
+    for x in events {
+        let fallback = format!("{}T000000Z", x.duty.date.format("%Y%m%d"));
+        let stamp = utc(x.stamp, &fallback);
+        let rev = Revision {
+            stamp: &stamp,
+            sequence: Some(x.sequence),
+            cancelled: Some(x.cancelled),
+        };
+        event(p, x.duty, staff_id, &rev, lang, &mut o);
     }
     fold("END:VCALENDAR", &mut o);
     o

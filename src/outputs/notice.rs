@@ -1,6 +1,6 @@
 //! Telling people: after a publication (a plan, a hand edit, a repair),
 //! one text per person affected, to copy into WeCom or DingTalk — 「黄建华老师:
-//! 12月9日(周三) 16:20-17:00 3年级2班 作业辅导 改由郑玉兰老师担任」 — and a
+//! 12月9日(周三) 15:40-16:40 一(1)班 作业辅导 改由郑玉兰老师担任」 — and a
 //! markdown digest for a group robot. Both come from the change list
 //! between the week as served before and after (`ledger::history::changes`).
 //! Neither says why a duty moved: a reason may be a health matter, which a
@@ -13,10 +13,18 @@ use chrono::{Datelike, NaiveDate};
 
 use crate::demand::Duty;
 use crate::lang::Lang;
-use crate::ledger::history::DutyChange;
 use crate::model::policy::Policy;
 use crate::model::school::School;
 use crate::outputs::terminal::kind_label;
+
+/// One duty whose holders a publication changed (`ledger::history::changes`).
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    pub duty: &'a Duty,
+    /// Staff ids holding it before, and after.
+    pub before: &'a [String],
+    pub after: &'a [String],
+}
 
 /// One person's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +76,7 @@ fn names(s: &School, ids: &[&String], lang: Lang) -> String {
 }
 
 /// What one change means for `who`, or None when it does not touch them.
-fn item(s: &School, c: &DutyChange, who: &str, what: &str, lang: Lang) -> Option<String> {
+fn item(s: &School, c: &Change, who: &str, what: &str, lang: Lang) -> Option<String> {
     let gone: Vec<&String> = c.before.iter().filter(|x| !c.after.contains(x)).collect();
     let new: Vec<&String> = c.after.iter().filter(|x| !c.before.contains(x)).collect();
     let is = |v: &[&String]| v.iter().any(|x| x.as_str() == who);
@@ -96,19 +104,15 @@ fn item(s: &School, c: &DutyChange, who: &str, what: &str, lang: Lang) -> Option
 pub fn notices(
     p: &Policy,
     s: &School,
-    duties: &[Duty],
-    changes: &[DutyChange],
+    changes: &[Change],
     monday: NaiveDate,
     first: bool,
     lang: Lang,
 ) -> Vec<Notice> {
     let mut items: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for c in changes {
-        let Some(d) = duties.get(c.duty) else {
-            continue;
-        };
-        let what = duty_words(p, d, lang);
-        for who in c.before.iter().chain(&c.after) {
+        let what = duty_words(p, c.duty, lang);
+        for who in c.before.iter().chain(c.after) {
             if let Some(t) = item(s, c, who, &what, lang) {
                 let v = items.entry(who.as_str()).or_default();
                 if !v.contains(&t) {
@@ -152,8 +156,7 @@ const DIGEST_LINES: usize = 20;
 pub fn digest(
     p: &Policy,
     s: &School,
-    duties: &[Duty],
-    changes: &[DutyChange],
+    changes: &[Change],
     monday: NaiveDate,
     version: u32,
     lang: Lang,
@@ -171,7 +174,7 @@ pub fn digest(
     let mut o = format!("### {title}\n\n");
     let people: std::collections::BTreeSet<&String> = changes
         .iter()
-        .flat_map(|c| c.before.iter().chain(&c.after))
+        .flat_map(|c| c.before.iter().chain(c.after))
         .collect();
     let plain = |ids: &[String]| match ids.is_empty() {
         true => lang.t("(空缺)", "(open)").to_string(),
@@ -195,15 +198,12 @@ pub fn digest(
             Lang::En => writeln!(o, "{} changes, {} people:\n", changes.len(), people.len()),
         };
         for c in changes.iter().take(DIGEST_LINES) {
-            let Some(d) = duties.get(c.duty) else {
-                continue;
-            };
             let _ = writeln!(
                 o,
                 "- {}: {} → {}",
-                duty_words(p, d, lang),
-                plain(&c.before),
-                plain(&c.after)
+                duty_words(p, c.duty, lang),
+                plain(c.before),
+                plain(c.after)
             );
         }
         if changes.len() > DIGEST_LINES {

@@ -115,6 +115,23 @@ pub(crate) fn after_publish(st: &Shared, monday: NaiveDate, version: u32, login:
     });
 }
 
+/// The changes as the notices read them: each with its duty.
+pub(crate) fn for_notice<'a>(
+    duties: &'a [crate::demand::Duty],
+    changes: &'a [history::DutyChange],
+) -> Vec<notice::Change<'a>> {
+    changes
+        .iter()
+        .filter_map(|c| {
+            Some(notice::Change {
+                duty: duties.get(c.duty)?,
+                before: &c.before,
+                after: &c.after,
+            })
+        })
+        .collect()
+}
+
 /// The digest of the week's `version`: its changes against the week as
 /// served before it.
 fn digest(st: &Shared, monday: NaiveDate, version: u32) -> Result<(String, String)> {
@@ -124,8 +141,7 @@ fn digest(st: &Shared, monday: NaiveDate, version: u32) -> Result<(String, Strin
     Ok(notice::digest(
         &st.policy,
         &st.school,
-        &dm.duties,
-        &changes,
+        &for_notice(&dm.duties, &changes),
         monday,
         version,
         Lang::Zh,

@@ -15,7 +15,8 @@ use axum::Extension;
 use chrono::{Days, NaiveDate};
 use maud::{html, Markup};
 
-use crate::ledger::history::{occurrences, Occurrence};
+use crate::ledger::history::{occurrences, Held, Occurrence};
+use crate::outputs::ics::FeedEvent;
 use crate::record::accounts::Role;
 use crate::record::subscriptions::CalendarToken;
 use crate::record::Actor;
@@ -79,9 +80,20 @@ pub(crate) async fn feed(
                     let occ: Vec<Occurrence> = occurrences(&dm.duties, &tx.week_history(w)?);
                     data.push((dm.duties, occ));
                 }
-                let refs: Vec<_> = data
+                let events: Vec<FeedEvent> = data
                     .iter()
-                    .map(|(d, o)| (d.as_slice(), o.as_slice()))
+                    .flat_map(|(duties, occ)| {
+                        occ.iter()
+                            .filter(|x| x.staff_id == staff_id)
+                            .filter_map(|x| {
+                                Some(FeedEvent {
+                                    duty: duties.get(x.duty)?,
+                                    sequence: x.sequence,
+                                    stamp: &x.stamp,
+                                    cancelled: x.held != Held::Holds,
+                                })
+                            })
+                    })
                     .collect();
                 let name = st2
                     .school
@@ -91,7 +103,7 @@ pub(crate) async fn feed(
                     &st2.policy,
                     &staff_id,
                     &name,
-                    &refs,
+                    &events,
                     lang,
                 )))
             })

@@ -17,7 +17,7 @@ use crate::{demand, Error};
 use super::{me, week_path};
 use crate::web::guard::Cx;
 use crate::web::layout::{ok, page, Fail};
-use crate::web::robot::Outcome;
+use crate::web::robot::{for_notice, Outcome};
 use crate::web::Shared;
 
 pub(crate) async fn show(
@@ -65,7 +65,14 @@ pub(crate) async fn show(
     let dm = demand::week(&st.policy, &st.school, monday);
     let changes = history::changes(&dm.duties, &h, version);
     let (p, s) = (&st.policy, &st.school);
-    let texts = notice::notices(p, s, &dm.duties, &changes, monday, version == 1, lang);
+    let texts = notice::notices(
+        p,
+        s,
+        &for_notice(&dm.duties, &changes),
+        monday,
+        version == 1,
+        lang,
+    );
     let robot = st.robots.outcome(monday).filter(|(v, _)| *v == version);
     let body = html! {
         div.weeknav.noprint {
