@@ -408,6 +408,10 @@ async fn a_repair_moves_duties_and_calendars_notices_and_the_robot_follow() {
         "{}",
         first.body
     );
+    assert!(
+        !first.body.contains("由你担任"),
+        "a first version lists the duties"
+    );
     // The robot's outcome is on the page; its key is on no page.
     let t0 = Instant::now();
     while !get(&s.router, &format!("/week/{WEEK}/changes"), &u.cookie)

@@ -76,7 +76,7 @@ fn names(s: &School, ids: &[&String], lang: Lang) -> String {
 }
 
 /// What one change means for `who`, or None when it does not touch them.
-fn item(s: &School, c: &Change, who: &str, what: &str, lang: Lang) -> Option<String> {
+fn item(s: &School, c: &Change, who: &str, what: &str, first: bool, lang: Lang) -> Option<String> {
     let gone: Vec<&String> = c.before.iter().filter(|x| !c.after.contains(x)).collect();
     let new: Vec<&String> = c.after.iter().filter(|x| !c.before.contains(x)).collect();
     let is = |v: &[&String]| v.iter().any(|x| x.as_str() == who);
@@ -94,6 +94,8 @@ fn item(s: &School, c: &Change, who: &str, what: &str, lang: Lang) -> Option<Str
     Some(match (gone.is_empty(), lang) {
         (false, Lang::Zh) => format!("{what} 改由你担任 (原为{})", names(s, &gone, lang)),
         (false, Lang::En) => format!("{what}: now yours (was {})", names(s, &gone, lang)),
+        // A duty nobody held before: on a first version, the list says it.
+        (true, _) if first => what.to_string(),
         (true, Lang::Zh) => format!("{what} 由你担任"),
         (true, Lang::En) => format!("{what}: yours"),
     })
@@ -113,7 +115,7 @@ pub fn notices(
     for c in changes {
         let what = duty_words(p, c.duty, lang);
         for who in c.before.iter().chain(c.after) {
-            if let Some(t) = item(s, c, who, &what, lang) {
+            if let Some(t) = item(s, c, who, &what, first, lang) {
                 let v = items.entry(who.as_str()).or_default();
                 if !v.contains(&t) {
                     v.push(t);
