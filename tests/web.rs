@@ -160,10 +160,17 @@ async fn admin(s: &School) -> User {
 }
 
 /// What the record holds: accounts, audit lines, published versions.
-fn counts(s: &School) -> (usize, usize) {
+fn counts(s: &School) -> (usize, usize, bool, bool) {
     let mut rec = Record::open(&s.ws.record).expect("record");
-    rec.read(|tx| Ok((tx.users()?.len(), tx.all_versions()?.len())))
-        .expect("read")
+    rec.read(|tx| {
+        Ok((
+            tx.users()?.len(),
+            tx.all_versions()?.len(),
+            tx.calendar_token(T1)?.is_some(),
+            tx.secret("robot")?.is_some(),
+        ))
+    })
+    .expect("read")
 }
 
 #[tokio::test]
@@ -253,7 +260,8 @@ async fn every_post_without_or_with_a_wrong_csrf_token_is_refused_and_writes_not
     let before = counts(&s);
     let plan = format!("/week/{EMPTY_WEEK}/plan");
     let publish = format!("/week/{WEEK}/publish");
-    let forms: [(&str, Vec<(&str, &str)>); 6] = [
+    let calendar = format!("/duties/{T1}/calendar");
+    let forms: [(&str, Vec<(&str, &str)>); 8] = [
         ("/logout", vec![]),
         (
             "/password",
@@ -270,6 +278,14 @@ async fn every_post_without_or_with_a_wrong_csrf_token_is_refused_and_writes_not
         (&plan, vec![]),
         (&publish, vec![("base", "0"), ("draft", "1")]),
         ("/login", vec![("login", "fin"), ("password", PASSWORD)]),
+        (&calendar, vec![]),
+        (
+            "/admin/robot",
+            vec![
+                ("action", "set"),
+                ("url", "https://oapi.dingtalk.com/robot/send?access_token=t"),
+            ],
+        ),
     ];
     for (path, fields) in &forms {
         for token in [None, Some("0".repeat(64))] {
@@ -308,6 +324,20 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
         ("GET", "/me".into(), [200, 200, 200, 303, 303]),
         ("GET", format!("/duties/{T1}"), [200, 200, 200, 200, 303]),
         ("GET", format!("/duties/{T2}"), [200, 200, 200, 403, 303]),
+        // A calendar token: a teacher their own, the administrator anyone's.
+        (
+            "POST",
+            format!("/duties/{T1}/calendar"),
+            [303, 403, 403, 303, 403],
+        ),
+        // The feed needs no login; an unknown token is not found.
+        ("GET", "/cal/x.ics".into(), [404, 404, 404, 404, 404]),
+        // Nothing published that week: no notices.
+        (
+            "GET",
+            format!("/week/{w}/changes"),
+            [404, 403, 403, 403, 303],
+        ),
         ("GET", format!("/week/{w}"), [200, 200, 200, 403, 303]),
         ("GET", format!("/week/{w}/print"), [404, 404, 404, 403, 303]),
         // Before planning the week: no draft and nothing published.
@@ -340,6 +370,8 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
         ("GET", "/workload.csv".into(), [200, 200, 200, 403, 303]),
         ("GET", "/admin/users".into(), [200, 403, 403, 403, 303]),
         ("POST", "/admin/users".into(), [400, 403, 403, 403, 403]),
+        ("GET", "/admin/robot".into(), [200, 403, 403, 403, 303]),
+        ("POST", "/admin/robot".into(), [400, 403, 403, 403, 403]),
         ("GET", "/password".into(), [200, 200, 200, 200, 303]),
         ("GET", "/login".into(), [303, 303, 303, 303, 200]),
         ("GET", "/assets/app.css".into(), [200, 200, 200, 200, 200]),
@@ -366,7 +398,8 @@ async fn every_route_checks_the_role() {
         let concrete = p
             .replace("{monday}", EMPTY_WEEK)
             .replace("{staff}", T1)
-            .replace("{id}", "1");
+            .replace("{id}", "1")
+            .replace("{file}", "x.ics");
         assert!(
             routed
                 .iter()

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::roster::Row;
 
 mod events;
+pub mod history;
 mod pay;
 mod served;
 

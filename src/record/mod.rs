@@ -16,6 +16,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::error::{Error, Result};
+use crate::ledger::history::VersionHistory;
 use crate::ledger::{Event, Published};
 use crate::roster::{self, Row};
 
@@ -25,6 +26,7 @@ pub mod export;
 pub mod legacy;
 pub mod requests;
 mod schema;
+pub mod subscriptions;
 
 pub use admit::Refusal;
 
@@ -441,6 +443,54 @@ impl Tx<'_> {
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))?;
         Ok(self.events()?.into_iter().zip(stamps).collect())
+    }
+
+    /// A week's history: each version with the events recorded on it
+    /// (while it was the latest), in order, each with when.
+    pub fn week_history(&self, week: NaiveDate) -> Result<Vec<VersionHistory>> {
+        let mut out = Vec::new();
+        for v in self.versions(week)? {
+            let rows = self.rows(week, v)?.unwrap_or_default();
+            let published_at = self
+                .info(week, v)?
+                .map(|i| i.published_at)
+                .unwrap_or_default();
+            out.push(VersionHistory {
+                version: v,
+                published_at,
+                rows,
+                events: Vec::new(),
+            });
+        }
+        let mut st = self
+            .tx
+            .prepare(
+                "SELECT kind, date, session, duty_id, staff_id, other_id, note, based_on, recorded_at
+                 FROM events WHERE week = ?1 ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([week.to_string()], |r| {
+                let cells = [
+                    r.get::<_, String>(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ];
+                Ok((cells, r.get::<_, u32>(7)?, r.get::<_, String>(8)?))
+            })
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            let (cells, based_on, at) = row.map_err(|e| self.err(e))?;
+            let e = self.event_from(cells)?;
+            if let Some(v) = out.iter_mut().find(|v| v.version == based_on) {
+                v.events.push((e, at));
+            }
+        }
+        Ok(out)
     }
 
     /// Store an event already admitted against version `based_on` of `week`.

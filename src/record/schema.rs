@@ -4,7 +4,7 @@
 
 /// Migration `i + 1` is `MIGRATIONS[i]`. Append only: a published school's
 /// record has run the earlier ones.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// Published versions, events and the audit trail. Versions and events are
 /// never updated or deleted: the triggers refuse it, so a bug cannot change
@@ -122,4 +122,44 @@ CREATE TRIGGER answers_kept_update BEFORE UPDATE ON request_answers
 BEGIN SELECT RAISE(ABORT, 'answers are kept as they are'); END;
 CREATE TRIGGER answers_kept_delete BEFORE DELETE ON request_answers
 BEGIN SELECT RAISE(ABORT, 'answers are kept as they are'); END;
+";
+
+/// Calendar subscriptions and secrets (`record::subscriptions`). A
+/// person's calendar token is kept (to show its owner the URL again) with
+/// its BLAKE2b hash, by which a feed request finds it; making a new one
+/// revokes the old, and a revocation is a row of its own, so neither table
+/// is updated or deleted. A secret (the group robot's webhook) is the one
+/// thing a school must be able to remove: its row is replaced or deleted,
+/// and only the fact of the change goes to the audit trail.
+const V4: &str = "
+CREATE TABLE calendar_tokens (
+    id INTEGER PRIMARY KEY,
+    staff_id TEXT NOT NULL,
+    token TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+
+CREATE TABLE calendar_revocations (
+    token_id INTEGER PRIMARY KEY REFERENCES calendar_tokens (id),
+    revoked_at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+
+CREATE TABLE secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    set_at TEXT NOT NULL,
+    who TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TRIGGER calendar_tokens_kept_update BEFORE UPDATE ON calendar_tokens
+BEGIN SELECT RAISE(ABORT, 'calendar tokens are kept as they are'); END;
+CREATE TRIGGER calendar_tokens_kept_delete BEFORE DELETE ON calendar_tokens
+BEGIN SELECT RAISE(ABORT, 'calendar tokens are kept as they are'); END;
+CREATE TRIGGER calendar_revocations_kept_update BEFORE UPDATE ON calendar_revocations
+BEGIN SELECT RAISE(ABORT, 'revocations are kept as they are'); END;
+CREATE TRIGGER calendar_revocations_kept_delete BEFORE DELETE ON calendar_revocations
+BEGIN SELECT RAISE(ABORT, 'revocations are kept as they are'); END;
 ";

@@ -37,6 +37,8 @@ pub(crate) struct Access {
 const ALL: &[Role] = &Role::ALL;
 const READ: &[Role] = &[Role::Admin, Role::Finance, Role::Leadership];
 const ADMIN: &[Role] = &[Role::Admin];
+/// A teacher their own calendar token, the administrator anyone's.
+const OWN_CALENDAR: &[Role] = &[Role::Admin, Role::Teacher];
 
 const fn route(method: &'static str, path: &'static str, roles: &'static [Role]) -> Access {
     Access {
@@ -77,6 +79,9 @@ pub(crate) const ACCESS: &[Access] = &[
     route("GET", "/", ALL),
     route("GET", "/me", ALL),
     route("GET", "/duties/{staff}", ALL),
+    route("POST", "/duties/{staff}/calendar", OWN_CALENDAR),
+    // A phone's calendar subscribes without a login: the token is the key.
+    open("GET", "/cal/{file}"),
     route("GET", "/week/{monday}", READ),
     route("GET", "/week/{monday}/print", READ),
     route("POST", "/week/{monday}/plan", ADMIN),
@@ -85,12 +90,15 @@ pub(crate) const ACCESS: &[Access] = &[
     route("POST", "/week/{monday}/edit", ADMIN),
     route("POST", "/week/{monday}/pin", ADMIN),
     route("POST", "/week/{monday}/repair", ADMIN),
+    route("GET", "/week/{monday}/changes", ADMIN),
     route("POST", "/requests", ALL),
     route("POST", "/requests/{id}/answer", ADMIN),
     route("GET", "/workload", READ),
     route("GET", "/workload.csv", READ),
     route("GET", "/admin/users", ADMIN),
     route("POST", "/admin/users", ADMIN),
+    route("GET", "/admin/robot", ADMIN),
+    route("POST", "/admin/robot", ADMIN),
 ];
 
 /// Whether `role` may use `method path` (a path as routed, e.g. `/week/{monday}`).

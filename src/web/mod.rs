@@ -9,6 +9,7 @@
 //! - `guard`: the one table of who may use which route, applied to every
 //!   request by one middleware, with the CSRF check of every form;
 //! - `jobs`: planning a week in the background;
+//! - `robot`: the group robot's digest after a publication, rate-limited;
 //! - `layout`: the page frame, error pages, the user's language;
 //! - `pages/`: one file per page.
 
@@ -28,6 +29,7 @@ mod guard;
 mod jobs;
 mod layout;
 mod pages;
+mod robot;
 mod workspace;
 
 pub use workspace::{Workspace, DEMO_DIR};
@@ -42,6 +44,8 @@ pub(crate) struct AppState {
     record: Mutex<Record>,
     pub jobs: jobs::Jobs,
     pub limiter: auth::Limiter,
+    /// The group robot's rate limit and each week's digest outcome.
+    pub robots: robot::Robots,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -95,6 +99,7 @@ impl App {
             record: Mutex::new(record),
             jobs: jobs::Jobs::default(),
             limiter: auth::Limiter::default(),
+            robots: robot::Robots::default(),
         });
         Ok(App {
             state,
@@ -134,15 +139,22 @@ impl App {
             .route("/week/{monday}/edit", post(pages::edit::submit))
             .route("/week/{monday}/pin", post(pages::edit::pin))
             .route("/week/{monday}/repair", post(pages::repair::submit))
+            .route("/week/{monday}/changes", get(pages::changes::show))
             .route("/requests", post(pages::requests::ask))
             .route("/requests/{id}/answer", post(pages::requests::answer))
             .route("/me", get(pages::duties::mine))
             .route("/duties/{staff}", get(pages::duties::show))
+            .route("/duties/{staff}/calendar", post(pages::calendar::renew))
+            .route("/cal/{file}", get(pages::calendar::feed))
             .route("/workload", get(pages::workload::show))
             .route("/workload.csv", get(pages::workload::csv))
             .route(
                 "/admin/users",
                 get(pages::users::list).post(pages::users::create),
+            )
+            .route(
+                "/admin/robot",
+                get(pages::robot::show).post(pages::robot::submit),
             )
             .route_layer(axum::middleware::from_fn_with_state(
                 st.clone(),

@@ -3,7 +3,7 @@
 //! that fits a phone. A teacher sees only their own.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::{Datelike, Days, NaiveDate};
@@ -12,6 +12,7 @@ use maud::html;
 use crate::demand::Duty;
 use crate::error::Error;
 use crate::outputs::terminal::{kind_label, session_label};
+use crate::record::accounts::Role;
 use crate::{demand, ledger};
 
 use super::{me, week_query};
@@ -69,6 +70,7 @@ pub(super) async fn served(
 pub(crate) async fn show(
     State(st): State<Shared>,
     Extension(cx): Extension<Cx>,
+    headers: HeaderMap,
     Path(staff_id): Path<String>,
 ) -> Result<Response, Fail> {
     let me = me(&cx)?;
@@ -96,6 +98,14 @@ pub(crate) async fn show(
             .await
             .map_err(|e| Fail::from_error(lang, &e))?,
         false => Vec::new(),
+    };
+    // The calendar subscription: the person's own, or any for the administrator.
+    let calendar = own || me.user.role == Role::Admin;
+    let token = match calendar {
+        true => super::calendar::token_of(&st, &staff_id)
+            .await
+            .map_err(|e| Fail::from_error(lang, &e))?,
+        false => None,
     };
     let person = &st.school.staff[ix];
     let minutes: u32 = duties.iter().map(Duty::minutes).sum();
@@ -126,6 +136,7 @@ pub(crate) async fn show(
         }
         @if cx.query.contains_key("asked") { p.banner { (lang.t("申请已提交, 等待副校长处理.", "Request sent; the vice-principal will answer it.")) } }
         @if own && version.is_some() { (super::requests::teacher_box(&cx, monday, &duties, &asks)) }
+        @if calendar { (super::calendar::subscription_box(&cx, &headers, &staff_id, token.as_ref())) }
     };
     let title = format!("{} · {}", person.name, lang.t("我的任务", "duties"));
     Ok(ok(page(lang, &title, Some(me), body)))

@@ -15,6 +15,8 @@ use super::guard::Cx;
 use super::layout::Fail;
 use super::Shared;
 
+pub(crate) mod calendar;
+pub(crate) mod changes;
 pub(crate) mod duties;
 pub(crate) mod edit;
 pub(crate) mod grid;
@@ -22,6 +24,7 @@ pub(crate) mod login;
 pub(crate) mod password;
 pub(crate) mod repair;
 pub(crate) mod requests;
+pub(crate) mod robot;
 pub(crate) mod users;
 pub(crate) mod week;
 pub(crate) mod workload;

@@ -131,9 +131,10 @@ pub(crate) async fn show(
         _ => published.as_ref().map(|p| (p, false)),
     };
     let body = html! {
-        (week_nav(lang, monday))
-        @if let Some(v) = cx.query.get("published") {
-            p.banner { (lang.t("已发布 ", "Published ")) "v" (v) }
+        (week_nav(lang, monday, admin))
+        @if let Some(v) = cx.query.get("published").filter(|v| v.bytes().all(|b| b.is_ascii_digit())) {
+            p.banner { (lang.t("已发布 ", "Published ")) "v" (v) ". "
+                a href=(format!("/week/{monday}/changes?version={v}")) { (lang.t("告诉相关的人: 每人一条变更通知", "Tell the people affected: one notice each")) } }
         }
         (status(&st, &snap, published.as_ref(), lang))
         @if admin { (job_box(&st, &cx, monday, &snap, job.as_ref(), lang)) }
@@ -164,7 +165,7 @@ pub(crate) async fn show(
     )))
 }
 
-fn week_nav(lang: Lang, monday: NaiveDate) -> Markup {
+fn week_nav(lang: Lang, monday: NaiveDate, admin: bool) -> Markup {
     let prev = monday - Days::new(7);
     let next = monday + Days::new(7);
     html! {
@@ -172,6 +173,7 @@ fn week_nav(lang: Lang, monday: NaiveDate) -> Markup {
             a href=(format!("/week/{prev}")) { "← " (lang.t("上一周", "previous week")) }
             a href=(format!("/week/{next}")) { (lang.t("下一周", "next week")) " →" }
             a href=(format!("/week/{monday}/print")) { (lang.t("打印版", "printable page")) }
+            @if admin { a href=(format!("/week/{monday}/changes")) { (lang.t("变更通知", "change notices")) } }
         }
     }
 }
@@ -554,5 +556,7 @@ pub(crate) async fn publish(
         })
         .await
         .map_err(|e| Fail::from_error(lang, &e))?;
+    // Committed: the robot's digest goes out in the background.
+    crate::web::robot::after_publish(&st, monday, v, &me.user.login);
     Ok(Redirect::to(&format!("/week/{monday}?published={v}")).into_response())
 }
