@@ -297,6 +297,8 @@ fn staff_ids_that_look_like_formulas_read_back_as_themselves() {
             .arg(dir.path().join("data"))
             .arg("--history")
             .arg(dir.path().join("history"))
+            .arg("--record")
+            .arg(dir.path().join("kehou.db"))
             .output()
             .unwrap();
         let all =
