@@ -1,7 +1,5 @@
-use clap::Parser;
-
 fn main() {
-    let cli = kehou::app::Cli::parse();
+    let cli = kehou::app::parse();
     let lang = cli.lang;
     match kehou::app::run(cli) {
         Ok(code) => std::process::exit(code),

@@ -297,3 +297,38 @@ fn a_pin_naming_a_duty_not_in_the_week_is_an_error_naming_file_line_and_column()
         "the good pin is not reported: {err}"
     );
 }
+
+#[test]
+fn a_session_is_named_by_id_label_or_part_of_the_day() {
+    let p = demo_policy();
+    for word in ["noon", "午间看护", "Noon care", "中午", " noon "] {
+        assert_eq!(p.sessions_named(word), vec!["noon".to_string()], "{word}");
+    }
+    let afternoon = p.sessions_named("下午");
+    assert!(afternoon.contains(&"stage1".to_string()) && afternoon.contains(&"stage2".to_string()));
+    assert!(!afternoon.contains(&"noon".to_string()), "{afternoon:?}");
+    assert!(p.sessions_named("午休看护").is_empty());
+}
+
+#[test]
+fn the_absent_person_is_named_by_id_or_by_a_name_only_they_have() {
+    let (p, s, dm, rows) = setup();
+    let who = rows
+        .iter()
+        .find(|r| r.duty_id.starts_with("2026-12-09/"))
+        .and_then(|r| r.staff_id.clone())
+        .unwrap();
+    let by_id = req(&who, "2026-12-09", "2026-12-10", "2026-12-08T18:00");
+    let mut by_name = by_id.clone();
+    by_name.absent = s.staff[s.staff_index(&who).unwrap()].name.clone();
+    let (a, ca) = repair::repair(&p, &s, &dm, &rows, &by_id, Lang::Zh).unwrap();
+    let (b, cb) = repair::repair(&p, &s, &dm, &rows, &by_name, Lang::Zh).unwrap();
+    assert!(!ca.is_empty(), "{who} has duties then");
+    assert_eq!(a.assignments, b.assignments);
+    assert_eq!(ca.len(), cb.len());
+    // Two people with one name: the name names nobody.
+    let mut twins = s.clone();
+    twins.staff[1].name = twins.staff[0].name.clone();
+    assert_eq!(twins.staff_named(&twins.staff[0].name), None);
+    assert_eq!(twins.staff_named(&twins.staff[0].id.clone()), Some(0));
+}

@@ -5,9 +5,11 @@
 mod args;
 mod commands;
 mod context;
+mod help;
 
 pub use args::{Cli, Cmd, RecordCmd};
 pub use context::{add_readable, load, roster_rows, write_readable};
+pub use help::{command, parse, parse_from, shown_error};
 
 use crate::error::Result;
 use context::Ctx;

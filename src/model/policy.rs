@@ -342,6 +342,28 @@ impl Policy {
     pub fn session(&self, id: &str) -> Option<&Session> {
         self.sessions.iter().find(|s| s.id == id)
     }
+    /// The session ids a user's word names: an id, a label in either
+    /// language, or a part of the day (早上/上午/morning, 中午/noon,
+    /// 下午/afternoon: every session of that part). Empty when it names none.
+    pub fn sessions_named(&self, word: &str) -> Vec<String> {
+        let w = word.trim();
+        let part = match w.to_lowercase().as_str() {
+            "morning" | "早上" | "早晨" | "上午" | "晨间" => Some(Part::Morning),
+            "noon" | "中午" | "午间" => Some(Part::Noon),
+            "afternoon" | "下午" | "课后" => Some(Part::Afternoon),
+            _ => None,
+        };
+        self.sessions
+            .iter()
+            .filter(|s| {
+                s.id == w
+                    || s.label == w
+                    || s.label_en.eq_ignore_ascii_case(w)
+                    || (part == Some(s.part) && !self.sessions.iter().any(|x| x.label == w))
+            })
+            .map(|s| s.id.clone())
+            .collect()
+    }
     pub fn kind(&self, id: &str) -> Option<&DutyKind> {
         self.duty_kinds.iter().find(|k| k.id == id)
     }

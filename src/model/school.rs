@@ -86,6 +86,18 @@ impl School {
     pub fn staff_index(&self, id: &str) -> Option<usize> {
         self.staff.iter().position(|s| s.id == id)
     }
+    /// A person named by staff id, or by a name only one person has.
+    pub fn staff_named(&self, word: &str) -> Option<usize> {
+        let w = word.trim();
+        if let Some(i) = self.staff_index(w) {
+            return Some(i);
+        }
+        let mut it = self.staff.iter().enumerate().filter(|(_, s)| s.name == w);
+        match (it.next(), it.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
+    }
     pub fn class_index(&self, id: &str) -> Option<usize> {
         self.classes.iter().position(|c| c.id == id || c.name == id)
     }

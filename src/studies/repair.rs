@@ -135,7 +135,7 @@ pub fn check_repaired(
     plan: &Plan,
     req: &Request,
 ) -> (School, Vec<crate::check::Violation>) {
-    let s = match school.staff_index(&req.absent) {
+    let s = match school.staff_named(&req.absent) {
         Some(a) => with_absence(policy, school, a, req),
         None => school.clone(),
     };
@@ -152,10 +152,13 @@ pub fn repair(
     req: &Request,
     lang: Lang,
 ) -> Result<(Plan, Vec<Change>)> {
-    let Some(absent) = school.staff_index(&req.absent) else {
+    let Some(absent) = school.staff_named(&req.absent) else {
         return Err(Error::Usage(format!(
             "{} {}",
-            lang.t("教职工名单中无此人:", "no such staff member:"),
+            lang.t(
+                "教职工名单中无此人 (工号, 或只有一人用的姓名):",
+                "no such staff member (a staff id, or a name only one person has):"
+            ),
             req.absent
         )));
     };

@@ -46,7 +46,7 @@ pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
         absent: absent.clone(),
         from: *from,
         to: *to,
-        sessions: sessions.clone(),
+        sessions: session_ids(cx, &p, sessions)?,
         now: now.unwrap_or_else(|| chrono::Local::now().naive_local()),
         pins,
     };
@@ -97,4 +97,33 @@ pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
         cpath.display()
     );
     Ok(0)
+}
+
+/// `--sessions` as session ids: each word an id, a label in either
+/// language, or a part of the day; an unknown word is an error naming the
+/// sessions there are (it would otherwise repair nothing).
+fn session_ids(
+    cx: &Ctx,
+    p: &crate::model::policy::Policy,
+    words: &[String],
+) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for w in words {
+        let named = p.sessions_named(w);
+        if named.is_empty() {
+            let there: Vec<String> = p
+                .sessions
+                .iter()
+                .map(|s| format!("{} ({})", cx.lang.t(&s.label, &s.label_en), s.id))
+                .collect();
+            return Err(Error::Usage(format!(
+                "--sessions: {} \"{w}\"; {} {}",
+                cx.t("没有时段", "no session"),
+                cx.t("可选:", "the sessions are"),
+                there.join(", ")
+            )));
+        }
+        ids.extend(named);
+    }
+    Ok(ids)
 }
