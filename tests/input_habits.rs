@@ -335,14 +335,18 @@ fn a_bad_cutoff_is_one_error() {
 
 #[test]
 fn toml_syntax_errors_are_chinese_in_chinese_mode() {
+    // `[1 2]` reads as a value that is no TOML value.
     let text = std::fs::read_to_string(root().join("policies/demo.toml")).unwrap();
     let text = text.replacen("grades = [1, 2]", "grades = [1 2]", 1);
     let Err(e) = kehou::input::policy::load_text(&root().join("policies/demo.toml"), &text) else {
         panic!("loaded");
     };
     let zh = e.render(Lang::Zh);
-    assert!(zh.contains("逗号") && !zh.contains("missing comma"), "{zh}");
-    assert!(e.render(Lang::En).contains("missing comma"));
+    assert!(
+        zh.contains("引号") && !zh.contains("must be quoted"),
+        "{zh}"
+    );
+    assert!(e.render(Lang::En).contains("string values must be quoted"));
     // A value of the wrong type, in Chinese too.
     let text = std::fs::read_to_string(root().join("policies/demo.toml")).unwrap();
     let text = text.replacen("max_duties_per_day = 2", "max_duties_per_day = \"two\"", 1);

@@ -138,9 +138,13 @@ fn build(
     };
     // Keys of rows that were read with other mistakes: a reference to one
     // is no second error (one mistake, one message).
+    // A file that could not be read at all was reported once: nothing
+    // that refers to it is reported again.
     let defined = Defined {
         classes: keys(class_t.as_ref(), &["id", "name"]),
         staff: keys(staff_t.as_ref(), &["id"]),
+        classes_unread: class_t.is_none(),
+        staff_unread: staff_t.is_none(),
     };
 
     // Classes first: staff refer to them; clubs and leave refer to staff.
@@ -169,6 +173,8 @@ fn build(
 pub(super) struct Defined {
     classes: BTreeSet<String>,
     staff: BTreeSet<String>,
+    classes_unread: bool,
+    staff_unread: bool,
 }
 
 fn keys(t: Option<&Table>, cols: &[&str]) -> BTreeSet<String> {
@@ -260,7 +266,7 @@ pub(super) fn staff_ref(
     sid: &str,
 ) -> Option<usize> {
     let si = school.staff_index(sid);
-    if si.is_none() && !defined.staff.contains(sid) {
+    if si.is_none() && !defined.staff_unread && !defined.staff.contains(sid) {
         f.err(
             row.line,
             col,
@@ -295,7 +301,7 @@ pub(super) fn class_ref(
     cls: &str,
 ) -> Option<usize> {
     let ci = school.class_index(cls);
-    if ci.is_none() && !defined.classes.contains(cls) {
+    if ci.is_none() && !defined.classes_unread && !defined.classes.contains(cls) {
         f.err(
             row.line,
             col,
