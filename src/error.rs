@@ -22,7 +22,7 @@ pub struct Diagnostic {
     pub expected: String,
     /// `found` and `expected` in Chinese, when the message was written in
     /// both languages (otherwise both are shown as they are).
-    pub zh: Option<(String, String)>,
+    pub zh: Option<Box<(String, String)>>,
 }
 
 impl Diagnostic {
@@ -57,7 +57,7 @@ impl Diagnostic {
 
     /// The same message's Chinese `found` and `expected`.
     pub fn with_zh(mut self, found: impl Into<String>, expected: impl Into<String>) -> Self {
-        self.zh = Some((found.into(), expected.into()));
+        self.zh = Some(Box::new((found.into(), expected.into())));
         self
     }
 
@@ -79,7 +79,7 @@ impl Diagnostic {
                 let (found, expected) = self
                     .zh
                     .as_ref()
-                    .map_or((&self.found, &self.expected), |(f, e)| (f, e));
+                    .map_or((&self.found, &self.expected), |z| (&z.0, &z.1));
                 format!(
                     "{loc}: 字段 `{}`: 发现 {}; 应为 {}",
                     shown(&self.field),

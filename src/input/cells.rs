@@ -56,8 +56,7 @@ pub(crate) fn parse_date(v: &str) -> Option<NaiveDate> {
         return None;
     }
     let day = day
-        .replace('年', "-")
-        .replace('月', "-")
+        .replace(['年', '月'], "-")
         .replace(['日', '号'], "")
         .replace(['/', '.'], "-");
     NaiveDate::parse_from_str(&day, "%Y-%m-%d")
