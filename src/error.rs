@@ -20,6 +20,9 @@ pub struct Diagnostic {
     pub field: String,
     pub found: String,
     pub expected: String,
+    /// `found` and `expected` in Chinese, when the message was written in
+    /// both languages (otherwise both are shown as they are).
+    pub zh: Option<Box<(String, String)>>,
 }
 
 impl Diagnostic {
@@ -37,7 +40,25 @@ impl Diagnostic {
             field: field.into(),
             found: found.into(),
             expected: expected.into(),
+            zh: None,
         }
+    }
+
+    /// A diagnostic written in both languages.
+    pub fn said(
+        file: impl Into<PathBuf>,
+        line: usize,
+        field: impl Into<String>,
+        found: Said,
+        expected: Said,
+    ) -> Self {
+        Diagnostic::new(file, line, field, found.en, expected.en).with_zh(found.zh, expected.zh)
+    }
+
+    /// The same message's Chinese `found` and `expected`.
+    pub fn with_zh(mut self, found: impl Into<String>, expected: impl Into<String>) -> Self {
+        self.zh = Some(Box::new((found.into(), expected.into())));
+        self
     }
 
     pub fn at_column(mut self, column: usize) -> Self {
@@ -54,12 +75,18 @@ impl Diagnostic {
             }
         }
         match lang {
-            Lang::Zh => format!(
-                "{loc}: 字段 `{}`: 发现 {}; 应为 {}",
-                shown(&self.field),
-                shown(&self.found),
-                shown(&self.expected)
-            ),
+            Lang::Zh => {
+                let (found, expected) = self
+                    .zh
+                    .as_ref()
+                    .map_or((&self.found, &self.expected), |z| (&z.0, &z.1));
+                format!(
+                    "{loc}: 字段 `{}`: 发现 {}; 应为 {}",
+                    shown(&self.field),
+                    shown(found),
+                    shown(expected)
+                )
+            }
             Lang::En => format!(
                 "{loc}: field `{}`: found {}; expected {}",
                 shown(&self.field),
@@ -185,11 +212,11 @@ impl Error {
                 s
             }
             Error::Read { path, source } => match lang {
-                Lang::Zh => format!("无法读取 {}: {source}", path.display()),
+                Lang::Zh => format!("无法读取 {}: {}", path.display(), io_zh(source)),
                 Lang::En => self.to_string(),
             },
             Error::Write { path, source } => match lang {
-                Lang::Zh => format!("无法写入 {}: {source}", path.display()),
+                Lang::Zh => format!("无法写入 {}: {}", path.display(), io_zh(source)),
                 Lang::En => self.to_string(),
             },
             Error::NoNationalCalendar {
@@ -226,6 +253,28 @@ impl Error {
             },
             _ => shown(&self.to_string()).into_owned(),
         }
+    }
+}
+
+/// An operating-system error in Chinese: what happened and the code, not
+/// the system's English text.
+fn io_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::NotFound => "文件或文件夹不存在 (请检查路径和文件名)",
+        K::PermissionDenied => "没有访问权限",
+        K::AlreadyExists => "已存在同名文件",
+        K::IsADirectory => "这是一个文件夹, 不是文件",
+        K::NotADirectory => "路径中有一段不是文件夹",
+        K::StorageFull => "磁盘已满",
+        K::ReadOnlyFilesystem => "磁盘只读",
+        K::InvalidData => "内容无法读取",
+        K::Interrupted | K::TimedOut => "操作被中断",
+        _ => "系统错误",
+    };
+    match e.raw_os_error() {
+        Some(code) => format!("{what} (系统错误码 {code})"),
+        None => what.to_string(),
     }
 }
 

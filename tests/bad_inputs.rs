@@ -199,6 +199,35 @@ fn cases() -> Vec<Case> {
             edit: |_| String::from_utf8_lossy(&[0xff, 0xfe, 0xfd, 0x00, 0x81]).into_owned(),
             expect: &["classes.csv"],
         },
+        // Messages that help (issue 17): one message per mistake, a hint
+        // where a guess would be wrong.
+        case!("classes: pupils with a fraction", "data/classes.csv", "3-1,三(1)班,3,45" => "3-1,三(1)班,3,45.5", ["classes.csv:4", "pupils", "not a whole number"]),
+        case!("leave: a date with a time of day", "data/leave.csv", "2026-12-08,2026-12-08" => "2026/12/8 8:30,2026-12-08", ["leave.csv:2", "`from`"]),
+        case!("enrollment: 下午 names several keys", "data/enrollment.csv", "1-1,周一,stage1,30" => "1-1,周一,下午,30", ["enrollment.csv:2", "`session`", "下午"]),
+        case!("policy: missing comma in an array", "policy.toml", "grades = [1, 2]" => "grades = [1 2]", ["policy.toml:35", "must be quoted"]),
+        case!("policy: bad cutoff", "policy.toml", "cutoff = \"17:00\"" => "cutoff = \"17点\"", ["policy.toml:", "seasons[0].cutoff", "17点"]),
+        Case {
+            name: "classes: semicolon-separated",
+            file: "data/classes.csv",
+            edit: |s| s.replace(',', ";"),
+            expect: &["classes.csv:1", "separated by semicolons", "Save As"],
+        },
+        Case {
+            name: "classes: a broken workbook under a .csv name",
+            file: "data/classes.csv",
+            edit: |_| "PK\u{3}\u{4}not really a zip".to_string(),
+            expect: &[
+                "classes.csv",
+                "an Excel workbook that cannot be read",
+                "Save As",
+            ],
+        },
+        Case {
+            name: "staff: header only",
+            file: "data/staff.csv",
+            edit: |s| s.lines().next().unwrap_or("").to_string() + "\n",
+            expect: &["staff.csv", "no staff", "at least one person"],
+        },
     ]
 }
 

@@ -157,6 +157,14 @@ pub fn load(policy_path: &Path, data_dir: &Path) -> Result<(Policy, School)> {
     Ok((policy, school))
 }
 
+/// The school's warnings (a totals row left out, two people of one name),
+/// each on its own line after `警告:`, apart from errors.
+pub(crate) fn print_warnings(school: &School, lang: Lang) {
+    for w in &school.warnings {
+        eprintln!("{}: {}", lang.t("警告", "warning"), w.render(lang));
+    }
+}
+
 /// The plan as roster rows (what the CSV holds), for the checker.
 pub fn roster_rows(school: &School, plan: &plan::Plan) -> Vec<roster::Row> {
     roster::from_plan(school, plan)

@@ -3,13 +3,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Diagnostic, Diagnostics};
+use crate::error::{Diagnostic, Diagnostics, Said};
 use chrono::{NaiveDate, Weekday};
 
-use crate::input::limits::{
-    date_in_range, text_problem, DATE_RANGE, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS,
-};
+pub(crate) use crate::input::cells::parse_date;
+use crate::input::cells::{whole_number, NotWhole};
+use crate::input::limits::{text_problem, DATE_RANGE, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS};
 use crate::input::text::decode_text;
+use crate::input::xlsx;
 use crate::model::units::parse_weekday;
 
 /// A CSV file read into rows of trimmed cells keyed by canonical column name.
@@ -18,6 +19,8 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// The canonical columns the header names.
     columns: BTreeSet<&'static str>,
+    /// Rows left out that are no error: totals rows.
+    pub warnings: Vec<Diagnostic>,
 }
 
 pub struct Row {
@@ -40,23 +43,15 @@ pub fn parse_table(
     columns: Columns,
     diags: &mut Diagnostics,
 ) -> Option<Table> {
-    let Some(text) = decode_text(bytes) else {
-        diags.push(Diagnostic::new(
-            path,
-            0,
-            "-",
-            "bytes that are not UTF-8, UTF-16 or GBK text",
-            "a CSV file saved from Excel or WPS",
-        ));
-        return None;
-    };
-    if let Some(d) = too_wide(path, &text) {
+    let (text, delimiter) = table_text(path, bytes, diags)?;
+    if let Some(d) = too_wide(path, &text, delimiter) {
         diags.push(d);
         return None;
     }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
+        .delimiter(delimiter)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let headers = match rdr.headers() {
@@ -67,12 +62,15 @@ pub fn parse_table(
         }
     };
     if headers.iter().all(|h| h.is_empty()) {
-        diags.push(Diagnostic::new(
+        diags.push(Diagnostic::said(
             path,
             1,
             "-",
-            "an empty file or header row",
-            "a header row naming the columns (see docs/data.md)",
+            Said::new("空文件或空的表头行", "an empty file or header row"),
+            Said::new(
+                "第一行是列名 (见 docs/data.md)",
+                "a header row naming the columns (see docs/data.md)",
+            ),
         ));
         return None;
     }
@@ -80,12 +78,92 @@ pub fn parse_table(
         diags.push(wide(path, 1, headers.len()));
         return None;
     }
+    if let Some(d) = semicolons(path, &headers) {
+        diags.push(d);
+        return None;
+    }
     let map = header_map(path, &headers, columns, diags)?;
-    let rows = read_rows(path, &text, &mut rdr, &map, diags);
+    let (rows, warnings) = read_rows(path, &text, &mut rdr, &map, diags);
     Some(Table {
         file: path.to_path_buf(),
         rows,
         columns: map.iter().flatten().copied().collect(),
+        warnings,
+    })
+}
+
+/// The table as text and its delimiter: a workbook's first sheet (an
+/// `.xlsx` or `.xls` saved under a `.csv` name, or given as it is), or
+/// text in any encoding Excel saves, comma- or tab-separated (Excel's
+/// "Unicode text" is UTF-16 with tabs).
+fn table_text(path: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<(String, u8)> {
+    if xlsx::is_workbook(bytes) {
+        return match xlsx::first_sheet_csv(bytes) {
+            Ok(text) => Some((text, b',')),
+            Err(why) => {
+                diags.push(Diagnostic::said(
+                    path,
+                    0,
+                    "-",
+                    Said::new(
+                        format!("一个无法读取的 Excel 工作簿 ({why})"),
+                        format!("an Excel workbook that cannot be read ({why})"),
+                    ),
+                    Said::new(
+                        "在 Excel 或 WPS 中打开, 用 \"另存为\" 选 \"CSV UTF-8 (逗号分隔)\" 保存",
+                        "open it in Excel or WPS and use Save As, \"CSV UTF-8 (Comma delimited)\"",
+                    ),
+                ));
+                None
+            }
+        };
+    }
+    let Some(text) = decode_text(bytes) else {
+        diags.push(Diagnostic::said(
+            path,
+            0,
+            "-",
+            Said::new(
+                "不是 UTF-8、UTF-16 或 GBK 文本的内容",
+                "bytes that are not UTF-8, UTF-16 or GBK text",
+            ),
+            Said::new(
+                "从 Excel 或 WPS 保存的 CSV 文件",
+                "a CSV file saved from Excel or WPS",
+            ),
+        ));
+        return None;
+    };
+    let first = text.split('\n').next().unwrap_or("");
+    let delimiter = if first.contains('\t') && !first.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
+    Some((text, delimiter))
+}
+
+/// A header read as one column holding `;`: the file was saved with
+/// semicolons (Excel in a locale with decimal commas). Not read as such:
+/// a cell like `0,8` would then be a decimal comma, which kehou does not
+/// guess; the school saves it again as CSV.
+fn semicolons(path: &Path, headers: &csv::StringRecord) -> Option<Diagnostic> {
+    let named: Vec<&str> = headers.iter().filter(|h| !h.is_empty()).collect();
+    let [one] = named[..] else { return None };
+    one.contains(';').then(|| {
+        Diagnostic::said(
+            path,
+            1,
+            "-",
+            Said::new(
+                format!("一个用分号分隔的表头 \"{one}\""),
+                format!("a header separated by semicolons, \"{one}\""),
+            ),
+            Said::new(
+                "逗号分隔的 CSV: 在 Excel 或 WPS 中打开, 用 \"另存为\" 选 \"CSV UTF-8 (逗号分隔)\" 保存",
+                "comma-separated CSV: open it in Excel or WPS and use Save As, \"CSV UTF-8 (Comma delimited)\"",
+            ),
+        )
     })
 }
 
@@ -162,8 +240,9 @@ fn read_rows(
     rdr: &mut csv::Reader<&[u8]>,
     map: &[Option<&'static str>],
     diags: &mut Diagnostics,
-) -> Vec<Row> {
+) -> (Vec<Row>, Vec<Diagnostic>) {
     let mut rows = Vec::new();
+    let mut warnings = Vec::new();
     let mut lines = Lines::new(text);
     for rec in rdr.records() {
         let rec = match rec {
@@ -199,9 +278,52 @@ fn read_rows(
             diags.push(wide(path, line, rec.len()));
             continue;
         }
+        if let Some(word) = totals_word(&rec, map) {
+            warnings.push(Diagnostic::said(
+                path,
+                line,
+                "-",
+                Said::new(
+                    format!("一个合计行 (\"{word}\"), 已跳过"),
+                    format!("a totals row (\"{word}\"), left out"),
+                ),
+                Said::new(
+                    "每行一条记录; 合计行可以删去",
+                    "one record per row; the totals row can be deleted",
+                ),
+            ));
+            continue;
+        }
         rows.push(row(path, line, &rec, map, diags));
     }
-    rows
+    (rows, warnings)
+}
+
+/// The word that makes a row a totals row (合计, 总计, 小计, Total), in its
+/// first cell or a key column: such a row sums the others and is no record.
+fn totals_word<'r>(rec: &'r csv::StringRecord, map: &[Option<&'static str>]) -> Option<&'r str> {
+    const KEYS: [&str; 4] = ["id", "name", "staff", "class"];
+    rec.iter().enumerate().find_map(|(i, cell)| {
+        let key = i == 0
+            || map
+                .get(i)
+                .copied()
+                .flatten()
+                .is_some_and(|c| KEYS.contains(&c));
+        (key && is_totals(cell)).then_some(cell)
+    })
+}
+
+fn is_totals(cell: &str) -> bool {
+    let t: String = cell
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, ':' | '：'))
+        .collect::<String>()
+        .to_lowercase();
+    matches!(
+        t.as_str(),
+        "合计" | "总计" | "小计" | "共计" | "合計" | "總計" | "total" | "totals" | "sum"
+    )
 }
 
 /// One record's cells by canonical column; cells beyond the header and
@@ -253,9 +375,9 @@ pub(crate) fn unprotect(cell: &str) -> &str {
 /// A table wider than any school's, found on the first line before the
 /// csv reader holds it in memory (commas inside quotes count too: no real
 /// header has hundreds).
-fn too_wide(path: &Path, text: &str) -> Option<Diagnostic> {
+fn too_wide(path: &Path, text: &str, delimiter: u8) -> Option<Diagnostic> {
     let first = text.split('\n').next().unwrap_or("");
-    let n = first.bytes().filter(|&b| b == b',').count() + 1;
+    let n = first.bytes().filter(|&b| b == delimiter).count() + 1;
     (n > MAX_COLUMNS).then(|| wide(path, 1, n))
 }
 
@@ -350,29 +472,41 @@ impl Fields<'_> {
     }
     pub(crate) fn number(&mut self, row: &Row, col: &str, max: u32) -> Option<u32> {
         let v = self.required(row, col)?;
-        match v.parse::<u32>() {
-            Ok(n) if n <= max => Some(n),
-            _ => {
-                self.err(
-                    row.line,
-                    col,
-                    format!("\"{v}\""),
-                    format!("a whole number from 0 to {max}"),
-                );
-                None
-            }
-        }
+        let (zh, en) = match whole_number(v) {
+            Ok(n) if n <= u64::from(max) => return Some(n as u32),
+            Ok(_) => ("", ""),
+            Err(NotWhole::Fraction) => (", 不是整数", ", not a whole number"),
+            Err(NotWhole::Text) => ("", ""),
+        };
+        self.said(
+            row.line,
+            col,
+            Said::new(format!("\"{v}\"{zh}"), format!("\"{v}\"{en}")),
+            Said::new(
+                format!("0 到 {max} 的整数"),
+                format!("a whole number from 0 to {max}"),
+            ),
+        );
+        None
+    }
+    /// Like `err`, in both languages.
+    pub(crate) fn said(&mut self, line: usize, field: &str, found: Said, expected: Said) {
+        self.diags
+            .push(Diagnostic::said(self.file, line, field, found, expected));
     }
     pub(crate) fn date(&mut self, row: &Row, col: &str) -> Option<NaiveDate> {
         let v = self.required(row, col)?;
         match parse_date(v) {
             Some(d) => Some(d),
             None => {
-                self.err(
+                self.said(
                     row.line,
                     col,
-                    format!("\"{v}\""),
-                    format!("{DATE_RANGE}, such as 2026-12-08 or 2026/12/8"),
+                    Said::new(format!("\"{v}\""), format!("\"{v}\"")),
+                    Said::new(
+                        "2000-01-01 到 2100-12-31 之间的日期, 如 2026-12-08、2026/12/8 或 2026年12月8日",
+                        format!("{DATE_RANGE}, such as 2026-12-08, 2026/12/8 or 2026年12月8日"),
+                    ),
                 );
                 None
             }
@@ -391,15 +525,6 @@ impl Fields<'_> {
         }
         w
     }
-}
-
-/// A date as schools write it: `2026-12-08`, `2026/12/8` or `2026.12.8`,
-/// within the dates kehou accepts.
-pub(crate) fn parse_date(v: &str) -> Option<NaiveDate> {
-    let v = v.trim().replace(['/', '.'], "-");
-    NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-        .ok()
-        .filter(|&d| date_in_range(d))
 }
 
 pub(crate) fn split_list(s: &str) -> Vec<String> {
@@ -450,15 +575,5 @@ mod tests {
         // Only the apostrophe kehou's writer adds is dropped.
         assert_eq!(cells, vec![("=A1", "-7"), ("@x", "+86"), ("'T5", "''=x")]);
         assert!(t.has_column("name") && !t.has_column("other"));
-    }
-
-    #[test]
-    fn dates_are_read_with_dashes_slashes_or_dots() {
-        let d = NaiveDate::from_ymd_opt(2026, 12, 8);
-        assert_eq!(parse_date("2026-12-08"), d);
-        assert_eq!(parse_date("2026/12/8"), d);
-        assert_eq!(parse_date(" 2026.12.08 "), d);
-        assert_eq!(parse_date("2026-13-08"), None);
-        assert_eq!(parse_date("2999-12-08"), None);
     }
 }

@@ -64,13 +64,16 @@ impl TomlSource {
         let text = match crate::input::text::decode_text(&bytes) {
             Some(t) => t,
             None => {
-                return Err(crate::error::Error::invalid(Diagnostic::new(
-                    file,
-                    0,
-                    "-",
-                    "bytes that are neither UTF-8 nor GBK",
-                    "a text file in UTF-8",
-                )))
+                return Err(crate::error::Error::invalid(
+                    Diagnostic::new(
+                        file,
+                        0,
+                        "-",
+                        "bytes that are neither UTF-8 nor GBK",
+                        "a text file in UTF-8",
+                    )
+                    .with_zh("既不是 UTF-8 也不是 GBK 文本的内容", "UTF-8 编码的文本文件"),
+                ))
             }
         };
         Ok(TomlSource::new(file, text))
@@ -130,7 +133,8 @@ impl TomlSource {
                 "-",
                 "an empty file",
                 "a TOML document (see docs/policy.md)",
-            )]);
+            )
+            .with_zh("空文件", "TOML 格式的政策文件 (见 docs/policy.md)")]);
         }
         let de = match toml::Deserializer::parse(&self.text) {
             Ok(de) => de,
@@ -148,6 +152,7 @@ impl TomlSource {
                             "an unknown key",
                             "one of the keys documented in docs/policy.md (check the spelling)",
                         )
+                        .with_zh("未知的键", "docs/policy.md 中说明的键之一 (请检查拼写)")
                     })
                     .collect();
                 Ok((v, diags))
@@ -183,7 +188,10 @@ impl TomlSource {
             .unwrap_or_else(|| "-".to_string());
         let msg = e.message().trim().replace('\n', " ");
         let (found, expected) = split_serde_message(&msg);
-        Diagnostic::new(&self.file, line, field, found, expected).at_column(col)
+        let (found_zh, expected_zh) = crate::input::toml_zh::toml_zh(&msg);
+        Diagnostic::new(&self.file, line, field, found, expected)
+            .at_column(col)
+            .with_zh(found_zh, expected_zh)
     }
 
     /// The key path whose value contains `offset` (best effort, for syntax-valid files).

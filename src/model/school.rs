@@ -2,11 +2,13 @@
 //! clubs, leave and the term-to-date load (read by `input::school`,
 //! see docs/data.md).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, Weekday};
 
+use crate::error::Diagnostic;
 use crate::model::policy::Role;
 use crate::model::units::{Centi, Hm};
 
@@ -80,6 +82,10 @@ pub struct School {
     pub leave: Vec<Leave>,
     /// Load already served this term, per staff index.
     pub served: BTreeMap<usize, Load>,
+    /// What was read but looks wrong, and what was left out (a totals row,
+    /// two people of one name): shown by `validate` and `plan`, apart from
+    /// errors, which stop the load.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl School {
@@ -100,5 +106,22 @@ impl School {
     }
     pub fn class_index(&self, id: &str) -> Option<usize> {
         self.classes.iter().position(|c| c.id == id || c.name == id)
+    }
+
+    /// A person's name as every output shows it: the name, with the id
+    /// when another person has the same name (`王芳(T012)`), so that two
+    /// namesakes are never shown alike.
+    pub fn shown_name(&self, i: usize) -> Cow<'_, str> {
+        let st = &self.staff[i];
+        if self
+            .staff
+            .iter()
+            .enumerate()
+            .any(|(j, o)| j != i && o.name == st.name)
+        {
+            Cow::Owned(format!("{}({})", st.name, st.id))
+        } else {
+            Cow::Borrowed(&st.name)
+        }
     }
 }

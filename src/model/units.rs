@@ -1,5 +1,6 @@
 //! Small value types shared by every stage: clock times, weekdays, money.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use chrono::Weekday;
@@ -9,7 +10,8 @@ use chrono::Weekday;
 pub struct Hm(pub u16);
 
 impl Hm {
-    /// Parse "HH:MM" (also accepts "H:MM" and a full-width colon).
+    /// Parse "HH:MM" (also accepts "H:MM", seconds of ":00", and the
+    /// full-width digits and colon of a Chinese input method).
     ///
     /// ```
     /// use kehou::model::units::Hm;
@@ -18,10 +20,16 @@ impl Hm {
     /// assert_eq!(Hm::parse("25:00"), None);
     /// ```
     pub fn parse(s: &str) -> Option<Hm> {
-        let s = s.trim().replace('：', ":");
+        let s = ascii_forms(s.trim());
         let (h, m) = s.split_once(':')?;
-        let h: u16 = h.trim().parse().ok()?;
-        let m: u16 = m.trim().parse().ok()?;
+        let m = m.strip_suffix(":00").unwrap_or(m);
+        let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+        let (h, m) = (h.trim(), m.trim());
+        if !digits(h) || !digits(m) {
+            return None;
+        }
+        let h: u16 = h.parse().ok()?;
+        let m: u16 = m.parse().ok()?;
         (h < 24 && m < 60).then_some(Hm(h * 60 + m))
     }
     pub fn minutes(self) -> u16 {
@@ -35,9 +43,28 @@ impl fmt::Display for Hm {
     }
 }
 
+/// `s` with the full-width forms a Chinese input method types (`４５`,
+/// `１６：３０`, `．`, the ideographic space) as their ASCII letters, digits
+/// and punctuation; unchanged (borrowed) when it has none.
+pub fn ascii_forms(s: &str) -> Cow<'_, str> {
+    let wide = |c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}';
+    if !s.chars().any(wide) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\u{3000}' => ' ',
+                c if wide(c) => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                c => c,
+            })
+            .collect(),
+    )
+}
+
 /// Parse a weekday written as mon/monday/周一/星期一/一/1.
 pub fn parse_weekday(s: &str) -> Option<Weekday> {
-    let t = s.trim().to_lowercase();
+    let t = ascii_forms(s.trim()).to_lowercase();
     let t = t
         .trim_start_matches("星期")
         .trim_start_matches("周")
@@ -72,7 +99,8 @@ impl Fen {
     /// assert_eq!(Fen::parse_yuan("1.234"), None);
     /// ```
     pub fn parse_yuan(s: &str) -> Option<Fen> {
-        let s = s.trim();
+        let s = ascii_forms(s.trim());
+        let s: &str = &s;
         let (neg, s) = match s.strip_prefix('-') {
             Some(r) => (true, r),
             None => (false, s),

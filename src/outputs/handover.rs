@@ -17,11 +17,11 @@ pub struct Handover {
 }
 
 fn names(s: &School, plan: &Plan, duty: usize) -> String {
-    let v: Vec<&str> = plan
+    let v: Vec<String> = plan
         .assignments
         .iter()
         .filter(|a| a.duty == duty)
-        .map(|a| s.staff[a.staff].name.as_str())
+        .map(|a| s.shown_name(a.staff).into_owned())
         .collect();
     if v.is_empty() {
         "(未覆盖 / uncovered)".to_string()

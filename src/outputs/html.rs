@@ -149,7 +149,7 @@ fn grid(
             {
                 let names: Vec<String> = staff_of
                     .get(&i)
-                    .map(|v| v.iter().map(|&x| esc(&s.staff[x].name)).collect())
+                    .map(|v| v.iter().map(|&x| esc(&s.shown_name(x))).collect())
                     .unwrap_or_default();
                 let miss = missing.get(&i).copied().unwrap_or(0);
                 let cls = if miss > 0 { "duty uncovered" } else { "duty" };
@@ -209,7 +209,7 @@ fn by_person(o: &mut String, p: &Policy, s: &School, plan: &Plan, lang: Lang) {
             o,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&s.staff[*st].id),
-            esc(&s.staff[*st].name),
+            esc(&s.shown_name(*st)),
             items.join("<br>")
         );
     }

@@ -38,7 +38,7 @@ pub struct Notice {
 fn addressed(s: &School, id: &str, lang: Lang) -> String {
     let name = s
         .staff_index(id)
-        .map_or(id.to_string(), |i| s.staff[i].name.clone());
+        .map_or(id.to_string(), |i| s.shown_name(i).into_owned());
     match lang {
         Lang::Zh => format!("{name}老师"),
         Lang::En => name,
@@ -141,7 +141,7 @@ pub fn notices(
                 staff_id: id.to_string(),
                 name: s
                     .staff_index(id)
-                    .map_or(id.to_string(), |i| s.staff[i].name.clone()),
+                    .map_or(id.to_string(), |i| s.shown_name(i).into_owned()),
                 text: format!("{}: {head}{}{end}", addressed(s, id, lang), lines.join(sep)),
             }
         })
@@ -184,7 +184,7 @@ pub fn digest(
             .iter()
             .map(|id| {
                 s.staff_index(id)
-                    .map_or(id.clone(), |i| s.staff[i].name.clone())
+                    .map_or(id.clone(), |i| s.shown_name(i).into_owned())
             })
             .collect::<Vec<_>>()
             .join(lang.t("、", ", ")),

@@ -184,7 +184,7 @@ pub fn roster_table(p: &Policy, s: &School, plan: &Plan, lang: Lang) -> String {
                 .assignments
                 .iter()
                 .filter(|a| a.duty == i)
-                .map(|a| s.staff[a.staff].name.clone())
+                .map(|a| s.shown_name(a.staff).into_owned())
                 .collect();
             let miss = plan.uncovered.iter().find(|u| u.0 == i).map_or(0, |u| u.1);
             let mut who = names.join("、");
@@ -372,11 +372,11 @@ fn load_lines(o: &mut String, s: &School, plan: &Plan, lang: Lang) {
         );
     }
     if !plan.stats.away.is_empty() {
-        let names: Vec<&str> = plan
+        let names: Vec<String> = plan
             .stats
             .away
             .iter()
-            .map(|&i| s.staff[i].name.as_str())
+            .map(|&i| s.shown_name(i).into_owned())
             .collect();
         let _ = writeln!(
             o,

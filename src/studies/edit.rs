@@ -68,7 +68,7 @@ fn said(zh: String, en: String) -> Error {
 /// refused with why.
 pub fn apply_unchecked(school: &School, plan: &Plan, edit: &Edit) -> Result<Plan> {
     let mut p = plan.clone();
-    let name = |s: usize| school.staff[s].name.clone();
+    let name = |s: usize| school.shown_name(s).into_owned();
     let duty_id = |d: usize| plan.demand.duties[d].id.clone();
     let holds =
         |p: &Plan, s: usize, d: usize| p.assignments.contains(&Assignment { duty: d, staff: s });

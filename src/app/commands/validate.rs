@@ -6,6 +6,7 @@ use crate::error::Result;
 
 pub(crate) fn run(cx: &Ctx) -> Result<i32> {
     let (policy, school) = cx.load()?;
+    crate::app::context::print_warnings(&school, cx.lang);
     println!(
         "{}: {} {}, {} {}, {} {}, {} {}",
         cx.t("校验通过", "valid"),

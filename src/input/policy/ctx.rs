@@ -101,10 +101,20 @@ impl Ctx<'_> {
         self.diags.push(d);
     }
     pub(super) fn time(&mut self, path: Vec<Seg>, s: &str) -> Hm {
-        Hm::parse(s).unwrap_or_else(|| {
-            self.err(path, format!("\"{s}\""), "a time such as \"17:00\"");
-            Hm(0)
-        })
+        self.time_opt(path, s).unwrap_or(Hm(0))
+    }
+    /// A time, None (reported) when it is not one: what depends on it is
+    /// then not checked, so one mistake gives one message.
+    pub(super) fn time_opt(&mut self, path: Vec<Seg>, s: &str) -> Option<Hm> {
+        let t = Hm::parse(s);
+        if t.is_none() {
+            let d = self
+                .src
+                .diag(&path, format!("\"{s}\""), "a time such as \"17:00\"");
+            self.diags
+                .push(d.with_zh(format!("\"{s}\""), "时刻, 如 \"17:00\""));
+        }
+        t
     }
     pub(super) fn date(&mut self, path: Vec<Seg>, dt: &toml::value::Datetime) -> NaiveDate {
         date_of(dt).unwrap_or_else(|| {

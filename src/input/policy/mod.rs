@@ -22,7 +22,7 @@ use crate::model::policy::Policy;
 use ctx::{keys, Ctx};
 use sessions::Known;
 
-pub use sessions::part_name;
+pub use sessions::{part_name, part_named};
 
 /// Read and validate a policy file, reporting every problem found.
 pub fn load(path: &Path) -> Result<Policy> {

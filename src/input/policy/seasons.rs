@@ -50,9 +50,9 @@ fn season(c: &mut Ctx, i: usize, s: &raw::Season, known: &Known) -> Season {
         );
         (12, 31)
     });
-    let cutoff = c.time(keys!["seasons", i, "cutoff"], &s.cutoff);
-    let times = times(c, i, s, cutoff, known);
-    check_times(c, i, &times, cutoff, known);
+    let cutoff = c.time_opt(keys!["seasons", i, "cutoff"], &s.cutoff);
+    let (times, all_read) = times(c, i, s, cutoff, known);
+    check_times(c, i, &times, cutoff.filter(|_| all_read), known);
     let dismissal = dismissal(c, i, s, known);
     let at = At {
         i,
@@ -71,22 +71,24 @@ fn season(c: &mut Ctx, i: usize, s: &raw::Season, known: &Known) -> Season {
         label: s.label.clone(),
         from,
         to,
-        cutoff,
+        cutoff: cutoff.unwrap_or(Hm(0)),
         times,
         dismissal,
         overrides,
     }
 }
 
-/// Each session's (start, end) in season `i`.
+/// Each session's (start, end) in season `i`, and whether every time was
+/// read (a bad one is reported once and checked no further).
 fn times(
     c: &mut Ctx,
     i: usize,
     s: &raw::Season,
-    cutoff: Hm,
+    cutoff: Option<Hm>,
     known: &Known,
-) -> BTreeMap<String, (Hm, Hm)> {
+) -> (BTreeMap<String, (Hm, Hm)>, bool) {
     let mut times = BTreeMap::new();
+    let mut all_read = true;
     for (sid, span) in &s.times {
         if !known.has_session(sid) {
             c.err(
@@ -97,9 +99,9 @@ fn times(
             continue;
         }
         let afternoon = known.is_afternoon(sid);
-        let start = c.time(keys!["seasons", i, "times", sid, "start"], &span.start);
+        let start = c.time_opt(keys!["seasons", i, "times", sid, "start"], &span.start);
         let end = match &span.end {
-            Some(e) => c.time(keys!["seasons", i, "times", sid, "end"], e),
+            Some(e) => c.time_opt(keys!["seasons", i, "times", sid, "end"], e),
             None if afternoon => cutoff,
             None => {
                 c.err(
@@ -107,26 +109,42 @@ fn times(
                     "no end time",
                     "an end time (only afternoon stages default to the cutoff)",
                 );
-                start
+                None
             }
         };
-        if end <= start {
-            c.err(
-                keys!["seasons", i, "times", sid, "end"],
-                format!("{end}, not after the start {start}"),
-                "an end time after the start",
-            );
-        }
-        if afternoon && end > cutoff {
-            c.err(
-                keys!["seasons", i, "times", sid, "end"],
-                format!("{end}, after the cutoff {cutoff}"),
-                "an afternoon stage ending no later than the season's cutoff",
-            );
-        }
+        let (Some(start), Some(end)) = (start, end) else {
+            all_read = false;
+            times.insert(sid.clone(), (Hm(0), Hm(0)));
+            continue;
+        };
+        check_span(
+            c,
+            keys!["seasons", i, "times", sid, "end"],
+            (start, end),
+            cutoff.filter(|_| afternoon),
+        );
         times.insert(sid.clone(), (start, end));
     }
-    times
+    (times, all_read)
+}
+
+/// The end after the start, and an afternoon stage (`cutoff` given) ending
+/// no later than the cutoff.
+fn check_span(c: &mut Ctx, at: Vec<Seg>, (start, end): (Hm, Hm), cutoff: Option<Hm>) {
+    if end <= start {
+        c.err(
+            at.clone(),
+            format!("{end}, not after the start {start}"),
+            "an end time after the start",
+        );
+    }
+    if let Some(cutoff) = cutoff.filter(|&x| end > x) {
+        c.err(
+            at,
+            format!("{end}, after the cutoff {cutoff}"),
+            "an afternoon stage ending no later than the season's cutoff",
+        );
+    }
 }
 
 /// Every session has times, and the last afternoon stage ends at the cutoff.
@@ -134,7 +152,7 @@ fn check_times(
     c: &mut Ctx,
     i: usize,
     times: &BTreeMap<String, (Hm, Hm)>,
-    cutoff: Hm,
+    cutoff: Option<Hm>,
     known: &Known,
 ) {
     for sess in known.sessions {
@@ -151,7 +169,7 @@ fn check_times(
         .filter(|(id, _)| known.is_afternoon(id))
         .map(|(_, t)| t.1)
         .max();
-    if let Some(last) = last_afternoon {
+    if let (Some(last), Some(cutoff)) = (last_afternoon, cutoff) {
         if last != cutoff {
             c.err(
                 keys!["seasons", i, "cutoff"],
@@ -181,7 +199,7 @@ fn dismissal(c: &mut Ctx, i: usize, s: &raw::Season, known: &Known) -> BTreeMap<
 /// Season `i` as compiled so far, for its overrides.
 struct At<'a> {
     i: usize,
-    cutoff: Hm,
+    cutoff: Option<Hm>,
     times: &'a BTreeMap<String, (Hm, Hm)>,
     dismissal: &'a BTreeMap<String, Hm>,
 }
@@ -205,18 +223,22 @@ fn time_override(c: &mut Ctx, at: &At, j: usize, o: &raw::Override, known: &Know
             "a session id from [[sessions]]",
         );
     }
-    let start = c.time(keys!["seasons", i, "overrides", j, "start"], &o.start);
+    let start = c.time_opt(keys!["seasons", i, "overrides", j, "start"], &o.start);
     let end = match &o.end {
-        Some(e) => c.time(keys!["seasons", i, "overrides", j, "end"], e),
-        None => at.times.get(&o.session).map_or(start, |t| t.1),
+        Some(e) => c.time_opt(keys!["seasons", i, "overrides", j, "end"], e),
+        None => start.map(|st| at.times.get(&o.session).map_or(st, |t| t.1)),
     };
-    check_override_times(c, at, j, o, (start, end), known);
+    // The session's own end is a placeholder when it was not read.
+    let end_read = o.end.is_some() || at.times.get(&o.session) != Some(&(Hm(0), Hm(0)));
+    if let (Some(start), Some(end), true) = (start, end, end_read) {
+        check_override_times(c, at, j, o, (start, end), known);
+    }
     TimeOverride {
         weekdays,
         bands: o.bands.clone(),
         session: o.session.clone(),
-        start,
-        end,
+        start: start.unwrap_or(Hm(0)),
+        end: end.unwrap_or(Hm(0)),
     }
 }
 
@@ -237,7 +259,7 @@ fn check_override_times(
         );
     }
     let afternoon = known.is_afternoon(&o.session);
-    if afternoon && end > cutoff {
+    if let Some(cutoff) = cutoff.filter(|&x| afternoon && end > x) {
         c.err(
             keys!["seasons", i, "overrides", j, "end"],
             format!("{end}, after the cutoff {cutoff}"),

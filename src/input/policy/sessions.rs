@@ -15,11 +15,17 @@ pub fn part_name(p: Part) -> &'static str {
     }
 }
 
-/// The part of the day named `s` by `part_name`.
-fn part_named(s: &str) -> Option<Part> {
-    [Part::Morning, Part::Noon, Part::Afternoon]
-        .into_iter()
-        .find(|&p| part_name(p) == s)
+/// The part of the day named `s`: by `part_name`, or as a school says it
+/// (上午, 中午 or 午间, 下午).
+pub fn part_named(s: &str) -> Option<Part> {
+    match s.trim() {
+        "上午" => Some(Part::Morning),
+        "中午" | "午间" => Some(Part::Noon),
+        "下午" => Some(Part::Afternoon),
+        s => [Part::Morning, Part::Noon, Part::Afternoon]
+            .into_iter()
+            .find(|&p| part_name(p) == s),
+    }
 }
 
 pub(super) fn compile(c: &mut Ctx, list: &[raw::Session]) -> Vec<Session> {

@@ -18,6 +18,7 @@ pub(super) fn load(
     t: &Table,
     policy: &Policy,
     school: &mut School,
+    _defined: &super::Defined,
     diags: &mut Diagnostics,
 ) -> Result<()> {
     let mut f = t.fields(diags);

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::error::{Diagnostics, Result};
+use crate::error::{Diagnostic, Diagnostics, Result, Said};
 use crate::input::table::{split_list, Columns, Fields, Row, Table};
-use crate::model::policy::{Policy, Source};
+use crate::model::policy::{Policy, Role, Source};
 use crate::model::school::*;
 use crate::model::units::{parse_weekday, Hm};
 
@@ -25,6 +25,7 @@ pub(super) fn load(
     t: &Table,
     policy: &Policy,
     school: &mut School,
+    defined: &super::Defined,
     diags: &mut Diagnostics,
 ) -> Result<()> {
     let club_sessions: BTreeSet<&str> = policy
@@ -42,8 +43,14 @@ pub(super) fn load(
         let Some(weekdays) = weekdays(&mut f, row) else {
             continue;
         };
-        let Some(sess) = f.required(row, "session") else {
+        let Some(written) = f.required(row, "session") else {
             continue;
+        };
+        let sess = if club_sessions.contains(written) {
+            written
+        } else {
+            let pairs = club_sessions.iter().map(|s| (*s, *s));
+            super::key_of_part(policy, written, pairs).unwrap_or(written)
         };
         if !club_sessions.contains(sess) {
             let known: Vec<&str> = club_sessions.iter().copied().collect();
@@ -67,25 +74,20 @@ pub(super) fn load(
         let instructor = if ins.is_empty() {
             None
         } else {
-            let ix = school.staff_index(ins);
-            if ix.is_none() {
-                f.err(
-                    row.line,
-                    "instructor",
-                    format!("staff \"{ins}\", who is not in staff.csv"),
-                    "a staff id from staff.csv",
-                );
-            }
-            ix
+            super::staff_ref(&mut f, row, school, defined, "instructor", ins)
         };
         let times = times(&mut f, row);
+        let qualification = Some(row.get("qualification").to_string()).filter(|q| !q.is_empty());
+        if let Some(w) = unqualified(&f, row, school, instructor, qualification.as_deref()) {
+            school.warnings.push(w);
+        }
         school.clubs.push(Club {
             id: id.to_string(),
             name: name.to_string(),
             weekdays,
             session: sess.to_string(),
             pupils,
-            qualification: Some(row.get("qualification").to_string()).filter(|q| !q.is_empty()),
+            qualification,
             staff_needed: staff_needed.unwrap_or(1),
             instructor,
             times,
@@ -93,6 +95,39 @@ pub(super) fn load(
         });
     }
     Ok(())
+}
+
+/// A warning when the club's named instructor is on the school's staff
+/// and lacks the club's qualification: they are given the club anyway (a
+/// named instructor needs none), which may be a typo in either file. An
+/// outside instructor (外聘) is hired for the club, so is not warned about.
+fn unqualified(
+    f: &Fields,
+    row: &Row,
+    school: &School,
+    instructor: Option<usize>,
+    q: Option<&str>,
+) -> Option<Diagnostic> {
+    let (st, q) = (&school.staff[instructor?], q?);
+    if st.role == Role::Outside || st.qualifications.contains(q) {
+        return None;
+    }
+    Some(Diagnostic::said(
+        f.file,
+        row.line,
+        "instructor",
+        Said::new(
+            format!("指定教师 {}({}) 没有本社团所需的资质 \"{q}\"", st.name, st.id),
+            format!(
+                "the named instructor {}({}) without the club's qualification \"{q}\"",
+                st.name, st.id
+            ),
+        ),
+        Said::new(
+            format!("仍由其负责本社团; 如其具备该资质, 请在 staff.csv 的资质中加上 \"{q}\", 否则另指定教师"),
+            format!("they still run the club; if they hold it, add \"{q}\" to their qualifications in staff.csv, otherwise name another instructor"),
+        ),
+    ))
 }
 
 /// The club's weekdays; None when every one given is wrong (the row is

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::error::{Diagnostics, Result};
+use crate::error::{Diagnostics, Result, Said};
 use crate::input::table::{Columns, Table};
 use crate::model::policy::{Policy, Source};
 use crate::model::school::*;
@@ -18,35 +18,52 @@ pub(super) fn load(
     t: &Table,
     policy: &Policy,
     school: &mut School,
+    defined: &super::Defined,
     diags: &mut Diagnostics,
 ) -> Result<()> {
     // Enrollment keys the policy uses.
-    let keys: BTreeSet<String> = policy
+    let key_sessions: Vec<(&str, &str)> = policy
         .duty_kinds
         .iter()
         .filter_map(|k| match &k.source {
-            Source::Groups { enrollment, .. } => Some(enrollment.clone()),
+            Source::Groups { enrollment, .. } => Some((enrollment.as_str(), k.session.as_str())),
             _ => None,
         })
         .collect();
+    let keys: BTreeSet<&str> = key_sessions.iter().map(|(k, _)| *k).collect();
     let mut f = t.fields(diags);
     for row in &t.rows {
-        let Some(ci) = super::known_class(&mut f, row, school, "class") else {
+        let Some(ci) = super::known_class(&mut f, row, school, defined, "class") else {
             continue;
         };
         let Some(wd) = f.weekday(row, "weekday") else {
             continue;
         };
-        let Some(sess) = f.required(row, "session") else {
+        let Some(written) = f.required(row, "session") else {
             continue;
         };
+        // 上午 for the one morning key; a part with several keys is asked.
+        let sess = if keys.contains(written) {
+            written
+        } else {
+            super::key_of_part(policy, written, key_sessions.iter().copied()).unwrap_or(written)
+        };
         if !keys.contains(sess) {
-            let known: Vec<&str> = keys.iter().map(|s| s.as_str()).collect();
-            f.err(
+            let known = keys.iter().copied().collect::<Vec<_>>().join(", ");
+            let part = crate::input::policy::part_named(sess).is_some();
+            let (zh, en) = if part {
+                (
+                    "这个时段有多个报名项目, 请写明是哪一个",
+                    "a part of the day with several enrollment keys: say which",
+                )
+            } else {
+                ("政策中使用的报名项目", "an enrollment key the policy uses")
+            };
+            f.said(
                 row.line,
                 "session",
-                format!("\"{sess}\""),
-                format!("an enrollment key the policy uses: {}", known.join(", ")),
+                Said::new(format!("\"{sess}\""), format!("\"{sess}\"")),
+                Said::new(format!("{zh}: {known}"), format!("{en}: {known}")),
             );
             continue;
         }

@@ -18,11 +18,12 @@ pub(super) fn load(
     t: &Table,
     policy: &Policy,
     school: &mut School,
+    defined: &super::Defined,
     diags: &mut Diagnostics,
 ) -> Result<()> {
     let mut f = t.fields(diags);
     for row in &t.rows {
-        let Some(si) = super::known_staff(&mut f, row, school, "staff") else {
+        let Some(si) = super::known_staff(&mut f, row, school, defined, "staff") else {
             continue;
         };
         let (Some(from), Some(to)) = (f.date(row, "from"), f.date(row, "to")) else {
@@ -43,12 +44,14 @@ pub(super) fn load(
                 .sessions
                 .iter()
                 .filter(|x| {
-                    x.id == s || x.label == s || crate::input::policy::part_name(x.part) == s
+                    x.id == s
+                        || x.label == s
+                        || crate::input::policy::part_named(&s) == Some(x.part)
                 })
                 .map(|x| x.id.clone())
                 .collect::<Vec<_>>();
             if m.is_empty() {
-                f.err(row.line, "sessions", format!("\"{s}\""), "session ids from the policy, or morning/noon/afternoon; empty for the whole day");
+                f.err(row.line, "sessions", format!("\"{s}\""), "session ids from the policy, or morning/noon/afternoon (上午/中午/下午); empty for the whole day");
             }
             sessions.extend(m);
         }

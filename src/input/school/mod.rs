@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::error::{Diagnostics, Error, Result};
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::input::limits::MAX_NAME_CHARS;
 use crate::input::table::{parse_table, Columns, Fields, Row, Table};
 use crate::model::policy::Policy;
@@ -90,9 +90,16 @@ pub fn from_files(dir: &Path, policy: &Policy, f: &Files) -> Result<School> {
     let club_t = t("clubs.csv", f.clubs.as_ref(), CLUB_COLUMNS);
     let leave_t = t("leave.csv", f.leave.as_ref(), LEAVE_COLUMNS);
     let served_t = t("served.csv", f.served.as_ref(), SERVED_COLUMNS);
-    let school = build(
+    let tables = [&staff_t, &class_t, &enr_t, &club_t, &leave_t, &served_t];
+    let skipped: Vec<Diagnostic> = tables
+        .iter()
+        .filter_map(|t| t.as_ref())
+        .flat_map(|t| t.warnings.iter().cloned())
+        .collect();
+    let mut school = build(
         dir, policy, staff_t, class_t, enr_t, club_t, leave_t, served_t, &mut diags,
     )?;
+    school.warnings.splice(0..0, skipped);
     diags.into_result(school)
 }
 
@@ -127,28 +134,77 @@ fn build(
         clubs: Vec::new(),
         leave: Vec::new(),
         served: BTreeMap::new(),
+        warnings: Vec::new(),
+    };
+    // Keys of rows that were read with other mistakes: a reference to one
+    // is no second error (one mistake, one message).
+    // A file that could not be read at all was reported once: nothing
+    // that refers to it is reported again.
+    let defined = Defined {
+        classes: keys(class_t.as_ref(), &["id", "name"]),
+        staff: keys(staff_t.as_ref(), &["id"]),
+        classes_unread: class_t.is_none(),
+        staff_unread: staff_t.is_none(),
     };
 
     // Classes first: staff refer to them; clubs and leave refer to staff.
     if let Some(t) = &class_t {
-        classes::load(t, policy, &mut school, diags)?;
+        classes::load(t, policy, &mut school, &defined, diags)?;
     }
     if let Some(t) = &staff_t {
-        staff::load(t, policy, &mut school, diags)?;
+        staff::load(t, policy, &mut school, &defined, diags)?;
     }
     if let Some(t) = &enr_t {
-        enrollment::load(t, policy, &mut school, diags)?;
+        enrollment::load(t, policy, &mut school, &defined, diags)?;
     }
     if let Some(t) = &club_t {
-        clubs::load(t, policy, &mut school, diags)?;
+        clubs::load(t, policy, &mut school, &defined, diags)?;
     }
     if let Some(t) = &leave_t {
-        leave::load(t, policy, &mut school, diags)?;
+        leave::load(t, policy, &mut school, &defined, diags)?;
     }
     if let Some(t) = &served_t {
-        served::load(t, policy, &mut school, diags)?;
+        served::load(t, policy, &mut school, &defined, diags)?;
     }
     Ok(school)
+}
+
+/// The keys every row of a file names (read or not).
+pub(super) struct Defined {
+    classes: BTreeSet<String>,
+    staff: BTreeSet<String>,
+    classes_unread: bool,
+    staff_unread: bool,
+}
+
+fn keys(t: Option<&Table>, cols: &[&str]) -> BTreeSet<String> {
+    t.map_or_else(BTreeSet::new, |t| {
+        t.rows
+            .iter()
+            .flat_map(|r| cols.iter().map(|c| r.get(c).to_string()))
+            .filter(|k| !k.is_empty())
+            .collect()
+    })
+}
+
+/// The one key of `keys` (enrollment keys or club sessions, each with its
+/// session id) a part of the day (`下午`, `afternoon`) stands for; None
+/// when it names no part, or when the part has none or several of them
+/// (then the user must say which).
+pub(super) fn key_of_part<'k>(
+    policy: &Policy,
+    word: &str,
+    keys: impl Iterator<Item = (&'k str, &'k str)>,
+) -> Option<&'k str> {
+    let part = crate::input::policy::part_named(word)?;
+    let of_part: BTreeSet<&str> = keys
+        .filter(|(_, sid)| policy.part_of(sid) == Some(part))
+        .map(|(k, _)| k)
+        .collect();
+    match of_part.len() {
+        1 => of_part.into_iter().next(),
+        _ => None,
+    }
 }
 
 /// The row's id and name, both required, the id not seen before in the file
@@ -186,11 +242,31 @@ pub(super) fn id_and_name<'r>(
     Some((id, name))
 }
 
-/// A required staff id in column `col` that is in staff.csv.
-pub(super) fn known_staff(f: &mut Fields, row: &Row, school: &School, col: &str) -> Option<usize> {
+/// A required staff id in column `col` that is in staff.csv (None without
+/// a word when its own row there had a mistake, already reported).
+pub(super) fn known_staff(
+    f: &mut Fields,
+    row: &Row,
+    school: &School,
+    defined: &Defined,
+    col: &str,
+) -> Option<usize> {
     let sid = f.required(row, col)?;
+    staff_ref(f, row, school, defined, col, sid)
+}
+
+/// The person `sid` names in column `col`, reported when staff.csv has no
+/// row of that id.
+pub(super) fn staff_ref(
+    f: &mut Fields,
+    row: &Row,
+    school: &School,
+    defined: &Defined,
+    col: &str,
+    sid: &str,
+) -> Option<usize> {
     let si = school.staff_index(sid);
-    if si.is_none() {
+    if si.is_none() && !defined.staff_unread && !defined.staff.contains(sid) {
         f.err(
             row.line,
             col,
@@ -201,11 +277,31 @@ pub(super) fn known_staff(f: &mut Fields, row: &Row, school: &School, col: &str)
     si
 }
 
-/// A required class id in column `col` that is in classes.csv.
-pub(super) fn known_class(f: &mut Fields, row: &Row, school: &School, col: &str) -> Option<usize> {
+/// A required class id in column `col` that is in classes.csv (None
+/// without a word when its own row there had a mistake).
+pub(super) fn known_class(
+    f: &mut Fields,
+    row: &Row,
+    school: &School,
+    defined: &Defined,
+    col: &str,
+) -> Option<usize> {
     let cls = f.required(row, col)?;
+    class_ref(f, row, school, defined, col, cls)
+}
+
+/// The class `cls` names in column `col`, reported when classes.csv has
+/// no row of that id or name.
+pub(super) fn class_ref(
+    f: &mut Fields,
+    row: &Row,
+    school: &School,
+    defined: &Defined,
+    col: &str,
+    cls: &str,
+) -> Option<usize> {
     let ci = school.class_index(cls);
-    if ci.is_none() {
+    if ci.is_none() && !defined.classes_unread && !defined.classes.contains(cls) {
         f.err(
             row.line,
             col,

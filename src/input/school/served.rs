@@ -16,11 +16,12 @@ pub(super) fn load(
     t: &Table,
     _policy: &Policy,
     school: &mut School,
+    defined: &super::Defined,
     diags: &mut Diagnostics,
 ) -> Result<()> {
     let mut f = t.fields(diags);
     for row in &t.rows {
-        let Some(si) = super::known_staff(&mut f, row, school, "staff") else {
+        let Some(si) = super::known_staff(&mut f, row, school, defined, "staff") else {
             continue;
         };
         let h = row.get("hours");

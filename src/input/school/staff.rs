@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::error::{Diagnostics, Result};
+use crate::error::{Diagnostic, Diagnostics, Result, Said};
 use crate::input::table::{split_list, yes_no, Columns, Fields, Row, Table};
 use crate::model::policy::{Policy, Role};
 use crate::model::school::*;
@@ -24,6 +24,7 @@ pub(super) fn load(
     t: &Table,
     policy: &Policy,
     school: &mut School,
+    defined: &super::Defined,
     diags: &mut Diagnostics,
 ) -> Result<()> {
     let mut f = t.fields(diags);
@@ -45,7 +46,7 @@ pub(super) fn load(
             );
             continue;
         };
-        let homeroom = homeroom(&mut f, row, school, &mut homerooms, role);
+        let homeroom = homeroom(&mut f, row, (&*school, defined), &mut homerooms, role);
         let quota = quota(&mut f, row, policy, role);
         let exemption = exemption(&mut f, row, policy);
         let active = match yes_no(row.get("active")) {
@@ -73,7 +74,55 @@ pub(super) fn load(
             line: row.line,
         });
     }
+    if t.rows.is_empty() {
+        f.said(
+            0,
+            "-",
+            Said::new("没有教职工", "no staff"),
+            Said::new(
+                "至少一名教职工 (每行一人: 工号, 姓名, 角色)",
+                "at least one person (one per row: id, name, role)",
+            ),
+        );
+    }
+    school.warnings.extend(namesakes(&t.file, &school.staff));
     Ok(())
+}
+
+/// A warning for each person whose name another has too: both are kept
+/// (two teachers may share a name), and shown with their id.
+fn namesakes(file: &std::path::Path, staff: &[Staff]) -> Vec<Diagnostic> {
+    let mut first: BTreeMap<&str, &Staff> = BTreeMap::new();
+    let mut out = Vec::new();
+    for st in staff {
+        let Some(prev) = first.get(st.name.as_str()).copied() else {
+            first.insert(&st.name, st);
+            continue;
+        };
+        out.push(Diagnostic::said(
+            file,
+            st.line,
+            "name",
+            Said::new(
+                format!("\"{}\", 与第 {} 行 ({}) 同名", st.name, prev.line, prev.id),
+                format!(
+                    "\"{}\", the name of line {} ({}) too",
+                    st.name, prev.line, prev.id
+                ),
+            ),
+            Said::new(
+                format!(
+                    "同名的两人分别显示为 {}({}) 和 {}({}); 如果是同一个人, 请删去一行",
+                    prev.name, prev.id, st.name, st.id
+                ),
+                format!(
+                    "two people of one name, shown as {}({}) and {}({}); if they are one person, delete a row",
+                    prev.name, prev.id, st.name, st.id
+                ),
+            ),
+        ));
+    }
+    out
 }
 
 /// The homeroom class: one that exists, one teacher per class, and one
@@ -81,7 +130,7 @@ pub(super) fn load(
 fn homeroom(
     f: &mut Fields,
     row: &Row,
-    school: &School,
+    (school, defined): (&School, &super::Defined),
     homerooms: &mut BTreeMap<usize, usize>,
     role: Role,
 ) -> Option<usize> {
@@ -89,22 +138,14 @@ fn homeroom(
     let homeroom = if hr.is_empty() {
         None
     } else {
-        match school.class_index(hr) {
+        match super::class_ref(f, row, school, defined, "homeroom_class", hr) {
             Some(ci) => {
                 if let Some(prev) = homerooms.insert(ci, row.line) {
                     f.err(row.line, "homeroom_class", format!("class \"{hr}\", already the homeroom class of the person on line {prev}"), "one homeroom teacher per class");
                 }
                 Some(ci)
             }
-            None => {
-                f.err(
-                    row.line,
-                    "homeroom_class",
-                    format!("class \"{hr}\", which is not in classes.csv"),
-                    "a class id from classes.csv",
-                );
-                None
-            }
+            None => None,
         }
     };
     if role == Role::Homeroom && homeroom.is_none() && hr.is_empty() {

@@ -98,7 +98,7 @@ pub(crate) async fn feed(
                 let name = st2
                     .school
                     .staff_index(&staff_id)
-                    .map_or(staff_id.clone(), |i| st2.school.staff[i].name.clone());
+                    .map_or(staff_id.clone(), |i| st2.school.shown_name(i).into_owned());
                 Ok(Some(outputs::ics::feed(
                     &st2.policy,
                     &staff_id,

@@ -107,7 +107,6 @@ pub(crate) async fn show(
             .map_err(|e| Fail::from_error(lang, &e))?,
         false => None,
     };
-    let person = &st.school.staff[ix];
     let minutes: u32 = duties.iter().map(Duty::minutes).sum();
     let (prev, next) = (monday - Days::new(7), monday + Days::new(7));
     let p = &st.policy;
@@ -138,6 +137,10 @@ pub(crate) async fn show(
         @if own && version.is_some() { (super::requests::teacher_box(&cx, monday, &duties, &asks)) }
         @if calendar { (super::calendar::subscription_box(&cx, &headers, &staff_id, token.as_ref())) }
     };
-    let title = format!("{} · {}", person.name, lang.t("我的任务", "duties"));
+    let title = format!(
+        "{} · {}",
+        st.school.shown_name(ix),
+        lang.t("我的任务", "duties")
+    );
     Ok(ok(page(lang, &title, Some(me), body)))
 }

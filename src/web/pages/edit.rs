@@ -160,8 +160,8 @@ fn holders_box(
                 @let person = &st.school.staff[h];
                 @let pinned = pins.contains(&Pin { duty: d, staff: h });
                 li {
-                    @if Some(h) == from { strong { (person.name) } } @else {
-                        a href=(seat_link(monday, &duty.id, Some(&person.id))) { (person.name) }
+                    @if Some(h) == from { strong { (st.school.shown_name(h)) } } @else {
+                        a href=(seat_link(monday, &duty.id, Some(&person.id))) { (st.school.shown_name(h)) }
                     }
                     " (" (person.id) ")"
                     @if pinned { " 📌 " (lang.t("已锁定", "pinned")) }

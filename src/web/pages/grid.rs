@@ -55,7 +55,7 @@ pub(crate) fn grid(
                                         ": "
                                         @for (k, &h) in holders.get(&i).map_or(&[][..], |v| v.as_slice()).iter().enumerate() {
                                             @if k > 0 { "、" }
-                                            (s.staff[h].name)
+                                            (s.shown_name(h))
                                             @if pins.contains(&Pin { duty: i, staff: h }) { "📌" }
                                         }
                                         @if miss > 0 { " [" (lang.t("缺 ", "missing ")) (miss) "]" }

@@ -48,9 +48,9 @@ pub(crate) fn changes(
     list: &[Change],
     lang: Lang,
 ) -> Markup {
-    let name = |x: Option<usize>| x.map_or(String::from("—"), |i| s.staff[i].name.clone());
+    let name = |x: Option<usize>| x.map_or(String::from("—"), |i| s.shown_name(i).into_owned());
     html! {
-        p { strong { (lang.t("缺勤修复: ", "Absence repair: ")) (s.staff[absent].name) } " · "
+        p { strong { (lang.t("缺勤修复: ", "Absence repair: ")) (s.shown_name(absent)) } " · "
             (lang.t("变更 ", "changes: ")) (list.len()) }
         @if !list.is_empty() {
             div.scroll { table {

@@ -104,7 +104,7 @@ pub(crate) fn admin_box(cx: &Cx, s: &School, monday: NaiveDate, list: &[Request]
     let csrf = cx.me.as_ref().map_or("", |m| m.csrf.as_str());
     let name = |id: &str| {
         s.staff_index(id)
-            .map_or(id.to_string(), |i| s.staff[i].name.clone())
+            .map_or(id.to_string(), |i| s.shown_name(i).into_owned())
     };
     html! {
         @if !list.is_empty() {

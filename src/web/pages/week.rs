@@ -302,8 +302,8 @@ fn edit_box(
                 p { (lang.t("锁定的安排 (重新排班和修复时保留): ", "Pinned (kept by planning and repair): "))
                     @for (k, pin) in pins.iter().enumerate() {
                         @if k > 0 { "; " }
-                        @if let (Some(d), Some(p)) = (dm.duties.get(pin.duty), snap.school.staff.get(pin.staff)) {
-                            a href=(super::edit::seat_link(monday, &d.id, None)) { (p.name) " · " (d.date.format("%m-%d")) " " (d.group) }
+                        @if let (Some(d), Some(_)) = (dm.duties.get(pin.duty), snap.school.staff.get(pin.staff)) {
+                            a href=(super::edit::seat_link(monday, &d.id, None)) { (snap.school.shown_name(pin.staff)) " · " (d.date.format("%m-%d")) " " (d.group) }
                         }
                     }
                 }
@@ -385,7 +385,7 @@ fn changes(st: &Shared, snap: &Snapshot, d: &Draft, lang: Lang) -> Markup {
     let name = |id: &String| {
         st.school
             .staff_index(id)
-            .map_or(id.clone(), |i| st.school.staff[i].name.clone())
+            .map_or(id.clone(), |i| st.school.shown_name(i).into_owned())
     };
     let names = |v: Option<&Vec<String>>| {
         v.map_or(String::new(), |v| {
@@ -426,7 +426,7 @@ fn people(s: &School, plan: &Plan, lang: Lang, monday: NaiveDate) -> Markup {
                 @let st = &s.staff[l.staff];
                 tr {
                     td { (st.id) }
-                    td { a href=(format!("/duties/{}?week={monday}", st.id)) { (st.name) } }
+                    td { a href=(format!("/duties/{}?week={monday}", st.id)) { (s.shown_name(l.staff)) } }
                     td.num { (l.duties) }
                     td.num { (format!("{:.2}", f64::from(l.minutes) / 60.0)) }
                     td.num { (format!("{:.2}", (l.prior + l.week_load) as f64 / LOAD_PER_HOUR as f64)) }
