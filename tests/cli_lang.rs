@@ -84,7 +84,7 @@ fn english_help_of_every_command_is_english() {
         assert!(!cjk(&text), "{path:?} has Chinese in English mode:\n{text}");
         assert!(text.contains("Usage:"), "{path:?}:\n{text}");
         for line in text.lines().filter(|l| l.trim_start().starts_with("--")) {
-            let said = line.trim().splitn(2, "  ").nth(1).unwrap_or("").trim();
+            let said = line.trim().split_once("  ").map_or("", |x| x.1).trim();
             assert!(!said.is_empty(), "{path:?}: an option without help: {line}");
         }
     }
@@ -150,6 +150,13 @@ fn mistakes_are_told_in_the_language_asked_for() {
         err.contains("2026-13-01") && err.contains("应为 2000-01-01 至 2100-12-31"),
         "{err}"
     );
+    let (code, out, err) = kehou(&["demand", "--week", "２０２６年１２月７日"]);
+    assert_eq!(
+        code,
+        Some(0),
+        "a date as typed with a Chinese input method: {err}"
+    );
+    assert!(out.contains("2026-12-07"), "{out}");
     let (code, _, err) = kehou(&["plan"]);
     assert_eq!(code, Some(2));
     assert!(

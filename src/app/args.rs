@@ -197,7 +197,8 @@ pub enum RecordCmd {
 /// A date option, within the range every input date keeps to (beyond it
 /// date arithmetic would overflow).
 fn date(s: &str) -> Result<NaiveDate, String> {
-    let d: Option<NaiveDate> = s.parse().ok();
+    // As in the school's files: 2026-12-07, 2026/12/7, 2026年12月7日, full-width digits.
+    let d = crate::input::cells::parse_date(s);
     match d {
         Some(d) if date_in_range(d) => Ok(d),
         _ => Err(cli_lang()
@@ -216,8 +217,8 @@ fn moment(s: &str) -> Result<chrono::NaiveDateTime, String> {
         Some(t) if date_in_range(t.date()) => Ok(t),
         _ => Err(cli_lang()
             .t(
-                "应为时刻, 如 2026-12-08T18:00:00 (日期在 2000 至 2100 年间)",
-                "expected a moment such as 2026-12-08T18:00:00 (a date from 2000 to 2100)",
+                "应为时刻, 如 2026-12-08T18:00:00 (日期在 2000-01-01 至 2100-12-31 之间)",
+                "expected a moment such as 2026-12-08T18:00:00 (a date from 2000-01-01 to 2100-12-31)",
             )
             .to_string()),
     }
@@ -226,22 +227,21 @@ fn moment(s: &str) -> Result<chrono::NaiveDateTime, String> {
 /// A text option (ids, notes): it goes into the record and its CSV export,
 /// and so keeps to the rules of a CSV cell.
 fn text(s: &str) -> Result<String, String> {
-    if text_problem(s, MAX_CELL_CHARS).is_none() {
+    let Some((found, expected)) = text_problem(s, MAX_CELL_CHARS) else {
         return Ok(s.to_string());
-    }
+    };
     let n = s.chars().count();
-    Err(if n > MAX_CELL_CHARS {
-        match cli_lang() {
-            Lang::Zh => format!("{n} 个字符; 至多 {MAX_CELL_CHARS} 个"),
-            Lang::En => format!("{n} characters; expected at most {MAX_CELL_CHARS}"),
+    Err(match cli_lang() {
+        Lang::En => format!("{found}; expected {expected}"),
+        Lang::Zh if n > MAX_CELL_CHARS => format!("{n} 个字符; 至多 {MAX_CELL_CHARS} 个"),
+        Lang::Zh => {
+            // `found` names the character as U+XXXX.
+            let code = found
+                .split_whitespace()
+                .find(|w| w.starts_with("U+"))
+                .unwrap_or("");
+            format!("含有字符 {code}; 应为不含控制字符、换行或文字方向控制符的普通文字")
         }
-    } else {
-        cli_lang()
-            .t(
-                "含有控制字符、换行或文字方向控制符; 应为普通文字",
-                "text with a control character, line break or direction control; expected plain text",
-            )
-            .to_string()
     })
 }
 
