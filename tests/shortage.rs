@@ -245,7 +245,7 @@ fn the_shortage_is_in_the_html_page_and_the_file_beside_the_roster() {
     );
     let file = std::fs::read_to_string(out.join("shortage-2026-12-07.txt")).unwrap();
     assert!(
-        file.contains("社团「") && file.contains("需要 2 个岗位"),
+        file.contains("社团「") && file.contains("缺 1 人"),
         "{file}"
     );
     // Planned again with every seat fillable, the file says so.
