@@ -660,8 +660,14 @@ async fn plan_publish_and_a_stale_page_is_refused() {
     assert_eq!(mine.status, StatusCode::OK);
     assert!(mine.body.contains("依据已发布 v1"), "{}", mine.body);
     assert!(mine.body.contains("width=device-width"));
+    // "Why these duties" for the teacher themself and the administrator.
+    assert!(mine.body.contains("为什么是这些任务") && mine.body.contains("相对负荷"));
+    let by_admin = get(&s.router, &format!("/duties/{T1}?week={WEEK}"), &u.cookie).await;
+    assert!(by_admin.body.contains("为什么是这些任务"));
     // Finance reads the month's workload of the published week.
     let fin = login(&s.router, "fin", PASSWORD).await;
+    let seen = get(&s.router, &format!("/duties/{T1}?week={WEEK}"), &fin.cookie).await;
+    assert!(!seen.body.contains("为什么是这些任务"), "{}", seen.body);
     let w = get(&s.router, "/workload?month=2026-12", &fin.cookie).await;
     assert_eq!(w.status, StatusCode::OK);
     assert!(

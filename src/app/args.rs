@@ -45,6 +45,22 @@ pub enum Cmd {
         #[arg(long)]
         pins: Option<PathBuf>,
     },
+    /// Why one person has their load this week: their duties, what limited
+    /// them, the tier that bound them, where they stand.
+    Explain {
+        #[arg(long, value_parser = date)]
+        week: NaiveDate,
+        /// Staff id or name.
+        #[arg(long, value_parser = text)]
+        staff: String,
+        /// Plan the week now (with the tiers' proofs) even when a version
+        /// is published.
+        #[arg(long)]
+        plan: bool,
+        /// Print the explanation as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     Repair {
         #[arg(long, value_parser = date)]
         week: NaiveDate,

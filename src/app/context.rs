@@ -114,7 +114,8 @@ pub fn write_readable(
     set.commit()
 }
 
-/// Adds to `set` the HTML page, the handover sheet and the calendars of a
+/// Adds to `set` the HTML page, the handover sheet, the shortage (open
+/// seats and why, or that every seat is filled) and the calendars of a
 /// week's roster. The calendar folder `ics-<monday>/` is replaced as a
 /// whole: it holds the calendars of the people on this roster and nothing
 /// else, each named after the person's id made safe for a file name.
@@ -134,6 +135,10 @@ pub fn add_readable(
     set.add(
         out.join(format!("handover-{m}.csv")),
         outputs::html::handover_csv(policy, school, plan, lang),
+    );
+    set.add(
+        out.join(format!("shortage-{m}.txt")),
+        outputs::shortage::text(policy, school, plan, lang),
     );
     let ics = out.join(format!("ics-{m}"));
     set.add_dir(&ics);

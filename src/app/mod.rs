@@ -67,6 +67,12 @@ pub fn run(cli: Cli) -> Result<i32> {
             rosters.as_deref(),
             threads.map(|t| t as usize),
         ),
+        Cmd::Explain {
+            week,
+            staff,
+            plan,
+            json,
+        } => commands::explain::run(&cx, *week, staff, *plan, *json),
         Cmd::Check { week, roster } => commands::check::run(&cx, *week, roster),
         Cmd::Serve { workspace, addr } => commands::serve::run(&cx, workspace.as_deref(), *addr),
     }

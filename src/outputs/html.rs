@@ -36,7 +36,7 @@ h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.15em;margin:1em 0 .3em}\
 table{border-collapse:collapse;width:100%;font-size:.85em}th,td{border:1px solid #888;padding:3px 5px;vertical-align:top}\
 th{background:#eee}.holiday{background:#f3f3f3;color:#666}.makeup{background:#fff7d6}\
 .uncovered{background:#ffd6d6;color:#a00;font-weight:bold}.duty{margin:1px 0}.t{color:#555;font-size:.9em}\
-.note{font-size:.85em;color:#444}\
+.note{font-size:.85em;color:#444}.shortage{font-size:.9em}.shortage li{margin:.2em 0}\
 @media print{@page{size:A4 landscape;margin:10mm}body{margin:0}h2{break-before:auto}table{page-break-inside:auto}tr{break-inside:avoid}}";
 
 /// A self-contained HTML page for the week: a days x sessions grid, a
@@ -70,6 +70,7 @@ pub fn week_html(p: &Policy, s: &School, plan: &Plan, lang: Lang) -> String {
         );
     }
     grid(&mut o, p, s, plan, &staff_of, &missing, lang);
+    o.push_str(&crate::outputs::shortage::html(p, s, plan, lang));
     by_person(&mut o, p, s, plan, lang);
     handover_table(&mut o, p, s, plan, lang);
     let _ = write!(

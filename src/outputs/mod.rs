@@ -9,5 +9,6 @@ pub mod ics;
 pub mod notice;
 pub mod robot;
 pub mod roster_csv;
+pub mod shortage;
 pub mod table;
 pub mod terminal;

@@ -8,6 +8,47 @@ pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
 }
 
+/// `text` in lines of at most `cols` display columns, the first after
+/// `first`, the others after `rest`. A line breaks at a space, or beside a
+/// wide (Chinese) character, never inside a word or a number; a word
+/// longer than a line is cut.
+pub fn wrap(text: &str, cols: usize, first: &str, rest: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from(first);
+    // Where the line's text starts, and the last place it may break.
+    let mut start = first.len();
+    let mut brk: Option<usize> = None;
+    let mut prev_wide = false;
+    for c in text.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        let wide = cw > 1;
+        // Never before closing punctuation.
+        let closing = "。、，；：）」,;:)".contains(c);
+        if (wide || prev_wide) && !closing && line.len() > start {
+            brk = Some(line.len());
+        }
+        if width(&line) + cw > cols && line.len() > start {
+            let at = brk.unwrap_or(line.len());
+            let tail = line.split_off(at);
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = format!("{rest}{}", tail.trim_start());
+            start = rest.len();
+            brk = None;
+        }
+        if c != ' ' || line.len() > start {
+            line.push(c);
+        }
+        if c == ' ' {
+            brk = Some(line.len());
+        }
+        prev_wide = wide;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
+
 /// How a column's cells line up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {

@@ -240,26 +240,46 @@ pub fn plan_report(_p: &Policy, s: &School, plan: &Plan, lang: Lang, load_s: f64
 
 /// What each tier's name means to a reader: (name, Chinese, English).
 const TIER_LABELS: &[(&str, &str, &str)] = &[
-    ("uncovered", "未覆盖人次", "uncovered seats"),
-    ("changes", "变更人次", "assignments changed"),
-    ("max-load", "最高相对负荷", "top relative load"),
+    ("uncovered", "空着的岗位", "seats left open"),
+    ("changes", "改动的安排", "assignments changed"),
+    ("max-load", "最忙者的相对负荷", "busiest person's load"),
     (
         "spread",
-        "超出平均负荷半项任务以上的部分",
-        "load beyond half a duty off average",
+        "比平均多或少半项以上的量",
+        "load over half a duty off",
     ),
     (
         "balance",
-        "负荷与平均之差的平方和",
-        "squared distance from average",
+        "各人与平均差距的平方和",
+        "squared gaps to average",
     ),
     (
         "replacement-load",
-        "替班人原负荷",
-        "replacements' prior load",
+        "替班人原来的负荷",
+        "substitutes' load before",
     ),
-    ("preferences", "偏好惩罚", "preferences"),
+    ("preferences", "未满足的个人意愿", "preferences not met"),
 ];
+
+/// A tier's status in words: proven, or how far from proven; never NaN.
+pub(crate) fn tier_status(t: &crate::plan::TierReport, lang: Lang) -> String {
+    if t.optimal {
+        return lang.t("已证明最优", "proven optimal").into();
+    }
+    if !t.objective.is_finite() {
+        return lang
+            .t("未求解 (时间或节点用完)", "not solved (budget spent)")
+            .into();
+    }
+    if !t.gap.is_finite() {
+        return lang.t("未证明 (下界未知)", "not proven (no bound)").into();
+    }
+    format!(
+        "{} {:.1}%",
+        lang.t("未证明, 差距", "not proven, gap"),
+        t.gap * 100.0
+    )
+}
 
 /// What a tier's name means to a reader (the web page says it too).
 pub(crate) fn tier_label(name: &'static str, lang: Lang) -> &'static str {
@@ -281,15 +301,7 @@ fn tier_lines(o: &mut String, plan: &Plan, lang: Lang) {
     ]);
     let mut after = Vec::new();
     for tr in &plan.tiers {
-        let status = if tr.optimal {
-            lang.t("已证明最优", "proven").to_string()
-        } else {
-            format!(
-                "{} {:.2e}",
-                lang.t("未证明, 差距", "NOT proven, gap"),
-                tr.gap
-            )
-        };
+        let status = tier_status(tr, lang);
         // Tier 1 is a weighted count: shown as seats.
         let seats = |v: f64| {
             by_priority(plan.stats.priority_weights, v)
@@ -322,7 +334,7 @@ fn tier_lines(o: &mut String, plan: &Plan, lang: Lang) {
 }
 
 /// A tier's value: whole numbers as such, others to four places; never NaN.
-fn number(v: f64) -> String {
+pub(crate) fn number(v: f64) -> String {
     if !v.is_finite() {
         "—".into()
     } else if (v - v.round()).abs() < 1e-9 {

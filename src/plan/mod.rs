@@ -31,6 +31,7 @@ mod bounds;
 mod compact;
 pub mod diagnose;
 pub mod eligibility;
+pub mod explain;
 mod fair;
 mod highs;
 mod instance;

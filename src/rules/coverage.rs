@@ -32,15 +32,15 @@ pub(crate) fn check(d: &Duty, staff: u32, uncovered: u32) -> Vec<String> {
     out
 }
 
-/// Diagnosis: the fix when too few staff may take a slot at all.
+/// Diagnosis: the fix when too few people may take a slot at all.
 pub(crate) fn fix(lang: Lang, missing: u32) -> String {
     match lang {
-        Lang::Zh => {
-            format!("增加 {missing} 名可上岗人员(调整请假/代课安排), 或合并小组(grouping.max)")
-        }
-        Lang::En => {
-            format!("add {missing} available staff (substitutes), or merge groups (grouping.max)")
-        }
+        Lang::Zh => format!(
+            "能担任的人不够: 增加 {missing} 名可上岗人员 (代课、外聘), 或把小组合并得更大 (每组人数上限 duty_kinds.grouping.max)"
+        ),
+        Lang::En => format!(
+            "too few people may take it: add {missing} available staff (substitutes, outside staff), or merge groups (group size limit duty_kinds.grouping.max)"
+        ),
     }
 }
 

@@ -85,11 +85,76 @@ pub(crate) fn check(
     out
 }
 
-/// Diagnosis: the fix when enough staff are eligible but at their limits.
-pub(crate) fn fix(r: &StaffRules, lang: Lang) -> String {
+/// One of the four limits of `[staff_rules]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Limit {
+    DutiesPerDay,
+    MinutesPerDay,
+    DutiesPerWeek,
+    MinutesPerWeek,
+}
+
+impl Limit {
+    /// The limit by its meaning, its key in the policy and its value, e.g.
+    /// `每周任务上限 7 项 (staff_rules.max_duties_per_week)`.
+    pub fn named(self, r: &StaffRules, lang: Lang) -> String {
+        let (zh, en, key, v, zu, eu) = match self {
+            Limit::DutiesPerDay => (
+                "每日任务上限",
+                "duties per day",
+                "max_duties_per_day",
+                r.max_duties_per_day,
+                "项",
+                "",
+            ),
+            Limit::MinutesPerDay => (
+                "每日时长上限",
+                "minutes per day",
+                "max_minutes_per_day",
+                r.max_minutes_per_day,
+                "分钟",
+                " min",
+            ),
+            Limit::DutiesPerWeek => (
+                "每周任务上限",
+                "duties per week",
+                "max_duties_per_week",
+                r.max_duties_per_week,
+                "项",
+                "",
+            ),
+            Limit::MinutesPerWeek => (
+                "每周时长上限",
+                "minutes per week",
+                "max_minutes_per_week",
+                r.max_minutes_per_week,
+                "分钟",
+                " min",
+            ),
+        };
+        match lang {
+            Lang::Zh => format!("{zh} {v} {zu} (staff_rules.{key})"),
+            Lang::En => format!("the limit of {v}{eu} {en} (staff_rules.{key})"),
+        }
+    }
+
+    /// Whether one more duty of `minutes` would pass this limit for
+    /// someone holding `duties` duties of `held` minutes (in its period).
+    pub fn reached(self, r: &StaffRules, duties: u32, held: u32, minutes: u32) -> bool {
+        match self {
+            Limit::DutiesPerDay => duties >= r.max_duties_per_day,
+            Limit::MinutesPerDay => held + minutes > r.max_minutes_per_day,
+            Limit::DutiesPerWeek => duties >= r.max_duties_per_week,
+            Limit::MinutesPerWeek => held + minutes > r.max_minutes_per_week,
+        }
+    }
+}
+
+/// Diagnosis: the fix when people who may take a slot are at a limit.
+pub(crate) fn fix(r: &StaffRules, lang: Lang, limit: Limit) -> String {
     match lang {
-        Lang::Zh => format!("可安排的人已达上限或时间冲突: 放宽 staff_rules(每日 {} 项/{} 分钟, 每周 {} 项/{} 分钟)或增加人手", r.max_duties_per_day, r.max_minutes_per_day, r.max_duties_per_week, r.max_minutes_per_week),
-        Lang::En => format!("the eligible staff are at their limits or busy: raise staff_rules (per day {} duties/{} min, per week {} duties/{} min) or add staff", r.max_duties_per_day, r.max_minutes_per_day, r.max_duties_per_week, r.max_minutes_per_week),
+        Lang::Zh => format!("放宽{}, 或增加人手", limit.named(r, lang)),
+        Lang::En => format!("raise {}, or add staff", limit.named(r, lang)),
     }
 }
 

@@ -35,6 +35,7 @@ pub(crate) mod testkit;
 pub(crate) mod unknown;
 
 use crate::lang::Lang;
+pub use limits::Limit;
 
 /// What a roster-wide check found: the roster line (0 when no single row
 /// is at fault), where (a duty id, a date, or nothing) and the detail.

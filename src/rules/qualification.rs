@@ -40,10 +40,12 @@ pub(crate) fn check(_: &Policy, school: &School, s: usize, d: &Duty) -> Vec<Stri
 /// Diagnosis: the fix when too few staff hold the qualification.
 pub(crate) fn fix(lang: Lang, q: &str, short: u32) -> String {
     match lang {
-        Lang::Zh => format!("增加 {short} 名具备「{q}」资质的教师或外聘教师, 或调整社团时间"),
-        Lang::En => {
-            format!("add {short} staff qualified in {q} (or outside instructors), or move the club")
-        }
+        Lang::Zh => format!(
+            "增加 {short} 名具备「{q}」资质的教师 (staff.csv 的「资质」列) 或外聘教师, 或调整社团时间"
+        ),
+        Lang::En => format!(
+            "add {short} staff qualified in {q} (staff.csv, qualifications column) or outside instructors, or move the club"
+        ),
     }
 }
 

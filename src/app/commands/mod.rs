@@ -2,6 +2,7 @@
 
 pub(super) mod check;
 pub(super) mod demand;
+pub(super) mod explain;
 pub(super) mod export;
 pub(super) mod gen;
 pub(super) mod log;

@@ -60,12 +60,10 @@ pub(crate) fn run(
         print!("{}", terminal::roster_table(&p, &s, &plan, lang));
     }
     print!("{}", terminal::plan_report(&p, &s, &plan, lang, t_load));
-    if let Some(l) = plan::diagnose::open_summary(&p, &plan, lang) {
-        println!("  {l}");
-    }
-    for d in plan::diagnose::diagnose(&p, &s, &plan) {
-        println!("  ! {}", d.render(&p, lang));
-    }
+    print!(
+        "{}",
+        crate::outputs::shortage::terminal(&p, &s, &plan, lang)
+    );
     println!(
         "{} {} , {}",
         cx.t("已写入", "wrote"),

@@ -3,11 +3,11 @@
 use crate::app::args::Cmd;
 use crate::app::context::{refuse, roster_rows, Ctx};
 use crate::error::{Error, Result};
+use crate::ledger;
 use crate::ledger::Published;
 use crate::outputs::files::write_atomic;
 use crate::record::{admit, Actor, Base};
 use crate::studies::repair::{self, Request};
-use crate::{ledger, plan};
 
 pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
     let Cmd::Repair {
@@ -56,12 +56,10 @@ pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
         Error::Solver("the repaired roster failed the independent check; nothing written".into())
     })?;
     print!("{}", repair::render_changes(&s, &plan, &changes, lang));
-    if let Some(l) = plan::diagnose::open_summary(&p, &plan, lang) {
-        println!("  {l}");
-    }
-    for d in plan::diagnose::diagnose(&p, &s2, &plan) {
-        println!("  ! {}", d.render(&p, lang));
-    }
+    print!(
+        "{}",
+        crate::outputs::shortage::terminal(&p, &s2, &plan, lang)
+    );
     if changes.is_empty() {
         println!(
             "{} v{ver}",

@@ -7,13 +7,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::{Datelike, Days, NaiveDate};
-use maud::html;
+use maud::{html, Markup};
 
 use crate::demand::Duty;
 use crate::error::Error;
+use crate::lang::Lang;
 use crate::outputs::terminal::{kind_label, session_label};
+use crate::plan::explain::{constraint_words, explain, standing_words, Explanation};
 use crate::record::accounts::Role;
-use crate::{demand, ledger};
+use crate::{demand, ledger, roster};
 
 use super::{me, week_query};
 use crate::web::guard::{may_see_staff, Cx};
@@ -67,6 +69,53 @@ pub(super) async fn served(
     .await
 }
 
+/// Why `staff` has their load in the published week (their duties as
+/// published, before swaps recorded since); None when not published.
+async fn why(
+    st: &Shared,
+    staff: usize,
+    monday: NaiveDate,
+    lang: Lang,
+) -> Result<Option<Explanation>, Error> {
+    let st2 = st.clone();
+    st.db(move |rec| {
+        rec.read(|tx| {
+            let p = &st2.policy;
+            let Some(v) = tx.latest(monday)? else {
+                return Ok(None);
+            };
+            let Some(bytes) = tx.roster_bytes(monday, v)? else {
+                return Ok(None);
+            };
+            // The term's load before this week, as planning saw it.
+            let mut school = st2.school.clone();
+            ledger::add_term_load(p, &mut school, tx, monday)?;
+            let at = std::path::PathBuf::from(format!("{monday}/v{v}"));
+            let rows = roster::parse(&at, &bytes)?;
+            let dm = demand::week(p, &school, monday);
+            let plan = roster::plan_from_rows(&school, &dm, &rows);
+            Ok(Some(explain(p, &school, &plan, staff, lang)))
+        })
+    })
+    .await
+}
+
+/// "Why these duties": what limited them, where they stand.
+fn why_box(e: &Explanation, lang: Lang) -> Markup {
+    html! {
+        details.why {
+            summary { (lang.t("为什么是这些任务", "Why these duties")) }
+            @if let Some(a) = &e.apart { p { (a) } }
+            @if !e.limits.is_empty() {
+                p { (lang.t("限制:", "What limited them:")) }
+                ul { @for c in &e.limits { li { (constraint_words(c, lang)) } } }
+            }
+            @if let Some(sd) = &e.standing { @for l in standing_words(sd, lang) { p { (l) } } }
+            @if let Some(b) = &e.bound { p { (b) } }
+        }
+    }
+}
+
 pub(crate) async fn show(
     State(st): State<Shared>,
     Extension(cx): Extension<Cx>,
@@ -98,6 +147,13 @@ pub(crate) async fn show(
             .await
             .map_err(|e| Fail::from_error(lang, &e))?,
         false => Vec::new(),
+    };
+    // The administrator and the teacher themself see why.
+    let reason = match own || me.user.role == Role::Admin {
+        true => why(&st, ix, monday, lang)
+            .await
+            .map_err(|e| Fail::from_error(lang, &e))?,
+        false => None,
     };
     // The calendar subscription: the person's own, or any for the administrator.
     let calendar = own || me.user.role == Role::Admin;
@@ -133,6 +189,7 @@ pub(crate) async fn show(
                 p { (lang.t("本周合计: ", "This week: ")) (duties.len()) (lang.t(" 项, ", " duties, ")) (format!("{:.2}", f64::from(minutes) / 60.0)) (lang.t(" 小时", " hours")) }
             }
         }
+        @if let Some(e) = &reason { (why_box(e, lang)) }
         @if cx.query.contains_key("asked") { p.banner { (lang.t("申请已提交, 等待副校长处理.", "Request sent; the vice-principal will answer it.")) } }
         @if own && version.is_some() { (super::requests::teacher_box(&cx, monday, &duties, &asks)) }
         @if calendar { (super::calendar::subscription_box(&cx, &headers, &staff_id, token.as_ref())) }

@@ -197,8 +197,9 @@ fn status(st: &Shared, snap: &Snapshot, published: Option<&Plan>, lang: Lang) ->
                     p { (lang.t("每个岗位都有人.", "Every seat is filled.")) }
                 } @else {
                     p.error { (lang.t("空缺人次: ", "Seats left open: ")) (open) }
-                    @if let Some(l) = plan::diagnose::open_summary(&st.policy, p, lang) { p { (l) } }
-                    ul { @for d in plan::diagnose::diagnose(&st.policy, &snap.school, p) { li { (d.render(&st.policy, lang)) } } }
+                    @let (head, slots) = outputs::shortage::shortage(&st.policy, &snap.school, p, lang);
+                    @for l in &head { p { (l) } }
+                    ul { @for l in &slots { li { (l) } } }
                 }
             }
         }
@@ -335,23 +336,30 @@ fn tier_line(t: &plan::TierReport, weights: Option<[f64; 3]>, lang: Lang) -> Str
         _ => Some((t.objective, t.bound)),
     };
     let proof = match (t.optimal, values.is_some()) {
-        (true, true) => lang.t(
-            "已证明最优 (不可能更好)",
-            "proven optimal (no roster does better)",
-        ),
-        (true, false) => lang.t("已证明最优", "proven optimal"),
-        (false, _) => lang.t("未能证明最优", "not proven optimal"),
+        (true, true) => lang
+            .t(
+                "已证明最优 (不可能更好)",
+                "proven optimal (no roster does better)",
+            )
+            .to_string(),
+        _ => outputs::terminal::tier_status(t, lang),
     };
+    // Never NaN: a value or bound not known is a dash.
+    let num = outputs::terminal::number;
     match (values, lang) {
         (None, Lang::Zh) => format!("第 {} 层 {label}: {proof}", t.tier),
         (None, Lang::En) => format!("tier {} {label}: {proof}", t.tier),
         (Some((v, b)), Lang::Zh) => format!(
-            "第 {} 层 {label}: 取得 {v:.2}, 已证明的界 {b:.2}, {proof}",
-            t.tier
+            "第 {} 层 {label}: 取得 {}, 已证明的界 {}, {proof}",
+            t.tier,
+            num(v),
+            num(b)
         ),
         (Some((v, b)), Lang::En) => format!(
-            "tier {} {label}: {v:.2}, proven bound {b:.2}, {proof}",
-            t.tier
+            "tier {} {label}: {}, proven bound {}, {proof}",
+            t.tier,
+            num(v),
+            num(b)
         ),
     }
 }
