@@ -45,19 +45,13 @@ pub enum Cmd {
         #[arg(long)]
         pins: Option<PathBuf>,
     },
-    /// Why one person has their load this week: their duties, what limited
-    /// them, the tier that bound them, where they stand.
     Explain {
         #[arg(long, value_parser = date)]
         week: NaiveDate,
-        /// Staff id or name.
         #[arg(long, value_parser = text)]
         staff: String,
-        /// Plan the week now (with the tiers' proofs) even when a version
-        /// is published.
         #[arg(long)]
         plan: bool,
-        /// Print the explanation as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -262,8 +256,6 @@ fn text(s: &str) -> Result<String, String> {
 }
 
 thread_local! {
-    /// The language of this command line, for the value parsers' messages
-    /// (set by `help::parse_from` before clap parses).
     static CLI_LANG: std::cell::Cell<Lang> = const { std::cell::Cell::new(Lang::Zh) };
 }
 
