@@ -16,11 +16,15 @@ test: deps
 	cargo test --release
 
 # good_lp's HiGHS backend builds HiGHS with CMake and generates its
-# bindings with bindgen, which needs libclang.
+# bindings with bindgen, which needs libclang. The browser test
+# (tests/browser.rs) drives Debian's chromium through chromium-driver, with
+# CJK fonts; nothing downloads a browser.
+DEB_DEPS = cmake libclang-dev chromium chromium-driver fonts-noto-cjk
+
 deps:
-	@if ! command -v cmake >/dev/null 2>&1 || ! dpkg -s libclang-dev >/dev/null 2>&1; then \
-	  echo "installing cmake and libclang-dev"; \
+	@if ! command -v cmake >/dev/null 2>&1 || ! dpkg -s $(DEB_DEPS) >/dev/null 2>&1; then \
+	  echo "installing $(DEB_DEPS)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cmake libclang-dev >/dev/null; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_DEPS) >/dev/null; \
 	fi

@@ -340,6 +340,8 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
         ),
         ("GET", format!("/week/{w}"), [200, 200, 200, 403, 303]),
         ("GET", format!("/week/{w}/print"), [404, 404, 404, 403, 303]),
+        ("GET", format!("/day/{w}"), [404, 404, 404, 403, 303]),
+        ("GET", format!("/handover/{w}"), [404, 404, 404, 403, 303]),
         // Before planning the week: no draft and nothing published.
         (
             "GET",
@@ -397,6 +399,7 @@ async fn every_route_checks_the_role() {
     for (m, p, _) in kehou::web::access_table() {
         let concrete = p
             .replace("{monday}", EMPTY_WEEK)
+            .replace("{date}", EMPTY_WEEK)
             .replace("{staff}", T1)
             .replace("{id}", "1")
             .replace("{file}", "x.ics");

@@ -114,9 +114,10 @@ pub fn write_readable(
     set.commit()
 }
 
-/// Adds to `set` the HTML page, the handover sheet, the shortage (open
-/// seats and why, or that every seat is filled) and the calendars of a
-/// week's roster. The calendar folder `ics-<monday>/` is replaced as a
+/// Adds to `set` the HTML page, the wall roster (A4 landscape), the
+/// handover sheet (HTML and CSV), the shortage (open seats and why, or
+/// that every seat is filled) and the calendars of a week's roster. The
+/// calendar folder `ics-<monday>/` is replaced as a
 /// whole: it holds the calendars of the people on this roster and nothing
 /// else, each named after the person's id made safe for a file name.
 pub fn add_readable(
@@ -139,6 +140,14 @@ pub fn add_readable(
     set.add(
         out.join(format!("shortage-{m}.txt")),
         outputs::shortage::text(policy, school, plan, lang),
+    );
+    set.add(
+        out.join(format!("wall-{m}.html")),
+        outputs::print::week_print(policy, school, plan, lang),
+    );
+    set.add(
+        out.join(format!("handover-{m}.html")),
+        outputs::print::handover_html(policy, school, plan, None, lang),
     );
     let ics = out.join(format!("ics-{m}"));
     set.add_dir(&ics);

@@ -12,7 +12,7 @@ use crate::model::school::School;
 use crate::outputs::terminal::{kind_label, session_label};
 use crate::plan::Plan;
 
-pub use crate::outputs::handover::{handover, handover_csv, Handover};
+pub use crate::outputs::handover::{handover, handover_csv, Handover, Step};
 pub use crate::outputs::ics::ics_per_person;
 
 /// Escape text for HTML.
@@ -39,8 +39,9 @@ th{background:#eee}.holiday{background:#f3f3f3;color:#666}.makeup{background:#ff
 .note{font-size:.85em;color:#444}.shortage{font-size:.9em}.shortage li{margin:.2em 0}\
 @media print{@page{size:A4 landscape;margin:10mm}body{margin:0}h2{break-before:auto}table{page-break-inside:auto}tr{break-inside:avoid}}";
 
-/// A self-contained HTML page for the week: a days x sessions grid, a
-/// per-person section and the handover sheet.
+/// A self-contained HTML page for the week: a days x sessions grid and a
+/// per-person section (the handover sheet has its own page,
+/// `outputs::print::handover_html`; the wall roster `outputs::print::week_print`).
 pub fn week_html(p: &Policy, s: &School, plan: &Plan, lang: Lang) -> String {
     let dm = &plan.demand;
     let mut staff_of: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -72,7 +73,6 @@ pub fn week_html(p: &Policy, s: &School, plan: &Plan, lang: Lang) -> String {
     grid(&mut o, p, s, plan, &staff_of, &missing, lang);
     o.push_str(&crate::outputs::shortage::html(p, s, plan, lang));
     by_person(&mut o, p, s, plan, lang);
-    handover_table(&mut o, p, s, plan, lang);
     let _ = write!(
         o,
         "<p class=\"note\">{}</p></body></html>",
@@ -212,32 +212,6 @@ fn by_person(o: &mut String, p: &Policy, s: &School, plan: &Plan, lang: Lang) {
             esc(&s.staff[*st].id),
             esc(&s.shown_name(*st)),
             items.join("<br>")
-        );
-    }
-    o.push_str("</table>");
-}
-
-/// The handover sheet as a table.
-fn handover_table(o: &mut String, p: &Policy, s: &School, plan: &Plan, lang: Lang) {
-    let _ = write!(
-        o,
-        "<h2>{}</h2><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
-        lang.t("交接班表", "Handover sheet"),
-        lang.t("日期", "Date"),
-        lang.t("班级", "Class"),
-        lang.t("交出", "Hands over"),
-        lang.t("接收", "Takes over"),
-        lang.t("时间", "Time")
-    );
-    for h in handover(p, s, plan) {
-        let _ = write!(
-            o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            h.date,
-            esc(&h.class),
-            esc(&h.from),
-            esc(&h.to),
-            h.at
         );
     }
     o.push_str("</table>");

@@ -7,6 +7,7 @@ pub mod handover;
 pub mod html;
 pub mod ics;
 pub mod notice;
+pub mod print;
 pub mod robot;
 pub mod roster_csv;
 pub mod shortage;

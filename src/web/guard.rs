@@ -84,6 +84,8 @@ pub(crate) const ACCESS: &[Access] = &[
     open("GET", "/cal/{file}"),
     route("GET", "/week/{monday}", READ),
     route("GET", "/week/{monday}/print", READ),
+    route("GET", "/day/{date}", READ),
+    route("GET", "/handover/{date}", READ),
     route("POST", "/week/{monday}/plan", ADMIN),
     route("POST", "/week/{monday}/publish", ADMIN),
     route("GET", "/week/{monday}/seat", ADMIN),

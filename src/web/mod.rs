@@ -132,7 +132,9 @@ impl App {
                 get(pages::password::form).post(pages::password::submit),
             )
             .route("/week/{monday}", get(pages::week::show))
-            .route("/week/{monday}/print", get(pages::week::print))
+            .route("/week/{monday}/print", get(pages::print::week))
+            .route("/day/{date}", get(pages::print::day))
+            .route("/handover/{date}", get(pages::print::handover))
             .route("/week/{monday}/plan", post(pages::week::plan))
             .route("/week/{monday}/publish", post(pages::week::publish))
             .route("/week/{monday}/seat", get(pages::edit::seat))

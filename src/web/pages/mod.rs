@@ -22,6 +22,7 @@ pub(crate) mod edit;
 pub(crate) mod grid;
 pub(crate) mod login;
 pub(crate) mod password;
+pub(crate) mod print;
 pub(crate) mod repair;
 pub(crate) mod requests;
 pub(crate) mod robot;

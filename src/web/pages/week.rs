@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::{Days, NaiveDate};
@@ -28,10 +27,10 @@ use crate::web::layout::{csrf_field, ok, page_with, Fail};
 use crate::web::Shared;
 
 /// What the record says of a week, read in one snapshot.
-struct Snapshot {
+pub(super) struct Snapshot {
     latest: Option<(VersionInfo, Vec<u8>)>,
     /// The school with the term's load before this week added.
-    school: School,
+    pub(super) school: School,
 }
 
 /// The roster hand edits and repair start from: the week's draft, else
@@ -69,7 +68,7 @@ fn monday_of(lang: Lang, s: &str) -> Result<NaiveDate, Fail> {
     date_field(lang, lang.t("周", "week"), s)
 }
 
-async fn snapshot(st: &Shared, monday: NaiveDate) -> Result<Snapshot, Error> {
+pub(super) async fn snapshot(st: &Shared, monday: NaiveDate) -> Result<Snapshot, Error> {
     let st2 = st.clone();
     st.db(move |rec| {
         rec.read(|tx| {
@@ -86,7 +85,11 @@ async fn snapshot(st: &Shared, monday: NaiveDate) -> Result<Snapshot, Error> {
 }
 
 /// The published roster as a plan, for showing.
-fn published_plan(st: &Shared, snap: &Snapshot, monday: NaiveDate) -> Result<Option<Plan>, Error> {
+pub(super) fn published_plan(
+    st: &Shared,
+    snap: &Snapshot,
+    monday: NaiveDate,
+) -> Result<Option<Plan>, Error> {
     let Some((info, bytes)) = &snap.latest else {
         return Ok(None);
     };
@@ -172,9 +175,10 @@ fn week_nav(lang: Lang, monday: NaiveDate, admin: bool) -> Markup {
         div.weeknav.noprint {
             a href=(format!("/week/{prev}")) { "← " (lang.t("上一周", "previous week")) }
             a href=(format!("/week/{next}")) { (lang.t("下一周", "next week")) " →" }
-            a href=(format!("/week/{monday}/print")) { (lang.t("打印版", "printable page")) }
             @if admin { a href=(format!("/week/{monday}/changes")) { (lang.t("变更通知", "change notices")) } }
+
         }
+        (super::print::links(lang, monday))
     }
 }
 
@@ -443,37 +447,6 @@ fn people(s: &School, plan: &Plan, lang: Lang, monday: NaiveDate) -> Markup {
             }
         } }
     }
-}
-
-/// The published week as the printable page `kehou export` writes.
-pub(crate) async fn print(
-    State(st): State<Shared>,
-    Extension(cx): Extension<Cx>,
-    Path(monday): Path<String>,
-) -> Result<Response, Fail> {
-    let lang = cx.lang;
-    let monday = week_path(lang, &monday)?;
-    let fail = |e: Error| Fail::from_error(lang, &e);
-    let snap = snapshot(&st, monday).await.map_err(fail)?;
-    let Some(plan) = published_plan(&st, &snap, monday).map_err(fail)? else {
-        return Err(Fail::new(
-            axum::http::StatusCode::NOT_FOUND,
-            lang,
-            lang.t("本周尚未发布", "this week is not published"),
-        ));
-    };
-    let mut resp = ok(maud::PreEscaped(outputs::html::week_html(
-        &st.policy,
-        &snap.school,
-        &plan,
-        lang,
-    )));
-    // The printable page carries its own style (it is also a file).
-    resp.headers_mut().insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"),
-    );
-    Ok(resp)
 }
 
 /// Start planning the week in the background; back to the week page.
