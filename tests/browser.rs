@@ -204,6 +204,9 @@ async fn flow() {
         "goog:chromeOptions".into(),
         serde_json::json!({ "binary": "/usr/bin/chromium", "args": args }),
     );
+    // Two crypto providers are compiled in (ring for ureq, aws-lc for
+    // fantoccini's default): rustls needs to be told which one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let c = ClientBuilder::rustls()
         .expect("rustls")
         .capabilities(caps)
