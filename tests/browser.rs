@@ -357,8 +357,8 @@ async fn print_week(c: &Client, base: &str) {
     println!("week {WEEK}, large school: {pages} A4 landscape page(s)");
     assert!((1..=2).contains(&pages), "{pages} pages");
     for (path, name) in [
-        (format!("/day/2026-12-08"), "day-sheet"),
-        (format!("/handover/2026-12-08"), "handover"),
+        ("/day/2026-12-08".to_string(), "day-sheet"),
+        ("/handover/2026-12-08".to_string(), "handover"),
     ] {
         c.goto(&format!("{base}{path}")).await.unwrap();
         shot(c, name).await;
