@@ -47,6 +47,14 @@ fn moves(seat: &str) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
 
 type Rt = tokio::runtime::Runtime;
 
+/// T001's calendar subscription path, from their duties page.
+fn calendar(rt: &Rt, s: &School, u: &User) -> String {
+    let page = rt.block_on(get(&s.router, "/duties/T001", &u.cookie));
+    let at = page.body.find("/cal/").expect("a subscription link");
+    let end = at + page.body[at..].find(".ics").expect("ends in .ics") + 4;
+    page.body[at..end].to_string()
+}
+
 fn time_get(c: &mut Criterion, rt: &Rt, s: &School, u: &User, (name, path): (&str, &str)) {
     // The login page is for those not logged in.
     let cookie = if name == "login" {
@@ -69,12 +77,18 @@ fn pages(c: &mut Criterion) {
     let seat = first_seat(&week.body);
     let week_path = format!("/week/{WEEK}");
     let print = format!("/week/{WEEK}/print");
+    let changes = format!("/week/{WEEK}/changes");
+    let cal = calendar(&rt, &s, &u);
     for page in [
         ("login", "/login"),
         ("week", week_path.as_str()),
         ("print", print.as_str()),
+        ("day", "/day/2026-12-09"),
+        ("handover", "/handover/2026-12-09"),
+        ("changes", changes.as_str()),
         ("seat", seat.as_str()),
         ("duties", "/duties/T001"),
+        ("calendar", cal.as_str()),
         ("workload", "/workload"),
         ("workload.csv", "/workload.csv"),
         ("users", "/admin/users"),
