@@ -50,7 +50,12 @@ type Rt = tokio::runtime::Runtime;
 /// T001's calendar subscription path: made, then read from their duties page.
 fn calendar(rt: &Rt, s: &School, u: &User) -> String {
     let csrf = [("csrf", u.csrf.as_str())];
-    rt.block_on(webclient::post(&s.router, "/duties/T001/calendar", &u.cookie, &csrf));
+    rt.block_on(webclient::post(
+        &s.router,
+        "/duties/T001/calendar",
+        &u.cookie,
+        &csrf,
+    ));
     let page = rt.block_on(get(&s.router, "/duties/T001", &u.cookie));
     let at = page.body.find("/cal/").expect("a subscription link");
     let end = at + page.body[at..].find(".ics").expect("ends in .ics") + 4;

@@ -122,6 +122,9 @@ pub enum Error {
     Solver(String),
     #[error("{0}")]
     Usage(String),
+    /// A mistake in what the user asked, said in both languages.
+    #[error("{}", .0.en)]
+    Mistake(Said),
     #[error("input too large: {0}")]
     TooLarge(String),
     /// Term dates no national calendar file covers: their holidays are
@@ -247,6 +250,7 @@ impl Error {
                 }
                 s
             }
+            Error::Mistake(said) => shown(said.render(lang)).into_owned(),
             Error::TooLarge(what) => match lang {
                 Lang::Zh => format!("输入过大: {}", shown(what)),
                 Lang::En => format!("input too large: {}", shown(what)),

@@ -175,3 +175,26 @@ fn mistakes_are_told_in_the_language_asked_for() {
     assert_eq!(code, Some(2));
     assert!(err.contains("unexpected argument '--weak'"), "{err}");
 }
+
+#[test]
+fn a_scenario_naming_nobody_is_told_in_one_language() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let file = dir.path().join("s.toml");
+    let text = format!(
+        "[baseline]\npolicy = \"{root}/policies/demo.toml\"\ndata = \"{root}/datasets/demo\"\nweeks = [2026-12-07]\n\n[[scenario]]\nname = \"x\"\nchanges = [{{ type = \"leaves\", staff = [\"T999\"] }}]\n"
+    );
+    std::fs::write(&file, text).expect("write");
+    let path = file.to_str().expect("utf-8 path");
+    // The scenario fails (exit 1), the others are still compared.
+    let (code, out, err) = kehou(&["whatif", path]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("x 失败: 方案的 leaves: 教职工名单中没有 T999"),
+        "{out}"
+    );
+    assert!(!out.contains("no staff"), "{out}");
+    let (code, out, _) = kehou(&["--lang", "en", "whatif", path]);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("leaves: no staff T999") && !cjk(&out), "{out}");
+}

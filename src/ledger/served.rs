@@ -59,7 +59,10 @@ pub fn served_week(
     for r in rows {
         let Some(sid) = &r.staff_id else { continue };
         let Some(duty) = by_id.get(r.duty_id.as_str()) else {
-            return Err(Error::Usage(format!("published duty {} no longer matches the policy and data; re-plan and publish the week again / 已发布任务与当前数据不符", r.duty_id)));
+            return Err(Error::Mistake(crate::error::Said::new(
+                format!("已发布的任务 {} 与当前的规则和数据不符; 请重新排班并发布该周", r.duty_id),
+                format!("published duty {} no longer matches the policy and data; re-plan and publish the week again", r.duty_id),
+            )));
         };
         if duty.date < from || duty.date > to || cancelled(events, duty) {
             continue;

@@ -174,7 +174,12 @@ fn edit_policy(text: &str, changes: &[Change]) -> Result<String> {
                 let seasons = doc
                     .get_mut("seasons")
                     .and_then(|v| v.as_array_mut())
-                    .ok_or_else(|| Error::Usage("policy has no [[seasons]]".into()))?;
+                    .ok_or_else(|| {
+                        said(
+                            "规则文件中没有 [[seasons]]",
+                            "policy has no [[seasons]]".into(),
+                        )
+                    })?;
                 for s in seasons.iter_mut().filter_map(|s| s.as_table_mut()) {
                     s.insert("cutoff".into(), toml::Value::String(time.clone()));
                 }
@@ -186,11 +191,19 @@ fn edit_policy(text: &str, changes: &[Change]) -> Result<String> {
                     t = t
                         .get_mut(*p)
                         .and_then(|v| v.as_table_mut())
-                        .ok_or_else(|| Error::Usage(format!("set: no table {p} in {key}")))?;
+                        .ok_or_else(|| {
+                            said(
+                                &format!("set: {key} 中没有表 {p}"),
+                                format!("set: no table {p} in {key}"),
+                            )
+                        })?;
                 }
                 let last = parts[parts.len() - 1];
                 if !t.contains_key(last) {
-                    return Err(Error::Usage(format!("set: the policy has no key {key}")));
+                    return Err(said(
+                        &format!("set: 规则文件中没有 {key}"),
+                        format!("set: the policy has no key {key}"),
+                    ));
                 }
                 t.insert(last.to_string(), value.clone());
             }
@@ -207,9 +220,7 @@ fn edit_school(p: &Policy, s: &mut School, changes: &[Change]) -> Result<()> {
             Change::Leave { staff, from, to } => add_leave(s, staff, date(from)?, date(to)?)?,
             Change::Leaves { staff } => {
                 for id in staff {
-                    let i = s
-                        .staff_index(id)
-                        .ok_or_else(|| Error::Usage(format!("leaves: no staff {id}")))?;
+                    let i = s.staff_index(id).ok_or_else(|| no_staff("leaves", id))?;
                     s.staff[i].active = false;
                 }
             }
@@ -236,8 +247,12 @@ fn edit_school(p: &Policy, s: &mut School, changes: &[Change]) -> Result<()> {
                 let wds = weekdays
                     .iter()
                     .map(|w| {
-                        parse_weekday(w)
-                            .ok_or_else(|| Error::Usage(format!("add_club: weekday {w}")))
+                        parse_weekday(w).ok_or_else(|| {
+                            said(
+                                &format!("add_club: 无法识别的星期 {w}"),
+                                format!("add_club: weekday {w}"),
+                            )
+                        })
                     })
                     .collect::<Result<Vec<_>>>()?;
                 s.clubs.push(Club {
@@ -257,7 +272,10 @@ fn edit_school(p: &Policy, s: &mut School, changes: &[Change]) -> Result<()> {
                 let n = s.clubs.len();
                 s.clubs.retain(|c| c.id != *id);
                 if s.clubs.len() == n {
-                    return Err(Error::Usage(format!("remove_club: no club {id}")));
+                    return Err(said(
+                        &format!("remove_club: 没有社团 {id}"),
+                        format!("remove_club: no club {id}"),
+                    ));
                 }
             }
             Change::Cutoff { .. } | Change::Set { .. } => {}
@@ -267,11 +285,22 @@ fn edit_school(p: &Policy, s: &mut School, changes: &[Change]) -> Result<()> {
 }
 
 /// Staff on leave for whole days over a date range.
+/// A scenario's change naming someone not in the staff list.
+fn no_staff(change: &str, id: &str) -> Error {
+    said(
+        &format!("方案的 {change}: 教职工名单中没有 {id}"),
+        format!("{change}: no staff {id}"),
+    )
+}
+
+/// A mistake in a scenario, in both languages.
+fn said(zh: &str, en: String) -> Error {
+    Error::Mistake(crate::error::Said::new(zh, en))
+}
+
 fn add_leave(s: &mut School, staff: &[String], from: NaiveDate, to: NaiveDate) -> Result<()> {
     for id in staff {
-        let i = s
-            .staff_index(id)
-            .ok_or_else(|| Error::Usage(format!("leave: no staff {id}")))?;
+        let i = s.staff_index(id).ok_or_else(|| no_staff("leave", id))?;
         s.leave.push(Leave {
             staff: i,
             from,
@@ -293,8 +322,12 @@ fn hire(
     subject: &str,
     qualifications: &[String],
 ) -> Result<()> {
-    let role =
-        Role::parse(role).ok_or_else(|| Error::Usage(format!("hire: unknown role {role}")))?;
+    let role = Role::parse(role).ok_or_else(|| {
+        said(
+            &format!("hire: 无法识别的角色 {role}"),
+            format!("hire: unknown role {role}"),
+        )
+    })?;
     for k in 0..count {
         let id = format!("NEW{:02}", s.staff.len() + k as usize + 1);
         s.staff.push(Staff {

@@ -170,9 +170,14 @@ impl App {
 
 /// Serve the app on `addr` until the process is stopped (Ctrl-C).
 pub async fn serve(app: App, addr: SocketAddr) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| Error::Usage(format!("cannot listen on {addr}: {e}")))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        Error::Mistake(crate::error::Said::new(
+            format!("无法在 {addr} 上监听 (端口已被占用或没有权限? 可用 --addr 换一个): {e}"),
+            format!(
+                "cannot listen on {addr} (port in use or not allowed? try another --addr): {e}"
+            ),
+        ))
+    })?;
     let router = app
         .router()
         .into_make_service_with_connect_info::<SocketAddr>();

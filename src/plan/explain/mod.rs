@@ -228,16 +228,19 @@ pub fn find_staff(school: &School, who: &str) -> crate::error::Result<usize> {
         .collect();
     match by_name.as_slice() {
         [i] => Ok(*i),
-        [] => Err(crate::error::Error::Usage(format!(
-            "没有这个工号或姓名 / no staff id or name: {who}"
+        [] => Err(crate::error::Error::Mistake(crate::error::Said::new(
+            format!("没有这个工号或姓名: {who}"),
+            format!("no staff id or name: {who}"),
         ))),
         many => {
             let ids: Vec<&str> = many.iter().map(|&i| school.staff[i].id.as_str()).collect();
-            Err(crate::error::Error::Usage(format!(
-                "有 {} 人同名, 请用工号 / {} people share the name, give the id: {}",
-                ids.len(),
-                ids.len(),
-                ids.join(", ")
+            Err(crate::error::Error::Mistake(crate::error::Said::new(
+                format!("有 {} 人同名, 请用工号: {}", ids.len(), ids.join(", ")),
+                format!(
+                    "{} people share the name, give the id: {}",
+                    ids.len(),
+                    ids.join(", ")
+                ),
             )))
         }
     }
