@@ -118,13 +118,22 @@ async fn fill(c: &Client, css: &str, text: &str) {
     e.send_keys(text).await.expect(css);
 }
 
+/// The page's text. The week page reloads itself while a plan runs, so
+/// the body found may be gone before its text is read: then read again.
 async fn body(c: &Client) -> String {
-    c.find(Locator::Css("body"))
-        .await
-        .expect("body")
-        .text()
-        .await
-        .expect("text")
+    let mut last = None;
+    for _ in 0..20 {
+        let text = match c.find(Locator::Css("body")).await {
+            Ok(e) => e.text().await,
+            Err(e) => Err(e),
+        };
+        match text {
+            Ok(t) => return t,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("the page's text could not be read: {last:?}")
 }
 
 async fn click(c: &Client, css: &str) {
