@@ -13,11 +13,9 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
 use icalendar::{Calendar, Component, EventStatus};
 use kehou::record::{Actor, Record};
 use kehou::web::{App, Role, Workspace};
-use tower::ServiceExt;
 
 const PASSWORD: &str = "correct horse battery";
 const T1: &str = "T001";
@@ -50,36 +48,20 @@ fn school() -> School {
     }
 }
 
-struct Reply {
-    status: StatusCode,
-    body: String,
+#[path = "webclient/mod.rs"]
+mod webclient;
+use webclient::{login, send, Reply, User};
+
+/// The calendar token in a page's subscription URL.
+fn token(page: &Reply) -> Option<String> {
+    let at = page.body.find("/cal/")?;
+    let t = &page.body[at + 5..];
+    let end = t.find(".ics")?;
+    Some(t[..end].to_string())
 }
 
-impl Reply {
-    fn hidden(&self, name: &str) -> Option<String> {
-        let at = self.body.find(&format!("name=\"{name}\" value=\""))?;
-        let rest = &self.body[at + name.len() + 15..];
-        Some(rest[..rest.find('"')?].to_string())
-    }
-    /// The calendar token in the page's subscription URL.
-    fn token(&self) -> Option<String> {
-        let at = self.body.find("/cal/")?;
-        let t = &self.body[at + 5..];
-        let end = t.find(".ics")?;
-        Some(t[..end].to_string())
-    }
-}
-
-async fn send(r: &Router, req: Request<Body>) -> Reply {
-    let resp = r.clone().oneshot(req).await.expect("infallible");
-    let status = resp.status();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    Reply {
-        status,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
+/// A page, asked for under the school's host name (the subscription URLs
+/// are built from it).
 async fn get(r: &Router, path: &str, cookie: &str) -> Reply {
     let req = Request::get(path)
         .header(header::COOKIE, cookie)
@@ -87,48 +69,11 @@ async fn get(r: &Router, path: &str, cookie: &str) -> Reply {
     send(r, req.body(Body::empty()).expect("request")).await
 }
 
+/// A form posted with the user's CSRF token.
 async fn post(r: &Router, path: &str, u: &User, form: &[(&str, &str)]) -> Reply {
     let mut f = form.to_vec();
     f.push(("csrf", &u.csrf));
-    let body = serde_urlencoded::to_string(&f).expect("form");
-    let req = Request::post(path)
-        .header(header::COOKIE, &u.cookie)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    send(r, req.body(Body::from(body)).expect("request")).await
-}
-
-struct User {
-    cookie: String,
-    csrf: String,
-}
-
-async fn login(r: &Router, login: &str, password: &str) -> User {
-    let page = get(r, "/login", "").await;
-    let csrf = page.hidden("csrf").expect("login form");
-    let cookie = format!("kehou_login_csrf={csrf}");
-    let f = [("login", login), ("password", password)];
-    let u = User { cookie, csrf };
-    let req = Request::post("/login")
-        .header(header::COOKIE, &u.cookie)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(
-            serde_urlencoded::to_string([("csrf", u.csrf.as_str()), f[0], f[1]]).expect("form"),
-        ))
-        .expect("request");
-    let resp = r.clone().oneshot(req).await.expect("infallible");
-    assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{login}");
-    let set = resp
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("kehou_session="))
-        .expect("session cookie")
-        .to_string();
-    let cookie = set.split(';').next().expect("pair").to_string();
-    let page = get(r, "/password", &cookie).await;
-    let csrf = page.hidden("csrf").expect("a form with csrf");
-    User { cookie, csrf }
+    webclient::post(r, path, &u.cookie, &f).await
 }
 
 async fn admin(s: &School) -> User {
@@ -147,16 +92,7 @@ async fn admin(s: &School) -> User {
 
 /// Wait for the week's draft, then publish it; the version published.
 async fn publish_draft(s: &School, u: &User) -> String {
-    let t0 = Instant::now();
-    let page = loop {
-        let page = get(&s.router, &format!("/week/{WEEK}"), &u.cookie).await;
-        if page.body.contains("name=\"draft\"") {
-            break page;
-        }
-        assert!(!page.body.contains("排班未完成"), "{}", page.body);
-        assert!(t0.elapsed() < Duration::from_secs(300), "planning too long");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let page = webclient::wait_for_draft(&s.router, u, WEEK).await;
     let f = [
         ("draft", page.hidden("draft").expect("draft")),
         ("base", page.hidden("base").expect("base")),
@@ -264,7 +200,7 @@ async fn admin_token(s: &School, u: &User, staff: &str) -> String {
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     let page = get(&s.router, &format!("/duties/{staff}"), &u.cookie).await;
     assert!(page.body.contains("webcal://school.example:8080/cal/"));
-    page.token().expect("a token on the page")
+    token(&page).expect("a token on the page")
 }
 
 async fn feed(s: &School, token: &str) -> Reply {
@@ -481,7 +417,7 @@ async fn a_new_token_revokes_the_old_and_wrong_tokens_are_not_found() {
     let page = get(&s.router, "/me", &t1.cookie).await;
     let mine = get(&s.router, &format!("/duties/{T1}"), &t1.cookie).await;
     assert!(page.status.is_redirection());
-    let old = mine.token().expect("my token");
+    let old = token(&mine).expect("my token");
     assert_eq!(old.len(), 64, "256 bits in hex");
     assert!(mine
         .body
@@ -508,10 +444,8 @@ async fn a_new_token_revokes_the_old_and_wrong_tokens_are_not_found() {
     );
     // A new one: the old stops working.
     post(&s.router, &format!("/duties/{T1}/calendar"), &t1, &[]).await;
-    let new = get(&s.router, &format!("/duties/{T1}"), &t1.cookie)
-        .await
-        .token()
-        .expect("token");
+    let page = get(&s.router, &format!("/duties/{T1}"), &t1.cookie).await;
+    let new = token(&page).expect("token");
     assert_ne!(new, old);
     let revoked = feed(&s, &old).await;
     assert_eq!(revoked.status, StatusCode::NOT_FOUND);

@@ -1,7 +1,7 @@
 #![allow(dead_code)]
 //! An in-process client of the web app (tower's `oneshot`, no network):
 //! a workspace from a shipped dataset, logging in, pages and forms. Used by
-//! the page-timing bench (`benches/web.rs`).
+//! the page-timing bench (`benches/web.rs`) and `tests/notify.rs`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
