@@ -83,15 +83,22 @@ fn repair_covers_the_absence_minimally_and_passes_the_checker() {
         .count();
     assert!(theirs > 0);
     // Each of the absent person's duties changes hands; a chain through a
-    // limit may move a few more, but the change count is proven minimal.
+    // limit, or one that leaves a lower-priority seat open instead of a
+    // required one, may move more, but the change count is proven minimal
+    // (the tier counts a person's pools; the list shows duties, so a
+    // person moved between two duties of one pool adds to the list only).
     let ix = s.staff_index(&who).unwrap();
     assert_eq!(
         changes.iter().filter(|c| c.removed == Some(ix)).count(),
         theirs
     );
-    assert!(changes.len() <= 2 * theirs, "{changes:?}");
     let tier = plan.tiers.iter().find(|t| t.name == "changes").unwrap();
     assert!(tier.optimal, "{tier:?}");
+    let moved: usize = changes
+        .iter()
+        .map(|c| usize::from(c.removed.is_some()) + usize::from(c.added.is_some()))
+        .sum();
+    assert!(moved as f64 >= tier.objective - 1e-9, "{changes:?}");
     // Everything not in the change list is unchanged.
     let before = pairs(&rows);
     let after = pairs(&roster_rows(&s, &plan));

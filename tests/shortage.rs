@@ -274,7 +274,7 @@ fn no_report_says_nan_on_several_schools() {
         let (_, mut plan) = plan_week(p, s, week);
         // A tier left unsolved has no value, bound or gap.
         plan.tiers.push(TierReport {
-            tier: 6,
+            tier: "6",
             name: "preferences",
             objective: f64::NAN,
             bound: f64::NAN,

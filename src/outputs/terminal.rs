@@ -243,6 +243,7 @@ const TIER_LABELS: &[(&str, &str, &str)] = &[
     ("uncovered", "空着的岗位", "seats left open"),
     ("changes", "改动的安排", "assignments changed"),
     ("max-load", "最忙者的相对负荷", "busiest person's load"),
+    ("covered", "教职工未承担的时长", "hours staff did not carry"),
     (
         "spread",
         "比平均多或少半项以上的量",

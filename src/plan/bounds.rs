@@ -1,7 +1,7 @@
 //! The tiers, and what the earlier tiers' optima demand of a roster.
 
 use super::instance::Instance;
-use super::tol::{open_slack, BOUND_SLACK, DEV_SLACK, LOAD_EQ, MAX_LOAD_SLACK};
+use super::tol::{open_slack, BOUND_SLACK, COUNT_EQ, DEV_SLACK, LOAD_EQ, MAX_LOAD_SLACK};
 
 /// Which tier the model optimises; earlier tiers' optima are bounds.
 #[derive(Clone, Copy, PartialEq)]
@@ -13,6 +13,9 @@ pub(crate) enum Tier {
     /// relative load before the repair over added assignments).
     Replacement,
     MaxLoad,
+    /// Tier 2b: the most load the fair staff carry (reported as the hours
+    /// they leave to others or open), which fixes the average of tiers 3-5.
+    Covered,
     /// Any roster within `Bounds::caps` (objective 0): a tier-2 probe.
     Feasible,
     Spread,
@@ -24,12 +27,16 @@ pub(crate) enum Tier {
 
 #[derive(Clone, Default)]
 pub(crate) struct Bounds {
-    /// Tier 3's reference: the average relative load of the fair staff.
+    /// Tier 3's reference: the average relative load of the fair staff
+    /// (from tier 2b on, that of every roster considered).
     pub(crate) floor_base: Option<f64>,
     pub(crate) uncovered: Option<f64>,
     pub(crate) changes: Option<f64>,
     pub(crate) replacement: Option<f64>,
     pub(crate) max_load: Option<f64>,
+    /// Tier 2b's optimum: the least total load (units) the fair staff
+    /// carry, so every later roster has the same average.
+    pub(crate) fair_load: Option<i64>,
     pub(crate) shortfall: Option<f64>,
     /// Tiers 4-5: each fair person's tier-3 (shortfall, excess), kept as
     /// their own limits so preferences cannot trade one person's fairness
@@ -52,6 +59,7 @@ impl Bounds {
         match tier {
             Tier::Uncovered => m.uncovered(chosen),
             Tier::MaxLoad | Tier::Feasible => m.max_rel(chosen),
+            Tier::Covered => m.not_carried(chosen),
             Tier::Spread => self.deviations(m, chosen).iter().map(|(a, e)| a + e).sum(),
             Tier::Balance => m.balance_value(chosen, self.floor_base.unwrap_or(0.0)),
             Tier::Changes => m.changes(chosen) as f64,
@@ -67,6 +75,7 @@ impl Bounds {
             && self
                 .uncovered
                 .is_none_or(|u| m.uncovered(chosen) <= u + open_slack(u))
+            && self.fair_load.is_none_or(|t| m.fair_load(chosen) >= t)
             && self.changes.is_none_or(|c| m.changes(chosen) as f64 <= c)
             && self
                 .replacement
@@ -87,6 +96,23 @@ impl Bounds {
             .unwrap_or((0.0, 0.0));
         let top = self.max_load.unwrap_or(f64::INFINITY);
         (c - m.delta[i] - a, (c + m.delta[i] + e).min(top))
+    }
+
+    /// Tier 2b's floor where a model needs it as a row: not when every
+    /// seat is covered and no pool is open to both fair staff and others,
+    /// for the fair staff's load is then fixed anyway (and the redundant
+    /// row slowed tier 4 on a 24-class winter week from 2 s to 24 s).
+    pub(crate) fn carried_floor(&self, m: &Instance) -> Option<i64> {
+        let all_covered = self.uncovered.is_some_and(|u| u <= COUNT_EQ);
+        let shared = m.pools.iter().any(|p| {
+            let fair = p
+                .eligible
+                .iter()
+                .filter(|s| m.fair.binary_search(s).is_ok())
+                .count();
+            fair > 0 && fair < p.eligible.len()
+        });
+        self.fair_load.filter(|_| !all_covered || shared)
     }
 
     /// Whether a roster from column generation keeps every earlier tier's
@@ -129,6 +155,12 @@ impl Bounds {
             Tier::Uncovered => self.uncovered = Some(m.uncovered(chosen)),
             Tier::MaxLoad => {
                 self.max_load = Some(m.max_rel(chosen) + MAX_LOAD_SLACK);
+                self.floor_base = Some(m.avg_rel(chosen));
+            }
+            // Kept as a floor: no roster carries more, so every later
+            // roster carries exactly this and has this average.
+            Tier::Covered => {
+                self.fair_load = Some(m.fair_load(chosen));
                 self.floor_base = Some(m.avg_rel(chosen));
             }
             Tier::Spread => {

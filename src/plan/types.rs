@@ -82,7 +82,7 @@ impl Options {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TierReport {
-    pub tier: u8,
+    pub tier: &'static str,
     pub name: &'static str,
     pub objective: f64,
     pub bound: f64,
@@ -93,7 +93,12 @@ pub struct TierReport {
 
 impl TierReport {
     /// A tier whose value meets its proven bound.
-    pub(crate) fn proven(tier: u8, name: &'static str, value: f64, bound: f64) -> TierReport {
+    pub(crate) fn proven(
+        tier: &'static str,
+        name: &'static str,
+        value: f64,
+        bound: f64,
+    ) -> TierReport {
         TierReport {
             tier,
             name,
@@ -106,7 +111,7 @@ impl TierReport {
     }
 
     /// A tier left unsolved (the previous tier's roster is kept).
-    pub(crate) fn unsolved(tier: u8, name: &'static str, seconds: f64) -> TierReport {
+    pub(crate) fn unsolved(tier: &'static str, name: &'static str, seconds: f64) -> TierReport {
         TierReport {
             tier,
             name,
@@ -120,7 +125,12 @@ impl TierReport {
 
     /// A tier's value against a lower bound (NaN: none): proven when they
     /// meet, else the relative gap.
-    pub(crate) fn against(tier: u8, name: &'static str, value: f64, bound: f64) -> TierReport {
+    pub(crate) fn against(
+        tier: &'static str,
+        name: &'static str,
+        value: f64,
+        bound: f64,
+    ) -> TierReport {
         if value <= bound + VALUE_EQ * value.abs().max(1.0) {
             return TierReport::proven(tier, name, value, bound);
         }

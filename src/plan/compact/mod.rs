@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use good_lp::highs;
+use good_lp::{highs, IntoAffineExpression};
 
 use crate::error::{Error, Result};
 
@@ -30,12 +30,16 @@ pub(crate) struct Built {
     pub(crate) pref_cols: BTreeMap<(usize, usize), (usize, usize)>,
     pub(crate) n_cols: usize,
     pub(crate) rows: usize,
+    /// The objective's constant, which HiGHS never sees (good_lp drops
+    /// it): added back to every value and bound it reports.
+    pub(crate) offset: f64,
 }
 
 /// The model for `tier` under bounds `b` (`relax`: its LP relaxation).
 pub(crate) fn build(m: &Instance, tier: Tier, b: &Bounds, relax: bool) -> Result<Built> {
     let (problem_vars, v) = vars::variables(m, tier, b, relax);
     let objective = vars::objective(m, tier, &v);
+    let offset = objective.constant();
     let mut rows = rows::Rows {
         pb: problem_vars.minimise(objective).using(highs),
         n: 0,
@@ -52,6 +56,7 @@ pub(crate) fn build(m: &Instance, tier: Tier, b: &Bounds, relax: bool) -> Result
         pref_cols: v.pref_cols,
         n_cols: v.n_cols,
         rows: rows.n,
+        offset,
     })
 }
 

@@ -175,6 +175,14 @@ fn earlier_tiers(rows: &mut Rows, m: &Instance, v: &Vars, tier: Tier, b: &Bounds
     if let Some(bound) = b.max_load {
         rows.add(constraint!(v.z <= bound));
     }
+    if let Some(t) = b.carried_floor(m) {
+        // Half a load unit below: loads are whole units, so a roster
+        // within the solver's tolerance carries the whole of `t`.
+        let carried = super::vars::fair_hours(m, &v.x);
+        rows.add(constraint!(
+            carried >= (t as f64 - 0.5) / LOAD_PER_HOUR as f64
+        ));
+    }
     if let Some(bound) = b.replacement {
         let e = replacement_expr(m, &v.x);
         rows.add(constraint!(e <= bound));

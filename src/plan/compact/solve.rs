@@ -13,7 +13,7 @@ use crate::plan::bounds::{Bounds, Tier};
 use crate::plan::highs::{configure, log_requested, solve, Setup, MIN_PROBE_S, MIN_TIER_S};
 use crate::plan::instance::Instance;
 use crate::plan::pool::Roster;
-use crate::plan::tol::{BOUND_SLACK, VALUE_EQ};
+use crate::plan::tol::{BOUND_SLACK, GAP_DENOM, VALUE_EQ};
 use crate::plan::types::{Stats, TierReport};
 
 /// Solve an LP relaxation; its optimum is a valid bound for the tier.
@@ -80,7 +80,7 @@ pub(crate) enum Mip {
 /// Solve `tier`'s MIP from the known roster `start`.
 pub(crate) fn solve_mip(
     m: &Instance,
-    (tier, id, name): (Tier, u8, &'static str),
+    (tier, id, name): (Tier, &'static str, &'static str),
     b: &Bounds,
     start: &Roster,
     limits: &MipLimits,
@@ -88,7 +88,7 @@ pub(crate) fn solve_mip(
 ) -> Result<Mip> {
     let built = built(m, tier, b, stats)?;
     let warm = warm_cols(m, &built, start, b);
-    let mut hm = built.problem;
+    let (mut hm, offset) = (built.problem, built.offset);
     let left = (limits
         .deadline
         .saturating_duration_since(Instant::now())
@@ -120,10 +120,11 @@ pub(crate) fn solve_mip(
         return Ok(Mip::Nothing(status));
     }
     let chosen = roster(&built.xcol, m, &cols);
-    let mut objective = solved.objective_value();
+    let mut objective = solved.objective_value() + offset;
     let bound = solved
         .double_info_value(c"mip_dual_bound")
-        .unwrap_or(f64::NAN);
+        .unwrap_or(f64::NAN)
+        + offset;
     if tier == Tier::Preferences {
         objective = true_penalty(m, &chosen, objective)?;
     }
@@ -135,7 +136,12 @@ pub(crate) fn solve_mip(
         name,
         objective,
         bound,
-        gap: if closed { 0.0 } else { solved.mip_gap() },
+        // HiGHS's own gap is relative to the objective without `offset`.
+        gap: if closed {
+            0.0
+        } else {
+            (objective - bound) / objective.abs().max(GAP_DENOM)
+        },
         optimal: status == HighsModelStatus::Optimal && closed,
         seconds: 0.0,
     };

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use good_lp::{variable, Expression, ProblemVariables, Variable};
 
 use crate::model::policy::Part;
+use crate::model::school::LOAD_PER_HOUR;
 
 use crate::plan::bounds::{Bounds, Tier};
 use crate::plan::instance::Instance;
@@ -134,6 +135,7 @@ pub(super) fn objective(m: &Instance, tier: Tier, v: &Vars) -> Expression {
         Tier::Changes => changes_expr(m, &v.x),
         Tier::Replacement => replacement_expr(m, &v.x),
         Tier::MaxLoad => v.z.into(),
+        Tier::Covered => not_carried_expr(m, &v.x),
         Tier::Feasible => Expression::from(0.0),
         Tier::Spread => v.sf.iter().chain(v.ex.iter()).sum(),
         // Never built: the balance tier is solved by column generation.
@@ -184,6 +186,19 @@ pub(super) fn changes_expr(m: &Instance, x: &BTreeMap<(usize, usize), Variable>)
         }
     }
     e
+}
+
+/// Hours of the week's seats not carried by the fair staff (tier 2b).
+fn not_carried_expr(m: &Instance, x: &BTreeMap<(usize, usize), Variable>) -> Expression {
+    m.demand_load() as f64 / LOAD_PER_HOUR as f64 - fair_hours(m, x)
+}
+
+/// The fair staff's total load in hours.
+pub(super) fn fair_hours(m: &Instance, x: &BTreeMap<(usize, usize), Variable>) -> Expression {
+    x.iter()
+        .filter(|((s, _), _)| m.fair.binary_search(s).is_ok())
+        .map(|(&(_, p), &v)| (m.pools[p].load as f64 / LOAD_PER_HOUR as f64) * v)
+        .sum()
 }
 
 /// Tier 1's objective: open seats weighted by priority (`open_cost`).

@@ -61,8 +61,42 @@ impl Instance<'_> {
         v
     }
 
+    /// The fair staff's total load this week (load units): tier 2b keeps
+    /// its optimum, which fixes the average tiers 3-5 measure from.
+    pub(crate) fn fair_load(&self, chosen: &[Vec<usize>]) -> i64 {
+        let l = self.loads(chosen);
+        self.fair.iter().map(|&s| l[s]).sum()
+    }
+
+    /// Every seat's load (units): what tier 2b's value counts down from.
+    pub(crate) fn demand_load(&self) -> i64 {
+        self.pools.iter().map(|p| i64::from(p.need) * p.load).sum()
+    }
+
+    /// The most the fair staff could carry if nothing else limited them:
+    /// each pool's load times its seats that some fair person may take.
+    pub(crate) fn fair_load_cap(&self) -> i64 {
+        self.pools
+            .iter()
+            .map(|p| {
+                let fair = p
+                    .eligible
+                    .iter()
+                    .filter(|s| self.fair.binary_search(s).is_ok())
+                    .count();
+                i64::from(p.need).min(fair as i64) * p.load
+            })
+            .sum()
+    }
+
+    /// Tier 2b's value: hours of the week's seats the fair staff do not
+    /// carry (left open, or taken by people outside fairness).
+    pub(crate) fn not_carried(&self, chosen: &[Vec<usize>]) -> f64 {
+        (self.demand_load() - self.fair_load(chosen)) as f64 / LOAD_PER_HOUR as f64
+    }
+
     /// Total relative load over total quota of the fair staff (fixed once
-    /// coverage is fixed).
+    /// tier 2b fixes the fair staff's total load).
     pub(crate) fn avg_rel(&self, chosen: &[Vec<usize>]) -> f64 {
         let l = self.loads(chosen);
         let load: f64 = self

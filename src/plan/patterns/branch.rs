@@ -4,7 +4,7 @@ use highs::{ColProblem, HighsSolutionStatus, Row, Sense};
 
 use crate::error::Result;
 
-use super::master::Master;
+use super::master::{Master, Rows};
 use super::Dw;
 use crate::plan::highs::{configure, solve, solver_error, Setup, MIN_BRANCH_S};
 use crate::plan::pool::Roster;
@@ -53,6 +53,13 @@ impl Dw<'_, '_> {
         let conv = self.conv_rows(&mut pb, &size, w.lo, mode);
         let open = pb.add_row(..=uncovered + open_slack(uncovered));
         let keep = Self::balance_row(&mut pb, mode);
+        let carried = self.carried_row(&mut pb, 0, 0);
+        let rows = Rows {
+            cover,
+            conv,
+            keep,
+            carried,
+        };
         for (p, pool) in pools.iter().enumerate() {
             // Each open seat weighs its pool's priority weight.
             let c = self.m.open_cost[p];
@@ -60,7 +67,7 @@ impl Dw<'_, '_> {
             pb.add_integer_column(
                 seat_cost,
                 0.0..=f64::from(pool.need),
-                [(cover[p], 1.0), (open, c)],
+                [(rows.cover[p], 1.0), (open, c)],
             );
         }
         let used: Vec<usize> = (0..self.patterns.len())
@@ -70,7 +77,7 @@ impl Dw<'_, '_> {
             })
             .collect();
         for pat in used.iter().map(|&i| &self.patterns[i]) {
-            let col = self.column(pat, (&conv, &cover), keep, mode);
+            let col = self.column(pat, &rows, mode);
             pb.add_integer_column(self.cost(pat, mode), 0.0.., col);
         }
         let mut hm = pb.try_optimise(Sense::Minimise).map_err(solver_error)?;

@@ -10,12 +10,13 @@ use super::Dw;
 use crate::plan::pool::Roster;
 use crate::plan::tol::{open_slack, LP_FEAS, LP_ROUND};
 
-/// The residual of a dive: need per pool, headcount per cohort, and the
-/// weeks fixed so far.
+/// The residual of a dive: need per pool, headcount per cohort, the
+/// weeks fixed so far and the fair staff's load in them.
 struct Residual {
     need: Vec<u32>,
     size: Vec<u32>,
     fixed: Vec<usize>,
+    fixed_fair: i64,
 }
 
 impl Dw<'_, '_> {
@@ -45,12 +46,14 @@ impl Dw<'_, '_> {
             need: self.m.pools.iter().map(|p| p.need).collect(),
             size: self.cohorts.iter().map(|c| c.size).collect(),
             fixed: Vec::new(),
+            fixed_fair: 0,
         };
         let mut ok = false;
         let staff: u32 = res.size.iter().sum();
         for _ in 0..=staff {
             let wr = Master {
                 residual: Some((&res.need, &res.size)),
+                fixed_fair: res.fixed_fair,
                 ..*w
             };
             let lp = self.cg(&wr, |obj, lb| lb >= obj - LP_FEAS)?;
@@ -83,6 +86,9 @@ impl Dw<'_, '_> {
                     res.need[p] = res.need[p].saturating_sub(1);
                 }
                 res.fixed.push(i);
+                if self.cohorts[k].reach.is_some() {
+                    res.fixed_fair += self.patterns[i].load;
+                }
             }
         };
         let before = res.fixed.len();

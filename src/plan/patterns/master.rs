@@ -7,8 +7,17 @@ use highs::{ColProblem, HighsModelStatus, Row, Sense};
 use crate::error::Result;
 
 use super::{Cost, Costed, Dw, Pattern};
+use crate::model::school::LOAD_PER_HOUR;
 use crate::plan::highs::{configure, set_time_limit, solve, solver_error, Setup};
 use crate::plan::tol::{open_slack, BOUND_SLACK, LP_FEAS};
+
+/// Half a load unit, in hours: the carried-load row's slack.
+const HALF_UNIT: f64 = 0.5 / LOAD_PER_HOUR as f64;
+
+/// A load in hours.
+pub(super) fn hours(load: i64) -> f64 {
+    load as f64 / LOAD_PER_HOUR as f64
+}
 
 /// Penalty on a costed-mode slack (an unplaced person, an open seat
 /// beyond tier 1's optimum): far above any week's cost.
@@ -16,13 +25,15 @@ pub(super) const BALANCE_PENALTY: f64 = 1e4;
 
 /// What one master problem is: per-cohort load windows `lo..=hi`, the
 /// costed mode (None: open seats are the objective) and, when diving,
-/// the residual need per pool and headcount per cohort.
+/// the residual need per pool and headcount per cohort, and the fair
+/// staff's load already fixed.
 #[derive(Clone, Copy)]
 pub(super) struct Master<'w> {
     pub(super) lo: &'w [i64],
     pub(super) hi: &'w [i64],
     pub(super) mode: Option<Costed>,
     pub(super) residual: Option<(&'w [u32], &'w [u32])>,
+    pub(super) fixed_fair: i64,
 }
 
 impl<'w> Master<'w> {
@@ -32,6 +43,7 @@ impl<'w> Master<'w> {
             hi,
             mode,
             residual: None,
+            fixed_fair: 0,
         }
     }
 }
@@ -46,11 +58,13 @@ pub(super) struct Lp {
 }
 
 /// The master's rows new columns enter: cover per pool, convexity per
-/// cohort and (preference mode) the balance row.
-struct Rows {
-    cover: Vec<Row>,
-    conv: Vec<Row>,
-    keep: Option<Row>,
+/// cohort, (preference mode) the balance row and (from tier 3 on) the
+/// fair staff's total load, with the index of that row's dual.
+pub(super) struct Rows {
+    pub(super) cover: Vec<Row>,
+    pub(super) conv: Vec<Row>,
+    pub(super) keep: Option<Row>,
+    pub(super) carried: Option<(Row, usize)>,
 }
 
 impl Dw<'_, '_> {
@@ -62,6 +76,7 @@ impl Dw<'_, '_> {
         match (&mode, &c.reach) {
             (Some(b), Some(_)) => match b.cost {
                 Cost::Spread => self.m.spread_distance(c.rep, load, b.center),
+                Cost::Covered => -hours(load),
                 Cost::Balance | Cost::Preferences { .. } => {
                     (self.m.rel(c.rep, load) - b.center).powi(2)
                 }
@@ -70,19 +85,45 @@ impl Dw<'_, '_> {
         }
     }
 
-    /// A week's column: its cohort's convexity row, its pools' cover rows
-    /// and, in preference mode, its distance in the balance row.
+    /// A week's column: its cohort's convexity row, its pools' cover rows,
+    /// in preference mode its distance in the balance row, and a fair
+    /// person's load (hours) in the carried-load row.
     pub(super) fn column(
         &self,
         pat: &Pattern,
-        (conv, cover): (&[Row], &[Row]),
-        keep: Option<Row>,
+        rows: &Rows,
         mode: Option<Costed>,
     ) -> Vec<(Row, f64)> {
-        std::iter::once((conv[pat.cohort], 1.0))
-            .chain(pat.pools.iter().map(|&p| (cover[p], 1.0)))
-            .chain(keep.map(|r| (r, self.distance(pat.cohort, pat.load, mode))))
+        let fair = self.cohorts[pat.cohort].reach.is_some();
+        std::iter::once((rows.conv[pat.cohort], 1.0))
+            .chain(pat.pools.iter().map(|&p| (rows.cover[p], 1.0)))
+            .chain(
+                rows.keep
+                    .map(|r| (r, self.distance(pat.cohort, pat.load, mode))),
+            )
+            .chain(
+                rows.carried
+                    .filter(|_| fair)
+                    .map(|(r, _)| (r, hours(pat.load))),
+            )
             .collect()
+    }
+
+    /// From tier 3 on: the row keeping the fair staff's total load at
+    /// tier 2b's optimum, less what a dive has fixed (half a load unit
+    /// below: loads are whole units). Its dual's index is `at`.
+    pub(super) fn carried_row(
+        &self,
+        pb: &mut ColProblem,
+        fixed: i64,
+        at: usize,
+    ) -> Option<(Row, usize)> {
+        self.floor.map(|t| {
+            (
+                pb.add_row((t - fixed) as f64 / LOAD_PER_HOUR as f64 - HALF_UNIT..),
+                at,
+            )
+        })
     }
 
     /// A week's objective coefficient in the master.
@@ -181,9 +222,16 @@ impl Dw<'_, '_> {
         };
         // Preference mode: the balance sum stays within tier 4's optimum.
         let keep = Self::balance_row(&mut pb, mode);
+        let at =
+            need.len() + size.len() + usize::from(open.is_some()) + usize::from(keep.is_some());
+        let carried = self.carried_row(&mut pb, w.fixed_fair, at);
         let mut n_cols = need.len();
         for row in [open, keep].into_iter().flatten() {
             pb.add_column(penalty, 0.0.., [(row, -1.0)]);
+            n_cols += 1;
+        }
+        if let Some((row, _)) = carried {
+            pb.add_column(penalty, 0.0.., [(row, 1.0)]);
             n_cols += 1;
         }
         for k in 0..self.cohorts.len() {
@@ -192,15 +240,20 @@ impl Dw<'_, '_> {
                 n_cols += 1;
             }
         }
+        let rows = Rows {
+            cover,
+            conv,
+            keep,
+            carried,
+        };
         let mut col_pat: Vec<usize> = Vec::new();
         for (i, pat) in self.patterns.iter().enumerate() {
             if (w.lo[pat.cohort]..=w.hi[pat.cohort]).contains(&pat.load) {
-                let col = self.column(pat, (&conv, &cover), keep, mode);
+                let col = self.column(pat, &rows, mode);
                 pb.add_column(self.cost(pat, mode), 0.0.., col);
                 col_pat.push(i);
             }
         }
-        let rows = Rows { cover, conv, keep };
         (pb, rows, col_pat, n_cols)
     }
 
@@ -222,8 +275,15 @@ impl Dw<'_, '_> {
         let mut hm = pb.try_optimise(Sense::Minimise).map_err(solver_error)?;
         configure(&mut hm, &Setup::within(f64::INFINITY));
         // Uncovered seats and squared distances are never negative;
-        // preference penalties may be.
-        let mut lb = if rows.keep.is_some() {
+        // preference penalties and minus the carried hours may be.
+        let negative = matches!(
+            w.mode,
+            Some(Costed {
+                cost: Cost::Covered,
+                ..
+            })
+        );
+        let mut lb = if rows.keep.is_some() || negative {
             f64::NEG_INFINITY
         } else {
             0.0
@@ -257,7 +317,7 @@ impl Dw<'_, '_> {
             if done(obj, lb) {
                 return Ok(Lp { bound: lb, last });
             }
-            let (lagr, new) = self.price_all(w, sol.dual_rows(), obj, &size, rows.keep.is_some());
+            let (lagr, new) = self.price_all(w, sol.dual_rows(), obj, &size, &rows);
             if new.is_empty() {
                 return Ok(Lp {
                     bound: lb.max(obj),
@@ -270,7 +330,7 @@ impl Dw<'_, '_> {
             }
             let mut hm2: highs::Model = solved.into();
             for pat in new {
-                let col = self.column(&pat, (&rows.conv, &rows.cover), rows.keep, w.mode);
+                let col = self.column(&pat, &rows, w.mode);
                 hm2.try_add_column(self.cost(&pat, w.mode), 0.0.., col)
                     .map_err(solver_error)?;
                 col_pat.push(self.patterns.len());
@@ -288,8 +348,9 @@ impl Dw<'_, '_> {
         duals: &[f64],
         obj: f64,
         size: &[u32],
-        keep: bool,
+        rows: &Rows,
     ) -> (f64, Vec<Pattern>) {
+        let keep = rows.keep.is_some();
         let pools = &self.m.pools;
         let pi: Vec<f64> = (0..pools.len())
             .map(|p| {
@@ -316,10 +377,23 @@ impl Dw<'_, '_> {
         } else {
             0.0
         };
+        // The carried-load row's dual (>= row: not negative) values a fair
+        // person's every hour.
+        let rho = rows.carried.map_or(0.0, |(_, at)| duals[at].max(0.0));
+        let pi_fair: Vec<f64> = pi
+            .iter()
+            .zip(pools)
+            .map(|(d, p)| d + rho * hours(p.load))
+            .collect();
         let mut lagr = obj;
         let mut new = Vec::new();
         for (k, &cap) in w.hi.iter().enumerate() {
-            if let Some((value, chosen)) = self.price(k, (&pi, mu), (w.lo[k], cap), w.mode) {
+            let pi = if self.cohorts[k].reach.is_some() {
+                &pi_fair
+            } else {
+                &pi
+            };
+            if let Some((value, chosen)) = self.price(k, (pi, mu), (w.lo[k], cap), w.mode) {
                 let rc = -(value + sigma[k]);
                 if rc < -LP_FEAS {
                     lagr += f64::from(size[k]) * rc;

@@ -56,6 +56,9 @@ pub(crate) struct Dw<'m, 'a> {
     /// day choices carry their preference penalty: for tier 5.
     prefs: bool,
     lp_solves: u32,
+    /// From tier 3 on: the fair staff's total load (units) every roster
+    /// must carry (tier 2b's optimum).
+    pub(crate) floor: Option<i64>,
 }
 
 /// A costed mode (tiers 3–5): every fair person holds exactly one week
@@ -73,6 +76,9 @@ pub(crate) struct Costed {
 /// What a week costs its owner in a costed mode.
 #[derive(Clone, Copy)]
 pub(crate) enum Cost {
+    /// Tier 2b: minus its load in hours, for a fair person (the most
+    /// load the fair staff can carry).
+    Covered,
     /// Tier 3: the distance of its relative load outside the tier-3 band
     /// around the average.
     Spread,
@@ -117,6 +123,7 @@ impl<'m, 'a> Dw<'m, 'a> {
             deadline: Instant::now(),
             prefs,
             lp_solves: 0,
+            floor: None,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 
-use super::master::{Master, BALANCE_PENALTY};
+use super::master::{hours, Master, BALANCE_PENALTY};
 use super::{Cost, Costed, Dw, Pattern, Probe};
 use crate::plan::instance::Instance;
 use crate::plan::pool::Roster;
@@ -132,6 +132,7 @@ impl Dw<'_, '_> {
         let lb = self.cg(&w, |obj, lb| lb >= obj - LP_FEAS)?.bound;
         let mut found = Vec::new();
         let value = |m: &Instance, x: &[Vec<usize>]| match mode.cost {
+            Cost::Covered => -hours(m.fair_load(x)),
             Cost::Spread => m.spread_value(x, mode.center),
             Cost::Balance => m.balance_value(x, mode.center),
             Cost::Preferences { .. } => m.pref_value(x),

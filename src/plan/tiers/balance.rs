@@ -56,6 +56,7 @@ fn costed(run: &mut Run, step: &Step, center: f64) -> Result<(Vec<Roster>, f64)>
         (Tier::Balance, None, Some(d)) => d,
         _ => {
             own = Dw::new(m, tier == Tier::Preferences, split);
+            own.floor = bounds.carried_floor(m);
             &mut own
         }
     };

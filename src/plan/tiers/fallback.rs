@@ -23,6 +23,7 @@ pub(super) fn lp_certificate(run: &mut Run, step: &Step) -> Result<Option<(Roste
     let Some(lb) = compact::solve_lp(lp.problem, step.budget)? else {
         return Ok(None);
     };
+    let lb = lb + lp.offset;
     // Whole seats and changes: the bound rounds up.
     let lb_r = if matches!(tier, Tier::Uncovered | Tier::Changes) {
         (lb - open_slack(lb)).ceil()

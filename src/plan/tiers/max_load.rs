@@ -80,7 +80,7 @@ struct Report(TierReport);
 impl Report {
     fn new(value: f64, bound: f64) -> Report {
         Report(TierReport {
-            tier: 0,
+            tier: "",
             name: "",
             objective: value,
             bound,
