@@ -11,7 +11,7 @@ pub(super) fn compile(c: &mut Ctx, p: &raw::Pay) -> Pay {
         rate_per_keshi: c.fen(keys!["pay", "rate_per_keshi"], p.rate_per_keshi),
         daily_cap_keshi: p
             .daily_cap_keshi
-            .map(|v| c.centi(keys!["pay", "daily_cap_keshi"], v, "a number of 课时")),
+            .map(|v| c.centi(keys!["pay", "daily_cap_keshi"], v, ("课时数", "a number of keshi"))),
         outside_rate_per_keshi: c.fen(
             keys!["pay", "outside_rate_per_keshi"],
             p.outside_rate_per_keshi.unwrap_or(p.rate_per_keshi),
