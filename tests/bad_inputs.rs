@@ -297,11 +297,16 @@ fn a_csv_message_names_the_header_as_written() {
         setup(dir.path());
         let path = dir.path().join("data/staff.csv");
         let text = std::fs::read_to_string(&path).unwrap();
-        let text = text.replacen("角色", header, 1).replacen("刘伟,任课教师", "刘伟,校长", 1);
+        let text = text
+            .replacen("角色", header, 1)
+            .replacen("刘伟,任课教师", "刘伟,校长", 1);
         std::fs::write(&path, text).unwrap();
         for lang in ["zh", "en"] {
             let err = String::from_utf8_lossy(&run_plan_in(dir.path(), lang).stderr).into_owned();
-            assert!(err.contains("staff.csv:5") && err.contains(says), "{header} {lang}: {err}");
+            assert!(
+                err.contains("staff.csv:5") && err.contains(says),
+                "{header} {lang}: {err}"
+            );
         }
     }
     // A missing column is named in the reader's language.

@@ -179,9 +179,9 @@ fn unknown_and_missing_columns() {
     };
     assert!(ds.iter().any(|d| d.found.en.contains("unknown column")));
     // A column the file lacks is named in the reader's language.
-    assert!(ds.iter().any(|d| d.field.en == "pupils"
-        && d.field.zh == "人数"
-        && d.found.en.contains("missing")));
+    assert!(ds
+        .iter()
+        .any(|d| d.field.en == "pupils" && d.field.zh == "人数" && d.found.en.contains("missing")));
 }
 
 #[test]

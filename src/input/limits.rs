@@ -54,7 +54,10 @@ pub fn describe_char(c: char) -> Said {
     let (zh, en) = if c.is_control() {
         ("控制字符", "a control character")
     } else {
-        ("不可见的文字方向控制符", "an invisible text-direction control")
+        (
+            "不可见的文字方向控制符",
+            "an invisible text-direction control",
+        )
     };
     let code = format!("U+{:04X}", c as u32);
     Said::new(format!("{code} ({zh})"), format!("{code} ({en})"))
@@ -80,7 +83,10 @@ pub fn text_problem(s: &str, max: usize) -> Option<(Said, Said)> {
     (n > max).then(|| {
         (
             Said::new(format!("{n} 个字符"), format!("{n} characters")),
-            Said::new(format!("至多 {max} 个字符"), format!("at most {max} characters")),
+            Said::new(
+                format!("至多 {max} 个字符"),
+                format!("at most {max} characters"),
+            ),
         )
     })
 }

@@ -254,7 +254,10 @@ fn unknown_column(path: &Path, h: &str, columns: Columns) -> Diagnostic {
         path,
         1,
         Said::same(h),
-        Said::new(format!("未知的列 \"{h}\""), format!("an unknown column \"{h}\"")),
+        Said::new(
+            format!("未知的列 \"{h}\""),
+            format!("an unknown column \"{h}\""),
+        ),
         Said::new(
             format!("以下列名之一: {}", zh.join("、")),
             format!("one of: {}", en.join(", ")),
@@ -266,7 +269,9 @@ fn unknown_column(path: &Path, h: &str, columns: Columns) -> Diagnostic {
 fn csv_problem(e: &csv::Error) -> Said {
     match e.kind() {
         csv::ErrorKind::Utf8 { .. } => Said::new("无法读取的文字", "text that cannot be read"),
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Said::new(
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => Said::new(
             format!("{len} 个单元格, 表头有 {expected_len} 列"),
             format!("{len} cells where the header has {expected_len}"),
         ),

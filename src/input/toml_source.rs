@@ -64,18 +64,16 @@ impl TomlSource {
         let text = match crate::input::text::decode_text(&bytes) {
             Some(t) => t,
             None => {
-                return Err(crate::error::Error::invalid(
-                    Diagnostic::new(
-                        file,
-                        0,
-                        Said::same("-"),
-                        Said::new(
-                            "既不是 UTF-8 也不是 GBK 文本的内容",
-                            "bytes that are neither UTF-8 nor GBK",
-                        ),
-                        Said::new("UTF-8 编码的文本文件", "a text file in UTF-8"),
+                return Err(crate::error::Error::invalid(Diagnostic::new(
+                    file,
+                    0,
+                    Said::same("-"),
+                    Said::new(
+                        "既不是 UTF-8 也不是 GBK 文本的内容",
+                        "bytes that are neither UTF-8 nor GBK",
                     ),
-                ))
+                    Said::new("UTF-8 编码的文本文件", "a text file in UTF-8"),
+                )))
             }
         };
         Ok(TomlSource::new(file, text))
@@ -118,8 +116,14 @@ impl TomlSource {
             .span_of(path)
             .map(|s| self.line_col(s.start))
             .unwrap_or((0, 0));
-        Diagnostic::new(&self.file, line, Said::same(path_string(path)), found, expected)
-            .at_column(col)
+        Diagnostic::new(
+            &self.file,
+            line,
+            Said::same(path_string(path)),
+            found,
+            expected,
+        )
+        .at_column(col)
     }
 
     /// Deserialize, collecting every unknown key as a diagnostic.

@@ -136,7 +136,7 @@ pub(crate) fn parse_events(path: &Path, bytes: &[u8]) -> Result<Vec<Event>> {
     for r in &t.rows {
         match parse_event(&t, r) {
             Ok(e) => out.push(e),
-            Err(d) => diags.push(d),
+            Err(d) => diags.push(*d),
         }
     }
     diags.into_result(out)
@@ -148,12 +148,12 @@ fn optional(r: &Row, field: &str) -> Option<String> {
 }
 
 /// One row of the events file as an event.
-fn parse_event(t: &Table, r: &Row) -> std::result::Result<Event, Diagnostic> {
+fn parse_event(t: &Table, r: &Row) -> std::result::Result<Event, Box<Diagnostic>> {
     let text = |field: &str| r.get(field).to_string();
     match r.get("kind") {
         "absent" | "缺勤" => {
             if let Some(d) = missing(t, r, &["duty_id", "staff_id"], ("缺勤", "an absence")) {
-                return Err(d);
+                return Err(Box::new(d));
             }
             Ok(Event::Absent {
                 duty: text("duty_id"),
@@ -165,7 +165,7 @@ fn parse_event(t: &Table, r: &Row) -> std::result::Result<Event, Diagnostic> {
         "swap" | "换班" => {
             let need = ["duty_id", "staff_id", "substitute_id"];
             if let Some(d) = missing(t, r, &need, ("换班", "a swap")) {
-                return Err(d);
+                return Err(Box::new(d));
             }
             Ok(Event::Swap {
                 duty: text("duty_id"),
@@ -180,20 +180,20 @@ fn parse_event(t: &Table, r: &Row) -> std::result::Result<Event, Diagnostic> {
                 session: optional(r, "session"),
                 note: text("note"),
             }),
-            _ => Err(Diagnostic::new(
+            _ => Err(Box::new(Diagnostic::new(
                 &t.file,
                 r.line,
                 t.field("date"),
                 Said::same(format!("\"{}\"", r.get("date"))),
                 crate::input::limits::date_range("2026-12-08"),
-            )),
+            ))),
         },
-        o => Err(Diagnostic::new(
+        o => Err(Box::new(Diagnostic::new(
             &t.file,
             r.line,
             t.field("kind"),
             Said::same(format!("\"{o}\"")),
             Said::new("缺勤、换班 或 取消", "absent, swap or cancel"),
-        )),
+        ))),
     }
 }

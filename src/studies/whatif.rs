@@ -163,7 +163,10 @@ fn date(d: &toml::value::Datetime) -> Result<NaiveDate> {
         .filter(|d| date_in_range(*d))
         .ok_or_else(|| {
             let want = date_range("2026-03-02");
-            said(&format!("{d}: 应为{}", want.zh), format!("{d}: expected {}", want.en))
+            said(
+                &format!("{d}: 应为{}", want.zh),
+                format!("{d}: expected {}", want.en),
+            )
         })
 }
 

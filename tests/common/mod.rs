@@ -106,7 +106,8 @@ pub fn unquoted(text: &str) -> String {
 /// (`staff.csv`, `docs/data.md`, `seasons[0].cutoff`), not a full stop.
 fn inner_dot(w: &str) -> bool {
     let c: Vec<char> = w.chars().collect();
-    c.windows(3).any(|t| t[1] == '.' && t[2].is_ascii_alphanumeric() && t[0] != '.')
+    c.windows(3)
+        .any(|t| t[1] == '.' && t[2].is_ascii_alphanumeric() && t[0] != '.')
 }
 
 /// Names of formats and programs a Chinese message may use as they are.
@@ -147,7 +148,9 @@ pub fn chinese_in(en: &str) -> Option<char> {
 /// What is wrong when `zh` is not all Chinese or `en` not all English.
 pub fn two_languages(what: &str, zh: &str, en: &str) -> Option<String> {
     if let Some(w) = english_in(zh) {
-        return Some(format!("{what}: English word {w:?} in the Chinese text:\n{zh}"));
+        return Some(format!(
+            "{what}: English word {w:?} in the Chinese text:\n{zh}"
+        ));
     }
     chinese_in(en).map(|c| format!("{what}: Chinese {c:?} in the English text:\n{en}"))
 }

@@ -3,8 +3,8 @@
 
 use super::ctx::{keys, Ctx};
 use super::raw;
-use crate::error::Said;
 use super::sessions::Known;
+use crate::error::Said;
 use crate::input::toml_source::Seg;
 use crate::model::policy::{ServiceBlackout, StaffBlackout};
 
@@ -45,10 +45,7 @@ pub(super) fn staff(c: &mut Ctx, list: &[raw::Blackout], known: &Known) -> Vec<S
                     "没有 `subjects` 也没有 `roles`",
                     "no `subjects` and no `roles`",
                 ),
-                Said::new(
-                    "它适用的学科或角色",
-                    "the subjects or roles it applies to",
-                ),
+                Said::new("它适用的学科或角色", "the subjects or roles it applies to"),
             );
         }
         out.push(StaffBlackout {

@@ -144,7 +144,10 @@ fn terms(c: &mut Ctx, list: &[raw::Term]) -> Vec<Term> {
                     format!("{end}, 早于开始日期 {start}"),
                     format!("{end}, before the start {start}"),
                 ),
-                Said::new("不早于开始日期的结束日期", "an end date on or after the start"),
+                Said::new(
+                    "不早于开始日期的结束日期",
+                    "an end date on or after the start",
+                ),
             );
         }
         terms.push(Term {
@@ -220,7 +223,10 @@ fn range(c: &mut Ctx, at: &Origin, h: &raw::Holiday) -> Option<Holiday> {
             c,
             "to",
             Said::new(format!("{b}, 早于 {a}"), format!("{b}, before {a}")),
-            Said::new("不早于开始日期的结束日期", "an end date on or after the start"),
+            Said::new(
+                "不早于开始日期的结束日期",
+                "an end date on or after the start",
+            ),
         ),
         _ => at.report(
             c,

@@ -3,8 +3,8 @@
 
 use super::ctx::{keys, Ctx};
 use super::raw;
-use crate::error::Said;
 use super::sessions::Known;
+use crate::error::Said;
 use crate::input::toml_source::Seg;
 use crate::model::policy::{DutyKind, Grouping, Ledger, Merge, Priority, Source, AFTERNOON_SPAN};
 
@@ -70,7 +70,10 @@ fn duty_kind(c: &mut Ctx, i: usize, d: &raw::DutyKind, known: &Known) -> DutyKin
         c.err(
             keys!["duty_kinds", i, "roles"],
             Said::new("没有角色", "no role"),
-            Said::new("可以承担这项任务的角色", "the roles that may take this duty"),
+            Said::new(
+                "可以承担这项任务的角色",
+                "the roles that may take this duty",
+            ),
         );
     }
     let source = source(c, i, d, known);

@@ -7,8 +7,8 @@ use chrono::{Datelike, NaiveDate};
 
 use super::ctx::{keys, month_day, Ctx};
 use super::raw;
-use crate::error::Said;
 use super::sessions::Known;
+use crate::error::Said;
 use crate::input::toml_source::Seg;
 use crate::model::policy::{Season, TimeOverride};
 use crate::model::units::Hm;
@@ -22,7 +22,10 @@ pub(super) fn compile(c: &mut Ctx, list: &[raw::Season], known: &Known) -> Vec<S
         c.err(
             keys!["seasons"],
             Said::new("没有季节", "no season"),
-            Said::new("至少一个 `[[seasons]]` 表", "at least one `[[seasons]]` table"),
+            Said::new(
+                "至少一个 `[[seasons]]` 表",
+                "at least one `[[seasons]]` table",
+            ),
         );
     }
     let seasons: Vec<Season> = list
@@ -303,7 +306,10 @@ fn check_override_times(
                 format!("{end}, 晚于截止时刻 {cutoff}"),
                 format!("{end}, after the cutoff {cutoff}"),
             ),
-            Said::new("不晚于本季节的截止时刻", "no later than the season's cutoff"),
+            Said::new(
+                "不晚于本季节的截止时刻",
+                "no later than the season's cutoff",
+            ),
         );
     }
     for (b, dt) in at.dismissal {

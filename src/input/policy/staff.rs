@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::ctx::{keys, Ctx};
-use crate::error::Said;
 use super::raw;
 use super::sessions::Known;
+use crate::error::Said;
 use crate::input::toml_source::Seg;
 use crate::model::policy::{Exemption, Role, StaffRules};
 use crate::model::units::Hm;

@@ -24,7 +24,8 @@ pub(super) fn load(
     let mut f = t.fields(diags);
     let mut ids = BTreeSet::new();
     for row in &t.rows {
-        let Some((id, name)) = super::id_and_name(&mut f, row, &mut ids, ("班级", "class")) else {
+        let Some((id, name)) = super::id_and_name(&mut f, row, &mut ids, ("班级", "class"))
+        else {
             continue;
         };
         let grade = f.number(row, "grade", 12);

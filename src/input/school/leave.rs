@@ -34,7 +34,10 @@ pub(super) fn load(
                 row.line,
                 "to",
                 Said::new(format!("{to}, 早于 {from}"), format!("{to}, before {from}")),
-                Said::new("不早于开始日期的结束日期", "an end date on or after the start"),
+                Said::new(
+                    "不早于开始日期的结束日期",
+                    "an end date on or after the start",
+                ),
             );
             continue;
         }

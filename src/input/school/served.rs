@@ -37,7 +37,9 @@ pub(super) fn load(
                 Said::same(format!("\"{h}\"")),
                 Said::new(
                     format!("本学期已服务的加权小时数, 0 到 {MAX_SERVED_HOURS}, 如 12.5"),
-                    format!("weighted hours served this term, from 0 to {MAX_SERVED_HOURS}, e.g. 12.5"),
+                    format!(
+                        "weighted hours served this term, from 0 to {MAX_SERVED_HOURS}, e.g. 12.5"
+                    ),
                 ),
             ),
         }

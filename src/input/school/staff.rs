@@ -31,7 +31,8 @@ pub(super) fn load(
     let mut ids = BTreeSet::new();
     let mut homerooms: BTreeMap<usize, usize> = BTreeMap::new();
     for row in &t.rows {
-        let Some((id, name)) = super::id_and_name(&mut f, row, &mut ids, ("教职工", "staff")) else {
+        let Some((id, name)) = super::id_and_name(&mut f, row, &mut ids, ("教职工", "staff"))
+        else {
             continue;
         };
         let Some(role_s) = f.required(row, "role") else {
@@ -86,7 +87,9 @@ pub(super) fn load(
         );
     }
     let name_header = f.field("name");
-    school.warnings.extend(namesakes(&t.file, &name_header, &school.staff));
+    school
+        .warnings
+        .extend(namesakes(&t.file, &name_header, &school.staff));
     Ok(())
 }
 
@@ -161,7 +164,10 @@ fn homeroom(
         f.err(
             row.line,
             "homeroom_class",
-            Said::new("班主任的这一格是空的", "an empty cell for a homeroom teacher"),
+            Said::new(
+                "班主任的这一格是空的",
+                "an empty cell for a homeroom teacher",
+            ),
             Said::new(
                 "这位老师担任班主任的班级",
                 "the class this person is homeroom teacher of",
