@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use crate::lang::Lang;
 
-/// One problem found in an input file.
+/// One problem found in an input file, written in both languages where it
+/// is found and shown in one at the edge.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Diagnostic {
     pub file: PathBuf,
@@ -16,49 +17,31 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based column (TOML only); 0 when unknown.
     pub column: usize,
-    /// Field (CSV column or TOML key path).
-    pub field: String,
-    pub found: String,
-    pub expected: String,
-    /// `found` and `expected` in Chinese, when the message was written in
-    /// both languages (otherwise both are shown as they are).
-    pub zh: Option<Box<(String, String)>>,
+    /// The field as the file names it: a CSV column's header as written
+    /// (its name in each language when the file lacks the column), a TOML
+    /// key path; `-` for the whole file or row.
+    pub field: Said,
+    pub found: Said,
+    pub expected: Said,
 }
 
 impl Diagnostic {
+    /// A problem said in both languages: there is no English-only one.
     pub fn new(
         file: impl Into<PathBuf>,
         line: usize,
-        field: impl Into<String>,
-        found: impl Into<String>,
-        expected: impl Into<String>,
+        field: Said,
+        found: Said,
+        expected: Said,
     ) -> Self {
         Diagnostic {
             file: file.into(),
             line,
             column: 0,
-            field: field.into(),
-            found: found.into(),
-            expected: expected.into(),
-            zh: None,
+            field,
+            found,
+            expected,
         }
-    }
-
-    /// A diagnostic written in both languages.
-    pub fn said(
-        file: impl Into<PathBuf>,
-        line: usize,
-        field: impl Into<String>,
-        found: Said,
-        expected: Said,
-    ) -> Self {
-        Diagnostic::new(file, line, field, found.en, expected.en).with_zh(found.zh, expected.zh)
-    }
-
-    /// The same message's Chinese `found` and `expected`.
-    pub fn with_zh(mut self, found: impl Into<String>, expected: impl Into<String>) -> Self {
-        self.zh = Some(Box::new((found.into(), expected.into())));
-        self
     }
 
     pub fn at_column(mut self, column: usize) -> Self {
@@ -74,25 +57,14 @@ impl Diagnostic {
                 loc.push_str(&format!(":{}", self.column));
             }
         }
+        let (field, found, expected) = (
+            shown(self.field.render(lang)),
+            shown(self.found.render(lang)),
+            shown(self.expected.render(lang)),
+        );
         match lang {
-            Lang::Zh => {
-                let (found, expected) = self
-                    .zh
-                    .as_ref()
-                    .map_or((&self.found, &self.expected), |z| (&z.0, &z.1));
-                format!(
-                    "{loc}: 字段 `{}`: 发现 {}; 应为 {}",
-                    shown(&self.field),
-                    shown(found),
-                    shown(expected)
-                )
-            }
-            Lang::En => format!(
-                "{loc}: field `{}`: found {}; expected {}",
-                shown(&self.field),
-                shown(&self.found),
-                shown(&self.expected)
-            ),
+            Lang::Zh => format!("{loc}: 字段 `{field}`: 发现 {found}; 应为 {expected}"),
+            Lang::En => format!("{loc}: field `{field}`: found {found}; expected {expected}"),
         }
     }
 }
@@ -125,8 +97,8 @@ pub enum Error {
     /// A mistake in what the user asked, said in both languages.
     #[error("{}", .0.en)]
     Mistake(Said),
-    #[error("input too large: {0}")]
-    TooLarge(String),
+    #[error("input too large: {}", .0.en)]
+    TooLarge(Said),
     /// Term dates no national calendar file covers: their holidays are
     /// unknown, so they are refused rather than taken as school days.
     #[error("{policy}: term dates {dates} have no national calendar; add {files}")]
@@ -169,10 +141,11 @@ pub struct Published {
 
 /// A message in both languages, built where the facts are and shown in the
 /// user's language at the edge.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Said {
-    pub zh: String,
+    // English first: diagnostics sort as they did when they were English.
     pub en: String,
+    pub zh: String,
 }
 
 impl Said {
@@ -180,6 +153,15 @@ impl Said {
         Said {
             zh: zh.into(),
             en: en.into(),
+        }
+    }
+    /// The same text in both languages: an id, a key path, a value quoted
+    /// from the input, a header as the file writes it.
+    pub fn same(s: impl Into<String>) -> Said {
+        let s = s.into();
+        Said {
+            zh: s.clone(),
+            en: s,
         }
     }
     pub fn render(&self, lang: Lang) -> &str {
@@ -252,8 +234,8 @@ impl Error {
             }
             Error::Mistake(said) => shown(said.render(lang)).into_owned(),
             Error::TooLarge(what) => match lang {
-                Lang::Zh => format!("输入过大: {}", shown(what)),
-                Lang::En => format!("input too large: {}", shown(what)),
+                Lang::Zh => format!("输入过大: {}", shown(&what.zh)),
+                Lang::En => format!("input too large: {}", shown(&what.en)),
             },
             _ => shown(&self.to_string()).into_owned(),
         }

@@ -9,7 +9,7 @@ use crate::input::table::{parse_table, Columns};
 use crate::rules::edited::Column;
 
 use crate::demand::WeekDemand;
-use crate::error::{Diagnostic, Diagnostics, Result};
+use crate::error::{Diagnostic, Diagnostics, Result, Said};
 use crate::model::school::{School, LOAD_PER_HOUR};
 use crate::plan::Plan;
 
@@ -138,9 +138,12 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
             diags.push(Diagnostic::new(
                 path,
                 r.line,
-                "duty_id",
-                "an empty cell",
-                "the duty id (任务编号) as written by kehou plan",
+                t.field("duty_id"),
+                Said::new("空单元格", "an empty cell"),
+                Said::new(
+                    "kehou plan 写出的任务编号",
+                    "the duty id as written by kehou plan",
+                ),
             ));
             continue;
         }

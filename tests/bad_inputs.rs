@@ -33,8 +33,12 @@ fn setup(dir: &Path) {
 }
 
 fn run_plan(dir: &Path) -> std::process::Output {
+    run_plan_in(dir, "en")
+}
+
+fn run_plan_in(dir: &Path, lang: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_kehou"))
-        .args(["plan", "--week", "2026-12-07", "--quiet", "--lang", "en"])
+        .args(["plan", "--week", "2026-12-07", "--quiet", "--lang", lang])
         .arg("--policy")
         .arg(dir.join("policy.toml"))
         .arg("--data")
@@ -94,28 +98,29 @@ fn cases() -> Vec<Case> {
         case!("bad exemption time", "policy.toml", "no_end_after = \"work_end\"" => "no_end_after = \"5pm\"", ["exemptions[0].no_end_after"]),
         case!("staff: missing column", "data/staff.csv", "工号,姓名,角色," => "工号,姓名,岗位x,", ["staff.csv", "role"]),
         case!("staff: duplicate id", "data/staff.csv", "T2,李强" => "T1,李强", ["staff.csv:3", "duplicate staff id"]),
-        case!("staff: unknown role", "data/staff.csv", "T4,刘伟,任课教师" => "T4,刘伟,校长", ["staff.csv:5", "role"]),
-        case!("staff: dangling homeroom class", "data/staff.csv", ",1-2," => ",9-9,", ["staff.csv:3", "homeroom_class"]),
-        case!("staff: negative quota", "data/staff.csv", "T4,刘伟,任课教师,体育,体育,," => "T4,刘伟,任课教师,体育,体育,,-1", ["staff.csv:5", "quota"]),
+        case!("staff: unknown role", "data/staff.csv", "T4,刘伟,任课教师" => "T4,刘伟,校长", ["staff.csv:5", "`角色`"]),
+        case!("staff: dangling homeroom class", "data/staff.csv", ",1-2," => ",9-9,", ["staff.csv:3", "`班主任班级`"]),
+        case!("staff: negative quota", "data/staff.csv", "T4,刘伟,任课教师,体育,体育,," => "T4,刘伟,任课教师,体育,体育,,-1", ["staff.csv:5", "`工作量系数`"]),
         case!("staff: unknown exemption", "data/staff.csv", ",pregnant," => ",maternity,", ["staff.csv:6", "exemption"]),
-        case!("staff: bad yes/no", "data/staff.csv", "杨军,行政,数学,,,,,是" => "杨军,行政,数学,,,,,也许", ["staff.csv:7", "active"]),
+        case!("staff: bad yes/no", "data/staff.csv", "杨军,行政,数学,,,,,是" => "杨军,行政,数学,,,,,也许", ["staff.csv:7", "`参与`"]),
         case!("staff: cells beyond header", "data/staff.csv", "T6,杨军,行政,数学,,,,,是" => "T6,杨军,行政,数学,,,,,是,多余", ["staff.csv:7", "beyond the header"]),
         case!("classes: grade 0", "data/classes.csv", "3-1,三(1)班,3,45" => "3-1,三(1)班,0,45", ["classes.csv:4", "grade"]),
-        case!("classes: pupils not a number", "data/classes.csv", "1-1,一(1)班,1,40" => "1-1,一(1)班,1,四十", ["classes.csv:2", "pupils"]),
+        case!("classes: pupils not a number", "data/classes.csv", "1-1,一(1)班,1,40" => "1-1,一(1)班,1,四十", ["classes.csv:2", "`人数`"]),
         case!("classes: duplicate id", "data/classes.csv", "1-2,一(2)班" => "1-1,一(2)班", ["classes.csv:3", "duplicate class id"]),
         case!("classes: grade in no band", "data/classes.csv", "3-1,三(1)班,3,45" => "3-1,三(1)班,9,45", ["classes.csv:4", "grade band"]),
         case!("enrollment: unknown class", "data/enrollment.csv", "1-1,周一,stage1,30" => "7-7,周一,stage1,30", ["enrollment.csv:2", "class"]),
         case!("enrollment: bad weekday", "data/enrollment.csv", "1-1,周一,stage1,30" => "1-1,周八,stage1,30", ["enrollment.csv:2", "weekday"]),
         case!("enrollment: more than the class", "data/enrollment.csv", "1-1,周一,stage1,30" => "1-1,周一,stage1,41", ["enrollment.csv:2", "pupils"]),
         case!("enrollment: duplicate row", "data/enrollment.csv", "1-1,周一,stage2,10" => "1-1,周一,stage1,10", ["enrollment.csv:3", "second row"]),
-        case!("enrollment: unknown session", "data/enrollment.csv", "1-1,周一,stage1,30" => "1-1,周一,evening,30", ["enrollment.csv:2", "session"]),
-        case!("clubs: unknown instructor", "data/clubs.csv", "20,体育,1," => "20,体育,1,T99", ["clubs.csv:2", "instructor"]),
+        case!("enrollment: unknown session", "data/enrollment.csv", "1-1,周一,stage1,30" => "1-1,周一,evening,30", ["enrollment.csv:2", "`时段`"]),
+        case!("clubs: unknown instructor", "data/clubs.csv", "20,体育,1," => "20,体育,1,T99", ["clubs.csv:2", "`指定教师`"]),
         case!("clubs: session without clubs", "data/clubs.csv", ",stage2," => ",stage1,", ["clubs.csv:2", "session"]),
         case!("leave: unknown staff", "data/leave.csv", "T1,2026" => "T77,2026", ["leave.csv:2", "staff"]),
-        case!("leave: ends before it starts", "data/leave.csv", "2026-12-08,2026-12-08" => "2026-12-08,2026-12-01", ["leave.csv:2", "to"]),
+        case!("leave: ends before it starts", "data/leave.csv", "2026-12-08,2026-12-08" => "2026-12-08,2026-12-01", ["leave.csv:2", "`结束日期`"]),
         case!("leave: bad date", "data/leave.csv", "2026-12-08,2026-12-08" => "明天,2026-12-08", ["leave.csv:2", "from"]),
         case!("served: negative hours", "data/served.csv", "T1,3.5" => "T1,-3.5", ["served.csv:2", "hours"]),
-        // Limits and hostile input (issue #21): each names the file, line and field.
+        // Limits and hostile input (issue #21): each names the file, line and
+        // field (a CSV column by the header the file writes).
         case!("time limit infinite", "policy.toml", "time_limit_s = 60 " => "time_limit_s = inf ", ["policy.toml:257", "solver.time_limit_s", "found inf", "at most 86400"]),
         case!("time limit 1e300", "policy.toml", "time_limit_s = 60 " => "time_limit_s = 1e300 ", ["policy.toml:257", "solver.time_limit_s", "found 1e300"]),
         case!("pay rate 1e300", "policy.toml", "rate_per_keshi = 50.0" => "rate_per_keshi = 1e300", ["policy.toml:", "pay.rate_per_keshi", "from 0 to 10000"]),
@@ -128,25 +133,25 @@ fn cases() -> Vec<Case> {
         case!("session label with RLO", "policy.toml", "label = \"早间看护\"" => "label = \"早间\\u202E看护\"", ["policy.toml:", "sessions[0].label", "U+202E"]),
         case!("season id with NUL", "policy.toml", "id = \"winter\"" => "id = \"win\\u0000ter\"", ["policy.toml:", "seasons[0].id", "U+0000"]),
         case!("holiday name with a newline", "calendar/cn-2026.toml", "name = \"国庆节\"" => "name = \"国庆\\n节\"", ["cn-2026.toml:", "holidays[6].name", "U+000A"]),
-        case!("staff: name with ESC", "data/staff.csv", "T2,李强" => "T2,李\u{1b}[2J强", ["staff.csv:3", "`name`", "U+001B"]),
-        case!("staff: id with a bidi isolate", "data/staff.csv", "T4,刘伟" => "T\u{2067}4,刘伟", ["staff.csv:5", "`id`", "U+2067"]),
-        case!("staff: newline inside a name", "data/staff.csv", "T2,李强" => "T2,\"李\n强\"", ["staff.csv:3", "`name`", "U+000A"]),
-        case!("classes: name with RLO", "data/classes.csv", "1-2,一(2)班" => "1-2,一(2)\u{202E}班", ["classes.csv:3", "`name`", "U+202E"]),
-        case!("clubs: name with NUL", "data/clubs.csv", "C1,足球" => "C1,足\0球", ["clubs.csv:2", "`name`", "U+0000"]),
-        case!("leave: reason with ESC", "data/leave.csv", "请假,病假" => "请假,病\u{1b}]0;x\u{7}假", ["leave.csv:2", "`reason`", "U+001B"]),
+        case!("staff: name with ESC", "data/staff.csv", "T2,李强" => "T2,李\u{1b}[2J强", ["staff.csv:3", "`姓名`", "U+001B"]),
+        case!("staff: id with a bidi isolate", "data/staff.csv", "T4,刘伟" => "T\u{2067}4,刘伟", ["staff.csv:5", "`工号`", "U+2067"]),
+        case!("staff: newline inside a name", "data/staff.csv", "T2,李强" => "T2,\"李\n强\"", ["staff.csv:3", "`姓名`", "U+000A"]),
+        case!("classes: name with RLO", "data/classes.csv", "1-2,一(2)班" => "1-2,一(2)\u{202E}班", ["classes.csv:3", "`班级`", "U+202E"]),
+        case!("clubs: name with NUL", "data/clubs.csv", "C1,足球" => "C1,足\0球", ["clubs.csv:2", "`名称`", "U+0000"]),
+        case!("leave: reason with ESC", "data/leave.csv", "请假,病假" => "请假,病\u{1b}]0;x\u{7}假", ["leave.csv:2", "`原因`", "U+001B"]),
         case!("served: hours near i64::MAX", "data/served.csv", "T1,3.5" => "T1,92233720368547758.07", ["served.csv:2", "hours", "from 0 to 5000"]),
-        case!("leave: date out of range", "data/leave.csv", "2026-12-08,2026-12-08" => "2999-12-08,2999-12-08", ["leave.csv:2", "`from`", "2000-01-01 to 2100-12-31"]),
+        case!("leave: date out of range", "data/leave.csv", "2026-12-08,2026-12-08" => "2999-12-08,2999-12-08", ["leave.csv:2", "`开始日期`", "2000-01-01 to 2100-12-31"]),
         Case {
             name: "staff: id longer than 200 characters",
             file: "data/staff.csv",
             edit: |s| s.replacen("T6,杨军", &format!("{},杨军", "T".repeat(201)), 1),
-            expect: &["staff.csv:7", "`id`", "201 characters", "at most 200"],
+            expect: &["staff.csv:7", "`工号`", "201 characters", "at most 200"],
         },
         Case {
             name: "leave: cell longer than 1000 characters",
             file: "data/leave.csv",
             edit: |s| s.replacen("请假,病假", &format!("请假,{}", "病".repeat(1001)), 1),
-            expect: &["leave.csv:2", "`reason`", "1001 characters", "at most 1000"],
+            expect: &["leave.csv:2", "`原因`", "1001 characters", "at most 1000"],
         },
         Case {
             name: "enrollment: 25 million columns",
@@ -201,9 +206,9 @@ fn cases() -> Vec<Case> {
         },
         // Messages that help (issue 17): one message per mistake, a hint
         // where a guess would be wrong.
-        case!("classes: pupils with a fraction", "data/classes.csv", "3-1,三(1)班,3,45" => "3-1,三(1)班,3,45.5", ["classes.csv:4", "pupils", "not a whole number"]),
-        case!("leave: a date with a time of day", "data/leave.csv", "2026-12-08,2026-12-08" => "2026/12/8 8:30,2026-12-08", ["leave.csv:2", "`from`"]),
-        case!("enrollment: 下午 names several keys", "data/enrollment.csv", "1-1,周一,stage1,30" => "1-1,周一,下午,30", ["enrollment.csv:2", "`session`", "下午"]),
+        case!("classes: pupils with a fraction", "data/classes.csv", "3-1,三(1)班,3,45" => "3-1,三(1)班,3,45.5", ["classes.csv:4", "`人数`", "not a whole number"]),
+        case!("leave: a date with a time of day", "data/leave.csv", "2026-12-08,2026-12-08" => "2026/12/8 8:30,2026-12-08", ["leave.csv:2", "`开始日期`"]),
+        case!("enrollment: 下午 names several keys", "data/enrollment.csv", "1-1,周一,stage1,30" => "1-1,周一,下午,30", ["enrollment.csv:2", "`时段`", "下午"]),
         case!("policy: missing comma in an array", "policy.toml", "grades = [1, 2]" => "grades = [1 2]", ["policy.toml:35", "must be quoted"]),
         case!("policy: bad cutoff", "policy.toml", "cutoff = \"17:00\"" => "cutoff = \"17点\"", ["policy.toml:", "seasons[0].cutoff", "17点"]),
         Case {
@@ -235,6 +240,7 @@ fn cases() -> Vec<Case> {
 fn every_bad_input_is_reported_and_nothing_is_written() {
     let all = cases();
     assert!(all.len() >= 40, "catalogue has {} cases", all.len());
+    let mut wrong = Vec::new();
     for c in all {
         let dir = tempfile::tempdir().unwrap();
         setup(dir.path());
@@ -250,11 +256,69 @@ fn every_bad_input_is_reported_and_nothing_is_written() {
             c.name
         );
         for e in c.expect {
-            assert!(err.contains(e), "{}: expected {e:?} in: {err}", c.name);
+            if !err.contains(e) {
+                wrong.push(format!("{}: expected {e:?} in: {err}", c.name));
+            }
         }
         assert!(!err.contains("panicked"), "{}: panic", c.name);
         assert!(!dir.path().join("out").exists(), "{}: wrote output", c.name);
     }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Issue 17 item 3: every message of the catalogue reads in one language,
+/// Chinese in Chinese mode and English in English mode.
+#[test]
+fn every_bad_input_is_reported_in_one_language() {
+    let mut wrong = Vec::new();
+    for c in cases() {
+        let dir = tempfile::tempdir().unwrap();
+        setup(dir.path());
+        let path = dir.path().join(c.file);
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        std::fs::write(&path, (c.edit)(&text)).unwrap();
+        let said = |lang| {
+            let out = run_plan_in(dir.path(), lang);
+            assert_eq!(out.status.code(), Some(2), "{}: {lang}", c.name);
+            // The temporary folder's name is no part of the message.
+            let err = String::from_utf8_lossy(&out.stderr).into_owned();
+            err.replace(&dir.path().display().to_string(), "")
+        };
+        wrong.extend(two_languages(c.name, &said("zh"), &said("en")));
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+}
+
+/// A CSV message names the column as the file's header writes it.
+#[test]
+fn a_csv_message_names_the_header_as_written() {
+    for (header, says) in [("角色", "`角色`"), ("role", "`role`"), ("Role", "`Role`")] {
+        let dir = tempfile::tempdir().unwrap();
+        setup(dir.path());
+        let path = dir.path().join("data/staff.csv");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text
+            .replacen("角色", header, 1)
+            .replacen("刘伟,任课教师", "刘伟,校长", 1);
+        std::fs::write(&path, text).unwrap();
+        for lang in ["zh", "en"] {
+            let err = String::from_utf8_lossy(&run_plan_in(dir.path(), lang).stderr).into_owned();
+            assert!(
+                err.contains("staff.csv:5") && err.contains(says),
+                "{header} {lang}: {err}"
+            );
+        }
+    }
+    // A missing column is named in the reader's language.
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let path = dir.path().join("data/staff.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("角色", "岗位x", 1)).unwrap();
+    let zh = String::from_utf8_lossy(&run_plan_in(dir.path(), "zh").stderr).into_owned();
+    let en = String::from_utf8_lossy(&run_plan_in(dir.path(), "en").stderr).into_owned();
+    assert!(zh.contains("`角色`"), "{zh}");
+    assert!(en.contains("`role`"), "{en}");
 }
 
 #[test]
@@ -554,7 +618,7 @@ fn thousands_of_policy_mistakes_are_each_located() {
     assert_eq!(ds.len(), 5000);
     let last = ds
         .iter()
-        .find(|d| d.field == "calendar.no_service_days[4999].date")
+        .find(|d| d.field.en == "calendar.no_service_days[4999].date")
         .unwrap();
     // Line and column of the date's value.
     assert_eq!((last.line, last.column), (first + 4999, 12), "{last}");

@@ -19,16 +19,27 @@ fn leave_file(cells: &str) -> Files {
     f
 }
 
+/// The problems found, each checked to read in one language per mode.
 fn problems(f: &Files) -> Vec<Diagnostic> {
     match school_from(&demo_policy(), f) {
-        Err(Error::Invalid(ds)) => ds,
+        Err(Error::Invalid(ds)) => {
+            for d in &ds {
+                assert_one_language(&d.to_string(), &d.render(Lang::Zh), &d.render(Lang::En));
+            }
+            ds
+        }
         Err(e) => panic!("unexpected error {e}"),
         Ok(_) => panic!("loaded without a problem"),
     }
 }
 
+/// The school, its warnings checked to read in one language per mode.
 fn loads(f: &Files) -> School {
-    school_from(&demo_policy(), f).unwrap_or_else(|e| panic!("{}", e.render(Lang::En)))
+    let s = school_from(&demo_policy(), f).unwrap_or_else(|e| panic!("{}", e.render(Lang::En)));
+    for d in &s.warnings {
+        assert_one_language(&d.to_string(), &d.render(Lang::Zh), &d.render(Lang::En));
+    }
+    s
 }
 
 fn day(s: &str) -> NaiveDate {
@@ -62,8 +73,8 @@ fn an_integral_decimal_is_the_whole_number_and_a_fraction_is_refused() {
     assert_eq!((c.grade, c.pupils), (3, 45));
     let ds = problems(&edit("3-1,三(1)班,3,45.5"));
     assert_eq!(ds.len(), 1, "{ds:?}");
-    assert_eq!((ds[0].line, ds[0].field.as_str()), (4, "pupils"));
-    assert!(ds[0].found.contains("not a whole number"), "{}", ds[0]);
+    assert_eq!((ds[0].line, ds[0].field.en.as_str()), (4, "人数"));
+    assert!(ds[0].found.en.contains("not a whole number"), "{}", ds[0]);
 }
 
 #[test]
@@ -95,7 +106,7 @@ fn an_excel_serial_date_is_read_only_in_a_plausible_range() {
     for bad in ["2026/12/8 8:30", "45", "9999999"] {
         let ds = problems(&leave_file(&format!("T1,{bad},2026-12-08,,请假,")));
         assert_eq!(ds.len(), 1, "{bad}: {ds:?}");
-        assert_eq!(ds[0].field, "from", "{bad}");
+        assert_eq!(ds[0].field.en, "开始日期", "{bad}");
     }
 }
 
@@ -142,7 +153,7 @@ fn parts_of_the_day_map_to_the_policy_where_unambiguous() {
         .into_bytes();
     let ds = problems(&f);
     assert_eq!(ds.len(), 1, "{ds:?}");
-    assert_eq!((ds[0].line, ds[0].field.as_str()), (2, "session"));
+    assert_eq!((ds[0].line, ds[0].field.en.as_str()), (2, "时段"));
     // A club in 下午: the one session with clubs.
     let mut f = tiny_files();
     f.clubs = Some("编号,名称,星期,时段,人数\nC1,足球,周二,下午,20\n".into());
@@ -196,7 +207,7 @@ fn a_workbook_saved_as_csv_is_read_as_its_first_sheet() {
     f.leave = Some(book.save_to_buffer().unwrap());
     let ds = problems(&f);
     assert_eq!(ds.len(), 1, "{ds:?}");
-    assert_eq!((ds[0].line, ds[0].field.as_str()), (2, "from"));
+    assert_eq!((ds[0].line, ds[0].field.en.as_str()), (2, "开始日期"));
 }
 
 #[test]
@@ -241,8 +252,8 @@ fn duplicate_names_are_warned_and_shown_with_their_id() {
     let s = loads(&f);
     assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
     assert_eq!(
-        (s.warnings[0].line, s.warnings[0].field.as_str()),
-        (3, "name")
+        (s.warnings[0].line, s.warnings[0].field.en.as_str()),
+        (3, "姓名")
     );
     let (t1, t2, t3) = (0, 1, 2);
     assert_eq!(s.shown_name(t1), "王静(T1)");
@@ -263,7 +274,7 @@ fn a_staff_instructor_without_the_clubs_qualification_is_warned() {
     // T6 is an administrator without 体育; T4 holds it.
     let s = loads(&club("T6"));
     assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
-    assert_eq!(s.warnings[0].field, "instructor");
+    assert_eq!(s.warnings[0].field.en, "指定教师");
     assert!(s.warnings[0].render(Lang::Zh).contains("体育"));
     assert!(loads(&club("T4")).warnings.is_empty());
     // An outside instructor is hired for the club: no warning.
@@ -280,7 +291,7 @@ fn an_empty_staff_list_is_an_error() {
     let ds = problems(&f);
     assert!(
         ds.iter()
-            .any(|d| d.file.ends_with("staff.csv") && d.found == "no staff"),
+            .any(|d| d.file.ends_with("staff.csv") && d.found.en == "no staff"),
         "{ds:?}"
     );
 }
@@ -297,7 +308,7 @@ fn a_bad_class_size_is_one_error_not_one_per_reference() {
             .into_bytes();
         let ds = problems(&f);
         assert_eq!(ds.len(), 1, "{bad}: {ds:?}");
-        assert_eq!((ds[0].line, ds[0].field.as_str()), (2, "pupils"), "{bad}");
+        assert_eq!((ds[0].line, ds[0].field.en.as_str()), (2, "人数"), "{bad}");
     }
 }
 
@@ -315,7 +326,7 @@ fn a_bad_staff_row_is_one_error_not_one_per_reference() {
     );
     let ds = problems(&f);
     assert_eq!(ds.len(), 1, "{ds:?}");
-    assert_eq!((ds[0].line, ds[0].field.as_str()), (5, "role"));
+    assert_eq!((ds[0].line, ds[0].field.en.as_str()), (5, "角色"));
 }
 
 #[test]
@@ -328,7 +339,7 @@ fn a_bad_cutoff_is_one_error() {
         panic!("a bad cutoff loaded");
     };
     assert_eq!(ds.len(), 1, "{ds:?}");
-    assert_eq!(ds[0].field, "seasons[0].cutoff");
+    assert_eq!(ds[0].field.en, "seasons[0].cutoff");
 }
 
 // ------------------------------------------------------- Chinese messages

@@ -296,7 +296,8 @@ fn a_pin_naming_a_duty_not_in_the_week_is_an_error_naming_file_line_and_column()
         .render(Lang::En);
     assert!(err.contains("pins.csv:3:"), "{err}");
     assert!(
-        err.contains("`duty_id`") && err.contains("\"2026-12-14/homework/1-1\""),
+        // The column as the file's header writes it.
+        err.contains("`任务编号`") && err.contains("\"2026-12-14/homework/1-1\""),
         "{err}"
     );
     assert!(

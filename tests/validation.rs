@@ -49,7 +49,7 @@ fn unknown_key_typo_is_located() {
     let ds = load_policy(&t).unwrap_err();
     let d = ds
         .iter()
-        .find(|d| d.field.contains("cuttoff"))
+        .find(|d| d.field.en.contains("cuttoff"))
         .expect("typo reported");
     assert_eq!(d.line, line_of(&t, "cuttoff"));
     assert!(d.file.ends_with("policy.toml"));
@@ -62,8 +62,8 @@ fn all_unknown_keys_reported_at_once() {
         .replace("work_end = \"17:00\"", "work_end = \"17:00\"\nwrok_end = 1")
         .replace("mip_rel_gap = 0.0", "mip_rel_gap = 0.0\ngapp = 1");
     let ds = load_policy(&t).unwrap_err();
-    assert!(ds.iter().any(|d| d.field.contains("wrok_end")));
-    assert!(ds.iter().any(|d| d.field.contains("gapp")));
+    assert!(ds.iter().any(|d| d.field.en.contains("wrok_end")));
+    assert!(ds.iter().any(|d| d.field.en.contains("gapp")));
 }
 
 #[test]
@@ -75,17 +75,17 @@ fn session_ending_before_it_starts() {
     let ds = load_policy(&t).unwrap_err();
     let d = ds
         .iter()
-        .find(|d| d.field == "seasons[0].times.noon.end")
+        .find(|d| d.field.en == "seasons[0].times.noon.end")
         .expect("reported");
     assert_eq!(d.line, line_of(&t, "end = \"11:00\""));
-    assert!(d.expected.contains("after the start"));
+    assert!(d.expected.en.contains("after the start"));
 }
 
 #[test]
 fn overlapping_seasons() {
     let t = demo_text().replace("from = \"05-01\"", "from = \"04-01\"");
     let ds = load_policy(&t).unwrap_err();
-    assert!(ds.iter().any(|d| d.found.contains("overlaps")), "{ds:?}");
+    assert!(ds.iter().any(|d| d.found.en.contains("overlaps")), "{ds:?}");
 }
 
 #[test]
@@ -97,9 +97,9 @@ fn makeup_day_on_a_weekday() {
     let ds = load_policy(&t).unwrap_err();
     let d = ds
         .iter()
-        .find(|d| d.field.starts_with("calendar.makeup_days[0].date"))
+        .find(|d| d.field.en.starts_with("calendar.makeup_days[0].date"))
         .expect("reported");
-    assert!(d.expected.contains("Saturday or Sunday"));
+    assert!(d.expected.en.contains("Saturday or Sunday"));
     assert_eq!(d.line, line_of(&t, "2026-10-12"));
 }
 
@@ -110,7 +110,7 @@ fn afternoon_past_the_cutoff() {
         "stage1 = { start = \"15:40\", end = \"17:20\" }",
     );
     let ds = load_policy(&t).unwrap_err();
-    assert!(ds.iter().any(|d| d.found.contains("after the cutoff")));
+    assert!(ds.iter().any(|d| d.found.en.contains("after the cutoff")));
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn wrong_type_names_key_and_line() {
     let ds = load_policy(&t).unwrap_err();
     assert_eq!(ds.len(), 1);
     assert_eq!(ds[0].line, line_of(&t, "\"two\""));
-    assert!(ds[0].field.contains("max_duties_per_day"), "{:?}", ds[0]);
+    assert!(ds[0].field.en.contains("max_duties_per_day"), "{:?}", ds[0]);
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn malformed_and_empty_files() {
     let ds = load_policy("[school\nname = 1").unwrap_err();
     assert_eq!(ds[0].line, 1);
     let ds = load_policy("   \n").unwrap_err();
-    assert!(ds[0].found.contains("empty"));
+    assert!(ds[0].found.en.contains("empty"));
 }
 
 #[test]
@@ -141,14 +141,15 @@ fn duplicate_ids_and_unknown_references() {
     let Error::Invalid(ds) = err else { panic!() };
     let find = |field: &str, what: &str| {
         ds.iter()
-            .find(|d| d.field == field && d.found.contains(what))
+            .find(|d| d.field.en == field && d.found.en.contains(what))
             .unwrap_or_else(|| panic!("{field} {what}: {ds:?}"))
     };
-    let dup = find("id", "duplicate");
+    // Fields are named by the file's own headers (工号, not id).
+    let dup = find("工号", "duplicate");
     assert_eq!(dup.line, 8);
     assert!(dup.file.ends_with("staff.csv"));
-    assert_eq!(find("homeroom_class", "9-9").line, 9);
-    assert_eq!(find("exemption", "maternity").line, 10);
+    assert_eq!(find("班主任班级", "9-9").line, 9);
+    assert_eq!(find("豁免", "maternity").line, 10);
 }
 
 #[test]
@@ -163,9 +164,9 @@ fn enrollment_problems_reported_together() {
     };
     assert_eq!(ds.len(), 3, "{ds:?}");
     assert!(ds.iter().all(|d| d.file.ends_with("enrollment.csv")));
-    assert!(ds.iter().any(|d| d.field == "class"));
-    assert!(ds.iter().any(|d| d.field == "weekday"));
-    assert!(ds.iter().any(|d| d.field == "session"));
+    assert!(ds.iter().any(|d| d.field.en == "班级"));
+    assert!(ds.iter().any(|d| d.field.en == "星期"));
+    assert!(ds.iter().any(|d| d.field.en == "时段"));
 }
 
 #[test]
@@ -176,10 +177,11 @@ fn unknown_and_missing_columns() {
     let Error::Invalid(ds) = school_from(&p, &f).unwrap_err() else {
         panic!()
     };
-    assert!(ds.iter().any(|d| d.found.contains("unknown column")));
+    assert!(ds.iter().any(|d| d.found.en.contains("unknown column")));
+    // A column the file lacks is named in the reader's language.
     assert!(ds
         .iter()
-        .any(|d| d.field == "pupils" && d.found.contains("missing")));
+        .any(|d| d.field.en == "pupils" && d.field.zh == "人数" && d.found.en.contains("missing")));
 }
 
 #[test]

@@ -31,9 +31,15 @@ struct School {
 }
 
 fn school() -> School {
+    school_with(|_| {})
+}
+
+/// The demo school with `edit` applied to its workspace before it opens.
+fn school_with(edit: impl FnOnce(&Workspace)) -> School {
     let dir = tempfile::tempdir().expect("temp dir");
     let (ws, created) = Workspace::demo(&dir.path().join("demo")).expect("demo workspace");
     assert!(created);
+    edit(&ws);
     let app = App::new(&ws).expect("app");
     let admin_password = app.first_password.clone().expect("first start makes admin");
     app.add_account("fin", Role::Finance, None, PASSWORD)
@@ -157,6 +163,37 @@ async fn admin(s: &School) -> User {
     let reply = post(&s.router, "/password", &u.cookie, &pw).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     u
+}
+
+/// The school's warnings (here two teachers of one name) are shown to the
+/// administrator on the week page, in the page's language, and to no one
+/// else.
+#[tokio::test]
+async fn the_week_page_shows_the_school_warnings_to_the_admin() {
+    let s = school_with(|ws| {
+        let staff = ws.data.join("staff.csv");
+        let text = std::fs::read_to_string(&staff).expect("staff.csv");
+        let text = text.replacen("T002,郑玉兰", "T002,黄建华", 1);
+        std::fs::write(&staff, text).expect("write staff.csv");
+    });
+    let u = admin(&s).await;
+    let zh = get(&s.router, &format!("/week/{WEEK}"), &u.cookie).await;
+    assert_eq!(zh.status, StatusCode::OK, "{}", zh.body);
+    assert!(zh.body.contains("学校数据中的提醒"), "{}", zh.body);
+    assert!(zh.body.contains("同名的两人"), "{}", zh.body);
+    assert!(!zh.body.contains("two people of one name"));
+    let en = get(&s.router, &format!("/week/{WEEK}?lang=en"), &u.cookie).await;
+    assert!(en.body.contains("Notes on the school"), "{}", en.body);
+    assert!(en.body.contains("two people of one name"), "{}", en.body);
+    assert!(!en.body.contains("同名的两人"));
+    let t = login(&s.router, "t1", PASSWORD).await;
+    let page = get(&s.router, &format!("/week/{WEEK}"), &t.cookie).await;
+    assert!(!page.body.contains("同名的两人"), "{}", page.body);
+    // The demo school as shipped has none.
+    let s = school();
+    let u = admin(&s).await;
+    let page = get(&s.router, &format!("/week/{WEEK}"), &u.cookie).await;
+    assert!(!page.body.contains("学校数据中的提醒"), "{}", page.body);
 }
 
 /// What the record holds: accounts, audit lines, published versions.

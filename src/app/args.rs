@@ -240,18 +240,10 @@ fn text(s: &str) -> Result<String, String> {
     let Some((found, expected)) = text_problem(s, MAX_CELL_CHARS) else {
         return Ok(s.to_string());
     };
-    let n = s.chars().count();
-    Err(match cli_lang() {
-        Lang::En => format!("{found}; expected {expected}"),
-        Lang::Zh if n > MAX_CELL_CHARS => format!("{n} 个字符; 至多 {MAX_CELL_CHARS} 个"),
-        Lang::Zh => {
-            // `found` names the character as U+XXXX.
-            let code = found
-                .split_whitespace()
-                .find(|w| w.starts_with("U+"))
-                .unwrap_or("");
-            format!("含有字符 {code}; 应为不含控制字符、换行或文字方向控制符的普通文字")
-        }
+    let lang = cli_lang();
+    Err(match lang {
+        Lang::En => format!("{}; expected {}", found.en, expected.en),
+        Lang::Zh => format!("{}; 应为{}", found.zh, expected.zh),
     })
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 pub use crate::error::bad_char;
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Result, Said};
 
 /// Bytes one input file (CSV, policy, calendar, roster) may hold.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -37,34 +37,56 @@ pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2100, 12, 31) {
 /// What a date must be, in messages.
 pub const DATE_RANGE: &str = "a date from 2000-01-01 to 2100-12-31";
 
+/// What a date must be, in both languages, with an example (`2026-09-01`).
+pub fn date_range(example: &str) -> Said {
+    Said::new(
+        format!("2000-01-01 到 2100-12-31 之间的日期, 如 {example}"),
+        format!("{DATE_RANGE}, such as {example}"),
+    )
+}
+
 pub fn date_in_range(d: NaiveDate) -> bool {
     (FIRST_DATE..=LAST_DATE).contains(&d)
 }
 
 /// A bad character named for a message, e.g. `U+001B (a control character)`.
-pub fn describe_char(c: char) -> String {
-    let what = if c.is_control() {
-        "a control character"
+pub fn describe_char(c: char) -> Said {
+    let (zh, en) = if c.is_control() {
+        ("控制字符", "a control character")
     } else {
-        "an invisible text-direction control"
+        (
+            "不可见的文字方向控制符",
+            "an invisible text-direction control",
+        )
     };
-    format!("U+{:04X} ({what})", c as u32)
+    let code = format!("U+{:04X}", c as u32);
+    Said::new(format!("{code} ({zh})"), format!("{code} ({en})"))
 }
 
 /// What a text field may not hold, as a problem to report (found,
 /// expected); None when the text is fine. `max` bounds its length.
-pub fn text_problem(s: &str, max: usize) -> Option<(String, String)> {
+pub fn text_problem(s: &str, max: usize) -> Option<(Said, Said)> {
     if let Some(c) = bad_char(s) {
+        let what = describe_char(c);
         return Some((
-            format!("text containing {}", describe_char(c)),
-            "plain text without control characters, line breaks or direction controls".to_string(),
+            Said::new(
+                format!("含有 {} 的文字", what.zh),
+                format!("text containing {}", what.en),
+            ),
+            Said::new(
+                "不含控制字符、换行或文字方向控制符的普通文字",
+                "plain text without control characters, line breaks or direction controls",
+            ),
         ));
     }
     let n = s.chars().count();
     (n > max).then(|| {
         (
-            format!("{n} characters"),
-            format!("at most {max} characters"),
+            Said::new(format!("{n} 个字符"), format!("{n} characters")),
+            Said::new(
+                format!("至多 {max} 个字符"),
+                format!("at most {max} characters"),
+            ),
         )
     })
 }
@@ -92,14 +114,16 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>> {
 }
 
 fn too_big(path: &Path, len: u64) -> Diagnostic {
+    let mib = format!("{:.1}", len as f64 / 1024.0 / 1024.0);
+    let max = MAX_FILE_BYTES / 1024 / 1024;
     Diagnostic::new(
         path,
         0,
-        "-",
-        format!("a file of {:.1} MiB", len as f64 / 1024.0 / 1024.0),
-        format!(
-            "at most {} MiB per input file",
-            MAX_FILE_BYTES / 1024 / 1024
+        Said::same("-"),
+        Said::new(format!("{mib} MiB 的文件"), format!("a file of {mib} MiB")),
+        Said::new(
+            format!("每个输入文件至多 {max} MiB"),
+            format!("at most {max} MiB per input file"),
         ),
     )
 }

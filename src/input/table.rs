@@ -8,7 +8,7 @@ use chrono::{NaiveDate, Weekday};
 
 pub(crate) use crate::input::cells::parse_date;
 use crate::input::cells::{whole_number, NotWhole};
-use crate::input::limits::{text_problem, DATE_RANGE, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS};
+use crate::input::limits::{date_range, text_problem, MAX_CELL_CHARS, MAX_COLUMNS, MAX_ROWS};
 use crate::input::text::decode_text;
 use crate::input::xlsx;
 use crate::model::units::parse_weekday;
@@ -17,8 +17,10 @@ use crate::model::units::parse_weekday;
 pub struct Table {
     pub file: PathBuf,
     pub rows: Vec<Row>,
-    /// The canonical columns the header names.
-    columns: BTreeSet<&'static str>,
+    /// The header as the file writes it, by the canonical column it names.
+    headers: BTreeMap<&'static str, String>,
+    /// The columns the table was read with.
+    spec: Columns,
     /// Rows left out that are no error: totals rows.
     pub warnings: Vec<Diagnostic>,
 }
@@ -57,15 +59,21 @@ pub fn parse_table(
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            diags.push(Diagnostic::new(path, 1, "-", e.to_string(), "a header row"));
+            diags.push(Diagnostic::new(
+                path,
+                1,
+                Said::same("-"),
+                csv_problem(&e),
+                Said::new("一行表头", "a header row"),
+            ));
             return None;
         }
     };
     if headers.iter().all(|h| h.is_empty()) {
-        diags.push(Diagnostic::said(
+        diags.push(Diagnostic::new(
             path,
             1,
-            "-",
+            Said::same("-"),
             Said::new("空文件或空的表头行", "an empty file or header row"),
             Said::new(
                 "第一行是列名 (见 docs/data.md)",
@@ -83,11 +91,17 @@ pub fn parse_table(
         return None;
     }
     let map = header_map(path, &headers, columns, diags)?;
-    let (rows, warnings) = read_rows(path, &text, &mut rdr, &map, diags);
+    let (rows, warnings) = read_rows(path, &text, &mut rdr, (&headers, &map), diags);
+    let written = map
+        .iter()
+        .zip(headers.iter())
+        .filter_map(|(col, h)| Some(((*col)?, h.trim().to_string())))
+        .collect();
     Some(Table {
         file: path.to_path_buf(),
         rows,
-        columns: map.iter().flatten().copied().collect(),
+        headers: written,
+        spec: columns,
         warnings,
     })
 }
@@ -101,12 +115,12 @@ fn table_text(path: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<(Str
         return match xlsx::first_sheet_csv(bytes) {
             Ok(text) => Some((text, b',')),
             Err(why) => {
-                diags.push(Diagnostic::said(
+                diags.push(Diagnostic::new(
                     path,
                     0,
-                    "-",
+                    Said::same("-"),
                     Said::new(
-                        format!("一个无法读取的 Excel 工作簿 ({why})"),
+                        "一个无法读取的 Excel 工作簿".to_string(),
                         format!("an Excel workbook that cannot be read ({why})"),
                     ),
                     Said::new(
@@ -119,10 +133,10 @@ fn table_text(path: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<(Str
         };
     }
     let Some(text) = decode_text(bytes) else {
-        diags.push(Diagnostic::said(
+        diags.push(Diagnostic::new(
             path,
             0,
-            "-",
+            Said::same("-"),
             Said::new(
                 "不是 UTF-8、UTF-16 或 GBK 文本的内容",
                 "bytes that are not UTF-8, UTF-16 or GBK text",
@@ -151,10 +165,10 @@ fn semicolons(path: &Path, headers: &csv::StringRecord) -> Option<Diagnostic> {
     let named: Vec<&str> = headers.iter().filter(|h| !h.is_empty()).collect();
     let [one] = named[..] else { return None };
     one.contains(';').then(|| {
-        Diagnostic::said(
+        Diagnostic::new(
             path,
             1,
-            "-",
+            Said::same("-"),
             Said::new(
                 format!("一个用分号分隔的表头 \"{one}\""),
                 format!("a header separated by semicolons, \"{one}\""),
@@ -193,26 +207,16 @@ fn header_map(
                     diags.push(Diagnostic::new(
                         path,
                         1,
-                        h,
-                        "a column given twice",
-                        "each column once",
+                        Said::same(h),
+                        Said::new("重复的一列", "a column given twice"),
+                        Said::new("每列只写一次", "each column once"),
                     ));
                     ok = false;
                 }
                 map.push(Some(canon));
             }
             None => {
-                let known: Vec<String> = columns
-                    .iter()
-                    .map(|(c, a, _)| format!("{c}/{}", a.first().unwrap_or(c)))
-                    .collect();
-                diags.push(Diagnostic::new(
-                    path,
-                    1,
-                    h,
-                    format!("an unknown column \"{h}\""),
-                    format!("one of: {}", known.join(", ")),
-                ));
+                diags.push(unknown_column(path, h, columns));
                 ok = false;
                 map.push(None);
             }
@@ -220,12 +224,17 @@ fn header_map(
     }
     for (canon, aliases, required) in columns {
         if *required && !seen.contains(canon) {
+            let zh = aliases.first().copied().unwrap_or(canon);
+            let also: Vec<String> = aliases.iter().map(|a| format!("\"{a}\"")).collect();
             diags.push(Diagnostic::new(
                 path,
                 1,
-                *canon,
-                "the column is missing",
-                format!("a column named {canon} or {}", aliases.join(" / ")),
+                Said::new(zh, *canon),
+                Said::new("缺少这一列", "the column is missing"),
+                Said::new(
+                    format!("名为 {} 的一列", also.join(" 或 ")),
+                    format!("a column named \"{canon}\" (or {})", also.join(", ")),
+                ),
             ));
             ok = false;
         }
@@ -233,12 +242,49 @@ fn header_map(
     ok.then_some(map)
 }
 
+/// A header no column of the table has: the columns it may name, in the
+/// reader's language.
+fn unknown_column(path: &Path, h: &str, columns: Columns) -> Diagnostic {
+    let zh: Vec<&str> = columns
+        .iter()
+        .map(|(c, a, _)| a.first().copied().unwrap_or(c))
+        .collect();
+    let en: Vec<&str> = columns.iter().map(|(c, _, _)| *c).collect();
+    Diagnostic::new(
+        path,
+        1,
+        Said::same(h),
+        Said::new(
+            format!("未知的列 \"{h}\""),
+            format!("an unknown column \"{h}\""),
+        ),
+        Said::new(
+            format!("以下列名之一: {}", zh.join("、")),
+            format!("one of: {}", en.join(", ")),
+        ),
+    )
+}
+
+/// The csv reader's error in both languages (its own text is English).
+fn csv_problem(e: &csv::Error) -> Said {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => Said::new("无法读取的文字", "text that cannot be read"),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => Said::new(
+            format!("{len} 个单元格, 表头有 {expected_len} 列"),
+            format!("{len} cells where the header has {expected_len}"),
+        ),
+        _ => Said::new("格式错误的一行", format!("a malformed row ({e})")),
+    }
+}
+
 /// The data rows, blank ones left out, each with its line in the file.
 fn read_rows(
     path: &Path,
     text: &str,
     rdr: &mut csv::Reader<&[u8]>,
-    map: &[Option<&'static str>],
+    (headers, map): (&csv::StringRecord, &[Option<&'static str>]),
     diags: &mut Diagnostics,
 ) -> (Vec<Row>, Vec<Diagnostic>) {
     let mut rows = Vec::new();
@@ -252,9 +298,9 @@ fn read_rows(
                 diags.push(Diagnostic::new(
                     path,
                     line,
-                    "-",
-                    e.to_string(),
-                    "a well-formed CSV row",
+                    Said::same("-"),
+                    csv_problem(&e),
+                    Said::new("格式正确的一行 CSV", "a well-formed CSV row"),
                 ));
                 continue;
             }
@@ -268,9 +314,15 @@ fn read_rows(
             diags.push(Diagnostic::new(
                 path,
                 line,
-                "-",
-                format!("more than {MAX_ROWS} rows"),
-                format!("at most {MAX_ROWS} rows per file"),
+                Said::same("-"),
+                Said::new(
+                    format!("超过 {MAX_ROWS} 行"),
+                    format!("more than {MAX_ROWS} rows"),
+                ),
+                Said::new(
+                    format!("每个文件至多 {MAX_ROWS} 行"),
+                    format!("at most {MAX_ROWS} rows per file"),
+                ),
             ));
             break;
         }
@@ -279,10 +331,10 @@ fn read_rows(
             continue;
         }
         if let Some(word) = totals_word(&rec, map) {
-            warnings.push(Diagnostic::said(
+            warnings.push(Diagnostic::new(
                 path,
                 line,
-                "-",
+                Said::same("-"),
                 Said::new(
                     format!("一个合计行 (\"{word}\"), 已跳过"),
                     format!("a totals row (\"{word}\"), left out"),
@@ -294,7 +346,7 @@ fn read_rows(
             ));
             continue;
         }
-        rows.push(row(path, line, &rec, map, diags));
+        rows.push(row(path, line, &rec, (headers, map), diags));
     }
     (rows, warnings)
 }
@@ -332,13 +384,16 @@ fn row(
     path: &Path,
     line: usize,
     rec: &csv::StringRecord,
-    map: &[Option<&'static str>],
+    (headers, map): (&csv::StringRecord, &[Option<&'static str>]),
     diags: &mut Diagnostics,
 ) -> Row {
     let mut cells = BTreeMap::new();
     for (i, cell) in rec.iter().enumerate() {
         let col = map.get(i).copied().flatten();
-        let field = || col.map_or_else(|| format!("column {}", i + 1), str::to_string);
+        let field = || match rec_header(headers, i) {
+            Some(h) => Said::same(h),
+            None => Said::new(format!("第 {} 列", i + 1), format!("column {}", i + 1)),
+        };
         // Kept all the same: the load fails, and a second "empty cell" would mislead.
         if let Some((found, expected)) = text_problem(cell, MAX_CELL_CHARS) {
             diags.push(Diagnostic::new(path, line, field(), found, expected));
@@ -352,14 +407,25 @@ fn row(
                     path,
                     line,
                     field(),
-                    format!("\"{cell}\" beyond the header"),
-                    "no more cells than header columns",
+                    Said::new(
+                        format!("表头之外的单元格 \"{cell}\""),
+                        format!("\"{cell}\" beyond the header"),
+                    ),
+                    Said::new(
+                        "单元格不多于表头的列数",
+                        "no more cells than header columns",
+                    ),
                 ));
             }
             None => {}
         }
     }
     Row { line, cells }
+}
+
+/// The header of the `i`th column as the file writes it, if any.
+fn rec_header(headers: &csv::StringRecord, i: usize) -> Option<&str> {
+    headers.get(i).map(str::trim).filter(|h| !h.is_empty())
 }
 
 /// A cell as it was before kehou's CSV writer protected it from Excel
@@ -385,9 +451,12 @@ fn wide(path: &Path, line: usize, n: usize) -> Diagnostic {
     Diagnostic::new(
         path,
         line,
-        "-",
-        format!("{n} columns"),
-        format!("at most {MAX_COLUMNS} columns"),
+        Said::same("-"),
+        Said::new(format!("{n} 列"), format!("{n} columns")),
+        Said::new(
+            format!("至多 {MAX_COLUMNS} 列"),
+            format!("at most {MAX_COLUMNS} columns"),
+        ),
     )
 }
 
@@ -430,15 +499,23 @@ impl<'t> Lines<'t> {
 }
 
 impl Table {
+    /// A canonical column as the reader knows it: its header as the file
+    /// writes it, or (absent from the file) its name in each language.
+    pub(crate) fn field(&self, col: &str) -> Said {
+        field_of(&self.headers, self.spec, col)
+    }
+
     /// Whether the header names this canonical column.
     pub fn has_column(&self, col: &str) -> bool {
-        self.columns.contains(col)
+        self.headers.contains_key(col)
     }
 
     /// Field readers for this table's rows, recording into `diags`.
     pub(crate) fn fields<'a>(&'a self, diags: &'a mut Diagnostics) -> Fields<'a> {
         Fields {
             file: &self.file,
+            headers: &self.headers,
+            spec: self.spec,
             diags,
         }
     }
@@ -447,24 +524,32 @@ impl Table {
 /// Per-row field helpers that record diagnostics.
 pub(crate) struct Fields<'a> {
     pub(crate) file: &'a Path,
+    headers: &'a BTreeMap<&'static str, String>,
+    spec: Columns,
     pub(crate) diags: &'a mut Diagnostics,
 }
 
 impl Fields<'_> {
-    pub(crate) fn err(
-        &mut self,
-        line: usize,
-        field: &str,
-        found: impl Into<String>,
-        expected: impl Into<String>,
-    ) {
+    /// A canonical column as the reader knows it: its header as the file
+    /// writes it, or (absent from the file) its name in each language.
+    pub(crate) fn field(&self, col: &str) -> Said {
+        field_of(self.headers, self.spec, col)
+    }
+    /// A problem in column `col` (canonical) of `line`, in both languages.
+    pub(crate) fn err(&mut self, line: usize, col: &str, found: Said, expected: Said) {
+        let field = self.field(col);
         self.diags
             .push(Diagnostic::new(self.file, line, field, found, expected));
     }
     pub(crate) fn required<'r>(&mut self, row: &'r Row, col: &str) -> Option<&'r str> {
         let v = row.get(col);
         if v.is_empty() {
-            self.err(row.line, col, "an empty cell", "a value");
+            self.err(
+                row.line,
+                col,
+                Said::new("空单元格", "an empty cell"),
+                Said::new("一个值", "a value"),
+            );
             None
         } else {
             Some(v)
@@ -478,7 +563,7 @@ impl Fields<'_> {
             Err(NotWhole::Fraction) => (", 不是整数", ", not a whole number"),
             Err(NotWhole::Text) => ("", ""),
         };
-        self.said(
+        self.err(
             row.line,
             col,
             Said::new(format!("\"{v}\"{zh}"), format!("\"{v}\"{en}")),
@@ -489,23 +574,18 @@ impl Fields<'_> {
         );
         None
     }
-    /// Like `err`, in both languages.
-    pub(crate) fn said(&mut self, line: usize, field: &str, found: Said, expected: Said) {
-        self.diags
-            .push(Diagnostic::said(self.file, line, field, found, expected));
-    }
     pub(crate) fn date(&mut self, row: &Row, col: &str) -> Option<NaiveDate> {
         let v = self.required(row, col)?;
         match parse_date(v) {
             Some(d) => Some(d),
             None => {
-                self.said(
+                self.err(
                     row.line,
                     col,
-                    Said::new(format!("\"{v}\""), format!("\"{v}\"")),
+                    Said::same(format!("\"{v}\"")),
                     Said::new(
-                        "2000-01-01 到 2100-12-31 之间的日期, 如 2026-12-08、2026/12/8 或 2026年12月8日",
-                        format!("{DATE_RANGE}, such as 2026-12-08, 2026/12/8 or 2026年12月8日"),
+                        date_range("2026-12-08、2026/12/8 或 2026年12月8日").zh,
+                        date_range("2026-12-08 or 2026/12/8").en,
                     ),
                 );
                 None
@@ -519,12 +599,30 @@ impl Fields<'_> {
             self.err(
                 row.line,
                 col,
-                format!("\"{v}\""),
-                "a weekday: 周一..周日 or mon..sun",
+                Said::same(format!("\"{v}\"")),
+                weekday_names(),
             );
         }
         w
     }
+}
+
+fn field_of(headers: &BTreeMap<&'static str, String>, spec: Columns, col: &str) -> Said {
+    if let Some(h) = headers.get(col) {
+        return Said::same(h.as_str());
+    }
+    match spec.iter().find(|(c, _, _)| *c == col) {
+        Some((c, aliases, _)) => Said::new(aliases.first().copied().unwrap_or(c), *c),
+        None => Said::same(col),
+    }
+}
+
+/// What a weekday may be, in the reader's language.
+pub(crate) fn weekday_names() -> Said {
+    Said::new(
+        "星期: 周一 至 周日 (也可写 星期一 或 1 至 7)",
+        "a weekday: mon..sun, monday..sunday or 1..7",
+    )
 }
 
 pub(crate) fn split_list(s: &str) -> Vec<String> {

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use serde::de::DeserializeOwned;
 use toml::de::{DeTable, DeValue};
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Said};
 use crate::input::limits::{text_problem, MAX_CELL_CHARS};
 
 /// One step of a key path: `seasons[1].cutoff` is [Key(seasons), Index(1), Key(cutoff)].
@@ -64,16 +64,16 @@ impl TomlSource {
         let text = match crate::input::text::decode_text(&bytes) {
             Some(t) => t,
             None => {
-                return Err(crate::error::Error::invalid(
-                    Diagnostic::new(
-                        file,
-                        0,
-                        "-",
+                return Err(crate::error::Error::invalid(Diagnostic::new(
+                    file,
+                    0,
+                    Said::same("-"),
+                    Said::new(
+                        "既不是 UTF-8 也不是 GBK 文本的内容",
                         "bytes that are neither UTF-8 nor GBK",
-                        "a text file in UTF-8",
-                    )
-                    .with_zh("既不是 UTF-8 也不是 GBK 文本的内容", "UTF-8 编码的文本文件"),
-                ))
+                    ),
+                    Said::new("UTF-8 编码的文本文件", "a text file in UTF-8"),
+                )))
             }
         };
         Ok(TomlSource::new(file, text))
@@ -111,17 +111,19 @@ impl TomlSource {
     }
 
     /// A diagnostic located at `path` in this file.
-    pub fn diag(
-        &self,
-        path: &[Seg],
-        found: impl Into<String>,
-        expected: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn diag(&self, path: &[Seg], found: Said, expected: Said) -> Diagnostic {
         let (line, col) = self
             .span_of(path)
             .map(|s| self.line_col(s.start))
             .unwrap_or((0, 0));
-        Diagnostic::new(&self.file, line, path_string(path), found, expected).at_column(col)
+        Diagnostic::new(
+            &self.file,
+            line,
+            Said::same(path_string(path)),
+            found,
+            expected,
+        )
+        .at_column(col)
     }
 
     /// Deserialize, collecting every unknown key as a diagnostic.
@@ -130,11 +132,13 @@ impl TomlSource {
             return Err(vec![Diagnostic::new(
                 &self.file,
                 0,
-                "-",
-                "an empty file",
-                "a TOML document (see docs/policy.md)",
-            )
-            .with_zh("空文件", "TOML 格式的政策文件 (见 docs/policy.md)")]);
+                Said::same("-"),
+                Said::new("空文件", "an empty file"),
+                Said::new(
+                    "TOML 格式的政策文件 (见 docs/policy.md)",
+                    "a TOML document (see docs/policy.md)",
+                ),
+            )]);
         }
         let de = match toml::Deserializer::parse(&self.text) {
             Ok(de) => de,
@@ -149,10 +153,12 @@ impl TomlSource {
                     .map(|p| {
                         self.diag(
                             p,
-                            "an unknown key",
-                            "one of the keys documented in docs/policy.md (check the spelling)",
+                            Said::new("未知的键", "an unknown key"),
+                            Said::new(
+                                "docs/policy.md 中说明的键之一 (请检查拼写)",
+                                "one of the keys documented in docs/policy.md (check the spelling)",
+                            ),
                         )
-                        .with_zh("未知的键", "docs/policy.md 中说明的键之一 (请检查拼写)")
                     })
                     .collect();
                 Ok((v, diags))
@@ -174,8 +180,8 @@ impl TomlSource {
             .into_iter()
             .map(|(path, at, (found, expected))| {
                 let (line, col) = self.line_col(at);
-                Diagnostic::new(&self.file, line, path_string(&path), found, expected)
-                    .at_column(col)
+                let field = Said::same(path_string(&path));
+                Diagnostic::new(&self.file, line, field, found, expected).at_column(col)
             })
             .collect()
     }
@@ -189,9 +195,14 @@ impl TomlSource {
         let msg = e.message().trim().replace('\n', " ");
         let (found, expected) = split_serde_message(&msg);
         let (found_zh, expected_zh) = crate::input::toml_zh::toml_zh(&msg);
-        Diagnostic::new(&self.file, line, field, found, expected)
-            .at_column(col)
-            .with_zh(found_zh, expected_zh)
+        Diagnostic::new(
+            &self.file,
+            line,
+            Said::same(field),
+            Said::new(found_zh, found),
+            Said::new(expected_zh, expected),
+        )
+        .at_column(col)
     }
 
     /// The key path whose value contains `offset` (best effort, for syntax-valid files).
@@ -278,7 +289,7 @@ fn walk_value_at(v: &DeValue, offset: usize, path: &mut Vec<Seg>) -> bool {
 }
 
 /// A bad string's key path, byte offset and problem.
-type BadText = (Vec<Seg>, usize, (String, String));
+type BadText = (Vec<Seg>, usize, (Said, Said));
 
 fn bad_in_table(t: &DeTable, path: &mut Vec<Seg>, out: &mut Vec<BadText>) {
     for (k, v) in t.iter() {

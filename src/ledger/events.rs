@@ -6,8 +6,9 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::error::{Diagnostic, Diagnostics, Result};
-use crate::input::table::{parse_table, Columns, Row};
+use crate::error::{Diagnostic, Diagnostics, Result, Said};
+use crate::input::table::{parse_table, Columns, Row, Table};
+use crate::lang::Lang;
 
 /// What happened to the published roster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,14 +101,28 @@ pub(crate) fn cells(e: &Event) -> [String; 7] {
 }
 
 /// A diagnostic for the first of `fields` that row `r` leaves empty.
-fn missing(r: &Row, fields: &[&str], path: &Path, what: &str) -> Option<Diagnostic> {
+/// `what` names the event in each language (`(zh, en)`).
+fn missing(t: &Table, r: &Row, fields: &[&str], (zh, en): (&str, &str)) -> Option<Diagnostic> {
     let f = fields.iter().find(|f| r.get(f).is_empty())?;
+    let (col, all): (Said, Vec<Said>) = (t.field(f), fields.iter().map(|c| t.field(c)).collect());
+    let list = |lang| {
+        all.iter()
+            .map(|s| format!("`{}`", s.render(lang)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     Some(Diagnostic::new(
-        path,
+        &t.file,
         r.line,
-        *f,
-        format!("{what} without {f}"),
-        format!("non-empty {}", fields.join(", ")),
+        col.clone(),
+        Said::new(
+            format!("{zh}, 但没有 `{}`", col.zh),
+            format!("{en} without `{}`", col.en),
+        ),
+        Said::new(
+            format!("{} 都不为空", list(Lang::Zh)),
+            format!("non-empty {}", list(Lang::En)),
+        ),
     ))
 }
 
@@ -119,9 +134,9 @@ pub(crate) fn parse_events(path: &Path, bytes: &[u8]) -> Result<Vec<Event>> {
     };
     let mut out = Vec::new();
     for r in &t.rows {
-        match parse_event(r, path) {
+        match parse_event(&t, r) {
             Ok(e) => out.push(e),
-            Err(d) => diags.push(d),
+            Err(d) => diags.push(*d),
         }
     }
     diags.into_result(out)
@@ -133,12 +148,12 @@ fn optional(r: &Row, field: &str) -> Option<String> {
 }
 
 /// One row of the events file as an event.
-fn parse_event(r: &Row, path: &Path) -> std::result::Result<Event, Diagnostic> {
+fn parse_event(t: &Table, r: &Row) -> std::result::Result<Event, Box<Diagnostic>> {
     let text = |field: &str| r.get(field).to_string();
     match r.get("kind") {
         "absent" | "缺勤" => {
-            if let Some(d) = missing(r, &["duty_id", "staff_id"], path, "an absence") {
-                return Err(d);
+            if let Some(d) = missing(t, r, &["duty_id", "staff_id"], ("缺勤", "an absence")) {
+                return Err(Box::new(d));
             }
             Ok(Event::Absent {
                 duty: text("duty_id"),
@@ -149,8 +164,8 @@ fn parse_event(r: &Row, path: &Path) -> std::result::Result<Event, Diagnostic> {
         }
         "swap" | "换班" => {
             let need = ["duty_id", "staff_id", "substitute_id"];
-            if let Some(d) = missing(r, &need, path, "a swap") {
-                return Err(d);
+            if let Some(d) = missing(t, r, &need, ("换班", "a swap")) {
+                return Err(Box::new(d));
             }
             Ok(Event::Swap {
                 duty: text("duty_id"),
@@ -165,20 +180,20 @@ fn parse_event(r: &Row, path: &Path) -> std::result::Result<Event, Diagnostic> {
                 session: optional(r, "session"),
                 note: text("note"),
             }),
-            _ => Err(Diagnostic::new(
-                path,
+            _ => Err(Box::new(Diagnostic::new(
+                &t.file,
                 r.line,
-                "date",
-                format!("\"{}\"", r.get("date")),
-                format!("{}, such as 2026-12-08", crate::input::limits::DATE_RANGE),
-            )),
+                t.field("date"),
+                Said::same(format!("\"{}\"", r.get("date"))),
+                crate::input::limits::date_range("2026-12-08"),
+            ))),
         },
-        o => Err(Diagnostic::new(
-            path,
+        o => Err(Box::new(Diagnostic::new(
+            &t.file,
             r.line,
-            "kind",
-            format!("\"{o}\""),
-            "absent, swap or cancel",
-        )),
+            t.field("kind"),
+            Said::same(format!("\"{o}\"")),
+            Said::new("缺勤、换班 或 取消", "absent, swap or cancel"),
+        ))),
     }
 }

@@ -71,8 +71,9 @@ pub fn served_week(
             continue;
         };
         let Some(staff) = school.staff_index(&who) else {
-            return Err(Error::Usage(format!(
-                "events.csv names staff {who}, who is not in staff.csv / 记录中的人员不存在"
+            return Err(Error::Mistake(crate::error::Said::new(
+                format!("记录中的事件提到工号 {who}, staff.csv 中没有这个人"),
+                format!("events.csv names staff {who}, who is not in staff.csv"),
             )));
         };
         out.push(Served {

@@ -58,6 +58,13 @@ impl Role {
             Role::Outside => "outside",
         }
     }
+    /// The roles a cell or a policy list may name, in each language.
+    pub fn names() -> crate::error::Said {
+        crate::error::Said::new(
+            "班主任、任课教师 (或 科任教师)、行政 或 外聘",
+            "homeroom, subject, admin or outside",
+        )
+    }
     pub fn label(self, lang: crate::lang::Lang) -> &'static str {
         match self {
             Role::Homeroom => lang.t("班主任", "homeroom teacher"),

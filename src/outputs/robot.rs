@@ -100,15 +100,21 @@ pub fn signed_url(r: &Robot, timestamp_ms: i64) -> String {
 /// Whether the robot's answer says it took the message: both answer
 /// `{"errcode":0,…}`, even over HTTP 200 for a refusal. Else the answer's
 /// own words (errcode and errmsg, short).
-pub fn accepted(answer: &str) -> Result<(), String> {
-    let v: serde_json::Value =
-        serde_json::from_str(answer).map_err(|_| "the robot's answer is not JSON".to_string())?;
+pub fn accepted(answer: &str) -> Result<(), crate::error::Said> {
+    use crate::error::Said;
+    let v: serde_json::Value = serde_json::from_str(answer)
+        .map_err(|_| Said::new("群机器人的回答不是 JSON", "the robot's answer is not JSON"))?;
     match v.get("errcode").and_then(serde_json::Value::as_i64) {
         Some(0) => Ok(()),
         code => {
+            // The robot's own message, quoted as it came.
             let msg = v.get("errmsg").and_then(|m| m.as_str()).unwrap_or("");
             let msg: String = msg.chars().take(120).collect();
-            Err(format!("errcode {}: {msg}", code.unwrap_or(-1)))
+            let code = code.unwrap_or(-1);
+            Err(Said::new(
+                format!("错误码 {code}: \"{msg}\""),
+                format!("errcode {code}: \"{msg}\""),
+            ))
         }
     }
 }
@@ -164,6 +170,7 @@ mod tests {
         assert!(
             accepted(r#"{"errcode":93000,"errmsg":"invalid webhook url"}"#)
                 .unwrap_err()
+                .zh
                 .contains("93000")
         );
         assert_eq!(

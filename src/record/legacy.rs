@@ -101,7 +101,10 @@ fn read_weeks(dir: &Path) -> Result<BTreeMap<NaiveDate, BTreeMap<u32, PathBuf>>>
         let week: NaiveDate = name.parse().map_err(|_| {
             bad(
                 &entry,
-                "a week folder named by its Monday, such as 2026-12-07",
+                Said::new(
+                    "以周一日期命名的周文件夹, 如 2026-12-07",
+                    "a week folder named by its Monday, such as 2026-12-07",
+                ),
             )
         })?;
         let mut versions = BTreeMap::new();
@@ -116,21 +119,38 @@ fn read_weeks(dir: &Path) -> Result<BTreeMap<NaiveDate, BTreeMap<u32, PathBuf>>>
                 .and_then(|n| n.strip_suffix(".csv"))
                 .and_then(|n| n.parse::<u32>().ok())
                 .filter(|&n| n >= 1)
-                .ok_or_else(|| bad(&f, "a version file such as v1.csv"))?;
+                .ok_or_else(|| {
+                    bad(
+                        &f,
+                        Said::new("版本文件, 如 v1.csv", "a version file such as v1.csv"),
+                    )
+                })?;
             if versions.insert(v, f.clone()).is_some() {
                 return Err(bad(
                     &f,
-                    "one file per version (v1.csv and v01.csv are the same version)",
+                    Said::new(
+                        "每个版本一个文件 (v1.csv 和 v01.csv 是同一个版本)",
+                        "one file per version (v1.csv and v01.csv are the same version)",
+                    ),
                 ));
             }
         }
         if crate::calendar::monday_of(week) != week {
-            return Err(bad(&entry, "a week folder named by its Monday"));
+            return Err(bad(
+                &entry,
+                Said::new(
+                    "以周一日期命名的周文件夹",
+                    "a week folder named by its Monday",
+                ),
+            ));
         }
         if out.insert(week, versions).is_some() {
             return Err(bad(
                 &entry,
-                "one folder per week (2026-12-7 and 2026-12-07 are the same week)",
+                Said::new(
+                    "每周一个文件夹 (2026-12-7 和 2026-12-07 是同一周)",
+                    "one folder per week (2026-12-7 and 2026-12-07 are the same week)",
+                ),
             ));
         }
     }
@@ -155,12 +175,12 @@ fn list(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn bad(path: &Path, expected: &str) -> Error {
+fn bad(path: &Path, expected: Said) -> Error {
     Error::invalid(crate::error::Diagnostic::new(
         path,
         0,
-        "name",
-        format!("{:?}", path.file_name().unwrap_or_default()),
+        Said::new("名称", "name"),
+        Said::same(format!("{:?}", path.file_name().unwrap_or_default())),
         expected,
     ))
 }

@@ -10,7 +10,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::input::table::{parse_table, Columns};
 
 use crate::demand::WeekDemand;
-use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::error::{Diagnostic, Diagnostics, Error, Result, Said};
 use crate::lang::Lang;
 use crate::model::policy::Policy;
 use crate::model::school::{Leave, LeaveKind, School};
@@ -59,16 +59,19 @@ pub fn read_pins(path: &Path, school: &School, demand: &WeekDemand) -> Result<Ve
             (None, _) => diags.push(Diagnostic::new(
                 path,
                 r.line,
-                "duty_id",
-                format!("\"{}\"", r.get("duty_id")),
-                "a duty id of this week (任务编号 in the roster)",
+                t.field("duty_id"),
+                Said::same(format!("\"{}\"", r.get("duty_id"))),
+                Said::new(
+                    "本周的任务编号 (排班表中的 任务编号 列)",
+                    "a duty id of this week (the roster's duty id column)",
+                ),
             )),
             (_, None) => diags.push(Diagnostic::new(
                 path,
                 r.line,
-                "staff_id",
-                format!("\"{}\"", r.get("staff_id")),
-                "a staff id from staff.csv",
+                t.field("staff_id"),
+                Said::same(format!("\"{}\"", r.get("staff_id"))),
+                Said::new("staff.csv 中的工号", "a staff id from staff.csv"),
             )),
         }
     }

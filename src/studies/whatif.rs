@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::input::limits::{date_in_range, DATE_RANGE};
+use crate::input::limits::{date_in_range, date_range};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Said};
 use crate::input::toml_source::TomlSource;
 use crate::lang::Lang;
 use crate::model::policy::{Policy, Role};
@@ -133,16 +133,16 @@ pub fn load(path: &Path) -> Result<Study> {
                                 crate::input::toml_source::Seg::Key("weeks".into()),
                                 crate::input::toml_source::Seg::Index(i),
                             ],
-                            w.to_string(),
-                            DATE_RANGE,
+                            Said::same(w.to_string()),
+                            date_range("2026-12-07"),
                         ))
                     })?,
             ),
             None => {
                 return Err(Error::invalid(src.diag(
                     &[crate::input::toml_source::Seg::Key("baseline".into())],
-                    w.to_string(),
-                    "dates such as 2026-12-07",
+                    Said::same(w.to_string()),
+                    Said::new("日期, 如 2026-12-07", "dates such as 2026-12-07"),
                 )))
             }
         }
@@ -161,13 +161,19 @@ fn date(d: &toml::value::Datetime) -> Result<NaiveDate> {
     d.date
         .and_then(|x| NaiveDate::from_ymd_opt(x.year as i32, u32::from(x.month), u32::from(x.day)))
         .filter(|d| date_in_range(*d))
-        .ok_or_else(|| Error::Usage(format!("{d}: expected {DATE_RANGE}, such as 2026-03-02")))
+        .ok_or_else(|| {
+            let want = date_range("2026-03-02");
+            said(
+                &format!("{d}: 应为{}", want.zh),
+                format!("{d}: expected {}", want.en),
+            )
+        })
 }
 
 /// Apply a scenario's policy changes to the policy text.
 fn edit_policy(text: &str, changes: &[Change]) -> Result<String> {
     let mut doc: toml::Table =
-        toml::from_str(text).map_err(|e| Error::Usage(format!("policy: {e}")))?;
+        toml::from_str(text).map_err(|e| policy_unreadable(&e.to_string()))?;
     for c in changes {
         match c {
             Change::Cutoff { time } => {
@@ -210,7 +216,16 @@ fn edit_policy(text: &str, changes: &[Change]) -> Result<String> {
             _ => {}
         }
     }
-    toml::to_string(&doc).map_err(|e| Error::Usage(format!("policy: {e}")))
+    toml::to_string(&doc).map_err(|e| policy_unreadable(&e.to_string()))
+}
+
+/// The policy text that a scenario edits could not be read or written back.
+fn policy_unreadable(e: &str) -> Error {
+    let (found, expected) = crate::input::toml_zh::toml_zh(e.trim());
+    said(
+        &format!("规则文件: {found}; 应为{expected}"),
+        format!("policy: {}", e.trim()),
+    )
 }
 
 /// Apply a scenario's data changes to the school.
@@ -367,7 +382,8 @@ fn change_enrollment(
         .map(|(i, _)| i)
         .collect();
     if hit.is_empty() {
-        return Err(Error::Usage(
+        return Err(said(
+            "enrollment: 没有符合该年级或班级的班级",
             "enrollment: no class matches the grade or class".into(),
         ));
     }

@@ -344,12 +344,13 @@ async fn read_form(
     Ok((Request::from_parts(parts, Body::empty()), form))
 }
 
-/// Any path the app does not have.
-pub(crate) async fn not_found() -> Response {
+/// Any path the app does not have, said in the user's language.
+pub(crate) async fn not_found(req: Request) -> Response {
+    let (lang, _) = language(&query(&req), &cookies(&req));
     Fail::new(
         StatusCode::NOT_FOUND,
-        Lang::Zh,
-        "没有这个页面 / no such page",
+        lang,
+        lang.t("没有这个页面", "no such page"),
     )
     .into_response()
 }

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
+use crate::error::Said;
 use crate::lang::Lang;
 use crate::ledger::history;
 use crate::outputs::{notice, robot};
@@ -58,7 +59,8 @@ impl Limiter {
 pub(crate) enum Outcome {
     Sending,
     Sent,
-    Failed(String),
+    /// Why it was not sent, in both languages (the page shows one).
+    Failed(Said),
 }
 
 /// The robot's limiter and each week's last outcome (version, outcome).
@@ -95,13 +97,13 @@ pub(crate) fn after_publish(st: &Shared, monday: NaiveDate, version: u32, login:
         st.robots.set(monday, version, Outcome::Sending);
         let outcome = match digest(&st, monday, version) {
             Ok((title, text)) => send(&st, &r, &title, &text),
-            Err(e) => Err(e.render(Lang::Zh)),
+            Err(e) => Err(Said::new(e.render(Lang::Zh), e.render(Lang::En))),
         };
         let (o, line) = match outcome {
             Ok(()) => (Outcome::Sent, format!("v{version} sent")),
             Err(why) => (
                 Outcome::Failed(why.clone()),
-                format!("v{version} failed: {why}"),
+                format!("v{version} failed: {}", why.en),
             ),
         };
         st.robots.set(monday, version, o);
@@ -149,17 +151,19 @@ fn digest(st: &Shared, monday: NaiveDate, version: u32) -> Result<(String, Strin
 }
 
 /// Post one message, within the rate limit and the timeout; the reason in
-/// words when it was not taken (never the URL, which is the secret).
+/// words (both languages) when it was not taken (never the URL, which is
+/// the secret).
 pub(crate) fn send(
     st: &Shared,
     r: &robot::Robot,
     title: &str,
     text: &str,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), Said> {
     if let Err(wait) = st.robots.limiter.take(Instant::now()) {
-        return Err(format!(
-            "超出群机器人每分钟 {PER_MINUTE} 条的限制, 未发送 (约 {} 秒后可再发)",
-            wait.as_secs().max(1)
+        let s = wait.as_secs().max(1);
+        return Err(Said::new(
+            format!("超出群机器人每分钟 {PER_MINUTE} 条的限制, 未发送 (约 {s} 秒后可再发)"),
+            format!("over the group robot's limit of {PER_MINUTE} a minute: not sent (try again in about {s} s)"),
         ));
     }
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -182,20 +186,44 @@ pub(crate) fn send(
         .read_to_string()
         .map_err(|e| words(&e))?;
     if status != 200 {
-        return Err(format!("群机器人回答 HTTP {status}"));
+        return Err(status_words(status));
     }
-    robot::accepted(&answer).map_err(|w| format!("群机器人拒收: {w}"))
+    robot::accepted(&answer).map_err(|w| {
+        Said::new(
+            format!("群机器人拒收: {}", w.zh),
+            format!("the group robot refused it: {}", w.en),
+        )
+    })
+}
+
+fn status_words(code: u16) -> Said {
+    Said::new(
+        format!("群机器人回答 HTTP {code}"),
+        format!("the group robot answered HTTP {code}"),
+    )
 }
 
 /// A send's failure in words that never quote the URL.
-fn words(e: &ureq::Error) -> String {
+fn words(e: &ureq::Error) -> Said {
+    let s = TIMEOUT.as_secs();
     match e {
-        ureq::Error::Timeout(_) => format!("{} 秒内没有回应", TIMEOUT.as_secs()),
-        ureq::Error::HostNotFound => "找不到群机器人的主机".into(),
-        ureq::Error::ConnectionFailed => "连不上群机器人".into(),
-        ureq::Error::Io(io) => format!("网络错误 ({:?})", io.kind()),
-        ureq::Error::StatusCode(c) => format!("群机器人回答 HTTP {c}"),
-        _ => "发送失败".into(),
+        ureq::Error::Timeout(_) => Said::new(
+            format!("{s} 秒内没有回应"),
+            format!("no answer within {s} s"),
+        ),
+        ureq::Error::HostNotFound => Said::new(
+            "找不到群机器人的主机",
+            "the group robot's host was not found",
+        ),
+        ureq::Error::ConnectionFailed => {
+            Said::new("连不上群机器人", "could not connect to the group robot")
+        }
+        ureq::Error::Io(io) => Said::new(
+            format!("网络错误 ({:?})", io.kind()),
+            format!("a network error ({:?})", io.kind()),
+        ),
+        ureq::Error::StatusCode(c) => status_words(*c),
+        _ => Said::new("发送失败", "sending failed"),
     }
 }
 

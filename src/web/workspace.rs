@@ -70,9 +70,10 @@ impl Workspace {
         let ws = Workspace::paths(root);
         for (path, what) in [(&ws.policy, "policy.toml"), (&ws.data, "data/")] {
             if !path.exists() {
-                return Err(Error::Usage(format!(
-                    "{}: no {what} (a workspace holds policy.toml, data/ with the school's CSV files, and kehou.db) / 工作目录缺少 {what}",
-                    root.display()
+                let root = root.display();
+                return Err(Error::Mistake(crate::error::Said::new(
+                    format!("{root}: 工作目录缺少 {what} (工作目录中应有 policy.toml、存放学校 CSV 文件的 data/ 和 kehou.db)"),
+                    format!("{root}: no {what} (a workspace holds policy.toml, data/ with the school's CSV files, and kehou.db)"),
                 )));
             }
         }

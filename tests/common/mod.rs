@@ -76,3 +76,88 @@ pub fn write_tiny_school(dir: &Path) {
     std::fs::write(dir.join("data/enrollment.csv"), &f.enrollment).unwrap();
     std::fs::write(dir.join("data/clubs.csv"), f.clubs.unwrap()).unwrap();
 }
+
+/// `text` with what may stay in either language taken out: quoted input
+/// ("…", 「…」, “…”), backticked fields and key paths, file names and
+/// paths, and `--options`.
+pub fn unquoted(text: &str) -> String {
+    let mut out = String::new();
+    let mut close: Option<char> = None;
+    for c in text.chars() {
+        match close {
+            Some(end) if c == end => close = None,
+            Some(_) => {}
+            None => match c {
+                '"' => close = Some('"'),
+                '`' => close = Some('`'),
+                '「' => close = Some('」'),
+                '“' => close = Some('”'),
+                _ => out.push(c),
+            },
+        }
+    }
+    out.split_whitespace()
+        .filter(|w| !(w.starts_with("--") || w.starts_with('/') || inner_dot(w)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A file name or a key path: a dot between two letters or digits
+/// (`staff.csv`, `docs/data.md`, `seasons[0].cutoff`), not a full stop.
+fn inner_dot(w: &str) -> bool {
+    let c: Vec<char> = w.chars().collect();
+    c.windows(3)
+        .any(|t| t[1] == '.' && t[2].is_ascii_alphanumeric() && t[0] != '.')
+}
+
+/// Names of formats and programs a Chinese message may use as they are.
+const PROPER: &[&str] = &[
+    "CSV", "TOML", "UTF", "GBK", "Excel", "WPS", "MiB", "KiB", "HTML", "SQLite",
+];
+
+/// The first English word (three or more ASCII letters in a row, outside
+/// quotes, fields, file names and the names of formats) in a Chinese text.
+pub fn english_in(zh: &str) -> Option<String> {
+    let text = unquoted(zh);
+    let mut word = String::new();
+    // A word with digits or `_` is an id or a key (T99, stage1, max_duties).
+    let mut id = false;
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+            id |= c.is_ascii_digit() || c == '_';
+            word.push(c);
+            continue;
+        }
+        let letters = word.chars().filter(|c| c.is_ascii_alphabetic()).count();
+        if !id && letters >= 3 && !PROPER.contains(&word.as_str()) {
+            return Some(word);
+        }
+        word.clear();
+        id = false;
+    }
+    None
+}
+
+/// The first Chinese character outside quotes and fields in an English text.
+pub fn chinese_in(en: &str) -> Option<char> {
+    unquoted(en)
+        .chars()
+        .find(|c| ('\u{3000}'..='\u{9fff}').contains(c) || ('\u{ff00}'..='\u{ffef}').contains(c))
+}
+
+/// What is wrong when `zh` is not all Chinese or `en` not all English.
+pub fn two_languages(what: &str, zh: &str, en: &str) -> Option<String> {
+    if let Some(w) = english_in(zh) {
+        return Some(format!(
+            "{what}: English word {w:?} in the Chinese text:\n{zh}"
+        ));
+    }
+    chinese_in(en).map(|c| format!("{what}: Chinese {c:?} in the English text:\n{en}"))
+}
+
+/// Asserts that `zh` is Chinese and `en` English, one language each.
+pub fn assert_one_language(what: &str, zh: &str, en: &str) {
+    if let Some(why) = two_languages(what, zh, en) {
+        panic!("{why}");
+    }
+}

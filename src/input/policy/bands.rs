@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use super::ctx::{keys, Ctx};
 use super::raw;
+use crate::error::Said;
 use crate::input::toml_source::Seg;
 use crate::model::policy::GradeBand;
 
@@ -20,14 +21,17 @@ pub(super) fn compile(c: &mut Ctx, list: &[raw::GradeBand]) -> Vec<GradeBand> {
             if !GRADES.contains(&g) {
                 c.err(
                     keys!["grade_bands", i, "grades", j],
-                    g.to_string(),
-                    "a grade from 1 to 12",
+                    Said::same(g.to_string()),
+                    Said::new("1 到 12 的年级", "a grade from 1 to 12"),
                 );
             } else if !seen_grades.insert(g) {
                 c.err(
                     keys!["grade_bands", i, "grades", j],
-                    format!("grade {g} in two bands"),
-                    "each grade in one band",
+                    Said::new(
+                        format!("{g} 年级在两个学段中"),
+                        format!("grade {g} in two bands"),
+                    ),
+                    Said::new("每个年级只在一个学段中", "each grade in one band"),
                 );
             } else {
                 grades.push(g as u8);

@@ -4,6 +4,7 @@
 use super::ctx::{keys, Ctx};
 use super::raw;
 use super::sessions::Known;
+use crate::error::Said;
 use crate::input::toml_source::Seg;
 use crate::model::policy::{ServiceBlackout, StaffBlackout};
 
@@ -13,8 +14,11 @@ pub(super) fn service(c: &mut Ctx, list: &[raw::Blackout], known: &Known) -> Vec
         if !b.subjects.is_empty() || !b.roles.is_empty() {
             c.err(
                 keys!["service_blackouts", i],
-                "subjects or roles",
-                "a service blackout applies to everyone; use [[staff_blackouts]] for a group of staff",
+                Said::new("`subjects` 或 `roles`", "`subjects` or `roles`"),
+                Said::new(
+                    "停止服务对所有人适用; 只对部分教职工适用的请写在 `[[staff_blackouts]]` 中",
+                    "a service blackout applies to everyone; use `[[staff_blackouts]]` for a group of staff",
+                ),
             );
         }
         let weekdays = c.weekdays(keys!["service_blackouts", i, "weekdays"], &b.weekdays);
@@ -37,8 +41,11 @@ pub(super) fn staff(c: &mut Ctx, list: &[raw::Blackout], known: &Known) -> Vec<S
         if b.subjects.is_empty() && roles.is_empty() {
             c.err(
                 keys!["staff_blackouts", i],
-                "no subjects and no roles",
-                "the subjects or roles it applies to",
+                Said::new(
+                    "没有 `subjects` 也没有 `roles`",
+                    "no `subjects` and no `roles`",
+                ),
+                Said::new("它适用的学科或角色", "the subjects or roles it applies to"),
             );
         }
         out.push(StaffBlackout {

@@ -8,7 +8,8 @@ use chrono::{Datelike, NaiveDate, Weekday};
 
 use super::ctx::{date_of, join, keys, Ctx};
 use super::raw;
-use crate::input::limits::{DATE_RANGE, FIRST_DATE, LAST_DATE};
+use crate::error::Said;
+use crate::input::limits::{date_range, FIRST_DATE, LAST_DATE};
 use crate::input::toml_source::{Seg, TomlSource};
 use crate::model::policy::{CalendarRules, Holiday, Term};
 use crate::model::units::parse_weekday;
@@ -20,7 +21,7 @@ struct Origin<'a> {
 }
 
 impl Origin<'_> {
-    fn report(&self, c: &mut Ctx, key: &str, found: impl Into<String>, expected: &str) {
+    fn report(&self, c: &mut Ctx, key: &str, found: Said, expected: Said) {
         c.err_in(self.src, &join(&self.path, key), found, expected);
     }
 }
@@ -58,8 +59,14 @@ pub(super) fn compile_calendar(
         if let Some(h) = holidays.iter().find(|h| h.from <= *d && *d <= h.to) {
             c.err(
                 keys!["calendar", "makeup_days"],
-                format!("make-up day {d} inside holiday \"{}\"", h.name),
-                "a make-up day outside every holiday",
+                Said::new(
+                    format!("调休上课日 {d} 在假期 \"{}\" 之内", h.name),
+                    format!("make-up day {d} inside holiday \"{}\"", h.name),
+                ),
+                Said::new(
+                    "不在任何假期之内的调休上课日",
+                    "a make-up day outside every holiday",
+                ),
             );
         }
     }
@@ -88,8 +95,11 @@ fn covered_years(
             c.err_in(
                 Some(src),
                 &[Seg::from("year")],
-                y.to_string(),
-                format!("the year the file covers, from {first} to {last}"),
+                Said::same(y.to_string()),
+                Said::new(
+                    format!("这个文件所属的年份, {first} 到 {last}"),
+                    format!("the year the file covers, from {first} to {last}"),
+                ),
             );
             BTreeSet::new()
         }
@@ -130,8 +140,14 @@ fn terms(c: &mut Ctx, list: &[raw::Term]) -> Vec<Term> {
         if end < start {
             c.err(
                 keys!["calendar", "terms", i, "end"],
-                format!("{end}, before the start {start}"),
-                "an end date on or after the start",
+                Said::new(
+                    format!("{end}, 早于开始日期 {start}"),
+                    format!("{end}, before the start {start}"),
+                ),
+                Said::new(
+                    "不早于开始日期的结束日期",
+                    "an end date on or after the start",
+                ),
             );
         }
         terms.push(Term {
@@ -145,8 +161,11 @@ fn terms(c: &mut Ctx, list: &[raw::Term]) -> Vec<Term> {
             if terms[i].start <= terms[j].end && terms[j].start <= terms[i].end {
                 c.err(
                     keys!["calendar", "terms", i, "start"],
-                    format!("term \"{}\" overlaps \"{}\"", terms[i].name, terms[j].name),
-                    "terms that do not overlap",
+                    Said::new(
+                        format!("学期 \"{}\" 与 \"{}\" 重叠", terms[i].name, terms[j].name),
+                        format!("term \"{}\" overlaps \"{}\"", terms[i].name, terms[j].name),
+                    ),
+                    Said::new("互不重叠的学期", "terms that do not overlap"),
                 );
             }
         }
@@ -180,8 +199,14 @@ fn range(c: &mut Ctx, at: &Origin, h: &raw::Holiday) -> Option<Holiday> {
             at.report(
                 c,
                 "date",
-                "neither a date nor a from/to pair",
-                "date = 2026-06-01, or from = ... and to = ...",
+                Said::new(
+                    "既没有 `date`, 也没有成对的 `from` 和 `to`",
+                    "neither a `date` nor a `from`/`to` pair",
+                ),
+                Said::new(
+                    "`date = 2026-06-01`, 或 `from = ...` 和 `to = ...`",
+                    "`date = 2026-06-01`, or `from = ...` and `to = ...`",
+                ),
             );
             return None;
         }
@@ -197,14 +222,20 @@ fn range(c: &mut Ctx, at: &Origin, h: &raw::Holiday) -> Option<Holiday> {
         (Some(a), Some(b)) => at.report(
             c,
             "to",
-            format!("{b}, before {a}"),
-            "an end date on or after the start",
+            Said::new(format!("{b}, 早于 {a}"), format!("{b}, before {a}")),
+            Said::new(
+                "不早于开始日期的结束日期",
+                "an end date on or after the start",
+            ),
         ),
         _ => at.report(
             c,
             "date",
-            "a value that is not a plain date in range",
-            &format!("{DATE_RANGE}, such as 2026-10-01"),
+            Said::new(
+                "不是范围内日期的值",
+                "a value that is not a plain date in range",
+            ),
+            date_range("2026-10-01"),
         ),
     }
     None
@@ -224,16 +255,22 @@ fn add_makeup(
 ) {
     let at = Origin { src, path };
     let Some(date) = date_of(&m.date) else {
-        let expected = format!("{DATE_RANGE}, such as 2026-10-10");
-        at.report(c, "date", m.date.to_string(), &expected);
+        let found = Said::same(m.date.to_string());
+        at.report(c, "date", found, date_range("2026-10-10"));
         return;
     };
     if !is_weekend(date.weekday()) {
         at.report(
             c,
             "date",
-            format!("{date}, a {:?}", date.weekday()),
-            "a Saturday or Sunday (a make-up workday falls on a weekend)",
+            Said::new(
+                format!("{date}, {}", crate::lang::Lang::Zh.weekday(date.weekday())),
+                format!("{date}, a {:?}", date.weekday()),
+            ),
+            Said::new(
+                "周六或周日 (调休上课日在周末)",
+                "a Saturday or Sunday (a make-up workday falls on a weekend)",
+            ),
         );
         return;
     }
@@ -244,8 +281,11 @@ fn add_makeup(
         _ => at.report(
             c,
             "follows",
-            format!("\"{}\"", m.follows),
-            "the weekday whose timetable it follows: mon..fri",
+            Said::same(format!("\"{}\"", m.follows)),
+            Said::new(
+                "按哪一天的课表上课: 周一 至 周五",
+                "the weekday whose timetable it follows: mon..fri",
+            ),
         ),
     }
 }

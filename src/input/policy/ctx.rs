@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, Weekday};
 
-use crate::error::Diagnostics;
-use crate::input::limits::{date_in_range, DATE_RANGE};
+use crate::error::{Diagnostics, Said};
+use crate::input::limits::{date_in_range, date_range};
 use crate::input::toml_source::{Seg, TomlSource};
 use crate::model::policy::Role;
 use crate::model::units::{parse_weekday, Centi, Fen, Hm};
@@ -16,9 +16,6 @@ const MAX_COUNT: i64 = 100_000;
 /// Largest decimal (weight, quota, 课时, yuan per 课时), in hundredths:
 /// far above any real value, small enough that sums never overflow.
 const MAX_CENTI: i64 = 10_000 * 100;
-
-/// What a role name may be, in policy messages.
-pub(super) const ROLE_NAMES: &str = "homeroom, subject, admin or outside";
 
 /// Key path from keys and indexes: `keys!["seasons", i, "from"]`.
 macro_rules! keys {
@@ -42,12 +39,18 @@ impl From<&String> for Seg {
     }
 }
 
-/// A number as found, short even when huge (1e300, not 301 digits).
-pub(super) fn shown_number(v: f64) -> String {
-    if v.is_finite() && v.abs() >= 1e15 {
-        format!("{v:e}")
+/// A number as found, short even when huge (1e300, not 301 digits); the
+/// infinite and not-a-number in words.
+pub(super) fn shown_number(v: f64) -> Said {
+    if v.is_nan() {
+        Said::new("非数字", "nan")
+    } else if v.is_infinite() {
+        let sign = if v < 0.0 { "-" } else { "" };
+        Said::new(format!("{sign}无穷大"), format!("{sign}inf"))
+    } else if v.abs() >= 1e15 {
+        Said::same(format!("{v:e}"))
     } else {
-        v.to_string()
+        Said::same(v.to_string())
     }
 }
 
@@ -80,12 +83,8 @@ pub(super) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub(super) fn err(
-        &mut self,
-        path: Vec<Seg>,
-        found: impl Into<String>,
-        expected: impl Into<String>,
-    ) {
+    /// A problem at `path`, in both languages.
+    pub(super) fn err(&mut self, path: Vec<Seg>, found: Said, expected: Said) {
         let d = self.src.diag(&path, found, expected);
         self.diags.push(d);
     }
@@ -94,8 +93,8 @@ impl Ctx<'_> {
         &mut self,
         src: Option<&TomlSource>,
         path: &[Seg],
-        found: impl Into<String>,
-        expected: impl Into<String>,
+        found: Said,
+        expected: Said,
     ) {
         let d = src.unwrap_or(self.src).diag(path, found, expected);
         self.diags.push(d);
@@ -108,21 +107,17 @@ impl Ctx<'_> {
     pub(super) fn time_opt(&mut self, path: Vec<Seg>, s: &str) -> Option<Hm> {
         let t = Hm::parse(s);
         if t.is_none() {
-            let d = self
-                .src
-                .diag(&path, format!("\"{s}\""), "a time such as \"17:00\"");
-            self.diags
-                .push(d.with_zh(format!("\"{s}\""), "时刻, 如 \"17:00\""));
+            self.err(
+                path,
+                Said::same(format!("\"{s}\"")),
+                Said::new("时刻, 如 \"17:00\"", "a time such as \"17:00\""),
+            );
         }
         t
     }
     pub(super) fn date(&mut self, path: Vec<Seg>, dt: &toml::value::Datetime) -> NaiveDate {
         date_of(dt).unwrap_or_else(|| {
-            self.err(
-                path,
-                dt.to_string(),
-                format!("{DATE_RANGE}, such as 2026-09-01"),
-            );
+            self.err(path, Said::same(dt.to_string()), date_range("2026-09-01"));
             NaiveDate::MIN
         })
     }
@@ -133,8 +128,8 @@ impl Ctx<'_> {
                 Some(w) => out.push(w),
                 None => self.err(
                     join(&path, i),
-                    format!("\"{s}\""),
-                    "a weekday: mon..sun or 周一..周日",
+                    Said::same(format!("\"{s}\"")),
+                    crate::input::table::weekday_names(),
                 ),
             }
         }
@@ -145,7 +140,11 @@ impl Ctx<'_> {
         for (i, r) in v.iter().enumerate() {
             match Role::parse(r) {
                 Some(r) => out.push(r),
-                None => self.err(join(&path, i), format!("\"{r}\""), ROLE_NAMES),
+                None => self.err(
+                    join(&path, i),
+                    Said::same(format!("\"{r}\"")),
+                    Role::names(),
+                ),
             }
         }
         out
@@ -154,23 +153,28 @@ impl Ctx<'_> {
         if v < min || v > MAX_COUNT {
             self.err(
                 path,
-                v.to_string(),
-                format!("a whole number from {min} to {MAX_COUNT}"),
+                Said::same(v.to_string()),
+                Said::new(
+                    format!("{min} 到 {MAX_COUNT} 的整数"),
+                    format!("a whole number from {min} to {MAX_COUNT}"),
+                ),
             );
             return min.max(0) as u32;
         }
         v as u32
     }
-    pub(super) fn centi(&mut self, path: Vec<Seg>, v: f64, what: &str) -> Centi {
+    /// A decimal; `what` names it in each language (`(zh, en)`).
+    pub(super) fn centi(&mut self, path: Vec<Seg>, v: f64, (zh, en): (&str, &str)) -> Centi {
         match Centi::from_f64(v) {
             Some(c) if (0..=MAX_CENTI).contains(&c.0) => c,
             _ => {
+                let max = MAX_CENTI / 100;
                 self.err(
                     path,
                     shown_number(v),
-                    format!(
-                        "{what}: a number from 0 to {} with at most 2 decimals",
-                        MAX_CENTI / 100
+                    Said::new(
+                        format!("{zh}: 0 到 {max} 的数, 至多 2 位小数"),
+                        format!("{en}: a number from 0 to {max} with at most 2 decimals"),
                     ),
                 );
                 Centi(0)
@@ -178,19 +182,26 @@ impl Ctx<'_> {
         }
     }
     pub(super) fn fen(&mut self, path: Vec<Seg>, v: f64) -> Fen {
-        Fen(self.centi(path, v, "an amount in yuan").0)
+        Fen(self.centi(path, v, ("以元计的金额", "an amount in yuan")).0)
     }
     /// Report empty and repeated ids of `section`'s tables.
     pub(super) fn unique_ids<'s>(&mut self, section: &str, ids: impl Iterator<Item = &'s String>) {
         let mut seen = BTreeSet::new();
         for (i, id) in ids.enumerate() {
             if id.trim().is_empty() {
-                self.err(keys![section, i, "id"], "an empty id", "a non-empty id");
+                self.err(
+                    keys![section, i, "id"],
+                    Said::new("空的编号", "an empty id"),
+                    Said::new("非空的编号", "a non-empty id"),
+                );
             } else if !seen.insert(id.clone()) {
                 self.err(
                     keys![section, i, "id"],
-                    format!("duplicate id \"{id}\""),
-                    "an id used only once",
+                    Said::new(
+                        format!("重复的编号 \"{id}\""),
+                        format!("duplicate id \"{id}\""),
+                    ),
+                    Said::new("只用一次的编号", "an id used only once"),
                 );
             }
         }

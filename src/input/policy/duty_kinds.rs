@@ -4,6 +4,7 @@
 use super::ctx::{keys, Ctx};
 use super::raw;
 use super::sessions::Known;
+use crate::error::Said;
 use crate::input::toml_source::Seg;
 use crate::model::policy::{DutyKind, Grouping, Ledger, Merge, Priority, Source, AFTERNOON_SPAN};
 
@@ -32,8 +33,11 @@ pub(super) fn compile(c: &mut Ctx, list: &[raw::DutyKind], known: &Known) -> Vec
     if kinds.is_empty() {
         c.err(
             keys!["duty_kinds"],
-            "no duty kind",
-            "at least one [[duty_kinds]] table",
+            Said::new("没有任务类型", "no duty kind"),
+            Said::new(
+                "至少一个 `[[duty_kinds]]` 表",
+                "at least one `[[duty_kinds]]` table",
+            ),
         );
     }
     kinds
@@ -43,31 +47,40 @@ fn duty_kind(c: &mut Ctx, i: usize, d: &raw::DutyKind, known: &Known) -> DutyKin
     let ledger = named(&LEDGERS, &d.ledger).unwrap_or_else(|| {
         c.err(
             keys!["duty_kinds", i, "ledger"],
-            format!("\"{}\"", d.ledger),
-            "service (after-school service proper) or care (morning/noon care)",
+            Said::same(format!("\"{}\"", d.ledger)),
+            Said::new(
+                "\"service\" (课后服务) 或 \"care\" (早间、午间看护)",
+                "service (after-school service proper) or care (morning or noon care)",
+            ),
         );
         Ledger::Service
     });
     if d.session != AFTERNOON_SPAN && !known.has_session(&d.session) {
         c.err(
             keys!["duty_kinds", i, "session"],
-            format!("\"{}\"", d.session),
-            "a session id from [[sessions]] or \"afternoon\" (all afternoon stages)",
+            Said::same(format!("\"{}\"", d.session)),
+            Said::new(
+                "`[[sessions]]` 中的时段编号, 或 \"afternoon\" (下午各阶段)",
+                "a session id from `[[sessions]]` or \"afternoon\" (all afternoon stages)",
+            ),
         );
     }
     let roles = c.roles(keys!["duty_kinds", i, "roles"], &d.roles);
     if roles.is_empty() && d.source != "clubs" {
         c.err(
             keys!["duty_kinds", i, "roles"],
-            "no role",
-            "the roles that may take this duty",
+            Said::new("没有角色", "no role"),
+            Said::new(
+                "可以承担这项任务的角色",
+                "the roles that may take this duty",
+            ),
         );
     }
     let source = source(c, i, d, known);
     let weight = c.centi(
         keys!["duty_kinds", i, "weight"],
         d.weight.unwrap_or(1.0),
-        "a weight",
+        ("权重", "a weight"),
     );
     let flat_pay = d
         .flat_pay
@@ -98,8 +111,11 @@ fn priority(c: &mut Ctx, i: usize, p: Option<&str>) -> Priority {
         .unwrap_or_else(|| {
             c.err(
                 keys!["duty_kinds", i, "priority"],
-                format!("\"{p}\""),
-                "required, high or normal",
+                Said::same(format!("\"{p}\"")),
+                Said::new(
+                    "\"required\" (必须)、\"high\" (优先) 或 \"normal\" (一般)",
+                    "required, high or normal",
+                ),
             );
             Priority::Normal
         })
@@ -116,8 +132,11 @@ fn source(c: &mut Ctx, i: usize, d: &raw::DutyKind, known: &Known) -> Source {
         o => {
             c.err(
                 keys!["duty_kinds", i, "source"],
-                format!("\"{o}\""),
-                "groups, clubs or patrol",
+                Said::same(format!("\"{o}\"")),
+                Said::new(
+                    "\"groups\" (按学生分组)、\"clubs\" (社团) 或 \"patrol\" (巡查)",
+                    "groups, clubs or patrol",
+                ),
             );
             Source::Clubs
         }
@@ -128,8 +147,14 @@ fn grouping(c: &mut Ctx, i: usize, g: Option<&raw::Grouping>, known: &Known) -> 
     let Some(g) = g else {
         c.err(
             keys!["duty_kinds", i],
-            "source = \"groups\" without [grouping]",
-            "a grouping table: merge, min, max",
+            Said::new(
+                "`source = \"groups\"` 但没有 `[grouping]`",
+                "`source = \"groups\"` without `[grouping]`",
+            ),
+            Said::new(
+                "分组表: `merge`、`min`、`max`",
+                "a grouping table: `merge`, `min`, `max`",
+            ),
         );
         return Grouping {
             merge: Merge::Class,
@@ -142,8 +167,11 @@ fn grouping(c: &mut Ctx, i: usize, g: Option<&raw::Grouping>, known: &Known) -> 
     let merge = named(&MERGES, &g.merge).unwrap_or_else(|| {
         c.err(
             keys!["duty_kinds", i, "grouping", "merge"],
-            format!("\"{}\"", g.merge),
-            "class, grade, band or school",
+            Said::same(format!("\"{}\"", g.merge)),
+            Said::new(
+                "\"class\" (班级)、\"grade\" (年级)、\"band\" (学段) 或 \"school\" (全校)",
+                "class, grade, band or school",
+            ),
         );
         Merge::Class
     });
@@ -152,8 +180,11 @@ fn grouping(c: &mut Ctx, i: usize, g: Option<&raw::Grouping>, known: &Known) -> 
     if max < min {
         c.err(
             keys!["duty_kinds", i, "grouping", "max"],
-            format!("{max}, below min {min}"),
-            "max at least min",
+            Said::new(
+                format!("{max}, 小于 `min` 的 {min}"),
+                format!("{max}, below `min` {min}"),
+            ),
+            Said::new("`max` 不小于 `min`", "`max` at least `min`"),
         );
     }
     let staff_per_group = c.count(
@@ -167,8 +198,14 @@ fn grouping(c: &mut Ctx, i: usize, g: Option<&raw::Grouping>, known: &Known) -> 
     if merge == Merge::Band && known.bands.is_empty() {
         c.err(
             keys!["duty_kinds", i, "grouping", "merge"],
-            "\"band\" with no [[grade_bands]]",
-            "grade bands defined, or another merge scope",
+            Said::new(
+                "\"band\", 但没有 `[[grade_bands]]`",
+                "\"band\" with no `[[grade_bands]]`",
+            ),
+            Said::new(
+                "先定义学段, 或换一种合并范围",
+                "grade bands defined, or another merge scope",
+            ),
         );
     }
     Grouping {
@@ -194,8 +231,11 @@ fn patrol(c: &mut Ctx, i: usize, rows: &[raw::SizeRule]) -> Source {
         if m <= last {
             c.err(
                 keys!["duty_kinds", i, "by_size", j, "max_classes"],
-                m.to_string(),
-                format!("more than the previous row's {last}"),
+                Said::same(m.to_string()),
+                Said::new(
+                    format!("大于上一行的 {last}"),
+                    format!("more than the previous row's {last}"),
+                ),
             );
         }
         last = m;
@@ -204,8 +244,11 @@ fn patrol(c: &mut Ctx, i: usize, rows: &[raw::SizeRule]) -> Source {
     if by_size.is_empty() {
         c.err(
             keys!["duty_kinds", i, "by_size"],
-            "no rows",
-            "rows of { max_classes, staff }",
+            Said::new("没有行", "no rows"),
+            Said::new(
+                "若干行 `{ max_classes, staff }`",
+                "rows of `{ max_classes, staff }`",
+            ),
         );
     }
     Source::Patrol { by_size }

@@ -16,7 +16,7 @@ mod staff;
 
 use std::path::Path;
 
-use crate::error::{Diagnostics, Error, Result};
+use crate::error::{Diagnostics, Error, Result, Said};
 use crate::input::toml_source::{Seg, TomlSource};
 use crate::model::policy::Policy;
 use ctx::{keys, Ctx};
@@ -68,8 +68,14 @@ fn read_national(
             },
             Err(Error::Read { .. }) => diags.push(src.diag(
                 &[Seg::from("calendar"), Seg::from("national"), Seg::Index(i)],
-                format!("\"{rel}\", which cannot be read"),
-                "a calendar file path relative to the policy file",
+                Said::new(
+                    format!("\"{rel}\", 无法读取"),
+                    format!("\"{rel}\", which cannot be read"),
+                ),
+                Said::new(
+                    "相对于政策文件的日历文件路径",
+                    "a calendar file path relative to the policy file",
+                ),
             )),
             Err(Error::Invalid(ds)) => diags.0.extend(ds),
             Err(e) => return Err(e),

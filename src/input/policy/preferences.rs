@@ -3,6 +3,7 @@
 
 use super::ctx::{keys, shown_number, Ctx};
 use super::raw;
+use crate::error::Said;
 use crate::input::toml_source::Seg;
 use crate::model::policy::{Preferences, SolverOptions};
 
@@ -46,7 +47,10 @@ pub(super) fn solver(c: &mut Ctx, so: Option<&raw::Solver>) -> SolverOptions {
         c.err(
             keys!["solver", "time_limit_s"],
             shown_number(solver.time_limit_s),
-            format!("a number of seconds above 0 and at most {MAX_TIME_LIMIT_S} (a day)"),
+            Said::new(
+                format!("大于 0、至多 {MAX_TIME_LIMIT_S} 的秒数 (一天)"),
+                format!("a number of seconds above 0 and at most {MAX_TIME_LIMIT_S} (a day)"),
+            ),
         );
     }
     for (key, v) in [
@@ -57,7 +61,7 @@ pub(super) fn solver(c: &mut Ctx, so: Option<&raw::Solver>) -> SolverOptions {
             c.err(
                 keys!["solver", key],
                 shown_number(v),
-                "a gap from 0 to below 1",
+                Said::new("0 到 1 之间 (不含 1) 的差距", "a gap from 0 to below 1"),
             );
         }
     }

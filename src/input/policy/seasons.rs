@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use super::ctx::{keys, month_day, Ctx};
 use super::raw;
 use super::sessions::Known;
+use crate::error::Said;
 use crate::input::toml_source::Seg;
 use crate::model::policy::{Season, TimeOverride};
 use crate::model::units::Hm;
@@ -20,8 +21,11 @@ pub(super) fn compile(c: &mut Ctx, list: &[raw::Season], known: &Known) -> Vec<S
     if list.is_empty() {
         c.err(
             keys!["seasons"],
-            "no season",
-            "at least one [[seasons]] table",
+            Said::new("没有季节", "no season"),
+            Said::new(
+                "至少一个 `[[seasons]]` 表",
+                "at least one `[[seasons]]` table",
+            ),
         );
     }
     let seasons: Vec<Season> = list
@@ -37,16 +41,16 @@ fn season(c: &mut Ctx, i: usize, s: &raw::Season, known: &Known) -> Season {
     let from = month_day(&s.from).unwrap_or_else(|| {
         c.err(
             keys!["seasons", i, "from"],
-            format!("\"{}\"", s.from),
-            "a month-day such as \"05-01\"",
+            Said::same(format!("\"{}\"", s.from)),
+            Said::new("月-日, 如 \"05-01\"", "a month-day such as \"05-01\""),
         );
         (1, 1)
     });
     let to = month_day(&s.to).unwrap_or_else(|| {
         c.err(
             keys!["seasons", i, "to"],
-            format!("\"{}\"", s.to),
-            "a month-day such as \"09-30\"",
+            Said::same(format!("\"{}\"", s.to)),
+            Said::new("月-日, 如 \"09-30\"", "a month-day such as \"09-30\""),
         );
         (12, 31)
     });
@@ -93,8 +97,11 @@ fn times(
         if !known.has_session(sid) {
             c.err(
                 keys!["seasons", i, "times", sid],
-                format!("session \"{sid}\""),
-                "a session id from [[sessions]]",
+                Said::new(format!("时段 \"{sid}\""), format!("session \"{sid}\"")),
+                Said::new(
+                    "`[[sessions]]` 中的时段编号",
+                    "a session id from `[[sessions]]`",
+                ),
             );
             continue;
         }
@@ -106,8 +113,11 @@ fn times(
             None => {
                 c.err(
                     keys!["seasons", i, "times", sid],
-                    "no end time",
-                    "an end time (only afternoon stages default to the cutoff)",
+                    Said::new("没有结束时刻", "no end time"),
+                    Said::new(
+                        "结束时刻 (只有下午各阶段默认在截止时刻结束)",
+                        "an end time (only afternoon stages default to the cutoff)",
+                    ),
                 );
                 None
             }
@@ -134,15 +144,24 @@ fn check_span(c: &mut Ctx, at: Vec<Seg>, (start, end): (Hm, Hm), cutoff: Option<
     if end <= start {
         c.err(
             at.clone(),
-            format!("{end}, not after the start {start}"),
-            "an end time after the start",
+            Said::new(
+                format!("{end}, 不晚于开始时刻 {start}"),
+                format!("{end}, not after the start {start}"),
+            ),
+            Said::new("晚于开始的结束时刻", "an end time after the start"),
         );
     }
     if let Some(cutoff) = cutoff.filter(|&x| end > x) {
         c.err(
             at,
-            format!("{end}, after the cutoff {cutoff}"),
-            "an afternoon stage ending no later than the season's cutoff",
+            Said::new(
+                format!("{end}, 晚于截止时刻 {cutoff}"),
+                format!("{end}, after the cutoff {cutoff}"),
+            ),
+            Said::new(
+                "不晚于本季节截止时刻结束的下午阶段",
+                "an afternoon stage ending no later than the season's cutoff",
+            ),
         );
     }
 }
@@ -159,8 +178,11 @@ fn check_times(
         if !times.contains_key(&sess.id) {
             c.err(
                 keys!["seasons", i, "times"],
-                format!("no times for session \"{}\"", sess.id),
-                "times for every session",
+                Said::new(
+                    format!("时段 \"{}\" 没有时间", sess.id),
+                    format!("no times for session \"{}\"", sess.id),
+                ),
+                Said::new("每个时段的时间", "times for every session"),
             );
         }
     }
@@ -173,8 +195,14 @@ fn check_times(
         if last != cutoff {
             c.err(
                 keys!["seasons", i, "cutoff"],
-                format!("{cutoff}, but the last afternoon stage ends at {last}"),
-                "the last afternoon stage to end at the cutoff",
+                Said::new(
+                    format!("{cutoff}, 但下午最后一个阶段在 {last} 结束"),
+                    format!("{cutoff}, but the last afternoon stage ends at {last}"),
+                ),
+                Said::new(
+                    "下午最后一个阶段在截止时刻结束",
+                    "the last afternoon stage to end at the cutoff",
+                ),
             );
         }
     }
@@ -186,8 +214,11 @@ fn dismissal(c: &mut Ctx, i: usize, s: &raw::Season, known: &Known) -> BTreeMap<
         if !known.has_band(b) {
             c.err(
                 keys!["seasons", i, "dismissal", b],
-                format!("band \"{b}\""),
-                "a grade band id from [[grade_bands]]",
+                Said::new(format!("学段 \"{b}\""), format!("band \"{b}\"")),
+                Said::new(
+                    "`[[grade_bands]]` 中的学段编号",
+                    "a grade band id from `[[grade_bands]]`",
+                ),
             );
         }
         let t = c.time(keys!["seasons", i, "dismissal", b], t);
@@ -211,16 +242,22 @@ fn time_override(c: &mut Ctx, at: &At, j: usize, o: &raw::Override, known: &Know
         if !known.has_band(b) {
             c.err(
                 keys!["seasons", i, "overrides", j, "bands", bi],
-                format!("band \"{b}\""),
-                "a grade band id",
+                Said::new(format!("学段 \"{b}\""), format!("band \"{b}\"")),
+                Said::new("学段编号", "a grade band id"),
             );
         }
     }
     if !known.has_session(&o.session) {
         c.err(
             keys!["seasons", i, "overrides", j, "session"],
-            format!("session \"{}\"", o.session),
-            "a session id from [[sessions]]",
+            Said::new(
+                format!("时段 \"{}\"", o.session),
+                format!("session \"{}\"", o.session),
+            ),
+            Said::new(
+                "`[[sessions]]` 中的时段编号",
+                "a session id from `[[sessions]]`",
+            ),
         );
     }
     let start = c.time_opt(keys!["seasons", i, "overrides", j, "start"], &o.start);
@@ -254,24 +291,39 @@ fn check_override_times(
     if end <= start {
         c.err(
             keys!["seasons", i, "overrides", j, "end"],
-            format!("{end}, not after the start {start}"),
-            "an end time after the start",
+            Said::new(
+                format!("{end}, 不晚于开始时刻 {start}"),
+                format!("{end}, not after the start {start}"),
+            ),
+            Said::new("晚于开始的结束时刻", "an end time after the start"),
         );
     }
     let afternoon = known.is_afternoon(&o.session);
     if let Some(cutoff) = cutoff.filter(|&x| afternoon && end > x) {
         c.err(
             keys!["seasons", i, "overrides", j, "end"],
-            format!("{end}, after the cutoff {cutoff}"),
-            "no later than the season's cutoff",
+            Said::new(
+                format!("{end}, 晚于截止时刻 {cutoff}"),
+                format!("{end}, after the cutoff {cutoff}"),
+            ),
+            Said::new(
+                "不晚于本季节的截止时刻",
+                "no later than the season's cutoff",
+            ),
         );
     }
     for (b, dt) in at.dismissal {
         if afternoon && o.bands.contains(b) && start < *dt {
             c.err(
                 keys!["seasons", i, "overrides", j, "start"],
-                format!("{start}, before band {b}'s dismissal at {dt}"),
-                "an afternoon stage starting after dismissal",
+                Said::new(
+                    format!("{start}, 早于学段 {b} 的放学时刻 {dt}"),
+                    format!("{start}, before band {b}'s dismissal at {dt}"),
+                ),
+                Said::new(
+                    "放学之后才开始的下午阶段",
+                    "an afternoon stage starting after dismissal",
+                ),
             );
         }
     }
@@ -290,21 +342,33 @@ fn check_cover(c: &mut Ctx, seasons: &[Season]) {
             let (a, b) = (&seasons[hits[0]], &seasons[hits[1]]);
             c.err(
                 keys!["seasons", hits[1], "from"],
-                format!(
-                    "season \"{}\" overlaps \"{}\" on {:02}-{:02}",
-                    b.id,
-                    a.id,
-                    day.month(),
-                    day.day()
+                Said::new(
+                    format!(
+                        "季节 \"{}\" 与 \"{}\" 在 {:02}-{:02} 重叠",
+                        b.id,
+                        a.id,
+                        day.month(),
+                        day.day()
+                    ),
+                    format!(
+                        "season \"{}\" overlaps \"{}\" on {:02}-{:02}",
+                        b.id,
+                        a.id,
+                        day.month(),
+                        day.day()
+                    ),
                 ),
-                "seasons that do not overlap",
+                Said::new("互不重叠的季节", "seasons that do not overlap"),
             );
         }
         if hits.is_empty() && !seasons.is_empty() && reported.insert((usize::MAX, 0)) {
             c.err(
                 keys!["seasons"],
-                format!("no season covers {:02}-{:02}", day.month(), day.day()),
-                "seasons covering the whole year",
+                Said::new(
+                    format!("{:02}-{:02} 不在任何季节中", day.month(), day.day()),
+                    format!("no season covers {:02}-{:02}", day.month(), day.day()),
+                ),
+                Said::new("覆盖全年的季节", "seasons covering the whole year"),
             );
         }
         day = day.succ_opt().unwrap_or(day);

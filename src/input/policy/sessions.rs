@@ -3,6 +3,7 @@
 
 use super::ctx::{join, keys, Ctx};
 use super::raw;
+use crate::error::Said;
 use crate::input::toml_source::Seg;
 use crate::model::policy::{GradeBand, Part, Session, AFTERNOON_SPAN};
 
@@ -28,6 +29,14 @@ pub fn part_named(s: &str) -> Option<Part> {
     }
 }
 
+/// The parts of the day a selector may name, in each language.
+fn parts() -> Said {
+    Said::new(
+        "\"morning\"、\"noon\" 或 \"afternoon\" (也可写 上午、中午、下午)",
+        "morning, noon or afternoon",
+    )
+}
+
 pub(super) fn compile(c: &mut Ctx, list: &[raw::Session]) -> Vec<Session> {
     c.unique_ids("sessions", list.iter().map(|s| &s.id));
     let mut sessions = Vec::new();
@@ -35,15 +44,18 @@ pub(super) fn compile(c: &mut Ctx, list: &[raw::Session]) -> Vec<Session> {
         if s.id == AFTERNOON_SPAN {
             c.err(
                 keys!["sessions", i, "id"],
-                "\"afternoon\"",
-                "another id: \"afternoon\" is reserved for duties spanning all afternoon stages",
+                Said::same("\"afternoon\""),
+                Said::new(
+                    "另一个编号: \"afternoon\" 留给跨整个下午各阶段的任务",
+                    "another id: \"afternoon\" is reserved for duties spanning all afternoon stages",
+                ),
             );
         }
         let part = part_named(&s.part).unwrap_or_else(|| {
             c.err(
                 keys!["sessions", i, "part"],
-                format!("\"{}\"", s.part),
-                "morning, noon or afternoon",
+                Said::same(format!("\"{}\"", s.part)),
+                parts(),
             );
             Part::Afternoon
         });
@@ -91,8 +103,11 @@ impl Known<'_> {
             if matched.is_empty() {
                 c.err(
                     join(&base, j),
-                    format!("\"{s}\""),
-                    "a session id, or morning / noon / afternoon",
+                    Said::same(format!("\"{s}\"")),
+                    Said::new(
+                        format!("时段编号, 或 {}", parts().zh),
+                        format!("a session id, or {}", parts().en),
+                    ),
                 );
             }
             out.extend(matched);

@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::ctx::{keys, Ctx, ROLE_NAMES};
+use super::ctx::{keys, Ctx};
 use super::raw;
 use super::sessions::Known;
+use crate::error::Said;
 use crate::input::toml_source::Seg;
 use crate::model::policy::{Exemption, Role, StaffRules};
 use crate::model::units::Hm;
@@ -17,13 +18,17 @@ pub(super) fn rules(c: &mut Ctx, r: &raw::StaffRules) -> StaffRules {
     for (role, q) in &r.default_quota {
         match Role::parse(role) {
             Some(ro) => {
-                let v = c.centi(keys!["staff_rules", "default_quota", role], *q, "a quota");
+                let v = c.centi(
+                    keys!["staff_rules", "default_quota", role],
+                    *q,
+                    ("工作量系数", "a quota"),
+                );
                 default_quota.insert(ro, v);
             }
             None => c.err(
                 keys!["staff_rules", "default_quota", role],
-                format!("\"{role}\""),
-                ROLE_NAMES,
+                Said::same(format!("\"{role}\"")),
+                Role::names(),
             ),
         }
     }

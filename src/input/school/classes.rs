@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::error::{Diagnostics, Result};
+use crate::error::{Diagnostics, Result, Said};
 use crate::input::table::{Columns, Table};
 use crate::model::policy::Policy;
 use crate::model::school::*;
@@ -24,12 +24,18 @@ pub(super) fn load(
     let mut f = t.fields(diags);
     let mut ids = BTreeSet::new();
     for row in &t.rows {
-        let Some((id, name)) = super::id_and_name(&mut f, row, &mut ids, "class") else {
+        let Some((id, name)) = super::id_and_name(&mut f, row, &mut ids, ("班级", "class"))
+        else {
             continue;
         };
         let grade = f.number(row, "grade", 12);
         if grade == Some(0) {
-            f.err(row.line, "grade", "0", "a grade from 1 to 12");
+            f.err(
+                row.line,
+                "grade",
+                Said::same("0"),
+                Said::new("1 到 12 的年级", "a grade from 1 to 12"),
+            );
         }
         let pupils = f.number(row, "pupils", 200);
         if let (Some(g), Some(p)) = (grade, pupils) {
@@ -37,8 +43,14 @@ pub(super) fn load(
                 f.err(
                     row.line,
                     "grade",
-                    format!("grade {g}, in no grade band"),
-                    "a grade listed in the policy's [[grade_bands]]",
+                    Said::new(
+                        format!("{g} 年级, 不在任何学段中"),
+                        format!("grade {g}, in no grade band"),
+                    ),
+                    Said::new(
+                        "政策 `[[grade_bands]]` 中列出的年级",
+                        "a grade listed in the policy's `[[grade_bands]]`",
+                    ),
                 );
             }
             school.classes.push(Class {
@@ -50,7 +62,12 @@ pub(super) fn load(
         }
     }
     if t.rows.is_empty() {
-        f.err(0, "-", "no classes", "at least one class");
+        f.err(
+            0,
+            "-",
+            Said::new("没有班级", "no classes"),
+            Said::new("至少一个班级", "at least one class"),
+        );
     }
     Ok(())
 }

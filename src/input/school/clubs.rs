@@ -37,7 +37,7 @@ pub(super) fn load(
     let mut f = t.fields(diags);
     let mut ids = BTreeSet::new();
     for row in &t.rows {
-        let Some((id, name)) = super::id_and_name(&mut f, row, &mut ids, "club") else {
+        let Some((id, name)) = super::id_and_name(&mut f, row, &mut ids, ("社团", "club")) else {
             continue;
         };
         let Some(weekdays) = weekdays(&mut f, row) else {
@@ -53,12 +53,15 @@ pub(super) fn load(
             super::key_of_part(policy, written, pairs).unwrap_or(written)
         };
         if !club_sessions.contains(sess) {
-            let known: Vec<&str> = club_sessions.iter().copied().collect();
+            let known: Vec<String> = club_sessions.iter().map(|s| format!("\"{s}\"")).collect();
             f.err(
                 row.line,
                 "session",
-                format!("\"{sess}\""),
-                format!("a session with a clubs duty kind: {}", known.join(", ")),
+                Said::same(format!("\"{sess}\"")),
+                Said::new(
+                    format!("有社团任务的时段: {}", known.join("、")),
+                    format!("a session with a clubs duty kind: {}", known.join(", ")),
+                ),
             );
             continue;
         }
@@ -112,14 +115,14 @@ fn unqualified(
     if st.role == Role::Outside || st.qualifications.contains(q) {
         return None;
     }
-    Some(Diagnostic::said(
+    Some(Diagnostic::new(
         f.file,
         row.line,
-        "instructor",
+        f.field("instructor"),
         Said::new(
-            format!("指定教师 {}({}) 没有本社团所需的资质 \"{q}\"", st.name, st.id),
+            format!("指定教师 \"{}\"({}) 没有本社团所需的资质 \"{q}\"", st.name, st.id),
             format!(
-                "the named instructor {}({}) without the club's qualification \"{q}\"",
+                "the named instructor \"{}\"({}) without the club's qualification \"{q}\"",
                 st.name, st.id
             ),
         ),
@@ -140,8 +143,8 @@ fn weekdays(f: &mut Fields, row: &Row) -> Option<Vec<chrono::Weekday>> {
             None => f.err(
                 row.line,
                 "weekdays",
-                format!("\"{w}\""),
-                "weekdays such as 周一;周三",
+                Said::same(format!("\"{w}\"")),
+                Said::new("星期, 如 周一;周三", "weekdays such as mon;wed"),
             ),
         }
     }
@@ -152,8 +155,11 @@ fn weekdays(f: &mut Fields, row: &Row) -> Option<Vec<chrono::Weekday>> {
         f.err(
             row.line,
             "weekdays",
-            "an empty cell",
-            "the weekdays the club meets, such as 周一;周三",
+            Said::new("空单元格", "an empty cell"),
+            Said::new(
+                "社团活动的星期, 如 周一;周三",
+                "the weekdays the club meets, such as mon;wed",
+            ),
         );
     }
     Some(weekdays)
@@ -169,8 +175,14 @@ fn times(f: &mut Fields, row: &Row) -> Option<(Hm, Hm)> {
                 f.err(
                     row.line,
                     "end",
-                    format!("start \"{a}\", end \"{b}\""),
-                    "both times, the end after the start, such as 16:30 and 17:00",
+                    Said::new(
+                        format!("开始 \"{a}\", 结束 \"{b}\""),
+                        format!("start \"{a}\", end \"{b}\""),
+                    ),
+                    Said::new(
+                        "两个时刻都写, 结束晚于开始, 如 16:30 和 17:00",
+                        "both times, the end after the start, such as 16:30 and 17:00",
+                    ),
                 );
                 None
             }

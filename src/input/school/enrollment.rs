@@ -49,7 +49,11 @@ pub(super) fn load(
             super::key_of_part(policy, written, key_sessions.iter().copied()).unwrap_or(written)
         };
         if !keys.contains(sess) {
-            let known = keys.iter().copied().collect::<Vec<_>>().join(", ");
+            let known = keys
+                .iter()
+                .map(|k| format!("\"{k}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
             let part = crate::input::policy::part_named(sess).is_some();
             let (zh, en) = if part {
                 (
@@ -59,10 +63,10 @@ pub(super) fn load(
             } else {
                 ("政策中使用的报名项目", "an enrollment key the policy uses")
             };
-            f.said(
+            f.err(
                 row.line,
                 "session",
-                Said::new(format!("\"{sess}\""), format!("\"{sess}\"")),
+                Said::same(format!("\"{sess}\"")),
                 Said::new(format!("{zh}: {known}"), format!("{en}: {known}")),
             );
             continue;
@@ -74,11 +78,14 @@ pub(super) fn load(
             f.err(
                 row.line,
                 "pupils",
-                format!(
-                    "{p}, more than the class's {} pupils",
-                    school.classes[ci].pupils
+                Said::new(
+                    format!("{p}, 多于该班的 {} 人", school.classes[ci].pupils),
+                    format!(
+                        "{p}, more than the class's {} pupils",
+                        school.classes[ci].pupils
+                    ),
                 ),
-                "at most the class size",
+                Said::new("不超过班级人数", "at most the class size"),
             );
         }
         if school
@@ -89,8 +96,18 @@ pub(super) fn load(
             f.err(
                 row.line,
                 "session",
-                format!("a second row for class {}, {wd}, {sess}", row.get("class")),
-                "one row per class, weekday and session",
+                Said::new(
+                    format!(
+                        "班级 {}、{}、{sess} 的第二行",
+                        row.get("class"),
+                        crate::lang::Lang::Zh.weekday(wd)
+                    ),
+                    format!("a second row for class {}, {wd}, {sess}", row.get("class")),
+                ),
+                Said::new(
+                    "每个班级、星期和时段只写一行",
+                    "one row per class, weekday and session",
+                ),
             );
         }
     }

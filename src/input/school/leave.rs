@@ -1,6 +1,6 @@
 //! leave.csv: leave (hard) and requests (soft) by date range and session.
 
-use crate::error::{Diagnostics, Result};
+use crate::error::{Diagnostics, Result, Said};
 use crate::input::table::{split_list, Columns, Table};
 use crate::model::policy::Policy;
 use crate::model::school::*;
@@ -33,8 +33,11 @@ pub(super) fn load(
             f.err(
                 row.line,
                 "to",
-                format!("{to}, before {from}"),
-                "an end date on or after the start",
+                Said::new(format!("{to}, 早于 {from}"), format!("{to}, before {from}")),
+                Said::new(
+                    "不早于开始日期的结束日期",
+                    "an end date on or after the start",
+                ),
             );
             continue;
         }
@@ -51,7 +54,15 @@ pub(super) fn load(
                 .map(|x| x.id.clone())
                 .collect::<Vec<_>>();
             if m.is_empty() {
-                f.err(row.line, "sessions", format!("\"{s}\""), "session ids from the policy, or morning/noon/afternoon (上午/中午/下午); empty for the whole day");
+                f.err(
+                    row.line,
+                    "sessions",
+                    Said::same(format!("\"{s}\"")),
+                    Said::new(
+                        "政策中的时段编号或名称, 或 上午、中午、下午; 留空表示全天",
+                        "session ids from the policy, or morning, noon or afternoon; empty for the whole day",
+                    ),
+                );
             }
             sessions.extend(m);
         }
@@ -63,8 +74,11 @@ pub(super) fn load(
                 f.err(
                     row.line,
                     "kind",
-                    format!("\"{o}\""),
-                    "请假 (leave, hard) or 意愿 (request, soft)",
+                    Said::same(format!("\"{o}\"")),
+                    Said::new(
+                        "请假 (不能安排) 或 意愿 (尽量不安排)",
+                        "leave (never planned) or request (avoided where possible)",
+                    ),
                 );
                 continue;
             }

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::error::{Diagnostic, Diagnostics, Error, Result, Said};
 use crate::input::limits::MAX_NAME_CHARS;
 use crate::input::table::{parse_table, Columns, Fields, Row, Table};
 use crate::model::policy::Policy;
@@ -84,8 +84,8 @@ pub fn from_files(dir: &Path, policy: &Policy, f: &Files) -> Result<School> {
     let staff_t = t("staff.csv", Some(&f.staff), STAFF_COLUMNS);
     let class_t = t("classes.csv", Some(&f.classes), CLASS_COLUMNS);
     // Before the larger files are read: a school far too large is refused at once.
-    too_large(staff_t.as_ref(), MAX_STAFF, "staff")?;
-    too_large(class_t.as_ref(), MAX_CLASSES, "classes")?;
+    too_large(staff_t.as_ref(), MAX_STAFF, ("名教职工", "staff"))?;
+    too_large(class_t.as_ref(), MAX_CLASSES, ("个班级", "classes"))?;
     let enr_t = t("enrollment.csv", Some(&f.enrollment), ENROLLMENT_COLUMNS);
     let club_t = t("clubs.csv", f.clubs.as_ref(), CLUB_COLUMNS);
     let leave_t = t("leave.csv", f.leave.as_ref(), LEAVE_COLUMNS);
@@ -103,13 +103,15 @@ pub fn from_files(dir: &Path, policy: &Policy, f: &Files) -> Result<School> {
     diags.into_result(school)
 }
 
-fn too_large(t: Option<&Table>, max: usize, what: &str) -> Result<()> {
+fn too_large(t: Option<&Table>, max: usize, (zh, en): (&str, &str)) -> Result<()> {
     match t {
-        Some(t) if t.rows.len() > max => Err(Error::TooLarge(format!(
-            "{}: {} {what}, more than {max}",
-            t.file.display(),
-            t.rows.len()
-        ))),
+        Some(t) if t.rows.len() > max => {
+            let (file, n) = (t.file.display(), t.rows.len());
+            Err(Error::TooLarge(Said::new(
+                format!("{file}: {n} {zh}, 多于 {max}"),
+                format!("{file}: {n} {en}, more than {max}"),
+            )))
+        }
         _ => Ok(()),
     }
 }
@@ -208,12 +210,12 @@ pub(super) fn key_of_part<'k>(
 }
 
 /// The row's id and name, both required, the id not seen before in the file
-/// (`what`: class, staff, club).
+/// (`what`: class, staff, club, as `(zh, en)`).
 pub(super) fn id_and_name<'r>(
     f: &mut Fields,
     row: &'r Row,
     ids: &mut BTreeSet<String>,
-    what: &str,
+    (what_zh, what): (&str, &str),
 ) -> Option<(&'r str, &'r str)> {
     let (Some(id), Some(name)) = (f.required(row, "id"), f.required(row, "name")) else {
         return None;
@@ -224,8 +226,11 @@ pub(super) fn id_and_name<'r>(
             f.err(
                 row.line,
                 col,
-                format!("{n} characters"),
-                format!("at most {MAX_NAME_CHARS} characters"),
+                Said::new(format!("{n} 个字符"), format!("{n} characters")),
+                Said::new(
+                    format!("至多 {MAX_NAME_CHARS} 个字符"),
+                    format!("at most {MAX_NAME_CHARS} characters"),
+                ),
             );
             return None;
         }
@@ -234,8 +239,14 @@ pub(super) fn id_and_name<'r>(
         f.err(
             row.line,
             "id",
-            format!("duplicate {what} id \"{id}\""),
-            format!("a {what} id used once"),
+            Said::new(
+                format!("重复的{what_zh}编号 \"{id}\""),
+                format!("duplicate {what} id \"{id}\""),
+            ),
+            Said::new(
+                format!("每个{what_zh}编号只用一次"),
+                format!("a {what} id used once"),
+            ),
         );
         return None;
     }
@@ -270,8 +281,11 @@ pub(super) fn staff_ref(
         f.err(
             row.line,
             col,
-            format!("staff \"{sid}\", who is not in staff.csv"),
-            "a staff id from staff.csv",
+            Said::new(
+                format!("工号 \"{sid}\", staff.csv 中没有这个人"),
+                format!("staff \"{sid}\", who is not in staff.csv"),
+            ),
+            Said::new("staff.csv 中的工号", "a staff id from staff.csv"),
         );
     }
     si
@@ -305,8 +319,14 @@ pub(super) fn class_ref(
         f.err(
             row.line,
             col,
-            format!("class \"{cls}\", which is not in classes.csv"),
-            "a class id from classes.csv",
+            Said::new(
+                format!("班级 \"{cls}\", classes.csv 中没有这个班级"),
+                format!("class \"{cls}\", which is not in classes.csv"),
+            ),
+            Said::new(
+                "classes.csv 中的班级编号或班级名称",
+                "a class id from classes.csv",
+            ),
         );
     }
     ci

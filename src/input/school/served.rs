@@ -1,6 +1,6 @@
 //! served.csv: load already served this term, per person.
 
-use crate::error::{Diagnostics, Result};
+use crate::error::{Diagnostics, Result, Said};
 use crate::input::limits::MAX_SERVED_HOURS;
 use crate::input::table::{Columns, Table};
 use crate::model::policy::Policy;
@@ -34,8 +34,13 @@ pub(super) fn load(
             _ => f.err(
                 row.line,
                 "hours",
-                format!("\"{h}\""),
-                format!("weighted hours served this term, from 0 to {MAX_SERVED_HOURS}, e.g. 12.5"),
+                Said::same(format!("\"{h}\"")),
+                Said::new(
+                    format!("本学期已服务的加权小时数, 0 到 {MAX_SERVED_HOURS}, 如 12.5"),
+                    format!(
+                        "weighted hours served this term, from 0 to {MAX_SERVED_HOURS}, e.g. 12.5"
+                    ),
+                ),
             ),
         }
     }

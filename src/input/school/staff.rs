@@ -31,7 +31,8 @@ pub(super) fn load(
     let mut ids = BTreeSet::new();
     let mut homerooms: BTreeMap<usize, usize> = BTreeMap::new();
     for row in &t.rows {
-        let Some((id, name)) = super::id_and_name(&mut f, row, &mut ids, "staff") else {
+        let Some((id, name)) = super::id_and_name(&mut f, row, &mut ids, ("教职工", "staff"))
+        else {
             continue;
         };
         let Some(role_s) = f.required(row, "role") else {
@@ -41,8 +42,8 @@ pub(super) fn load(
             f.err(
                 row.line,
                 "role",
-                format!("\"{role_s}\""),
-                "班主任/任课教师/行政/外聘 (homeroom/subject/admin/outside)",
+                Said::same(format!("\"{role_s}\"")),
+                Role::names(),
             );
             continue;
         };
@@ -55,8 +56,8 @@ pub(super) fn load(
                 f.err(
                     row.line,
                     "active",
-                    format!("\"{}\"", row.get("active")),
-                    "是/否 (yes/no)",
+                    Said::same(format!("\"{}\"", row.get("active"))),
+                    Said::new("是 或 否", "yes or no"),
                 );
                 true
             }
@@ -75,7 +76,7 @@ pub(super) fn load(
         });
     }
     if t.rows.is_empty() {
-        f.said(
+        f.err(
             0,
             "-",
             Said::new("没有教职工", "no staff"),
@@ -85,13 +86,16 @@ pub(super) fn load(
             ),
         );
     }
-    school.warnings.extend(namesakes(&t.file, &school.staff));
+    let name_header = f.field("name");
+    school
+        .warnings
+        .extend(namesakes(&t.file, &name_header, &school.staff));
     Ok(())
 }
 
 /// A warning for each person whose name another has too: both are kept
 /// (two teachers may share a name), and shown with their id.
-fn namesakes(file: &std::path::Path, staff: &[Staff]) -> Vec<Diagnostic> {
+fn namesakes(file: &std::path::Path, name_header: &Said, staff: &[Staff]) -> Vec<Diagnostic> {
     let mut first: BTreeMap<&str, &Staff> = BTreeMap::new();
     let mut out = Vec::new();
     for st in staff {
@@ -99,10 +103,10 @@ fn namesakes(file: &std::path::Path, staff: &[Staff]) -> Vec<Diagnostic> {
             first.insert(&st.name, st);
             continue;
         };
-        out.push(Diagnostic::said(
+        out.push(Diagnostic::new(
             file,
             st.line,
-            "name",
+            name_header.clone(),
             Said::new(
                 format!("\"{}\", 与第 {} 行 ({}) 同名", st.name, prev.line, prev.id),
                 format!(
@@ -112,11 +116,11 @@ fn namesakes(file: &std::path::Path, staff: &[Staff]) -> Vec<Diagnostic> {
             ),
             Said::new(
                 format!(
-                    "同名的两人分别显示为 {}({}) 和 {}({}); 如果是同一个人, 请删去一行",
+                    "同名的两人分别显示为 \"{}({})\" 和 \"{}({})\"; 如果是同一个人, 请删去一行",
                     prev.name, prev.id, st.name, st.id
                 ),
                 format!(
-                    "two people of one name, shown as {}({}) and {}({}); if they are one person, delete a row",
+                    "two people of one name, shown as \"{}({})\" and \"{}({})\"; if they are one person, delete a row",
                     prev.name, prev.id, st.name, st.id
                 ),
             ),
@@ -141,7 +145,15 @@ fn homeroom(
         match super::class_ref(f, row, school, defined, "homeroom_class", hr) {
             Some(ci) => {
                 if let Some(prev) = homerooms.insert(ci, row.line) {
-                    f.err(row.line, "homeroom_class", format!("class \"{hr}\", already the homeroom class of the person on line {prev}"), "one homeroom teacher per class");
+                    f.err(
+                        row.line,
+                        "homeroom_class",
+                        Said::new(
+                            format!("班级 \"{hr}\", 已是第 {prev} 行那位老师的班主任班级"),
+                            format!("class \"{hr}\", already the homeroom class of the person on line {prev}"),
+                        ),
+                        Said::new("每个班级一位班主任", "one homeroom teacher per class"),
+                    );
                 }
                 Some(ci)
             }
@@ -152,8 +164,14 @@ fn homeroom(
         f.err(
             row.line,
             "homeroom_class",
-            "an empty cell for a homeroom teacher",
-            "the class this person is homeroom teacher of",
+            Said::new(
+                "班主任的这一格是空的",
+                "an empty cell for a homeroom teacher",
+            ),
+            Said::new(
+                "这位老师担任班主任的班级",
+                "the class this person is homeroom teacher of",
+            ),
         );
     }
     homeroom
@@ -176,8 +194,11 @@ fn quota(f: &mut Fields, row: &Row, policy: &Policy, role: Role) -> Centi {
                 f.err(
                     row.line,
                     "quota",
-                    format!("\"{q}\""),
-                    "a number from 0 to 10 with at most 2 decimals (1 = full load)",
+                    Said::same(format!("\"{q}\"")),
+                    Said::new(
+                        "0 到 10 的数, 至多 2 位小数 (1 = 满工作量)",
+                        "a number from 0 to 10 with at most 2 decimals (1 = full load)",
+                    ),
                 );
                 Centi::ONE
             }
@@ -193,12 +214,19 @@ fn exemption(f: &mut Fields, row: &Row, policy: &Policy) -> Option<String> {
     } else if policy.exemption(ex).is_some() {
         Some(ex.to_string())
     } else {
-        let known: Vec<&str> = policy.exemptions.iter().map(|e| e.id.as_str()).collect();
+        let known: Vec<String> = policy
+            .exemptions
+            .iter()
+            .map(|e| format!("\"{}\"", e.id))
+            .collect();
         f.err(
             row.line,
             "exemption",
-            format!("\"{ex}\""),
-            format!("an exemption id from the policy: {}", known.join(", ")),
+            Said::same(format!("\"{ex}\"")),
+            Said::new(
+                format!("政策中的豁免编号: {}", known.join("、")),
+                format!("an exemption id from the policy: {}", known.join(", ")),
+            ),
         );
         None
     }

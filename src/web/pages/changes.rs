@@ -90,7 +90,7 @@ pub(crate) async fn show(
             @match robot {
                 Some((_, Outcome::Sending)) => { p { (lang.t("群机器人: 正在发送摘要…", "Group robot: sending the digest…")) } }
                 Some((_, Outcome::Sent)) => { p { (lang.t("群机器人: 摘要已发送.", "Group robot: the digest was sent.")) } }
-                Some((_, Outcome::Failed(why))) => { p.error { (lang.t("群机器人: 摘要未发出: ", "Group robot: the digest was not sent: ")) (why) } }
+                Some((_, Outcome::Failed(why))) => { p.error { (lang.t("群机器人: 摘要未发出: ", "Group robot: the digest was not sent: ")) (why.render(lang)) } }
                 None => { p.t { (lang.t("群机器人: 这个版本没有发送摘要 (未设置群机器人, 或本次启动之前发布).", "Group robot: no digest for this version (no robot set, or published before this start).")) } }
             }
             p.t { a href="/admin/robot" { (lang.t("设置群机器人", "Set the group robot")) } }

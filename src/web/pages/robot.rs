@@ -198,8 +198,9 @@ pub(crate) async fn submit(
                 Err(why) => (
                     false,
                     format!(
-                        "{}{why}",
-                        lang.t("测试消息未发出: ", "The test message was not sent: ")
+                        "{}{}",
+                        lang.t("测试消息未发出: ", "The test message was not sent: "),
+                        why.render(lang)
                     ),
                 ),
             }

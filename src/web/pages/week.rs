@@ -140,6 +140,7 @@ pub(crate) async fn show(
                 a href=(format!("/week/{monday}/changes?version={v}")) { (lang.t("告诉相关的人: 每人一条变更通知", "Tell the people affected: one notice each")) } }
         }
         (status(&st, &snap, published.as_ref(), lang))
+        @if admin { (school_warnings(&snap.school, lang)) }
         @if admin { (job_box(&st, &cx, monday, &snap, job.as_ref(), lang)) }
         @if admin { (edit_box(&st, &cx, monday, &snap, &pins, lang)) }
         @if admin { (super::requests::admin_box(&cx, &snap.school, monday, &asks)) }
@@ -206,6 +207,22 @@ fn status(st: &Shared, snap: &Snapshot, published: Option<&Plan>, lang: Lang) ->
                     ul { @for l in &slots { li { (l) } } }
                 }
             }
+        }
+    }
+}
+
+/// What the school's files were read with but the administrator should
+/// know (totals rows left out, two people of one name, a named instructor
+/// without the club's qualification), as `kehou validate` prints them.
+fn school_warnings(school: &School, lang: Lang) -> Markup {
+    if school.warnings.is_empty() {
+        return html! {};
+    }
+    html! {
+        div.box.warn.school-warnings {
+            p { strong { (lang.t("学校数据中的提醒", "Notes on the school's files")) } " ("
+                (school.warnings.len()) (lang.t(" 条; 数据已读入, 请核对", "; the files were read, please check them")) ")" }
+            ul { @for w in &school.warnings { li { (w.render(lang)) } } }
         }
     }
 }
