@@ -370,6 +370,12 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
         ),
         ("GET", "/workload".into(), [200, 200, 200, 403, 303]),
         ("GET", "/workload.csv".into(), [200, 200, 200, 403, 303]),
+        ("GET", "/workload.xlsx".into(), [200, 200, 200, 403, 303]),
+        (
+            "GET",
+            "/workload.xlsx?term=2026%E5%B9%B4%E7%A7%8B%E5%AD%A3%E5%AD%A6%E6%9C%9F".into(),
+            [200, 200, 200, 403, 303],
+        ),
         ("GET", "/admin/users".into(), [200, 403, 403, 403, 303]),
         ("POST", "/admin/users".into(), [400, 403, 403, 403, 403]),
         ("GET", "/admin/robot".into(), [200, 403, 403, 403, 303]),
@@ -445,9 +451,14 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     let s = school();
     let u = admin(&s).await;
     let before = counts(&s);
-    let cases: [(&str, &str); 3] = [
+    let cases: [(&str, &str); 8] = [
         ("/week/2026-02-30", "周"),
         ("/workload?month=2026-13", "月份"),
+        ("/workload?term=2027", "学期"),
+        ("/workload?from=2026-02-30&to=2026-03-01", "开始日期"),
+        ("/workload?from=2026-12-01", "结束日期"),
+        ("/workload.xlsx?from=2026-12-09&to=2026-12-01", "结束日期"),
+        ("/workload.csv?from=x&to=2026-12-01", "开始日期"),
         ("/duties/T001?week=tomorrow", "周"),
     ];
     for (path, field) in cases {
@@ -678,6 +689,41 @@ async fn plan_publish_and_a_stale_page_is_refused() {
         "{}",
         w.body
     );
+    // The same for the term and for any dates; the workbook to print.
+    let term = get(
+        &s.router,
+        "/workload?term=2026%E5%B9%B4%E7%A7%8B%E5%AD%A3%E5%AD%A6%E6%9C%9F",
+        &fin.cookie,
+    )
+    .await;
+    assert!(term
+        .body
+        .contains("2026年秋季学期 (2026-09-01 至 2027-01-22)"));
+    assert!(term.body.contains(names.values().next().expect("a name")));
+    assert!(
+        term.body
+            .contains("/workload.xlsx?term=2026%E5%B9%B4%E7%A7%8B%E5%AD%A3%E5%AD%A6%E6%9C%9F"),
+        "{}",
+        term.body
+    );
+    let days = get(
+        &s.router,
+        "/workload?from=2026-12-07&to=2026-12-08",
+        &fin.cookie,
+    )
+    .await;
+    assert!(
+        days.body.contains("2026-12-07 至 2026-12-08"),
+        "{}",
+        days.body
+    );
+    let x = get(&s.router, "/workload.xlsx?month=2026-12", &fin.cookie).await;
+    assert_eq!(x.status, StatusCode::OK);
+    let disposition = x.headers.get(header::CONTENT_DISPOSITION).expect("a file");
+    assert!(disposition
+        .to_str()
+        .is_ok_and(|d| d.contains("workload-2026-12.xlsx")));
+    assert!(x.body.starts_with("PK"), "a zip");
 }
 
 /// Staff id → name of everyone in the published roster of WEEK.

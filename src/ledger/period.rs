@@ -78,20 +78,20 @@ impl PeriodError {
     pub fn why(&self, policy: &Policy, lang: Lang) -> String {
         match self {
             PeriodError::NotADate { found, .. } => format!(
-                "{} {found:?}; {}",
-                lang.t("不是日期:", "not a date:"),
+                "{}; {} {found:?}",
                 lang.t(
                     "应为 2000-01-01 至 2100-12-31 之间的日期, 如 2026-12-07",
                     "expected a date from 2000-01-01 to 2100-12-31, such as 2026-12-07",
-                )
+                ),
+                lang.t("收到", "found"),
             ),
             PeriodError::NotAMonth(found) => format!(
-                "{} {found:?}; {}",
-                lang.t("不是月份:", "not a month:"),
+                "{}; {} {found:?}",
                 lang.t(
                     "应为年-月, 如 2026-12",
                     "expected year-month, such as 2026-12"
-                )
+                ),
+                lang.t("收到", "found"),
             ),
             PeriodError::NoTerm(found) => {
                 let names: Vec<&str> = policy
@@ -101,10 +101,13 @@ impl PeriodError {
                     .map(|t| t.name.as_str())
                     .collect();
                 format!(
-                    "{} {found:?}; {} {}",
-                    lang.t("规则中没有这个学期:", "no such term in the policy:"),
-                    lang.t("可选:", "expected one of:"),
-                    names.join(", ")
+                    "{} {}; {} {found:?}",
+                    lang.t(
+                        "应为规则中的学期名称或学期中的一天:",
+                        "expected a term of the policy, or a day in it:"
+                    ),
+                    names.join(", "),
+                    lang.t("收到", "found"),
                 )
             }
             PeriodError::Missing(_) => lang
