@@ -674,6 +674,18 @@ async fn plan_publish_and_a_stale_page_is_refused() {
     assert_eq!(mine.status, StatusCode::OK);
     assert!(mine.body.contains("依据已发布 v1"), "{}", mine.body);
     assert!(mine.body.contains("width=device-width"));
+    // The term so far as a chart: one week served, the person and the average.
+    let doc = scraper::Html::parse_document(&mine.body);
+    let sel = |q: &str| scraper::Selector::parse(q).expect("selector");
+    assert_eq!(
+        doc.select(&sel("figure.chart circle.point.person")).count(),
+        1
+    );
+    assert_eq!(
+        doc.select(&sel("figure.chart circle.point.average"))
+            .count(),
+        1
+    );
     // "Why these duties" for the teacher themself and the administrator.
     assert!(mine.body.contains("为什么是这些任务") && mine.body.contains("相对负荷"));
     let by_admin = get(&s.router, &format!("/duties/{T1}?week={WEEK}"), &u.cookie).await;
@@ -682,6 +694,27 @@ async fn plan_publish_and_a_stale_page_is_refused() {
     let fin = login(&s.router, "fin", PASSWORD).await;
     let seen = get(&s.router, &format!("/duties/{T1}?week={WEEK}"), &fin.cookie).await;
     assert!(!seen.body.contains("为什么是这些任务"), "{}", seen.body);
+    // The week's relative loads as a histogram: everyone in the load table counted.
+    let week = get(&s.router, &format!("/week/{WEEK}"), &fin.cookie).await;
+    let doc = scraper::Html::parse_document(&week.body);
+    let bars = scraper::Selector::parse("figure.chart rect.bar").expect("selector");
+    let counted: usize = doc
+        .select(&bars)
+        .filter_map(|b| b.value().attr("data-count")?.parse::<usize>().ok())
+        .sum();
+    // Everyone in the load table with a relative load (the table leaves
+    // out those without duties this week, the chart does not).
+    let cells = scraper::Selector::parse("tr").expect("selector");
+    let td = scraper::Selector::parse("td").expect("selector");
+    let shown = doc
+        .select(&cells)
+        .filter(|r| {
+            let tds: Vec<String> = r.select(&td).map(|c| c.text().collect()).collect();
+            tds.len() == 6 && tds[5].parse::<f64>().is_ok()
+        })
+        .count();
+    assert!(shown > 0 && counted >= shown, "{counted} < {shown}");
+    assert!(counted <= kehou_staff(&s), "{counted}");
     let w = get(&s.router, "/workload?month=2026-12", &fin.cookie).await;
     assert_eq!(w.status, StatusCode::OK);
     assert!(
@@ -724,6 +757,16 @@ async fn plan_publish_and_a_stale_page_is_refused() {
         .to_str()
         .is_ok_and(|d| d.contains("workload-2026-12.xlsx")));
     assert!(x.body.starts_with("PK"), "a zip");
+}
+
+/// How many staff the school has.
+fn kehou_staff(s: &School) -> usize {
+    let staff = std::fs::read_to_string(s.ws.data.join("staff.csv")).expect("staff.csv");
+    staff
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count()
 }
 
 /// Staff id → name of everyone in the published roster of WEEK.

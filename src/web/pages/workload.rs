@@ -97,11 +97,14 @@ fn forms(st: &Shared, p: &Period, lang: Lang) -> Markup {
     }
 }
 
+/// A column's group: a ledger category's words in Chinese and English.
+type Group = Option<(&'static str, &'static str)>;
+
 /// The sheet as a table: the categories over their columns, the totals in bold.
 fn table(sh: &Sheet, lang: Lang) -> Markup {
     let num = |i: usize| if i > 2 { "num" } else { "" };
     // (group, first column, columns): a column without a group is its own.
-    let mut groups: Vec<(Option<(&str, &str)>, usize, usize)> = Vec::new();
+    let mut groups: Vec<(Group, usize, usize)> = Vec::new();
     for (i, c) in COLUMNS.iter().enumerate() {
         match groups.last_mut() {
             Some((g, _, n)) if c.group.is_some() && *g == c.group => *n += 1,
