@@ -6,8 +6,8 @@
 
 use std::fmt::Write;
 
-const W: f64 = 560.0;
-const H: f64 = 240.0;
+const W: f64 = 420.0;
+const H: f64 = 230.0;
 /// Plot area: left, right, top, bottom margins.
 const L: f64 = 48.0;
 const R: f64 = 16.0;
@@ -72,7 +72,7 @@ pub fn bins(values: &[f64], n: usize) -> Vec<Bin> {
 fn open(out: &mut String, title: &str) {
     let _ = write!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"{t}\" font-family=\"{FONT}\" font-size=\"11\"><title>{t}</title><text x=\"{L}\" y=\"16\" font-size=\"13\" font-weight=\"bold\">{t}</text>",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"{t}\" font-family=\"{FONT}\" font-size=\"12\"><title>{t}</title><text x=\"{L}\" y=\"16\" font-size=\"14\" font-weight=\"bold\">{t}</text>",
         t = esc(title)
     );
 }
@@ -138,7 +138,7 @@ pub fn histogram(title: &str, x_label: &str, y_label: &str, bins: &[Bin]) -> Str
         );
         let _ = write!(
             out,
-            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"9\">{:.2}</text>",
+            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\">{:.2}</text>",
             x + bw / 2.0,
             H - B + 12.0,
             (b.from + b.to) / 2.0
@@ -183,10 +183,12 @@ pub fn trend(
     let step = plot_w / xs.len().max(1) as f64;
     let x_at = |i: usize| L + step * (i as f64 + 0.5);
     let y_at = |v: f64| H - B - plot_h * v / top;
-    for (i, x) in xs.iter().enumerate() {
+    // Every k-th label, so that labels do not overlap (about 36 px each).
+    let every = ((xs.len() as f64 * 36.0) / plot_w).ceil().max(1.0) as usize;
+    for (i, x) in xs.iter().enumerate().filter(|(i, _)| i % every == 0) {
         let _ = write!(
             out,
-            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"9\">{}</text>",
+            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\">{}</text>",
             x_at(i),
             H - B + 12.0,
             esc(x)

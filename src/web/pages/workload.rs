@@ -81,7 +81,7 @@ fn forms(st: &Shared, p: &Period, lang: Lang) -> Markup {
                 form method="get" action="/workload" {
                     label { (lang.t("学期", "term")) " " select name="term" {
                         @for t in &st.policy.calendar.terms {
-                            option value=(t.name) selected[t.name == term] { (t.name) }
+                            option value=(t.name) selected[t.name == term || (term.is_empty() && t.start <= p.from && p.from <= t.end)] { (t.name) }
                         }
                     } }
                     " " button { (see) }
