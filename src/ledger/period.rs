@@ -131,7 +131,7 @@ pub fn parse_month(s: &str) -> Option<NaiveDate> {
 }
 
 impl Period {
-    /// The calendar month of `first` (any day of it).
+    /// The calendar month of `day`.
     pub fn month(day: NaiveDate) -> Period {
         let from = day.with_day(1).unwrap_or(day);
         let to = from
