@@ -228,7 +228,9 @@ fn october_reconciles_to_the_fen_and_minute() {
     let csv = ledger::workload_csv(&s, &rows, Lang::Zh);
     assert!(csv.starts_with(b"\xEF\xBB\xBF"));
     assert!(String::from_utf8_lossy(&csv).contains(&format!("合计,,,{}", total.service.duties)));
-    let x = ledger::workload_xlsx(&s, &rows, Lang::Zh).unwrap();
+    let oct = ledger::Period::month(date("2026-10-01"));
+    let head = ledger::Heading::new(&p, oct, date("2026-11-02"), Lang::Zh);
+    let x = ledger::workload_xlsx(&head, &s, &rows, Lang::Zh).unwrap();
     assert!(x.starts_with(b"PK"));
 }
 

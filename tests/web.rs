@@ -407,6 +407,12 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
         ),
         ("GET", "/workload".into(), [200, 200, 200, 403, 303]),
         ("GET", "/workload.csv".into(), [200, 200, 200, 403, 303]),
+        ("GET", "/workload.xlsx".into(), [200, 200, 200, 403, 303]),
+        (
+            "GET",
+            "/workload.xlsx?term=2026%E5%B9%B4%E7%A7%8B%E5%AD%A3%E5%AD%A6%E6%9C%9F".into(),
+            [200, 200, 200, 403, 303],
+        ),
         ("GET", "/admin/users".into(), [200, 403, 403, 403, 303]),
         ("POST", "/admin/users".into(), [400, 403, 403, 403, 403]),
         ("GET", "/admin/robot".into(), [200, 403, 403, 403, 303]),
@@ -482,9 +488,14 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     let s = school();
     let u = admin(&s).await;
     let before = counts(&s);
-    let cases: [(&str, &str); 3] = [
+    let cases: [(&str, &str); 8] = [
         ("/week/2026-02-30", "周"),
         ("/workload?month=2026-13", "月份"),
+        ("/workload?term=2027", "学期"),
+        ("/workload?from=2026-02-30&to=2026-03-01", "开始日期"),
+        ("/workload?from=2026-12-01", "结束日期"),
+        ("/workload.xlsx?from=2026-12-09&to=2026-12-01", "结束日期"),
+        ("/workload.csv?from=x&to=2026-12-01", "开始日期"),
         ("/duties/T001?week=tomorrow", "周"),
     ];
     for (path, field) in cases {
@@ -700,6 +711,18 @@ async fn plan_publish_and_a_stale_page_is_refused() {
     assert_eq!(mine.status, StatusCode::OK);
     assert!(mine.body.contains("依据已发布 v1"), "{}", mine.body);
     assert!(mine.body.contains("width=device-width"));
+    // The term so far as a chart: one week served, the person and the average.
+    let doc = scraper::Html::parse_document(&mine.body);
+    let sel = |q: &str| scraper::Selector::parse(q).expect("selector");
+    assert_eq!(
+        doc.select(&sel("figure.chart circle.point.person")).count(),
+        1
+    );
+    assert_eq!(
+        doc.select(&sel("figure.chart circle.point.average"))
+            .count(),
+        1
+    );
     // "Why these duties" for the teacher themself and the administrator.
     assert!(mine.body.contains("为什么是这些任务") && mine.body.contains("相对负荷"));
     let by_admin = get(&s.router, &format!("/duties/{T1}?week={WEEK}"), &u.cookie).await;
@@ -708,6 +731,27 @@ async fn plan_publish_and_a_stale_page_is_refused() {
     let fin = login(&s.router, "fin", PASSWORD).await;
     let seen = get(&s.router, &format!("/duties/{T1}?week={WEEK}"), &fin.cookie).await;
     assert!(!seen.body.contains("为什么是这些任务"), "{}", seen.body);
+    // The week's relative loads as a histogram: everyone in the load table counted.
+    let week = get(&s.router, &format!("/week/{WEEK}"), &fin.cookie).await;
+    let doc = scraper::Html::parse_document(&week.body);
+    let bars = scraper::Selector::parse("figure.chart rect.bar").expect("selector");
+    let counted: usize = doc
+        .select(&bars)
+        .filter_map(|b| b.value().attr("data-count")?.parse::<usize>().ok())
+        .sum();
+    // Everyone in the load table with a relative load (the table leaves
+    // out those without duties this week, the chart does not).
+    let cells = scraper::Selector::parse("tr").expect("selector");
+    let td = scraper::Selector::parse("td").expect("selector");
+    let shown = doc
+        .select(&cells)
+        .filter(|r| {
+            let tds: Vec<String> = r.select(&td).map(|c| c.text().collect()).collect();
+            tds.len() == 6 && tds[5].parse::<f64>().is_ok()
+        })
+        .count();
+    assert!(shown > 0 && counted >= shown, "{counted} < {shown}");
+    assert!(counted <= kehou_staff(&s), "{counted}");
     let w = get(&s.router, "/workload?month=2026-12", &fin.cookie).await;
     assert_eq!(w.status, StatusCode::OK);
     assert!(
@@ -715,6 +759,51 @@ async fn plan_publish_and_a_stale_page_is_refused() {
         "{}",
         w.body
     );
+    // The same for the term and for any dates; the workbook to print.
+    let term = get(
+        &s.router,
+        "/workload?term=2026%E5%B9%B4%E7%A7%8B%E5%AD%A3%E5%AD%A6%E6%9C%9F",
+        &fin.cookie,
+    )
+    .await;
+    assert!(term
+        .body
+        .contains("2026年秋季学期 (2026-09-01 至 2027-01-22)"));
+    assert!(term.body.contains(names.values().next().expect("a name")));
+    assert!(
+        term.body
+            .contains("/workload.xlsx?term=2026%E5%B9%B4%E7%A7%8B%E5%AD%A3%E5%AD%A6%E6%9C%9F"),
+        "{}",
+        term.body
+    );
+    let days = get(
+        &s.router,
+        "/workload?from=2026-12-07&to=2026-12-08",
+        &fin.cookie,
+    )
+    .await;
+    assert!(
+        days.body.contains("2026-12-07 至 2026-12-08"),
+        "{}",
+        days.body
+    );
+    let x = get(&s.router, "/workload.xlsx?month=2026-12", &fin.cookie).await;
+    assert_eq!(x.status, StatusCode::OK);
+    let disposition = x.headers.get(header::CONTENT_DISPOSITION).expect("a file");
+    assert!(disposition
+        .to_str()
+        .is_ok_and(|d| d.contains("workload-2026-12.xlsx")));
+    assert!(x.body.starts_with("PK"), "a zip");
+}
+
+/// How many staff the school has.
+fn kehou_staff(s: &School) -> usize {
+    let staff = std::fs::read_to_string(s.ws.data.join("staff.csv")).expect("staff.csv");
+    staff
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count()
 }
 
 /// Staff id → name of everyone in the published roster of WEEK.

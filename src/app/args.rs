@@ -103,11 +103,17 @@ pub enum Cmd {
         #[command(subcommand)]
         what: RecordCmd,
     },
+    /// One period: a month, a term, or from and to.
+    #[command(group(clap::ArgGroup::new("period").required(true).args(["month", "term", "from"])))]
     Workload {
-        #[arg(long, value_parser = date)]
-        from: NaiveDate,
-        #[arg(long, value_parser = date)]
-        to: NaiveDate,
+        #[arg(long, value_parser = month)]
+        month: Option<NaiveDate>,
+        #[arg(long, value_parser = text)]
+        term: Option<String>,
+        #[arg(long, value_parser = date, requires = "to")]
+        from: Option<NaiveDate>,
+        #[arg(long, value_parser = date, requires = "from")]
+        to: Option<NaiveDate>,
         #[arg(long)]
         csv: Option<PathBuf>,
         #[arg(long)]
@@ -215,6 +221,19 @@ fn date(s: &str) -> Result<NaiveDate, String> {
             .t(
                 "应为 2000-01-01 至 2100-12-31 之间的日期, 如 2026-12-07",
                 "expected a date from 2000-01-01 to 2100-12-31, such as 2026-12-07",
+            )
+            .to_string()),
+    }
+}
+
+/// A month option (`--month 2026-12`, `2026/12`, `2026年12月`): its first day.
+fn month(s: &str) -> Result<NaiveDate, String> {
+    match crate::ledger::period::parse_month(s) {
+        Some(d) => Ok(d),
+        None => Err(cli_lang()
+            .t(
+                "应为年-月, 如 2026-12",
+                "expected year-month, such as 2026-12",
             )
             .to_string()),
     }

@@ -40,12 +40,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             replace,
         } => commands::publish::run(&cx, *week, roster.as_deref(), *replace),
         Cmd::Record { what } => commands::record::run(&cx, what),
-        Cmd::Workload {
-            from,
-            to,
-            csv,
-            xlsx,
-        } => commands::workload::run(&cx, *from, *to, csv.as_deref(), xlsx.as_deref()),
+        Cmd::Workload { .. } => commands::workload::run(&cx, &cli.cmd),
         Cmd::Simulate { .. } => commands::simulate::run(&cx, &cli.cmd),
         Cmd::Export {
             week,

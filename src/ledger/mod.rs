@@ -11,16 +11,19 @@ use crate::roster::Row;
 mod events;
 pub mod history;
 mod pay;
+pub mod period;
 mod served;
+mod sheet;
+mod workbook;
 
 pub use events::Event;
 pub(crate) use events::{cells as event_cells, event_headers, parse_events};
-pub(crate) use pay::headers as workload_headers;
-pub use pay::{
-    totals, workload, workload_csv, workload_table, workload_xlsx, Amounts, WorkloadRow,
-};
+pub use pay::{totals, workload, Amounts, WorkloadRow};
+pub use period::{Period, PeriodError};
 pub use served::{add_term_load, served, served_load, served_week, Served};
 pub(crate) use served::{cancelled, servers};
+pub use sheet::{sheet, workload_csv, workload_table, Category, Line, Sheet, Value, COLUMNS};
+pub use workbook::{workload_xlsx, Heading};
 
 /// Where the published weeks and their events are read from.
 pub trait Published {

@@ -2,6 +2,7 @@
 //! summary files, terminal reports, the HTML page, the handover sheet,
 //! calendars and the messages that tell people of a change.
 
+pub mod chart;
 pub mod files;
 pub mod handover;
 pub mod html;

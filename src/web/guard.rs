@@ -97,6 +97,7 @@ pub(crate) const ACCESS: &[Access] = &[
     route("POST", "/requests/{id}/answer", ADMIN),
     route("GET", "/workload", READ),
     route("GET", "/workload.csv", READ),
+    route("GET", "/workload.xlsx", READ),
     route("GET", "/admin/users", ADMIN),
     route("POST", "/admin/users", ADMIN),
     route("GET", "/admin/robot", ADMIN),

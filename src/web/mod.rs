@@ -150,6 +150,7 @@ impl App {
             .route("/cal/{file}", get(pages::calendar::feed))
             .route("/workload", get(pages::workload::show))
             .route("/workload.csv", get(pages::workload::csv))
+            .route("/workload.xlsx", get(pages::workload::xlsx))
             .route(
                 "/admin/users",
                 get(pages::users::list).post(pages::users::create),

@@ -1,27 +1,47 @@
-//! `kehou workload`: hours, 课时 and pay per person for a date range.
+//! `kehou workload`: hours, 课时 and pay per person for a month, a term or
+//! a date range.
 
-use std::path::Path;
-
-use chrono::NaiveDate;
-
+use crate::app::args::Cmd;
 use crate::app::context::Ctx;
 use crate::error::{Error, Result};
-use crate::ledger;
+use crate::ledger::{self, Period, PeriodError};
+use crate::model::policy::Policy;
 
-pub(crate) fn run(
-    cx: &Ctx,
-    from: NaiveDate,
-    to: NaiveDate,
-    csv: Option<&Path>,
-    xlsx: Option<&Path>,
-) -> Result<i32> {
-    if from > to {
-        return Err(Error::Usage(format!(
-            "--from {from} {} --to {to}",
-            cx.t("晚于", "is after")
-        )));
-    }
+/// The period of the options (clap let exactly one of them through).
+fn period(cx: &Ctx, p: &Policy, cmd: &Cmd) -> Result<Period> {
+    let Cmd::Workload {
+        month,
+        term,
+        from,
+        to,
+        ..
+    } = cmd
+    else {
+        return Err(Error::Usage("workload".into()));
+    };
+    let asked = match (month, term, from, to) {
+        (Some(m), _, _, _) => Ok(Period::month(*m)),
+        (_, Some(t), _, _) => Period::term(p, t),
+        (_, _, Some(f), Some(t)) => Period::range(*f, *t),
+        _ => Err(PeriodError::Missing(ledger::period::Field::From)),
+    };
+    asked.map_err(|e| {
+        let option = match e.field() {
+            ledger::period::Field::Month => "--month",
+            ledger::period::Field::Term => "--term",
+            ledger::period::Field::From => "--from",
+            ledger::period::Field::To => "--to",
+        };
+        Error::Usage(format!("{option}: {}", e.why(p, cx.lang)))
+    })
+}
+
+pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
+    let Cmd::Workload { csv, xlsx, .. } = cmd else {
+        return Err(Error::Usage("workload".into()));
+    };
     let (p, s) = cx.load()?;
+    let period = period(cx, &p, cmd)?;
     if !cx.record.exists() && !crate::record::legacy::present(&cx.history) {
         return Err(Error::Usage(format!(
             "{} {}",
@@ -33,13 +53,16 @@ pub(crate) fn run(
         )));
     }
     let mut rec = cx.record(&p, &s, false)?;
+    let (from, to) = (period.from, period.to);
     let served = rec.read(|tx| ledger::served(&p, &s, tx, from, to))?;
     let rows = ledger::workload(&p, &s, &served);
     if let Some(path) = csv {
         cx.write(path, &ledger::workload_csv(&s, &rows, cx.lang))?;
     }
     if let Some(path) = xlsx {
-        cx.write(path, &ledger::workload_xlsx(&s, &rows, cx.lang)?)?;
+        let made = chrono::Local::now().date_naive();
+        let head = ledger::Heading::new(&p, period, made, cx.lang);
+        cx.write(path, &ledger::workload_xlsx(&head, &s, &rows, cx.lang)?)?;
     }
     if csv.is_none() && xlsx.is_none() {
         print!("{}", ledger::workload_table(&s, &rows, cx.lang));

@@ -163,6 +163,8 @@ pub(crate) async fn show(
             .map_err(|e| Fail::from_error(lang, &e))?,
         false => None,
     };
+    let chart = super::trend::term_chart(&st, ix, monday, lang).await;
+    let chart = chart.map_err(|e| Fail::from_error(lang, &e))?;
     let minutes: u32 = duties.iter().map(Duty::minutes).sum();
     let (prev, next) = (monday - Days::new(7), monday + Days::new(7));
     let p = &st.policy;
@@ -190,6 +192,7 @@ pub(crate) async fn show(
             }
         }
         @if let Some(e) = &reason { (why_box(e, lang)) }
+        @if let Some(c) = &chart { (c) }
         @if cx.query.contains_key("asked") { p.banner { (lang.t("申请已提交, 等待副校长处理.", "Request sent; the vice-principal will answer it.")) } }
         @if own && version.is_some() { (super::requests::teacher_box(&cx, monday, &duties, &asks)) }
         @if calendar { (super::calendar::subscription_box(&cx, &headers, &staff_id, token.as_ref())) }

@@ -26,6 +26,7 @@ pub(crate) mod print;
 pub(crate) mod repair;
 pub(crate) mod requests;
 pub(crate) mod robot;
+pub(crate) mod trend;
 pub(crate) mod users;
 pub(crate) mod week;
 pub(crate) mod workload;

@@ -444,6 +444,15 @@ fn people(s: &School, plan: &Plan, lang: Lang, monday: NaiveDate) -> Markup {
     let loads = roster::person_loads(s, &plan.demand, plan);
     html! {
         h2 { (lang.t("每人负荷", "Load per person")) }
+        @let relative: Vec<f64> = loads.iter().filter_map(|l| l.relative).collect();
+        @if !relative.is_empty() {
+            figure.chart { (maud::PreEscaped(crate::outputs::chart::histogram(
+                lang.t("本周相对负荷的分布", "Relative loads this week"),
+                lang.t("相对负荷 (学期累计 ÷ 工作量系数)", "relative load (term to date / quota)"),
+                lang.t("人数", "people"),
+                &crate::outputs::chart::bins(&relative, 8),
+            ))) }
+        }
         div.scroll { table {
             tr {
                 th { (lang.t("工号", "ID")) } th { (lang.t("姓名", "Name")) }

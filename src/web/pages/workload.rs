@@ -1,53 +1,61 @@
-//! The workload of a month (duties, hours, 课时 and pay per person and
-//! ledger category) from the record, as `kehou workload` computes it; and
-//! the same table as CSV for Excel.
+//! The workload of a period (a month, a term or any dates): duties, hours,
+//! 课时 and pay per person and ledger category from the record, as `kehou
+//! workload` computes it; the same sheet as CSV for Excel and as the
+//! workbook finance prints.
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use chrono::{Datelike, Months, NaiveDate};
-use maud::html;
+use chrono::Months;
+use maud::{html, Markup};
 
 use crate::error::Error;
-use crate::ledger::{self, Amounts, WorkloadRow};
+use crate::lang::Lang;
+use crate::ledger::period::{Ask, Span};
+use crate::ledger::{self, Period, Sheet, Value, WorkloadRow, COLUMNS};
 
 use super::me;
 use crate::web::guard::Cx;
 use crate::web::layout::{ok, page, Fail};
 use crate::web::Shared;
 
-/// The month asked for (`?month=2026-12`, default this month): first and last day.
-fn month(cx: &Cx) -> Result<(NaiveDate, NaiveDate), Fail> {
-    let lang = cx.lang;
-    let first = match cx.query.get("month").filter(|m| !m.is_empty()) {
-        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-            .ok()
-            .filter(|d| crate::input::limits::date_in_range(*d))
-            .ok_or_else(|| {
-                Fail::field(
-                    lang,
-                    lang.t("月份", "month"),
-                    lang.t(
-                        "应为年-月, 如 2026-12",
-                        "expected year-month, such as 2026-12",
-                    ),
-                )
-            })?,
-        None => {
-            let t = chrono::Local::now().date_naive();
-            t.with_day(1).unwrap_or(t)
-        }
-    };
-    let last = first
-        .checked_add_months(Months::new(1))
-        .and_then(|d| d.pred_opt())
-        .unwrap_or(first);
-    Ok((first, last))
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
-async fn rows(st: &Shared, from: NaiveDate, to: NaiveDate) -> Result<Vec<WorkloadRow>, Error> {
+/// The period asked for (`?month=2026-12`, `?term=…`, `?from=…&to=…`;
+/// default this month); a field that cannot be read is named.
+fn period(st: &Shared, cx: &Cx) -> Result<Period, Fail> {
+    let q = |k: &str| cx.query.get(k).map(String::as_str);
+    let ask = Ask {
+        month: q("month"),
+        term: q("term"),
+        from: q("from"),
+        to: q("to"),
+    };
+    Period::asked(&st.policy, &ask, today()).map_err(|e| {
+        Fail::field(
+            cx.lang,
+            e.field().label(cx.lang),
+            &e.why(&st.policy, cx.lang),
+        )
+    })
+}
+
+/// The query naming `p` again (for the downloads and the other months).
+fn query(p: &Period) -> String {
+    let pairs: Vec<(&str, String)> = match &p.span {
+        Span::Month => vec![("month", p.from.format("%Y-%m").to_string())],
+        Span::Term(name) => vec![("term", name.clone())],
+        Span::Range => vec![("from", p.from.to_string()), ("to", p.to.to_string())],
+    };
+    serde_urlencoded::to_string(pairs).unwrap_or_default()
+}
+
+async fn rows(st: &Shared, p: &Period) -> Result<Vec<WorkloadRow>, Error> {
     let st2 = st.clone();
+    let (from, to) = (p.from, p.to);
     st.db(move |rec| {
         let served = rec.read(|tx| ledger::served(&st2.policy, &st2.school, tx, from, to))?;
         Ok(ledger::workload(&st2.policy, &st2.school, &served))
@@ -55,13 +63,86 @@ async fn rows(st: &Shared, from: NaiveDate, to: NaiveDate) -> Result<Vec<Workloa
     .await
 }
 
-fn amounts(a: &Amounts) -> [String; 4] {
-    [
-        a.duties.to_string(),
-        format!("{:.2}", f64::from(a.minutes) / 60.0),
-        format!("{:.2}", a.keshi_centi as f64 / 100.0),
-        a.pay.to_string(),
-    ]
+/// The three ways to ask for a period: a month, a term, two dates.
+fn forms(st: &Shared, p: &Period, lang: Lang) -> Markup {
+    let month = p.from.format("%Y-%m").to_string();
+    let term = match &p.span {
+        Span::Term(n) => n.as_str(),
+        _ => "",
+    };
+    let see = lang.t("查看", "Show");
+    html! {
+        div.periods.noprint {
+            form method="get" action="/workload" {
+                label { (lang.t("月份", "month")) " " input type="month" name="month" value=(month); }
+                " " button { (see) }
+            }
+            @if !st.policy.calendar.terms.is_empty() {
+                form method="get" action="/workload" {
+                    label { (lang.t("学期", "term")) " " select name="term" {
+                        @for t in &st.policy.calendar.terms {
+                            option value=(t.name) selected[t.name == term || (term.is_empty() && t.start <= p.from && p.from <= t.end)] { (t.name) }
+                        }
+                    } }
+                    " " button { (see) }
+                }
+            }
+            form method="get" action="/workload" {
+                label { (lang.t("开始日期", "from")) " " input type="date" name="from" value=(p.from); }
+                " "
+                label { (lang.t("结束日期", "to")) " " input type="date" name="to" value=(p.to); }
+                " " button { (see) }
+            }
+        }
+    }
+}
+
+/// A column's group: a ledger category's words in Chinese and English.
+type Group = Option<(&'static str, &'static str)>;
+
+/// The sheet as a table: the categories over their columns, the totals in bold.
+fn table(sh: &Sheet, lang: Lang) -> Markup {
+    let num = |i: usize| if i > 2 { "num" } else { "" };
+    // (group, first column, columns): a column without a group is its own.
+    let mut groups: Vec<(Group, usize, usize)> = Vec::new();
+    for (i, c) in COLUMNS.iter().enumerate() {
+        match groups.last_mut() {
+            Some((g, _, n)) if c.group.is_some() && *g == c.group => *n += 1,
+            _ => groups.push((c.group, i, 1)),
+        }
+    }
+    let texts = |l: &ledger::Line| l.cells().iter().map(Value::text).collect::<Vec<_>>();
+    html! {
+        div.scroll { table.workload {
+            thead {
+                tr { @for (g, first, n) in &groups { @match g {
+                    Some(g) => th.group colspan=(n) { (lang.t(g.0, g.1)) },
+                    None => th class=(num(*first)) rowspan="2" { (lang.t(COLUMNS[*first].head.0, COLUMNS[*first].head.1)) },
+                } } }
+                tr { @for (i, c) in COLUMNS.iter().enumerate().filter(|(_, c)| c.group.is_some()) { th class=(num(i)) { (lang.t(c.head.0, c.head.1)) } } }
+            }
+            tbody {
+                @for l in &sh.lines {
+                    tr { @for (i, c) in texts(l).iter().enumerate() { td class=(num(i)) { (c) } } }
+                }
+            }
+            tfoot {
+                tr.total { @for (i, c) in texts(&sh.total).iter().enumerate() { th class=(num(i)) { (c) } } }
+            }
+        } }
+    }
+}
+
+/// Links to the month before and after, for a month.
+fn months(p: &Period) -> Option<(String, String)> {
+    if p.span != Span::Month {
+        return None;
+    }
+    let ym = |d: Option<chrono::NaiveDate>| d.unwrap_or(p.from).format("%Y-%m").to_string();
+    Some((
+        ym(p.from.checked_sub_months(Months::new(1))),
+        ym(p.from.checked_add_months(Months::new(1))),
+    ))
 }
 
 pub(crate) async fn show(
@@ -70,55 +151,50 @@ pub(crate) async fn show(
 ) -> Result<Response, Fail> {
     let me = me(&cx)?;
     let lang = cx.lang;
-    let (from, to) = month(&cx)?;
-    let rows = rows(&st, from, to)
+    let p = period(&st, &cx)?;
+    let rows = rows(&st, &p)
         .await
         .map_err(|e| Fail::from_error(lang, &e))?;
-    let total = ledger::totals(&rows);
-    let heads = ledger::workload_headers(lang);
-    let ym = from.format("%Y-%m").to_string();
-    let (prev, next) = (
-        from.checked_sub_months(Months::new(1))
-            .unwrap_or(from)
-            .format("%Y-%m")
-            .to_string(),
-        from.checked_add_months(Months::new(1))
-            .unwrap_or(from)
-            .format("%Y-%m")
-            .to_string(),
-    );
-    let line = |r: &WorkloadRow, id: &str, name: &str, role: &str| {
-        let mut cells = vec![id.to_string(), name.to_string(), role.to_string()];
-        cells.extend(amounts(&r.service));
-        cells.extend(amounts(&r.care));
-        cells.push(r.labour_fee.to_string());
-        cells.push(r.total_pay().to_string());
-        cells
-    };
+    let sh = ledger::sheet(&st.school, &rows, lang);
+    let q = query(&p);
     let body = html! {
+        (forms(&st, &p, lang))
         div.weeknav {
-            a href=(format!("?month={prev}")) { "← " (prev) }
-            strong { (ym) " (" (from) " – " (to) ")" }
-            a href=(format!("?month={next}")) { (next) " →" }
-            a href=(format!("/workload.csv?month={ym}")) { (lang.t("下载 CSV", "Download CSV")) }
+            @if let Some((prev, _)) = months(&p) { a.noprint href=(format!("?month={prev}")) { "← " (prev) } }
+            strong { (p.label(lang)) }
+            @if let Some((_, next)) = months(&p) { a.noprint href=(format!("?month={next}")) { (next) " →" } }
+            a.noprint href=(format!("/workload.xlsx?{q}")) { (lang.t("下载 Excel (打印用)", "Download Excel (for printing)")) }
+            a.noprint href=(format!("/workload.csv?{q}")) { (lang.t("下载 CSV", "Download CSV")) }
         }
-        p.t { (lang.t("依据每周最新发布版本及已记录的缺勤、代课、换班与取消; 金额单位: 元", "From each week's latest published version with the absences, substitutions, swaps and cancellations recorded; amounts in yuan")) }
-        @if rows.is_empty() { p { (lang.t("本月没有已发布的任务.", "No published duties this month.")) } }
-        div.scroll { table {
-            tr { @for (i, h) in heads.iter().enumerate() { th class=(if i > 2 { "num" } else { "" }) { (h) } } }
-            @for r in &rows {
-                @let s = &st.school.staff[r.staff];
-                tr { @for (i, c) in line(r, &s.id, &s.name, s.role.label(lang)).iter().enumerate() { td class=(if i > 2 { "num" } else { "" }) { (c) } } }
-            }
-            tr { @for (i, c) in line(&total, lang.t("合计", "total"), "", "").iter().enumerate() { th class=(if i > 2 { "num" } else { "" }) { (c) } } }
-        } }
+        p.t { (lang.t("依据每周最新发布版本及已记录的缺勤、代课、换班与取消; 金额单位: 元. 次数与小时含按次计酬的任务 (巡查), 金额只计课时部分; 合计行是各行显示值之和.", "From each week's latest published version with the absences, substitutions, swaps and cancellations recorded; amounts in yuan. Duties and hours include those paid per duty (patrol), whose amounts are in their own columns; the totals row is the sum of the rows as shown.")) }
+        @if rows.is_empty() { p { (lang.t("这段时间没有已发布的任务.", "No published duties in this period.")) } }
+        (table(&sh, lang))
     };
     Ok(ok(page(
         lang,
-        &format!("{} {ym}", lang.t("工作量与绩效", "Workload and pay")),
+        &format!(
+            "{} {}",
+            lang.t("工作量与绩效", "Workload and pay"),
+            p.label(lang)
+        ),
         Some(me),
         body,
     )))
+}
+
+/// A download: its type, its file name and its bytes.
+fn download(kind: &str, name: String, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 pub(crate) async fn csv(
@@ -126,21 +202,28 @@ pub(crate) async fn csv(
     Extension(cx): Extension<Cx>,
 ) -> Result<Response, Fail> {
     let lang = cx.lang;
-    let (from, to) = month(&cx)?;
-    let rows = rows(&st, from, to)
+    let p = period(&st, &cx)?;
+    let rows = rows(&st, &p)
         .await
         .map_err(|e| Fail::from_error(lang, &e))?;
     let bytes = ledger::workload_csv(&st.school, &rows, lang);
-    let name = format!(
-        "attachment; filename=\"workload-{}.csv\"",
-        from.format("%Y-%m")
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, name),
-        ],
-        bytes,
-    )
-        .into_response())
+    let name = format!("workload-{}.csv", p.file_part());
+    Ok(download("text/csv; charset=utf-8", name, bytes))
+}
+
+pub(crate) async fn xlsx(
+    State(st): State<Shared>,
+    Extension(cx): Extension<Cx>,
+) -> Result<Response, Fail> {
+    let lang = cx.lang;
+    let p = period(&st, &cx)?;
+    let rows = rows(&st, &p)
+        .await
+        .map_err(|e| Fail::from_error(lang, &e))?;
+    let name = format!("workload-{}.xlsx", p.file_part());
+    let head = ledger::Heading::new(&st.policy, p, today(), lang);
+    let bytes = ledger::workload_xlsx(&head, &st.school, &rows, lang)
+        .map_err(|e| Fail::from_error(lang, &e))?;
+    let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    Ok(download(kind, name, bytes))
 }
