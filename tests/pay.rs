@@ -466,13 +466,17 @@ fn kehou_workload_takes_a_month_a_term_or_two_dates() {
         totals.iter().all(|t| *t == totals[0] && t != "0.00"),
         "{totals:?}"
     );
-    // Outside the published week: nothing served, zero.
+    // Outside the published week: nothing served, zero, and said so
+    // (a sheet of zeros must not be printed and signed unnoticed).
     let (_, t) = run(&["--from", "2026-12-14", "--to", "2026-12-18"]);
     assert!(
         t.lines()
             .any(|l| l.starts_with("合计") && l.ends_with(" 0.00")),
         "{t}"
     );
+    assert!(t.contains("警告: 这段时间记录中没有已服务的任务"), "{t}");
+    let (_, t) = run(&["--month", "2026-12"]);
+    assert!(!t.contains("警告"), "{t}");
     for (args, says) in [
         (vec!["--month", "2026-13"], "--month"),
         (vec!["--term", "2030年春季学期"], "--term"),

@@ -243,7 +243,11 @@ const TIER_LABELS: &[(&str, &str, &str)] = &[
     ("uncovered", "空着的岗位", "seats left open"),
     ("changes", "改动的安排", "assignments changed"),
     ("max-load", "最忙者的相对负荷", "busiest person's load"),
-    ("covered", "教职工未承担的时长", "hours staff did not carry"),
+    (
+        "covered",
+        "空着或外聘承担的加权小时",
+        "weighted hours open or on outside staff",
+    ),
     (
         "spread",
         "比平均多或少半项以上的量",
@@ -259,7 +263,11 @@ const TIER_LABELS: &[(&str, &str, &str)] = &[
         "替班人原来的负荷",
         "substitutes' load before",
     ),
-    ("preferences", "未满足的个人意愿", "preferences not met"),
+    (
+        "preferences",
+        "意愿罚分 (负数为奖励)",
+        "preference penalty (bonus < 0)",
+    ),
 ];
 
 /// A tier's status in words: proven, or how far from proven; never NaN.

@@ -56,6 +56,16 @@ pub(crate) fn run(cx: &Ctx, cmd: &Cmd) -> Result<i32> {
     let (from, to) = (period.from, period.to);
     let served = rec.read(|tx| ledger::served(&p, &s, tx, from, to))?;
     let rows = ledger::workload(&p, &s, &served);
+    if served.is_empty() {
+        // A sheet of zeros printed and signed by mistake is worse than a word.
+        eprintln!(
+            "{} {from}..{to}",
+            cx.t(
+                "警告: 这段时间记录中没有已服务的任务 (没有已发布的周, 或都在这段时间之外), 工作量全为 0:",
+                "warning: the record holds no duty served in this period (no published week, or none in it), so every amount is 0:"
+            )
+        );
+    }
     if let Some(path) = csv {
         cx.write(path, &ledger::workload_csv(&s, &rows, cx.lang))?;
     }
