@@ -232,3 +232,34 @@ fn cli_validate_exits_nonzero_and_names_the_file() {
     assert!(err.contains("staff.csv:2"), "{err}");
     assert!(err.contains("role"), "{err}");
 }
+
+/// A staff list whose header cannot be read does not hide the other
+/// files' own mistakes: a bad leave date is reported in the same run
+/// (it was reported only once the header was fixed).
+#[test]
+fn a_bad_header_does_not_hide_a_bad_date_elsewhere() {
+    let p = demo_policy();
+    let mut f = tiny_files();
+    f.staff = "工号,姓明,角色\nT1,王静,班主任\n".into();
+    f.leave = Some("工号,开始日期,结束日期\nT1,2026-12-08,2026年12月32日\n".into());
+    let Error::Invalid(ds) = school_from(&p, &f).unwrap_err() else {
+        panic!()
+    };
+    assert!(
+        ds.iter()
+            .any(|d| d.file.ends_with("staff.csv") && d.line == 1),
+        "{ds:?}"
+    );
+    assert!(
+        ds.iter()
+            .any(|d| d.file.ends_with("leave.csv") && d.line == 2 && d.field.zh == "结束日期"),
+        "{ds:?}"
+    );
+    // And one mistake, one message: the unreadable staff list is not
+    // reported again for the leave row that names T1.
+    assert_eq!(
+        ds.iter().filter(|d| d.file.ends_with("leave.csv")).count(),
+        1,
+        "{ds:?}"
+    );
+}

@@ -23,10 +23,10 @@ pub(super) fn load(
 ) -> Result<()> {
     let mut f = t.fields(diags);
     for row in &t.rows {
-        let Some(si) = super::known_staff(&mut f, row, school, defined, "staff") else {
-            continue;
-        };
-        let (Some(from), Some(to)) = (f.date(row, "from"), f.date(row, "to")) else {
+        // Dates are checked even when the staff id is not known (or
+        // staff.csv could not be read): a bad date is a mistake of its own.
+        let si = super::known_staff(&mut f, row, school, defined, "staff");
+        let (Some(si), Some(from), Some(to)) = (si, f.date(row, "from"), f.date(row, "to")) else {
             continue;
         };
         if to < from {

@@ -21,15 +21,16 @@ pub(super) fn load(
 ) -> Result<()> {
     let mut f = t.fields(diags);
     for row in &t.rows {
-        let Some(si) = super::known_staff(&mut f, row, school, defined, "staff") else {
-            continue;
-        };
+        // The hours are checked even when the staff id is not known.
+        let si = super::known_staff(&mut f, row, school, defined, "staff");
         let h = row.get("hours");
         match Centi::parse(h) {
             Some(c) if (0..=MAX_SERVED_HOURS * 100).contains(&c.0) => {
                 // Load is weighted centi-minutes: hundredths of an hour x 60.
-                let e = school.served.entry(si).or_insert(0);
-                *e = e.saturating_add(c.0 * 60);
+                if let Some(si) = si {
+                    let e = school.served.entry(si).or_insert(0);
+                    *e = e.saturating_add(c.0 * 60);
+                }
             }
             _ => f.err(
                 row.line,
