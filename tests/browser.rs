@@ -136,13 +136,30 @@ async fn body(c: &Client) -> String {
     panic!("the page's text could not be read: {last:?}")
 }
 
+/// Wait (at most 10 s) until the browser is on a page under `prefix`: a
+/// click's navigation may not have finished when the click returns.
+async fn wait_path(c: &Client, prefix: &str) {
+    for _ in 0..50 {
+        if c.current_url().await.unwrap().path().starts_with(prefix) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("not on {prefix}: {}", c.current_url().await.unwrap());
+}
+
 async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .expect(css)
-        .click()
-        .await
-        .expect(css);
+    // The page may still be loading after the last click (seen in CI on
+    // a loaded machine): wait for the element rather than fail at once.
+    let mut found = c.find(Locator::Css(css)).await;
+    for _ in 0..50 {
+        if found.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        found = c.find(Locator::Css(css)).await;
+    }
+    found.expect(css).click().await.expect(css);
 }
 
 #[test]
@@ -233,16 +250,20 @@ async fn steps(c: &Client, base: &str, first: &str) {
     fill(c, "input[name=password]", first).await;
     shot(c, "01-login").await;
     click(c, "form button[type=submit]").await;
-    assert!(c
-        .current_url()
-        .await
-        .unwrap()
-        .path()
-        .starts_with("/password"));
+    wait_path(c, "/password").await;
     fill(c, "input[name=current]", first).await;
     fill(c, "input[name=new]", NEW_PASSWORD).await;
     fill(c, "input[name=confirm]", NEW_PASSWORD).await;
     click(c, "main form button[type=submit]").await;
+    // The change must land before the next page is asked for, or that
+    // page leads back to the password form (seen in CI): wait for the
+    // page that says it was changed.
+    for _ in 0..50 {
+        if body(c).await.contains("密码已修改") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 
     // Plan the week in the background and wait for the draft.
     let week = format!("{base}/week/{WEEK}");
