@@ -19,17 +19,7 @@ use kehou::{demand, plan};
 fn demo_rows() -> (Policy, School, Vec<WorkloadRow>) {
     let p = demo_policy();
     let s = demo_school(&p);
-    let dm = demand::week(&p, &s, date("2026-12-07"));
-    let plan = plan::plan(&p, &s, &dm, &plan::Options::from_policy(&p)).unwrap();
-    let served: Vec<ledger::Served> = plan
-        .assignments
-        .iter()
-        .map(|a| ledger::Served {
-            duty: dm.duties[a.duty].clone(),
-            staff: a.staff,
-        })
-        .collect();
-    let rows = ledger::workload(&p, &s, &served);
+    let rows = demo_week_workload(&p, &s);
     (p, s, rows)
 }
 

@@ -110,27 +110,3 @@ proptest! {
         prop_assert!(v.is_empty(), "{:?}", v);
     }
 }
-
-/// The fair staff's average relative load in a plan's roster: their
-/// term-to-date and week loads over their quotas, recomputed from the
-/// assignments.
-fn own_average(
-    s: &kehou::model::school::School,
-    dm: &demand::WeekDemand,
-    plan: &plan::Plan,
-) -> f64 {
-    use kehou::model::school::LOAD_PER_HOUR;
-    let fair: Vec<usize> = (0..s.staff.len())
-        .filter(|&i| plan::is_fair(&s.staff[i]) && !plan.stats.away.contains(&i))
-        .collect();
-    let mut load = vec![0i64; s.staff.len()];
-    for a in &plan.assignments {
-        load[a.staff] += dm.duties[a.duty].load();
-    }
-    let total: i64 = fair
-        .iter()
-        .map(|&i| load[i] + s.served.get(&i).copied().unwrap_or(0))
-        .sum();
-    let quota: f64 = fair.iter().map(|&i| s.staff[i].quota.as_f64()).sum();
-    total as f64 / LOAD_PER_HOUR as f64 / quota
-}

@@ -55,17 +55,7 @@ fn the_demo_week_fits_80_columns_and_its_columns_line_up() {
 fn the_workload_table_is_a_table_not_csv() {
     let p = demo_policy();
     let s = demo_school(&p);
-    let dm = demand::week(&p, &s, date("2026-12-07"));
-    let plan = plan::plan(&p, &s, &dm, &plan::Options::from_policy(&p)).unwrap();
-    let served: Vec<ledger::Served> = plan
-        .assignments
-        .iter()
-        .map(|a| ledger::Served {
-            duty: dm.duties[a.duty].clone(),
-            staff: a.staff,
-        })
-        .collect();
-    let rows = ledger::workload(&p, &s, &served);
+    let rows = demo_week_workload(&p, &s);
     let t = ledger::workload_table(&s, &rows, Lang::Zh);
     let lines: Vec<&str> = t.lines().collect();
     // Every row ends in the same column (right-aligned totals), within 80.

@@ -161,3 +161,42 @@ pub fn assert_one_language(what: &str, zh: &str, en: &str) {
         panic!("{why}");
     }
 }
+
+/// The fair staff's average relative load in a plan's roster: their
+/// term-to-date and week loads over their quotas, recomputed from the
+/// assignments.
+pub fn own_average(
+    s: &kehou::model::school::School,
+    dm: &kehou::demand::WeekDemand,
+    plan: &kehou::plan::Plan,
+) -> f64 {
+    use kehou::model::school::LOAD_PER_HOUR;
+    let fair: Vec<usize> = (0..s.staff.len())
+        .filter(|&i| kehou::plan::is_fair(&s.staff[i]) && !plan.stats.away.contains(&i))
+        .collect();
+    let mut load = vec![0i64; s.staff.len()];
+    for a in &plan.assignments {
+        load[a.staff] += dm.duties[a.duty].load();
+    }
+    let total: i64 = fair
+        .iter()
+        .map(|&i| load[i] + s.served.get(&i).copied().unwrap_or(0))
+        .sum();
+    let quota: f64 = fair.iter().map(|&i| s.staff[i].quota.as_f64()).sum();
+    total as f64 / LOAD_PER_HOUR as f64 / quota
+}
+
+/// The demo week of 2026-12-07 as planned, and its workload as if served.
+pub fn demo_week_workload(p: &Policy, s: &School) -> Vec<kehou::ledger::WorkloadRow> {
+    let dm = kehou::demand::week(p, s, date("2026-12-07"));
+    let plan = kehou::plan::plan(p, s, &dm, &kehou::plan::Options::from_policy(p)).unwrap();
+    let served: Vec<kehou::ledger::Served> = plan
+        .assignments
+        .iter()
+        .map(|a| kehou::ledger::Served {
+            duty: dm.duties[a.duty].clone(),
+            staff: a.staff,
+        })
+        .collect();
+    kehou::ledger::workload(p, s, &served)
+}
