@@ -25,6 +25,18 @@ pub(crate) enum Tier {
     Preferences,
 }
 
+/// Tier 2b's optimum as a model row: the fair staff's total load (units),
+/// as a floor, or an equality when tier 2b stopped unproven (a later
+/// roster carrying more would have another average than the one the
+/// later tiers measure from). A floor where it is proven: the same
+/// rosters, and an LP that solves faster (tier 4 on the realistic
+/// 48-class make-up week: 2 s against 5 s with the equality).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Carried {
+    pub(crate) load: i64,
+    pub(crate) exact: bool,
+}
+
 #[derive(Clone, Default)]
 pub(crate) struct Bounds {
     /// Tier 3's reference: the average relative load of the fair staff
@@ -34,9 +46,12 @@ pub(crate) struct Bounds {
     pub(crate) changes: Option<f64>,
     pub(crate) replacement: Option<f64>,
     pub(crate) max_load: Option<f64>,
-    /// Tier 2b's optimum: the least total load (units) the fair staff
-    /// carry, so every later roster has the same average.
+    /// Tier 2b's optimum: the total load (units) the fair staff carry,
+    /// so every later roster has the same average.
     pub(crate) fair_load: Option<i64>,
+    /// Whether tier 2b proved `fair_load` the most the fair staff can
+    /// carry (then no roster carries more, and a floor keeps it exactly).
+    pub(crate) fair_load_proven: bool,
     pub(crate) shortfall: Option<f64>,
     /// Tiers 4-5: each fair person's tier-3 (shortfall, excess), kept as
     /// their own limits so preferences cannot trade one person's fairness
@@ -75,7 +90,7 @@ impl Bounds {
             && self
                 .uncovered
                 .is_none_or(|u| m.uncovered(chosen) <= u + open_slack(u))
-            && self.fair_load.is_none_or(|t| m.fair_load(chosen) >= t)
+            && self.fair_load.is_none_or(|t| m.fair_load(chosen) == t)
             && self.changes.is_none_or(|c| m.changes(chosen) as f64 <= c)
             && self
                 .replacement
@@ -102,7 +117,7 @@ impl Bounds {
     /// seat is covered and no pool is open to both fair staff and others,
     /// for the fair staff's load is then fixed anyway (and the redundant
     /// row slowed tier 4 on a 24-class winter week from 2 s to 24 s).
-    pub(crate) fn carried_floor(&self, m: &Instance) -> Option<i64> {
+    pub(crate) fn carried_floor(&self, m: &Instance) -> Option<Carried> {
         let all_covered = self.uncovered.is_some_and(|u| u <= COUNT_EQ);
         let shared = m.pools.iter().any(|p| {
             let fair = p
@@ -112,7 +127,12 @@ impl Bounds {
                 .count();
             fair > 0 && fair < p.eligible.len()
         });
-        self.fair_load.filter(|_| !all_covered || shared)
+        self.fair_load
+            .filter(|_| !all_covered || shared)
+            .map(|load| Carried {
+                load,
+                exact: !self.fair_load_proven,
+            })
     }
 
     /// Whether a roster from column generation keeps every earlier tier's
@@ -157,8 +177,8 @@ impl Bounds {
                 self.max_load = Some(m.max_rel(chosen) + MAX_LOAD_SLACK);
                 self.floor_base = Some(m.avg_rel(chosen));
             }
-            // Kept as a floor: no roster carries more, so every later
-            // roster carries exactly this and has this average.
+            // Kept exactly (even when unproven, when a later roster might
+            // carry more): every later roster has this average.
             Tier::Covered => {
                 self.fair_load = Some(m.fair_load(chosen));
                 self.floor_base = Some(m.avg_rel(chosen));

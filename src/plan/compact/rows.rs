@@ -175,13 +175,15 @@ fn earlier_tiers(rows: &mut Rows, m: &Instance, v: &Vars, tier: Tier, b: &Bounds
     if let Some(bound) = b.max_load {
         rows.add(constraint!(v.z <= bound));
     }
-    if let Some(t) = b.carried_floor(m) {
-        // Half a load unit below: loads are whole units, so a roster
-        // within the solver's tolerance carries the whole of `t`.
+    if let Some(c) = b.carried_floor(m) {
+        // At least (or exactly) tier 2b's load, half a load unit either
+        // side: loads are whole units (see `Carried`).
         let carried = super::vars::fair_hours(m, &v.x);
-        rows.add(constraint!(
-            carried >= (t as f64 - 0.5) / LOAD_PER_HOUR as f64
-        ));
+        let unit = LOAD_PER_HOUR as f64;
+        rows.add(constraint!(carried.clone() >= (c.load as f64 - 0.5) / unit));
+        if c.exact {
+            rows.add(constraint!(carried <= (c.load as f64 + 0.5) / unit));
+        }
     }
     if let Some(bound) = b.replacement {
         let e = replacement_expr(m, &v.x);

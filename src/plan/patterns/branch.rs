@@ -47,7 +47,7 @@ impl Dw<'_, '_> {
         let mut pb = ColProblem::default();
         let cover: Vec<Row> = pools
             .iter()
-            .map(|p| Self::cover_row(&mut pb, p.need, mode))
+            .map(|p| Self::cover_row(&mut pb, p.need, self.exact_cover(mode)))
             .collect();
         let size: Vec<u32> = self.cohorts.iter().map(|c| c.size).collect();
         let conv = self.conv_rows(&mut pb, &size, w.lo, mode);

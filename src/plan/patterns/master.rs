@@ -11,9 +11,6 @@ use crate::model::school::LOAD_PER_HOUR;
 use crate::plan::highs::{configure, set_time_limit, solve, solver_error, Setup};
 use crate::plan::tol::{open_slack, BOUND_SLACK, LP_FEAS};
 
-/// Half a load unit, in hours: the carried-load row's slack.
-const HALF_UNIT: f64 = 0.5 / LOAD_PER_HOUR as f64;
-
 /// A load in hours.
 pub(super) fn hours(load: i64) -> f64 {
     load as f64 / LOAD_PER_HOUR as f64
@@ -87,7 +84,7 @@ impl Dw<'_, '_> {
 
     /// A week's column: its cohort's convexity row, its pools' cover rows,
     /// in preference mode its distance in the balance row, and a fair
-    /// person's load (hours) in the carried-load row.
+    /// person's load (load units) in the carried-load row.
     pub(super) fn column(
         &self,
         pat: &Pattern,
@@ -109,21 +106,31 @@ impl Dw<'_, '_> {
             .collect()
     }
 
-    /// From tier 3 on: the row keeping the fair staff's total load at
-    /// tier 2b's optimum, less what a dive has fixed (half a load unit
-    /// below: loads are whole units). Its dual's index is `at`.
+    /// From tier 3 on: the row keeping the fair staff's total load (in
+    /// hours: in load units, coefficients in the thousands made tier 3 of
+    /// the realistic 48-class make-up week 3.5 times slower) at tier
+    /// 2b's, less what a dive has fixed: at least, or exactly (see
+    /// `Carried`); half a load unit either side, as loads are whole
+    /// units. Its dual's index is `at`.
     pub(super) fn carried_row(
         &self,
         pb: &mut ColProblem,
         fixed: i64,
         at: usize,
     ) -> Option<(Row, usize)> {
-        self.floor.map(|t| {
-            (
-                pb.add_row((t - fixed) as f64 / LOAD_PER_HOUR as f64 - HALF_UNIT..),
-                at,
-            )
+        self.floor.map(|c| {
+            let t = hours(c.load - fixed);
+            let half = hours(1) / 2.0;
+            let top = if c.exact { t + half } else { f64::INFINITY };
+            (pb.add_row(t - half..=top), at)
         })
+    }
+
+    /// Whether cover rows are equalities: in costed modes, and wherever
+    /// the carried load is kept (a surplus seat would count towards it
+    /// and be trimmed away later).
+    pub(super) fn exact_cover(&self, mode: Option<Costed>) -> bool {
+        mode.is_some() || self.floor.is_some()
     }
 
     /// A week's objective coefficient in the master.
@@ -140,9 +147,9 @@ impl Dw<'_, '_> {
 
     /// A pool's cover row: at least its need; in a costed mode exactly,
     /// so that a surplus seat cannot count as load.
-    pub(super) fn cover_row(pb: &mut ColProblem, need: u32, mode: Option<Costed>) -> Row {
+    pub(super) fn cover_row(pb: &mut ColProblem, need: u32, exact: bool) -> Row {
         let n = f64::from(need);
-        if mode.is_some() {
+        if exact {
             pb.add_row(n..=n)
         } else {
             pb.add_row(n..)
@@ -200,7 +207,7 @@ impl Dw<'_, '_> {
         let mut pb = ColProblem::default();
         let cover: Vec<Row> = need
             .iter()
-            .map(|&n| Self::cover_row(&mut pb, n, mode))
+            .map(|&n| Self::cover_row(&mut pb, n, self.exact_cover(mode)))
             .collect();
         let conv = self.conv_rows(&mut pb, size, w.lo, mode);
         // Open seats: the objective itself, or in a costed mode capped at
@@ -231,8 +238,11 @@ impl Dw<'_, '_> {
             n_cols += 1;
         }
         if let Some((row, _)) = carried {
-            pb.add_column(penalty, 0.0.., [(row, 1.0)]);
-            n_cols += 1;
+            let exact = self.floor.is_some_and(|c| c.exact);
+            for dir in [1.0, -1.0].into_iter().take(1 + usize::from(exact)) {
+                pb.add_column(penalty, 0.0.., [(row, dir)]);
+                n_cols += 1;
+            }
         }
         for k in 0..self.cohorts.len() {
             if self.placed(k, w.lo[k], mode) {
@@ -354,7 +364,7 @@ impl Dw<'_, '_> {
         let pools = &self.m.pools;
         let pi: Vec<f64> = (0..pools.len())
             .map(|p| {
-                if w.mode.is_some() {
+                if self.exact_cover(w.mode) {
                     duals[p]
                 } else {
                     duals[p].max(0.0)
@@ -377,9 +387,13 @@ impl Dw<'_, '_> {
         } else {
             0.0
         };
-        // The carried-load row's dual (>= row: not negative) values a fair
-        // person's every hour.
-        let rho = rows.carried.map_or(0.0, |(_, at)| duals[at].max(0.0));
+        // The carried-load row's dual (a floor: not negative; an equality:
+        // either sign) values a fair person's every hour.
+        let exact = self.floor.is_some_and(|c| c.exact);
+        let rho = rows.carried.map_or(
+            0.0,
+            |(_, at)| if exact { duals[at] } else { duals[at].max(0.0) },
+        );
         let pi_fair: Vec<f64> = pi
             .iter()
             .zip(pools)

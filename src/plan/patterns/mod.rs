@@ -18,6 +18,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use super::bounds::Carried;
 use super::instance::Instance;
 use super::pool::Roster;
 use super::tol::LOAD_EQ;
@@ -58,7 +59,7 @@ pub(crate) struct Dw<'m, 'a> {
     lp_solves: u32,
     /// From tier 3 on: the fair staff's total load (units) every roster
     /// must carry (tier 2b's optimum).
-    pub(crate) floor: Option<i64>,
+    pub(crate) floor: Option<Carried>,
 }
 
 /// A costed mode (tiers 3–5): every fair person holds exactly one week

@@ -1,5 +1,5 @@
-//! Tier 2b, the most load the fair staff carry, by patterns. Its optimum
-//! is kept as a floor, so every later roster carries exactly as much and
+//! Tier 2b, the most load the fair staff carry, by patterns. Its value
+//! is kept exactly, so every later roster carries as much and
 //! the average tiers 3-5 measure from is that of the roster chosen, the
 //! same whichever tier-2 roster came first. Reported as the hours the
 //! fair staff do not carry (left open or taken by people outside
@@ -62,12 +62,17 @@ fn bound(m: &Instance, lb: f64) -> f64 {
     if !most.is_finite() {
         return f64::NAN;
     }
-    let most = ((most + ROUND_UNITS) / g as f64).floor() as i64 * g;
+    let most = ((most + round_units(g)) / g as f64).floor() as i64 * g;
     (m.demand_load() - most) as f64 / LOAD_PER_HOUR as f64
 }
 
-/// A load unit's share the LP's bound may be off by in floating point.
-const ROUND_UNITS: f64 = 1e-3;
+/// How far (in load units) the LP's bound may be off in floating point
+/// before rounding down to a multiple of `g`: one unit (1/6000 h, far
+/// above the LP's tolerances in hours), or a hundredth of `g` when that
+/// is smaller, so that a step of `g` is never given away.
+fn round_units(g: i64) -> f64 {
+    (g as f64 / 100.0).min(1.0)
+}
 
 fn gcd(a: i64, b: i64) -> i64 {
     if b == 0 {

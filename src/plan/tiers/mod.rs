@@ -172,6 +172,9 @@ pub(crate) fn run(
         };
         rep.seconds = secs;
         run.bounds.record(m, sp.tier, &chosen);
+        if sp.tier == Tier::Covered {
+            run.bounds.fair_load_proven = rep.optimal;
+        }
         if matches!(sp.tier, Tier::MaxLoad | Tier::Covered) {
             run.stats.center = run.bounds.floor_base;
         }
