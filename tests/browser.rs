@@ -9,181 +9,25 @@
 //! (at most two pages). Screenshots and PDFs go to target/screenshots/
 //! (or $KEHOU_SCREENSHOTS). `KEHOU_SKIP_BROWSER=1` skips it.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::wd::{PrintConfiguration, PrintMargins, PrintOrientation, PrintSize};
-use fantoccini::{Client, ClientBuilder, Locator};
-use kehou::web::{App, Workspace};
+use fantoccini::{Client, Locator};
+use kehou::web::App;
+
+#[path = "common/browser.rs"]
+mod browser;
+
+use browser::{body, click, fill, large_workspace, print_pdf, shot, wait_path};
 
 const WEEK: &str = "2026-12-07";
 const NEW_PASSWORD: &str = "a new password for the browser";
 
-/// A child process killed when dropped (chromedriver; it ends its chromium).
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn wait_listening(port: u16, within: Duration) {
-    let t = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(t.elapsed() < within, "nothing listens on port {port}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A workspace holding the shipped policy and the large school's files.
-fn large_workspace(dir: &Path) -> Workspace {
-    let r = root();
-    std::fs::create_dir_all(dir.join("data")).unwrap();
-    std::fs::create_dir_all(dir.join("calendar")).unwrap();
-    std::fs::copy(r.join("policies/demo.toml"), dir.join("policy.toml")).unwrap();
-    std::fs::copy(
-        r.join("policies/calendar/cn-2026.toml"),
-        dir.join("calendar/cn-2026.toml"),
-    )
-    .unwrap();
-    for f in std::fs::read_dir(r.join("datasets/large")).unwrap() {
-        let f = f.unwrap().path();
-        std::fs::copy(&f, dir.join("data").join(f.file_name().unwrap())).unwrap();
-    }
-    Workspace::open(dir).unwrap()
-}
-
-fn shots() -> PathBuf {
-    let d = std::env::var_os("KEHOU_SCREENSHOTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/screenshots"));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-async fn shot(c: &Client, name: &str) {
-    let png = c.screenshot().await.expect("screenshot");
-    std::fs::write(shots().join(format!("{name}.png")), png).unwrap();
-}
-
-/// Pages of a PDF: its page objects (`/Type /Page`, not `/Pages`).
-fn pdf_pages(pdf: &[u8]) -> usize {
-    let text = String::from_utf8_lossy(pdf);
-    text.match_indices("/Type /Page")
-        .filter(|(i, _)| !text[i + 11..].starts_with('s'))
-        .count()
-}
-
-async fn print_pdf(c: &Client, name: &str, landscape: bool) -> usize {
-    let cfg = PrintConfiguration::builder()
-        .orientation(if landscape {
-            PrintOrientation::Landscape
-        } else {
-            PrintOrientation::Portrait
-        })
-        .size(PrintSize::A4)
-        .margins(PrintMargins {
-            top: 0.7,
-            bottom: 0.7,
-            left: 0.7,
-            right: 0.7,
-        })
-        .shrink_to_fit(false)
-        .build()
-        .unwrap();
-    let pdf = c.print(cfg).await.expect("print to PDF");
-    assert!(pdf.starts_with(b"%PDF"), "a PDF");
-    std::fs::write(shots().join(format!("{name}.pdf")), &pdf).unwrap();
-    pdf_pages(&pdf)
-}
-
-async fn fill(c: &Client, css: &str, text: &str) {
-    let e = c.find(Locator::Css(css)).await.expect(css);
-    e.clear().await.ok();
-    e.send_keys(text).await.expect(css);
-}
-
-/// The page's text. The week page reloads itself while a plan runs, so
-/// the body found may be gone before its text is read: then read again.
-async fn body(c: &Client) -> String {
-    let mut last = None;
-    for _ in 0..20 {
-        let text = match c.find(Locator::Css("body")).await {
-            Ok(e) => e.text().await,
-            Err(e) => Err(e),
-        };
-        match text {
-            Ok(t) => return t,
-            Err(e) => last = Some(e),
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("the page's text could not be read: {last:?}")
-}
-
-/// Wait (at most 10 s) until the browser is on a page under `prefix`: a
-/// click's navigation may not have finished when the click returns.
-async fn wait_path(c: &Client, prefix: &str) {
-    for _ in 0..50 {
-        if c.current_url().await.unwrap().path().starts_with(prefix) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("not on {prefix}: {}", c.current_url().await.unwrap());
-}
-
-async fn click(c: &Client, css: &str) {
-    // The page may still be loading after the last click (seen in CI on
-    // a loaded machine): wait for the element rather than fail at once.
-    let mut found = c.find(Locator::Css(css)).await;
-    for _ in 0..50 {
-        if found.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        found = c.find(Locator::Css(css)).await;
-    }
-    found.expect(css).click().await.expect(css);
-}
-
 #[test]
 fn the_week_in_a_real_browser() {
-    if std::env::var_os("KEHOU_SKIP_BROWSER").is_some_and(|v| v == "1") {
-        println!("KEHOU_SKIP_BROWSER=1: the browser test is skipped");
+    if browser::skipped() {
         return;
     }
-    for bin in ["/usr/bin/chromium", "/usr/bin/chromedriver"] {
-        assert!(
-            Path::new(bin).exists(),
-            "{bin} is missing: apt-get install chromium chromium-driver fonts-noto-cjk (make deps does), or set KEHOU_SKIP_BROWSER=1"
-        );
-    }
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        tokio::time::timeout(Duration::from_secs(600), flow())
-            .await
-            .expect("the browser flow ends within 10 minutes");
-    });
+    browser::run(flow());
 }
 
 async fn flow() {
@@ -191,54 +35,8 @@ async fn flow() {
     let ws = large_workspace(&dir.path().join("large"));
     let app = App::new(&ws).expect("app");
     let first = app.first_password.clone().expect("a one-time password");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = app
-        .router()
-        .into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, router).await });
-
-    let port = free_port();
-    let _driver = Killed(
-        Command::new("/usr/bin/chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver starts"),
-    );
-    wait_listening(port, Duration::from_secs(20));
-    let profile = dir.path().join("chromium-profile");
-    let args: Vec<String> = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,900",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .chain([format!("--user-data-dir={}", profile.display())])
-    .collect();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        serde_json::json!({ "binary": "/usr/bin/chromium", "args": args }),
-    );
-    // Two crypto providers are compiled in (ring for ureq, aws-lc for
-    // fantoccini's default): rustls needs to be told which one.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let c = ClientBuilder::rustls()
-        .expect("rustls")
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a chromium session");
+    let base = browser::serve(&app).await;
+    let (c, _driver) = browser::browser(dir.path()).await;
     steps(&c, &base, &first).await;
     c.close().await.ok();
 }

@@ -400,3 +400,53 @@ fn progress_is_told_each_tier_as_it_ends_and_does_not_change_the_plan() {
     );
     assert_eq!(watched.tiers.len(), 6);
 }
+
+#[test]
+fn an_unproven_tier_says_which_budget_stopped_it() {
+    use kehou::lang::Lang;
+    use kehou::plan::Stop;
+    // The demo's make-up week: with a fifth of a second tiers stop on
+    // time; the compact model with one branching node stops on nodes
+    // (its time is ample); unlimited, a tier is proven or its search
+    // ended. Each unproven tier says so in words, with its gap.
+    let p = demo_policy();
+    let s = demo_school(&p);
+    let dm = demand::week(&p, &s, date("2026-09-14"));
+    let run = |time: f64, nodes: u32, compact: bool| {
+        let mut o = Options::from_policy(&p);
+        o.time_limit_s = time;
+        o.max_nodes = nodes;
+        o.compact_only = compact;
+        o.skip_preferences = compact;
+        plan::plan(&p, &s, &dm, &o).expect("plan")
+    };
+    let stops = |pl: &Plan| -> Vec<Stop> { pl.tiers.iter().filter_map(|t| t.stopped).collect() };
+    let short = run(0.2, 100_000, false);
+    assert!(stops(&short).contains(&Stop::Time), "{:?}", short.tiers);
+    let nodes = run(600.0, 1, true);
+    assert!(stops(&nodes).contains(&Stop::Nodes), "{:?}", nodes.tiers);
+    assert!(!stops(&nodes).contains(&Stop::Time), "{:?}", nodes.tiers);
+    let full = run(600.0, Options::from_policy(&p).max_nodes, false);
+    assert!(!stops(&full).contains(&Stop::Time), "{:?}", full.tiers);
+    for pl in [&short, &nodes, &full] {
+        for t in &pl.tiers {
+            assert_eq!(t.optimal, t.stopped.is_none(), "{t:?}");
+        }
+        let text = kehou::outputs::terminal::plan_report(&p, &s, pl, Lang::En, 0.0);
+        for t in pl.tiers.iter().filter(|t| !t.optimal) {
+            let words = match t.stopped {
+                Some(Stop::Time) => "time spent",
+                Some(Stop::Nodes) => "node budget spent",
+                Some(Stop::Gap) => "within the allowed gap",
+                Some(Stop::Search) => "search ended",
+                Some(Stop::NotModelled) => "not optimised with pinned duties",
+                None => unreachable!(),
+            };
+            assert!(text.contains(words), "{words}: {text}");
+        }
+        assert!(
+            !text.contains("NaN") && !text.contains("gap 0.0%"),
+            "{text}"
+        );
+    }
+}

@@ -281,6 +281,7 @@ fn no_report_says_nan_on_several_schools() {
             gap: f64::INFINITY,
             optimal: false,
             seconds: 1.0,
+            stopped: Some(kehou::plan::Stop::Time),
         });
         for lang in [Lang::Zh, Lang::En] {
             let texts = [

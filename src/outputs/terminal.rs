@@ -10,7 +10,7 @@ use crate::model::policy::{Policy, Priority};
 use crate::model::school::{School, LOAD_PER_HOUR};
 use crate::outputs::files::{Cell, CsvOut};
 use crate::outputs::table::{Align, Table};
-use crate::plan::{by_priority, Plan};
+use crate::plan::{by_priority, Plan, Stop};
 use crate::roster::person_loads;
 
 /// A session's label in the chosen language.
@@ -276,18 +276,46 @@ pub(crate) fn tier_status(t: &crate::plan::TierReport, lang: Lang) -> String {
         return lang.t("已证明最优", "proven optimal").into();
     }
     if !t.objective.is_finite() {
-        return lang
-            .t("未求解 (时间或节点用完)", "not solved (budget spent)")
-            .into();
+        let head = lang.t("未求解", "not solved");
+        return format!("{head} ({})", stop_words(t.stopped, lang));
     }
+    let why = stop_words(t.stopped, lang);
     if !t.gap.is_finite() {
-        return lang.t("未证明 (下界未知)", "not proven (no bound)").into();
+        let head = lang.t("未证明 (下界未知", "not proven (no bound");
+        return format!("{head}; {why})");
     }
     format!(
-        "{} {:.1}%",
+        "{} {} ({why})",
         lang.t("未证明, 差距", "not proven, gap"),
-        t.gap * 100.0
+        gap_text(t.gap)
     )
+}
+
+/// What stopped a tier, in words.
+fn stop_words(stop: Option<Stop>, lang: Lang) -> &'static str {
+    match stop {
+        Some(Stop::Time) => lang.t("用完时间", "time spent"),
+        Some(Stop::Nodes) => lang.t("用完节点数", "node budget spent"),
+        Some(Stop::Gap) => lang.t("已在允许的差距内", "within the allowed gap"),
+        Some(Stop::Search) | None => lang.t("搜索结束", "search ended"),
+        Some(Stop::NotModelled) => lang.t(
+            "有锁定安排时此层不优化, 保留上一层的值班表",
+            "not optimised with pinned duties; the roster before it is kept",
+        ),
+    }
+}
+
+/// A relative gap as a percentage with enough digits to be seen: a gap
+/// of 0.03 % is not shown as 0.0 %.
+pub(crate) fn gap_text(gap: f64) -> String {
+    let pct = gap * 100.0;
+    if pct >= 0.1 {
+        format!("{pct:.1}%")
+    } else if pct >= 0.001 {
+        format!("{pct:.3}%")
+    } else {
+        "<0.001%".to_string()
+    }
 }
 
 /// What a tier's name means to a reader (the web page says it too).

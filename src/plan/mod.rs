@@ -45,7 +45,7 @@ mod warm;
 pub use eligibility::ineligible;
 pub use fair::is_fair;
 pub use pool::{pools, Pool};
-pub use types::{by_priority, Assignment, Options, Pin, Plan, Progress, Stats, TierReport};
+pub use types::{by_priority, Assignment, Options, Pin, Plan, Progress, Stats, Stop, TierReport};
 
 use assign::match_pools;
 use instance::Instance;

@@ -89,6 +89,27 @@ pub struct TierReport {
     pub gap: f64,
     pub optimal: bool,
     pub seconds: f64,
+    /// What stopped it before a proof (None when proven).
+    pub stopped: Option<Stop>,
+}
+
+/// What stopped a tier before its value met its bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// Its share of the time limit (`solver.time_limit_s`).
+    Time,
+    /// The branching node budget (`solver.max_nodes`).
+    Nodes,
+    /// It came within the gap the policy allows (`solver.mip_rel_gap`,
+    /// and for preferences `solver.preferences_gap`).
+    Gap,
+    /// Neither: the search ended (diving and branching over the weeks
+    /// generated) with the gap still open.
+    Search,
+    /// Not optimised: the balance tier has no compact model (its squares),
+    /// and its patterns do not model pinned duties; the roster before it
+    /// is kept.
+    NotModelled,
 }
 
 impl TierReport {
@@ -107,6 +128,7 @@ impl TierReport {
             gap: 0.0,
             optimal: true,
             seconds: 0.0,
+            stopped: None,
         }
     }
 
@@ -120,6 +142,7 @@ impl TierReport {
             gap: f64::INFINITY,
             optimal: false,
             seconds,
+            stopped: None,
         }
     }
 
@@ -146,6 +169,7 @@ impl TierReport {
             },
             optimal: false,
             seconds: 0.0,
+            stopped: None,
         }
     }
 }

@@ -102,7 +102,8 @@ impl Jobs {
         by: &str,
         origin: Origin,
     ) -> Option<Arc<Draft>> {
-        let bytes = outputs::roster_csv::to_csv(&st.policy, &st.school, &plan, Lang::Zh);
+        let bytes =
+            outputs::roster_csv::to_csv(&st.now().policy, &st.now().school, &plan, Lang::Zh);
         let d = Arc::new(Draft {
             id: self.next.fetch_add(1, Ordering::Relaxed) + 1,
             plan,
@@ -184,8 +185,8 @@ impl Jobs {
 /// the plan, the independent check; the roster CSV.
 fn run(st: &Shared, monday: NaiveDate, by: &str, progress: Progress) -> Result<Draft> {
     let t0 = Instant::now();
-    let p = &st.policy;
-    let mut s = st.school.clone();
+    let p = &st.now().policy;
+    let mut s = st.now().school.clone();
     calendar::require_national(p, monday, monday + Days::new(6))?;
     st.with_record(|rec| rec.read(|tx| ledger::add_term_load(p, &mut s, tx, monday)))?;
     let dm = demand::week(p, &s, monday);

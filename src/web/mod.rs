@@ -14,7 +14,7 @@
 //! - `pages/`: one file per page.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -36,11 +36,21 @@ pub use workspace::{Workspace, DEMO_DIR};
 
 pub use crate::record::accounts::Role;
 
+/// The school's policy and data as last loaded from the workspace.
+pub(crate) struct Loaded {
+    pub policy: Policy,
+    pub school: School,
+}
+
 /// Everything a request may need: the school, its record, the planning
 /// jobs and the login rate limit.
 pub(crate) struct AppState {
-    pub policy: Policy,
-    pub school: School,
+    /// Where the school's files are (pages that change them write there).
+    #[allow(dead_code)] // the data and policy pages (issue 19) write here
+    pub ws: Workspace,
+    /// Replaced whole by `reload`, so a request that took it keeps one
+    /// consistent policy and school.
+    loaded: RwLock<Arc<Loaded>>,
     record: Mutex<Record>,
     pub jobs: jobs::Jobs,
     pub limiter: auth::Limiter,
@@ -51,6 +61,27 @@ pub(crate) struct AppState {
 pub(crate) type Shared = Arc<AppState>;
 
 impl AppState {
+    /// The policy and school as loaded now.
+    pub fn now(&self) -> Arc<Loaded> {
+        match self.loaded.read() {
+            Ok(l) => l.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Load the workspace's policy and data again (after a page saved
+    /// them); on an error the school as it was stays in use.
+    #[allow(dead_code)] // called by the data and policy pages (issue 19)
+    pub fn reload(&self) -> Result<()> {
+        let (policy, school) = self.ws.load()?;
+        let fresh = Arc::new(Loaded { policy, school });
+        match self.loaded.write() {
+            Ok(mut l) => *l = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
+    }
+
     /// Run `f` on the record, off the async threads (SQLite blocks).
     pub async fn db<T: Send + 'static>(
         self: &Arc<Self>,
@@ -94,8 +125,8 @@ impl App {
         let mut record = Record::open(&ws.record)?;
         let first_password = auth::first_admin(&mut record)?;
         let state = Arc::new(AppState {
-            policy,
-            school,
+            ws: ws.clone(),
+            loaded: RwLock::new(Arc::new(Loaded { policy, school })),
             record: Mutex::new(record),
             jobs: jobs::Jobs::default(),
             limiter: auth::Limiter::default(),

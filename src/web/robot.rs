@@ -138,11 +138,11 @@ pub(crate) fn for_notice<'a>(
 /// served before it.
 fn digest(st: &Shared, monday: NaiveDate, version: u32) -> Result<(String, String)> {
     let h = st.with_record(|rec| rec.read(|tx| tx.week_history(monday)))?;
-    let dm = demand::week(&st.policy, &st.school, monday);
+    let dm = demand::week(&st.now().policy, &st.now().school, monday);
     let changes = history::changes(&dm.duties, &h, version);
     Ok(notice::digest(
-        &st.policy,
-        &st.school,
+        &st.now().policy,
+        &st.now().school,
         &for_notice(&dm.duties, &changes),
         monday,
         version,

@@ -14,7 +14,7 @@ use crate::plan::highs::{configure, log_requested, solve, Setup, MIN_PROBE_S, MI
 use crate::plan::instance::Instance;
 use crate::plan::pool::Roster;
 use crate::plan::tol::{BOUND_SLACK, GAP_DENOM, VALUE_EQ};
-use crate::plan::types::{Stats, TierReport};
+use crate::plan::types::{Stats, Stop, TierReport};
 
 /// Solve an LP relaxation; its optimum is a valid bound for the tier.
 pub(crate) fn solve_lp(mut hm: ::highs::Model, time_limit: f64) -> Result<Option<f64>> {
@@ -144,8 +144,22 @@ pub(crate) fn solve_mip(
         },
         optimal: status == HighsModelStatus::Optimal && closed,
         seconds: 0.0,
+        stopped: (!closed).then_some(stop_of(status)),
     };
     Ok(Mip::Solved(chosen, rep))
+}
+
+/// What stopped an unproven MIP, from HiGHS's status (the node budget
+/// ends it with a solution limit status).
+fn stop_of(status: HighsModelStatus) -> Stop {
+    match status {
+        HighsModelStatus::ReachedTimeLimit => Stop::Time,
+        HighsModelStatus::ReachedSolutionLimit | HighsModelStatus::ReachedIterationLimit => {
+            Stop::Nodes
+        }
+        HighsModelStatus::Optimal => Stop::Gap,
+        _ => Stop::Search,
+    }
 }
 
 /// The compact objective counts bonuses only where its indicators are

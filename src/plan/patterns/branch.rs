@@ -88,6 +88,7 @@ impl Dw<'_, '_> {
             .max(MIN_BRANCH_S);
         configure(&mut hm, &Setup::within(left).nodes(max_nodes));
         let solved = solve(hm)?;
+        self.note_budget(solved.status());
         let cols = solved.get_solution().columns().to_vec();
         let n = pools.len() + used.len();
         if cols.len() != n || solved.primal_solution_status() != HighsSolutionStatus::Feasible {

@@ -9,6 +9,7 @@ use super::master::Master;
 use super::Dw;
 use crate::plan::pool::Roster;
 use crate::plan::tol::{open_slack, LP_FEAS, LP_ROUND};
+use crate::plan::types::Stop;
 
 /// The residual of a dive: need per pool, headcount per cohort, the
 /// weeks fixed so far and the fair staff's load in them.
@@ -58,7 +59,11 @@ impl Dw<'_, '_> {
             };
             let lp = self.cg(&wr, |obj, lb| lb >= obj - LP_FEAS)?;
             let (obj, lam) = lp.last.unwrap_or((f64::INFINITY, Vec::new()));
-            if infeasible(obj) || Instant::now() >= self.deadline {
+            if Instant::now() >= self.deadline {
+                self.hit.set(Some(Stop::Time));
+                break;
+            }
+            if infeasible(obj) {
                 break;
             }
             if lam.is_empty() {

@@ -10,6 +10,7 @@ use super::{Cost, Costed, Dw, Pattern};
 use crate::model::school::LOAD_PER_HOUR;
 use crate::plan::highs::{configure, set_time_limit, solve, solver_error, Setup};
 use crate::plan::tol::{open_slack, BOUND_SLACK, LP_FEAS};
+use crate::plan::types::Stop;
 
 /// A load in hours.
 pub(super) fn hours(load: i64) -> f64 {
@@ -131,6 +132,21 @@ impl Dw<'_, '_> {
     /// and be trimmed away later).
     pub(super) fn exact_cover(&self, mode: Option<Costed>) -> bool {
         mode.is_some() || self.floor.is_some()
+    }
+
+    /// Keep which budget a solve ran into (HiGHS ends a MIP at its node
+    /// budget with a solution-limit status).
+    pub(super) fn note_budget(&self, status: HighsModelStatus) {
+        let stop = match status {
+            HighsModelStatus::ReachedTimeLimit => Stop::Time,
+            HighsModelStatus::ReachedSolutionLimit | HighsModelStatus::ReachedIterationLimit => {
+                Stop::Nodes
+            }
+            _ => return,
+        };
+        if self.hit.get() != Some(Stop::Time) {
+            self.hit.set(Some(stop));
+        }
     }
 
     /// A week's objective coefficient in the master.
@@ -305,11 +321,13 @@ impl Dw<'_, '_> {
                 .saturating_duration_since(Instant::now())
                 .as_secs_f64();
             if left <= 0.0 {
+                self.hit.set(Some(Stop::Time));
                 return Ok(Lp { bound: lb, last });
             }
             set_time_limit(&mut hm, left);
             let solved = solve(hm)?;
             self.lp_solves += 1;
+            self.note_budget(solved.status());
             if solved.status() != HighsModelStatus::Optimal {
                 return Ok(Lp { bound: lb, last });
             }

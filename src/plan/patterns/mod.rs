@@ -15,6 +15,7 @@
 //! (price-and-branch over the known weeks) and `modes` (what each tier
 //! asks of the patterns).
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -22,6 +23,7 @@ use super::bounds::Carried;
 use super::instance::Instance;
 use super::pool::Roster;
 use super::tol::LOAD_EQ;
+use super::types::Stop;
 
 mod branch;
 mod cohorts;
@@ -60,6 +62,9 @@ pub(crate) struct Dw<'m, 'a> {
     /// From tier 3 on: the fair staff's total load (units) every roster
     /// must carry (tier 2b's optimum).
     pub(crate) floor: Option<Carried>,
+    /// The budget a solve of the current tier ran into (time or nodes),
+    /// for the report of a tier left unproven.
+    pub(crate) hit: Cell<Option<Stop>>,
 }
 
 /// A costed mode (tiers 3–5): every fair person holds exactly one week
@@ -125,6 +130,7 @@ impl<'m, 'a> Dw<'m, 'a> {
             prefs,
             lp_solves: 0,
             floor: None,
+            hit: Cell::new(None),
         }
     }
 
@@ -137,6 +143,7 @@ impl<'m, 'a> Dw<'m, 'a> {
     /// in the column pool.
     pub(crate) fn begin(&mut self, deadline: Instant, roster: &[Vec<usize>]) {
         self.deadline = deadline;
+        self.hit.set(None);
         let mut weeks: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for (p, ss) in roster.iter().enumerate() {
             for &s in ss {

@@ -11,7 +11,7 @@ use crate::plan::bounds::Tier;
 use crate::plan::patterns::{Cost, Costed, Dw};
 use crate::plan::pool::Roster;
 use crate::plan::tol::{DISTANCE_ZERO, IMPROVES};
-use crate::plan::types::TierReport;
+use crate::plan::types::{Stop, TierReport};
 
 /// The best roster found and its value, against the patterns' bound.
 /// None for preferences when patterns found nothing (pins, or the column
@@ -37,7 +37,10 @@ pub(super) fn by_patterns(run: &mut Run, step: &Step) -> Result<Option<(Roster, 
         }
     }
     let (r, v, lb) = best;
-    let rep = step.against(v, lb);
+    let mut rep = step.against(v, lb);
+    if !usable && !rep.optimal {
+        rep.stopped = Some(Stop::NotModelled);
+    }
     Ok((tier == Tier::Balance || found_any).then_some((r, rep)))
 }
 
@@ -75,8 +78,10 @@ fn costed(run: &mut Run, step: &Step, center: f64) -> Result<(Vec<Roster>, f64)>
     };
     let band = |s: usize| bounds.band(m, s);
     let out = dw.costed(&band, mode, run.opts.max_nodes)?;
+    let (classes, hit) = (dw.sizes().0, dw.hit.get());
     if tier == Tier::Preferences {
-        run.stats.pref_classes = dw.sizes().0;
+        run.stats.pref_classes = classes;
     }
+    run.hit = hit;
     Ok(out)
 }

@@ -91,6 +91,7 @@ impl Report {
             },
             optimal: value <= bound + BOUND_SLACK,
             seconds: 0.0,
+            stopped: None,
         })
     }
 

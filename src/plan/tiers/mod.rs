@@ -11,7 +11,7 @@ use super::instance::Instance;
 use super::patterns::Dw;
 use super::pool::Roster;
 use super::tol::COUNT_EQ;
-use super::types::{Options, Stats, TierReport};
+use super::types::{Options, Stats, Stop, TierReport};
 use super::warm::greedy;
 
 mod balance;
@@ -61,6 +61,9 @@ const REPAIR: [Spec; 5] = [
     spec(Tier::Preferences, "5", "preferences", 0.1),
 ];
 
+/// A tier that took this share of its time or more ran out of it.
+const TIME_SPENT: f64 = 0.99;
+
 /// The state the tiers share.
 pub(crate) struct Run<'i, 'a> {
     m: &'i Instance<'a>,
@@ -69,6 +72,8 @@ pub(crate) struct Run<'i, 'a> {
     /// Column generation over people's weeks (tiers 1-4), built on first use.
     dw: Option<Dw<'i, 'a>>,
     stats: &'i mut Stats,
+    /// The budget a tier's own pattern solver (tier 5's) ran into.
+    hit: Option<Stop>,
 }
 
 /// One tier's run: which tier, its time, and the best known roster that
@@ -139,6 +144,7 @@ pub(crate) fn run(
         bounds: Bounds::default(),
         dw: None,
         stats,
+        hit: None,
     };
     let mut tiers = Vec::new();
     let mut warm: Option<Roster> = None;
@@ -161,16 +167,25 @@ pub(crate) fn run(
             first: warm.is_none(),
         };
         let ts = Instant::now();
+        run.hit = None;
+        if let Some(d) = &run.dw {
+            d.hit.set(None);
+        }
         let result = run.solve(&step)?;
         let secs = ts.elapsed().as_secs_f64();
         run.stats.solve_s += secs;
         let Some((chosen, mut rep)) = result else {
             // Keep the previous tier's roster; report this tier unsolved.
-            tiers.push(TierReport::unsolved(sp.id, sp.name, secs));
+            let mut rep = TierReport::unsolved(sp.id, sp.name, secs);
+            rep.stopped = Some(run.stop(&step, &rep));
+            tiers.push(rep);
             opts.progress.tell(&tiers[tiers.len() - 1], specs.len());
             break;
         };
         rep.seconds = secs;
+        if !rep.optimal && rep.stopped.is_none() {
+            rep.stopped = Some(run.stop(&step, &rep));
+        }
         run.bounds.record(m, sp.tier, &chosen);
         if sp.tier == Tier::Covered {
             run.bounds.fair_load_proven = rep.optimal;
@@ -213,6 +228,26 @@ impl Run<'_, '_> {
             }
             Some(w) => w,
             None => known,
+        }
+    }
+
+    /// What stopped `step`'s tier short of a proof: the gap the policy
+    /// allows, its time, the node budget, or else the end of the search.
+    fn stop(&self, step: &Step, rep: &TierReport) -> Stop {
+        let hits = [self.dw.as_ref().and_then(|d| d.hit.get()), self.hit];
+        let allowed = if step.tier == Tier::Preferences {
+            self.opts.mip_rel_gap.max(self.opts.preferences_gap)
+        } else {
+            self.opts.mip_rel_gap
+        };
+        if rep.gap <= allowed {
+            Stop::Gap
+        } else if hits.contains(&Some(Stop::Time)) || rep.seconds >= step.budget * TIME_SPENT {
+            Stop::Time
+        } else if hits.contains(&Some(Stop::Nodes)) {
+            Stop::Nodes
+        } else {
+            Stop::Search
         }
     }
 

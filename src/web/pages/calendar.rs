@@ -31,6 +31,7 @@ use crate::web::{auth, Shared};
 /// weeks before today.
 fn first_week(st: &Shared, today: NaiveDate) -> NaiveDate {
     let start = st
+        .now()
         .policy
         .calendar
         .terms
@@ -76,7 +77,7 @@ pub(crate) async fn feed(
                 weeks.dedup();
                 let mut data = Vec::new();
                 for w in weeks {
-                    let dm = demand::week(&st2.policy, &st2.school, w);
+                    let dm = demand::week(&st2.now().policy, &st2.now().school, w);
                     let occ: Vec<Occurrence> = occurrences(&dm.duties, &tx.week_history(w)?);
                     data.push((dm.duties, occ));
                 }
@@ -96,11 +97,14 @@ pub(crate) async fn feed(
                     })
                     .collect();
                 let name = st2
+                    .now()
                     .school
                     .staff_index(&staff_id)
-                    .map_or(staff_id.clone(), |i| st2.school.shown_name(i).into_owned());
+                    .map_or(staff_id.clone(), |i| {
+                        st2.now().school.shown_name(i).into_owned()
+                    });
                 Ok(Some(outputs::ics::feed(
-                    &st2.policy,
+                    &st2.now().policy,
                     &staff_id,
                     &name,
                     &events,
@@ -196,7 +200,7 @@ pub(crate) async fn renew(
     if !(own || me.user.role == Role::Admin) {
         return Err(Fail::forbidden(lang, me.user.role));
     }
-    if st.school.staff_index(&staff_id).is_none() {
+    if st.now().school.staff_index(&staff_id).is_none() {
         return Err(Fail::new(
             StatusCode::NOT_FOUND,
             lang,

@@ -62,9 +62,9 @@ pub(crate) async fn show(
             ),
         ));
     }
-    let dm = demand::week(&st.policy, &st.school, monday);
+    let dm = demand::week(&st.now().policy, &st.now().school, monday);
     let changes = history::changes(&dm.duties, &h, version);
-    let (p, s) = (&st.policy, &st.school);
+    let (p, s) = (&st.now().policy, &st.now().school);
     let texts = notice::notices(
         p,
         s,

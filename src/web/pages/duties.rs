@@ -48,7 +48,7 @@ pub(super) async fn served(
     let st2 = st.clone();
     st.db(move |rec| {
         rec.read(|tx| {
-            let (p, s) = (&st2.policy, &st2.school);
+            let (p, s) = (&st2.now().policy, &st2.now().school);
             let Some(v) = tx.latest(monday)? else {
                 return Ok((None, Vec::new()));
             };
@@ -80,7 +80,7 @@ async fn why(
     let st2 = st.clone();
     st.db(move |rec| {
         rec.read(|tx| {
-            let p = &st2.policy;
+            let p = &st2.now().policy;
             let Some(v) = tx.latest(monday)? else {
                 return Ok(None);
             };
@@ -88,7 +88,7 @@ async fn why(
                 return Ok(None);
             };
             // The term's load before this week, as planning saw it.
-            let mut school = st2.school.clone();
+            let mut school = st2.now().school.clone();
             ledger::add_term_load(p, &mut school, tx, monday)?;
             let at = std::path::PathBuf::from(format!("{monday}/v{v}"));
             let rows = roster::parse(&at, &bytes)?;
@@ -127,7 +127,7 @@ pub(crate) async fn show(
     if !may_see_staff(me, &staff_id) {
         return Err(Fail::forbidden(lang, me.user.role));
     }
-    let Some(ix) = st.school.staff_index(&staff_id) else {
+    let Some(ix) = st.now().school.staff_index(&staff_id) else {
         return Err(Fail::new(
             StatusCode::NOT_FOUND,
             lang,
@@ -167,7 +167,7 @@ pub(crate) async fn show(
     let chart = chart.map_err(|e| Fail::from_error(lang, &e))?;
     let minutes: u32 = duties.iter().map(Duty::minutes).sum();
     let (prev, next) = (monday - Days::new(7), monday + Days::new(7));
-    let p = &st.policy;
+    let p = &st.now().policy;
     let body = html! {
         div.weeknav {
             a href=(format!("?week={prev}")) { "← " (lang.t("上一周", "previous")) }
@@ -199,7 +199,7 @@ pub(crate) async fn show(
     };
     let title = format!(
         "{} · {}",
-        st.school.shown_name(ix),
+        st.now().school.shown_name(ix),
         lang.t("我的任务", "duties")
     );
     Ok(ok(page(lang, &title, Some(me), body)))

@@ -102,11 +102,11 @@ pub(crate) async fn seat(
         .find(|u| u.0 == d)
         .map_or(0, |u| u.1);
     let from = match cx.query.get("from").filter(|s| !s.is_empty()) {
-        Some(id) => Some(staff_index(&st.school, lang, "from", id)?),
+        Some(id) => Some(staff_index(&st.now().school, lang, "from", id)?),
         None if open > 0 => None,
         None => holders.first().copied(),
     };
-    let (p, s) = (&st.policy, &w.school);
+    let (p, s) = (&st.now().policy, &w.school);
     let cands = edit::candidates(p, s, &w.plan, d, from);
     let pins = st.jobs.pins(monday);
     let body = html! {
@@ -129,8 +129,8 @@ fn duty_box(st: &Shared, plan: &Plan, d: usize, lang: Lang) -> Markup {
     html! {
         div.box {
             p { strong { (duty.date.format("%Y-%m-%d")) " " (lang.weekday(duty.date.weekday())) " "
-                (session_label(&st.policy, &duty.session, lang)) " " (duty.start) "–" (duty.end) } }
-            p { (kind_label(&st.policy, duty.kind, lang)) " · " (duty.group) " · "
+                (session_label(&st.now().policy, &duty.session, lang)) " " (duty.start) "–" (duty.end) } }
+            p { (kind_label(&st.now().policy, duty.kind, lang)) " · " (duty.group) " · "
                 (lang.t("学生 ", "pupils ")) (duty.pupils) " · " (lang.t("需要 ", "staff needed ")) (duty.staff_needed)
                 @if let Some(q) = &duty.qualification { " · " (lang.t("资质 ", "qualification ")) (q) } }
             p.t { (lang.t("任务编号 ", "duty id ")) (duty.id) }
@@ -157,11 +157,11 @@ fn holders_box(
         h2 { (lang.t("现在担任", "Held now by")) }
         ul {
             @for &h in holders {
-                @let person = &st.school.staff[h];
+                @let person = &st.now().school.staff[h];
                 @let pinned = pins.contains(&Pin { duty: d, staff: h });
                 li {
-                    @if Some(h) == from { strong { (st.school.shown_name(h)) } } @else {
-                        a href=(seat_link(monday, &duty.id, Some(&person.id))) { (st.school.shown_name(h)) }
+                    @if Some(h) == from { strong { (st.now().school.shown_name(h)) } } @else {
+                        a href=(seat_link(monday, &duty.id, Some(&person.id))) { (st.now().school.shown_name(h)) }
                     }
                     " (" (person.id) ")"
                     @if pinned { " 📌 " (lang.t("已锁定", "pinned")) }
@@ -211,7 +211,7 @@ fn verdict_text(st: &Shared, plan: &Plan, v: &Verdict, lang: Lang) -> String {
                 lang.t("同时段已有任务, 可互换:", "holds a duty then; can swap:"),
                 o.start,
                 o.end,
-                kind_label(&st.policy, o.kind, lang),
+                kind_label(&st.now().policy, o.kind, lang),
                 o.group
             )
         }
@@ -237,7 +237,8 @@ fn candidate_table(
 ) -> Markup {
     let csrf = cx.me.as_ref().map_or("", |m| m.csrf.as_str());
     let duty_id = &w.plan.demand.duties[d].id;
-    let from_id = from.map_or("", |f| st.school.staff[f].id.as_str());
+    let now = st.now();
+    let from_id = from.map_or("", |f| now.school.staff[f].id.as_str());
     html! {
         div.scroll { table {
             tr {
@@ -247,7 +248,7 @@ fn candidate_table(
                 th { (lang.t("能否担任", "Can they")) } th {}
             }
             @for c in cands {
-                @let person = &st.school.staff[c.staff];
+                @let person = &st.now().school.staff[c.staff];
                 tr class=(if matches!(c.verdict, Verdict::Blocked(..)) { "blocked" } else { "" }) {
                     td { (person.name) } td { (person.id) }
                     td.num { (format!("{:.2}", f64::from(c.minutes_after) / 60.0)) }
@@ -280,7 +281,7 @@ fn candidate_table(
 fn form_edit(st: &Shared, cx: &Cx, plan: &Plan) -> Result<Edit, Fail> {
     let lang = cx.lang;
     let duty = duty_index(plan, lang, cx.field("duty"))?;
-    let person = |f: &str| staff_index(&st.school, lang, f, cx.field(f));
+    let person = |f: &str| staff_index(&st.now().school, lang, f, cx.field(f));
     let from = match cx.field("from") {
         "" => None,
         _ => Some(person("from")?),
@@ -337,9 +338,11 @@ pub(crate) async fn submit(
     let e = form_edit(&st, &cx, &w.plan)?;
     let st2 = st.clone();
     let plan = w.plan.clone();
-    let edited = super::super::blocking(move || edit::apply(&st2.policy, &st2.school, &plan, &e))
-        .await
-        .map_err(|e: Error| Fail::from_error(lang, &e))?;
+    let edited = super::super::blocking(move || {
+        edit::apply(&st2.now().policy, &st2.now().school, &plan, &e)
+    })
+    .await
+    .map_err(|e: Error| Fail::from_error(lang, &e))?;
     let n = match w.origin {
         Some(Origin::Edited(n)) => n + 1,
         _ => 1,
@@ -375,12 +378,18 @@ pub(crate) async fn pin(
     let monday = week_path(lang, &monday)?;
     let w = load(&st, lang, monday).await?;
     let duty = duty_index(&w.plan, lang, cx.field("duty"))?;
-    let staff = staff_index(&st.school, lang, "staff", cx.field("staff"))?;
+    let staff = staff_index(&st.now().school, lang, "staff", cx.field("staff"))?;
     let on = cx.field("on") == "1";
     if on {
         let pin = [Pin { duty, staff }];
-        crate::studies::repair::check_pins(&st.policy, &st.school, &w.plan.demand, &pin, lang)
-            .map_err(|e| Fail::from_error(lang, &e))?;
+        crate::studies::repair::check_pins(
+            &st.now().policy,
+            &st.now().school,
+            &w.plan.demand,
+            &pin,
+            lang,
+        )
+        .map_err(|e| Fail::from_error(lang, &e))?;
     }
     st.jobs.set_pin(monday, Pin { duty, staff }, on);
     let id = &w.plan.demand.duties[duty].id;

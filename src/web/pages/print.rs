@@ -43,7 +43,8 @@ async fn published(
     lang: Lang,
 ) -> Result<(Plan, crate::model::school::School), Fail> {
     let fail = |e: Error| Fail::from_error(lang, &e);
-    crate::calendar::require_national(&st.policy, monday, monday + Days::new(6)).map_err(fail)?;
+    crate::calendar::require_national(&st.now().policy, monday, monday + Days::new(6))
+        .map_err(fail)?;
     let snap = snapshot(st, monday).await.map_err(fail)?;
     match published_plan(st, &snap, monday).map_err(fail)? {
         Some(plan) => Ok((plan, snap.school)),
@@ -74,7 +75,12 @@ pub(crate) async fn week(
     let lang = cx.lang;
     let monday = week_path(lang, &monday)?;
     let (plan, school) = published(&st, monday, lang).await?;
-    Ok(paper(print::week_print(&st.policy, &school, &plan, lang)))
+    Ok(paper(print::week_print(
+        &st.now().policy,
+        &school,
+        &plan,
+        lang,
+    )))
 }
 
 /// One day's duty sheet.
@@ -87,7 +93,11 @@ pub(crate) async fn day(
     let date = date_field(lang, lang.t("日期", "date"), &date)?;
     let (plan, school) = published(&st, crate::calendar::monday_of(date), lang).await?;
     Ok(paper(print::day_sheet(
-        &st.policy, &school, &plan, date, lang,
+        &st.now().policy,
+        &school,
+        &plan,
+        date,
+        lang,
     )))
 }
 
@@ -101,7 +111,7 @@ pub(crate) async fn handover(
     let date = date_field(lang, lang.t("日期", "date"), &date)?;
     let (plan, school) = published(&st, crate::calendar::monday_of(date), lang).await?;
     Ok(paper(print::handover_html(
-        &st.policy,
+        &st.now().policy,
         &school,
         &plan,
         Some(date),

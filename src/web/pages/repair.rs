@@ -92,7 +92,7 @@ pub(crate) async fn submit(
     let me = me(&cx)?;
     let monday = super::week_path(lang, &monday)?;
     let (absent, from, to) = fields(&cx, monday)?;
-    let Some(a) = st.school.staff_index(&absent) else {
+    let Some(a) = st.now().school.staff_index(&absent) else {
         return Err(Fail::field(
             lang,
             lang.t("缺勤人员", "absent"),
@@ -146,7 +146,7 @@ fn propose(
     lang: Lang,
 ) -> crate::Result<(Plan, Vec<Change>)> {
     use crate::ledger::Published;
-    let (p, mut s) = (&st.policy, st.school.clone());
+    let (p, mut s) = (&st.now().policy, st.now().school.clone());
     let published = rec.read(|tx| {
         ledger::add_term_load(p, &mut s, tx, monday)?;
         tx.published(monday)

@@ -181,7 +181,7 @@ async fn form_request(
         "swap" => {
             let duty = cx.field("duty").to_string();
             // The served week holds the duty's date and id: nothing else to look up.
-            let held = match st.school.staff_index(staff) {
+            let held = match st.now().school.staff_index(staff) {
                 Some(ix) => super::duties::served(st, ix, crate::calendar::monday_of(from))
                     .await
                     .map_err(|e| Fail::from_error(lang, &e))?

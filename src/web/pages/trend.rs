@@ -52,6 +52,7 @@ pub(crate) async fn term_chart(
     lang: Lang,
 ) -> Result<Option<Markup>, Error> {
     let Some(term) = st
+        .now()
         .policy
         .calendar
         .terms
@@ -64,7 +65,7 @@ pub(crate) async fn term_chart(
     let st2 = st.clone();
     let served = st
         .db(move |rec| {
-            let (p, s) = (&st2.policy, &st2.school);
+            let (p, s) = (&st2.now().policy, &st2.now().school);
             rec.read(|tx| ledger::served(p, s, tx, term.start, monday + Days::new(6)))
         })
         .await?;
@@ -77,7 +78,8 @@ pub(crate) async fn term_chart(
         .iter()
         .map(|d| d.format("%m-%d").to_string())
         .collect();
-    let name = st.school.shown_name(staff);
+    let now = st.now();
+    let name = now.school.shown_name(staff);
     let svg = trend(
         lang.t("本学期每周负荷", "Load per week this term"),
         lang.t("周 (周一)", "week (Monday)"),

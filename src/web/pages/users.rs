@@ -99,7 +99,7 @@ fn fields<'a>(st: &Shared, cx: &'a Cx) -> Result<(&'a str, &'a str, Role, Option
                 "a teacher's account needs their staff id",
             ),
         )),
-        Some(id) if st.school.staff_index(id).is_none() => {
+        Some(id) if st.now().school.staff_index(id).is_none() => {
             let why = match lang {
                 Lang::Zh => format!("教职工名单中没有工号 {id}"),
                 Lang::En => format!("no staff id {id} in the staff list"),

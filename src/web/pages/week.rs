@@ -76,8 +76,8 @@ pub(super) async fn snapshot(st: &Shared, monday: NaiveDate) -> Result<Snapshot,
                 Some(v) => tx.info(monday, v)?.zip(tx.roster_bytes(monday, v)?),
                 None => None,
             };
-            let mut school = st2.school.clone();
-            ledger::add_term_load(&st2.policy, &mut school, tx, monday)?;
+            let mut school = st2.now().school.clone();
+            ledger::add_term_load(&st2.now().policy, &mut school, tx, monday)?;
             Ok(Snapshot { latest, school })
         })
     })
@@ -95,7 +95,7 @@ pub(super) fn published_plan(
     };
     let at = std::path::PathBuf::from(format!("{monday}/v{}", info.version));
     let rows = roster::parse(&at, bytes)?;
-    let dm = demand::week(&st.policy, &snap.school, monday);
+    let dm = demand::week(&st.now().policy, &snap.school, monday);
     Ok(Some(roster::plan_from_rows(&snap.school, &dm, &rows)))
 }
 
@@ -112,7 +112,7 @@ pub(crate) async fn show(
         return Ok(Redirect::to(&format!("/week/{monday}")).into_response());
     }
     let fail = |e: Error| Fail::from_error(lang, &e);
-    calendar::require_national(&st.policy, monday, monday + Days::new(6)).map_err(fail)?;
+    calendar::require_national(&st.now().policy, monday, monday + Days::new(6)).map_err(fail)?;
     let snap = snapshot(&st, monday).await.map_err(fail)?;
     let published = published_plan(&st, &snap, monday).map_err(fail)?;
     let admin = me.user.role == Role::Admin;
@@ -149,7 +149,7 @@ pub(crate) async fn show(
                 h2 { (if is_draft { lang.t("草稿排班", "Draft roster") } else { lang.t("已发布排班", "Published roster") }) }
                 @if !is_draft && draft.is_some() { p { a href="?view=draft" { (lang.t("查看草稿", "Show the draft")) } } }
                 @if is_draft { p { a href="?" { (lang.t("查看已发布排班", "Show the published roster")) } } }
-                div.scroll { (super::grid::grid(&st.policy, &snap.school, plan, &pins, admin.then_some(monday), lang)) }
+                div.scroll { (super::grid::grid(&st.now().policy, &snap.school, plan, &pins, admin.then_some(monday), lang)) }
                 (people(&snap.school, plan, lang, monday))
             }
             None => { p { (lang.t("本周还没有排班.", "No roster for this week yet.")) } }
@@ -202,7 +202,7 @@ fn status(st: &Shared, snap: &Snapshot, published: Option<&Plan>, lang: Lang) ->
                     p { (lang.t("每个岗位都有人.", "Every seat is filled.")) }
                 } @else {
                     p.error { (lang.t("空缺人次: ", "Seats left open: ")) (open) }
-                    @let (head, slots) = outputs::shortage::shortage(&st.policy, &snap.school, p, lang);
+                    @let (head, slots) = outputs::shortage::shortage(&st.now().policy, &snap.school, p, lang);
                     @for l in &head { p { (l) } }
                     ul { @for l in &slots { li { (l) } } }
                 }
@@ -316,7 +316,7 @@ fn edit_box(
     lang: Lang,
 ) -> Markup {
     let csrf = cx.me.as_ref().map_or("", |m| m.csrf.as_str());
-    let dm = demand::week(&st.policy, &snap.school, monday);
+    let dm = demand::week(&st.now().policy, &snap.school, monday);
     html! {
         div.box.noprint {
             p { (lang.t("手工调整: 点击总表中的任务, 查看谁可以担任 (以及其他人为什么不行), 调换、互换或锁定.", "Hand edits: click a duty in the grid to see who could take it (and why the others cannot), then move, swap or pin.")) }
@@ -412,9 +412,10 @@ fn changes(st: &Shared, snap: &Snapshot, d: &Draft, lang: Lang) -> Markup {
         holders(&roster::from_plan(&snap.school, &d.plan)),
     );
     let name = |id: &String| {
-        st.school
+        st.now()
+            .school
             .staff_index(id)
-            .map_or(id.clone(), |i| st.school.shown_name(i).into_owned())
+            .map_or(id.clone(), |i| st.now().school.shown_name(i).into_owned())
     };
     let names = |v: Option<&Vec<String>>| {
         v.map_or(String::new(), |v| {
@@ -548,7 +549,7 @@ pub(crate) async fn publish(
     let st2 = st.clone();
     let v = st
         .db(move |rec| {
-            let (p, s) = (&st2.policy, &st2.school);
+            let (p, s) = (&st2.now().policy, &st2.now().school);
             let rows = roster::parse(std::path::Path::new("draft"), &draft.bytes)?;
             let dm = demand::week(p, s, monday);
             let violations = check::check(p, s, &dm, &rows);

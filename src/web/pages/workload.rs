@@ -34,11 +34,11 @@ fn period(st: &Shared, cx: &Cx) -> Result<Period, Fail> {
         from: q("from"),
         to: q("to"),
     };
-    Period::asked(&st.policy, &ask, today()).map_err(|e| {
+    Period::asked(&st.now().policy, &ask, today()).map_err(|e| {
         Fail::field(
             cx.lang,
             e.field().label(cx.lang),
-            &e.why(&st.policy, cx.lang),
+            &e.why(&st.now().policy, cx.lang),
         )
     })
 }
@@ -57,8 +57,13 @@ async fn rows(st: &Shared, p: &Period) -> Result<Vec<WorkloadRow>, Error> {
     let st2 = st.clone();
     let (from, to) = (p.from, p.to);
     st.db(move |rec| {
-        let served = rec.read(|tx| ledger::served(&st2.policy, &st2.school, tx, from, to))?;
-        Ok(ledger::workload(&st2.policy, &st2.school, &served))
+        let served =
+            rec.read(|tx| ledger::served(&st2.now().policy, &st2.now().school, tx, from, to))?;
+        Ok(ledger::workload(
+            &st2.now().policy,
+            &st2.now().school,
+            &served,
+        ))
     })
     .await
 }
@@ -77,10 +82,10 @@ fn forms(st: &Shared, p: &Period, lang: Lang) -> Markup {
                 label { (lang.t("月份", "month")) " " input type="month" name="month" value=(month); }
                 " " button { (see) }
             }
-            @if !st.policy.calendar.terms.is_empty() {
+            @if !st.now().policy.calendar.terms.is_empty() {
                 form method="get" action="/workload" {
                     label { (lang.t("学期", "term")) " " select name="term" {
-                        @for t in &st.policy.calendar.terms {
+                        @for t in &st.now().policy.calendar.terms {
                             option value=(t.name) selected[t.name == term || (term.is_empty() && t.start <= p.from && p.from <= t.end)] { (t.name) }
                         }
                     } }
@@ -155,7 +160,7 @@ pub(crate) async fn show(
     let rows = rows(&st, &p)
         .await
         .map_err(|e| Fail::from_error(lang, &e))?;
-    let sh = ledger::sheet(&st.school, &rows, lang);
+    let sh = ledger::sheet(&st.now().school, &rows, lang);
     let q = query(&p);
     let body = html! {
         (forms(&st, &p, lang))
@@ -206,7 +211,7 @@ pub(crate) async fn csv(
     let rows = rows(&st, &p)
         .await
         .map_err(|e| Fail::from_error(lang, &e))?;
-    let bytes = ledger::workload_csv(&st.school, &rows, lang);
+    let bytes = ledger::workload_csv(&st.now().school, &rows, lang);
     let name = format!("workload-{}.csv", p.file_part());
     Ok(download("text/csv; charset=utf-8", name, bytes))
 }
@@ -221,8 +226,8 @@ pub(crate) async fn xlsx(
         .await
         .map_err(|e| Fail::from_error(lang, &e))?;
     let name = format!("workload-{}.xlsx", p.file_part());
-    let head = ledger::Heading::new(&st.policy, p, today(), lang);
-    let bytes = ledger::workload_xlsx(&head, &st.school, &rows, lang)
+    let head = ledger::Heading::new(&st.now().policy, p, today(), lang);
+    let bytes = ledger::workload_xlsx(&head, &st.now().school, &rows, lang)
         .map_err(|e| Fail::from_error(lang, &e))?;
     let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     Ok(download(kind, name, bytes))
