@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::lang::Lang;
 
@@ -190,9 +190,9 @@ impl Error {
                     Lang::En => format!("{} problem(s) in the input:", ds.len()),
                 };
                 let mut s = head;
-                for d in ds {
+                for line in grouped(ds, lang) {
                     s.push_str("\n  ");
-                    s.push_str(&d.render(lang));
+                    s.push_str(&line);
                 }
                 s
             }
@@ -343,6 +343,77 @@ pub fn shown(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// The same problem (file, field, what was expected) shown this many times
+/// before the rest of its lines are summed up in one line.
+const SAME_SHOWN: usize = 3;
+
+/// One line per problem, except that a problem repeated on many lines (a
+/// column shifted in every row) is shown three times and then counted,
+/// with the lines it is on: 139 copies of one message hide the others.
+fn grouped(ds: &[Diagnostic], lang: Lang) -> Vec<String> {
+    // Per problem: how often it was shown, the lines beyond that, and
+    // where its summary line goes (right after its shown lines).
+    struct Group {
+        shown: usize,
+        rest: Vec<usize>,
+        slot: usize,
+    }
+    let mut groups: std::collections::HashMap<(&Path, &str, &str), Group> = Default::default();
+    let mut out: Vec<Option<String>> = Vec::new();
+    for d in ds {
+        let k = (
+            d.file.as_path(),
+            d.field.render(lang),
+            d.expected.render(lang),
+        );
+        let g = groups.entry(k).or_insert(Group {
+            shown: 0,
+            rest: Vec::new(),
+            slot: 0,
+        });
+        if g.shown < SAME_SHOWN {
+            g.shown += 1;
+            out.push(Some(d.render(lang)));
+        } else {
+            if g.rest.is_empty() {
+                g.slot = out.len();
+                out.push(None);
+            }
+            g.rest.push(d.line);
+        }
+    }
+    for g in groups.values().filter(|g| !g.rest.is_empty()) {
+        out[g.slot] = Some(more_like_it(&g.rest, lang));
+    }
+    out.into_iter().flatten().collect()
+}
+
+/// "… and N more lines like it: lines 5–9, 12".
+fn more_like_it(lines: &[usize], lang: Lang) -> String {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for &l in lines {
+        match spans.last_mut() {
+            Some((_, b)) if l == *b + 1 => *b = l,
+            _ => spans.push((l, l)),
+        }
+    }
+    let list: Vec<String> = spans
+        .iter()
+        .map(|&(a, b)| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}–{b}")
+            }
+        })
+        .collect();
+    let n = lines.len();
+    match lang {
+        Lang::Zh => format!("  … 同样的问题还有 {n} 处, 在第 {} 行", list.join(", ")),
+        Lang::En => format!("  … and {n} more like it, on lines {}", list.join(", ")),
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -263,3 +263,46 @@ fn a_bad_header_does_not_hide_a_bad_date_elsewhere() {
         "{ds:?}"
     );
 }
+
+#[test]
+fn a_problem_on_every_row_is_shown_three_times_then_counted() {
+    // The header lost a column, so every row has one cell too many: the
+    // message says so three times and then counts the other lines, so
+    // that the problem of another file is not buried under copies.
+    let p = demo_policy();
+    let mut f = tiny_files();
+    let staff = String::from_utf8(f.staff.clone()).unwrap();
+    let staff = staff.replacen(",资质", "", 1);
+    f.staff = staff.into_bytes();
+    f.classes = String::from_utf8(f.classes.clone())
+        .unwrap()
+        .replace(",40\n", ",forty\n")
+        .into_bytes();
+    let err = school_from(&p, &f).unwrap_err();
+    let Error::Invalid(ds) = &err else {
+        panic!("{err}")
+    };
+    let beyond = ds
+        .iter()
+        .filter(|d| d.found.en.contains("beyond the header"))
+        .count();
+    assert_eq!(beyond, 6, "every staff row is still a diagnostic: {ds:?}");
+    for (lang, more) in [
+        (kehou::lang::Lang::En, "… and 3 more like it, on lines 5–7"),
+        (kehou::lang::Lang::Zh, "… 同样的问题还有 3 处, 在第 5–7 行"),
+    ] {
+        let text = err.render(lang);
+        let shown = text.lines().filter(|l| l.contains("\"是\"")).count();
+        assert_eq!(shown, 3, "{text}");
+        assert!(text.contains(more), "{text}");
+        assert!(
+            text.contains("classes.csv:2"),
+            "the other file's problem is shown: {text}"
+        );
+        // The count is of every problem, the folded ones too.
+        assert!(
+            text.lines().next().unwrap().contains(&ds.len().to_string()),
+            "{text}"
+        );
+    }
+}
