@@ -1,0 +1,20 @@
+//! Applications feed demand (issue 20, item 1). The school plan's
+//! procedure: the offer is published, a family applies for a child, the
+//! homeroom teacher reviews, the principal approves, and from the day the
+//! approval takes effect the child counts in the week's enrollment. A
+//! withdrawal goes through the same two approvals.
+//!
+//! - `steps`: an application's choice, its steps and the state they lead
+//!   to (who may take which step, and when);
+//! - `count`: the enrollment per class, weekday and session that approved
+//!   applications give a week (what `enrollment.csv` is typed for by hand);
+//! - `clubs`: seats of a club over capacity, first come or by a seeded,
+//!   reproducible lottery, with a waiting list.
+
+mod clubs;
+mod count;
+mod steps;
+
+pub use clubs::{allocate, Allocation, ClubAsk, Draw};
+pub use count::{enrollment_for_week, Counted};
+pub use steps::{check_choice, state_of, Actor, Choice, ChoiceError, State, Step, StepError};

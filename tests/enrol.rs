@@ -1,0 +1,282 @@
+//! Applications feed demand (issue 20, item 1): the approval steps, the
+//! enrollment approved applications give a week, club seats by first
+//! come or a seeded lottery.
+
+mod common;
+use common::*;
+
+use std::collections::BTreeMap;
+
+use chrono::Weekday::{Fri, Mon, Sat, Thu, Tue, Wed};
+use kehou::enrol::{
+    allocate, check_choice, enrollment_for_week, state_of, Actor, Choice, ClubAsk, Draw, State,
+    Step,
+};
+use kehou::{calendar, demand};
+
+fn choice(class: &str) -> Choice {
+    Choice {
+        class: class.into(),
+        weekdays: vec![Mon, Tue, Wed, Fri],
+        sessions: vec!["stage1".into(), "late".into()],
+        clubs: vec![],
+    }
+}
+
+fn homeroom(c: &str) -> Actor {
+    Actor::Homeroom { class: c.into() }
+}
+
+fn approved(from: &str) -> Vec<(Step, Actor)> {
+    vec![
+        (Step::Apply, Actor::Family),
+        (Step::Review { ok: true }, homeroom("1-1")),
+        (
+            Step::Approve {
+                ok: true,
+                on: date(from),
+            },
+            Actor::Principal,
+        ),
+    ]
+}
+
+#[test]
+fn an_application_counts_only_once_reviewed_and_approved() {
+    let mut steps = vec![(Step::Apply, Actor::Family)];
+    assert_eq!(state_of("1-1", &steps), Ok(State::Applied));
+    steps.push((Step::Review { ok: true }, homeroom("1-1")));
+    assert_eq!(state_of("1-1", &steps), Ok(State::Reviewed));
+    steps.push((
+        Step::Approve {
+            ok: true,
+            on: date("2026-12-09"),
+        },
+        Actor::Principal,
+    ));
+    let st = state_of("1-1", &steps).unwrap();
+    assert!(!st.counts_on(date("2026-12-08")) && st.counts_on(date("2026-12-09")));
+}
+
+#[test]
+fn each_step_is_taken_only_by_its_person_and_in_order() {
+    // Another class's teacher cannot review; a teacher cannot approve;
+    // the principal cannot approve before the review.
+    let apply = (Step::Apply, Actor::Family);
+    let bad = [
+        vec![apply.clone(), (Step::Review { ok: true }, homeroom("1-2"))],
+        vec![apply.clone(), (Step::Review { ok: true }, Actor::Principal)],
+        vec![
+            apply.clone(),
+            (
+                Step::Approve {
+                    ok: true,
+                    on: date("2026-12-07"),
+                },
+                Actor::Principal,
+            ),
+        ],
+        vec![
+            apply.clone(),
+            (Step::Review { ok: true }, homeroom("1-1")),
+            (
+                Step::Approve {
+                    ok: true,
+                    on: date("2026-12-07"),
+                },
+                homeroom("1-1"),
+            ),
+        ],
+        vec![(Step::Review { ok: true }, homeroom("1-1"))],
+        vec![apply.clone(), apply.clone()],
+    ];
+    for steps in bad {
+        let e = state_of("1-1", &steps).unwrap_err();
+        assert_eq!(e.step, steps.len(), "{e:?}");
+        assert!(!e.why.zh.is_empty() && !e.why.en.is_empty());
+    }
+}
+
+#[test]
+fn a_withdrawal_goes_through_the_same_approvals() {
+    let mut steps = approved("2026-12-01");
+    steps.push((
+        Step::Withdraw {
+            on: date("2026-12-10"),
+        },
+        Actor::Family,
+    ));
+    let asked = state_of("1-1", &steps).unwrap();
+    // Asked, not yet approved: the child still counts.
+    assert!(asked.counts_on(date("2026-12-11")));
+    steps.push((Step::Review { ok: true }, homeroom("1-1")));
+    steps.push((
+        Step::Approve {
+            ok: true,
+            on: date("2026-12-10"),
+        },
+        Actor::Principal,
+    ));
+    let gone = state_of("1-1", &steps).unwrap();
+    assert_eq!(
+        gone,
+        State::Withdrawn {
+            from: date("2026-12-01"),
+            until: date("2026-12-10")
+        }
+    );
+    assert!(gone.counts_on(date("2026-12-09")) && !gone.counts_on(date("2026-12-10")));
+    // Refused withdrawal: approved as before.
+    let mut kept = approved("2026-12-01");
+    kept.push((
+        Step::Withdraw {
+            on: date("2026-12-10"),
+        },
+        Actor::Family,
+    ));
+    kept.push((Step::Review { ok: false }, homeroom("1-1")));
+    assert_eq!(
+        state_of("1-1", &kept),
+        Ok(State::Approved {
+            from: date("2026-12-01")
+        })
+    );
+}
+
+#[test]
+fn a_choice_that_does_not_fit_the_school_names_each_field() {
+    let p = demo_policy();
+    let s = demo_school(&p);
+    assert!(check_choice(&p, &s, &choice("1-1")).is_empty());
+    let bad = Choice {
+        class: "9-9".into(),
+        weekdays: vec![Sat],
+        sessions: vec!["dinner".into()],
+        clubs: vec!["nope".into()],
+    };
+    let errs = check_choice(&p, &s, &bad);
+    let fields: Vec<&str> = errs.iter().map(|e| e.field).collect();
+    for f in ["class", "weekdays", "sessions", "clubs"] {
+        assert!(fields.contains(&f), "{f}: {errs:?}");
+    }
+    let sessions = errs.iter().find(|e| e.field == "sessions").unwrap();
+    assert!(sessions.why.en.contains("\"dinner\"") && sessions.why.en.contains("stage1"));
+    assert!(errs.iter().any(|e| e.why.zh.contains("9-9")));
+}
+
+#[test]
+fn approved_applications_give_the_week_its_enrollment_and_its_demand() {
+    let p = demo_policy();
+    let mut s = demo_school(&p);
+    let monday = date("2026-12-07");
+    let days = calendar::week(&p, monday);
+    let in_effect = state_of("1-1", &approved("2026-12-01")).unwrap();
+    let from_wed = state_of("1-1", &approved("2026-12-09")).unwrap();
+    let pending = state_of("1-1", &[(Step::Apply, Actor::Family)]).unwrap();
+    let mut apps = vec![(choice("1-1"), in_effect); 25];
+    apps.extend(vec![(choice("1-1"), from_wed); 5]);
+    apps.push((choice("1-1"), pending));
+    apps.push((choice("7-7"), in_effect));
+    let counted = enrollment_for_week(&s, &days, &apps);
+    let ci = s.classes.iter().position(|c| c.id == "1-1").unwrap();
+    let n = |wd: u8, key: &str| counted.enrollment.get(&(ci, wd, key.to_string())).copied();
+    assert_eq!(n(0, "stage1"), Some(25), "Monday: the 25 in effect");
+    assert_eq!(
+        n(2, "stage1"),
+        Some(30),
+        "Wednesday: and the 5 from Wednesday"
+    );
+    assert_eq!(n(4, "late"), Some(30));
+    assert_eq!(n(3, "stage1"), None, "nobody chose Thursday");
+    assert_eq!(n(0, "morning"), None, "nobody chose the morning");
+    assert_eq!(counted.unknown_classes.get("7-7"), Some(&1));
+    // Demand from these counts: class 1-1's homework group on Wednesday
+    // holds the 30 children.
+    s.enrollment = counted.enrollment;
+    let dm = demand::week(&p, &s, monday);
+    let wed = dm
+        .duties
+        .iter()
+        .find(|d| d.date == date("2026-12-09") && d.classes == vec![ci] && d.pupils == 30);
+    assert!(
+        wed.is_some(),
+        "a Wednesday duty of class 1-1 with 30 pupils"
+    );
+    let thursday = date("2026-12-10");
+    assert!(
+        !dm.duties
+            .iter()
+            .any(|d| d.date == thursday && d.classes.contains(&ci)),
+        "nobody chose Thursday: no group of 1-1 then"
+    );
+}
+
+fn asks(n: i64) -> Vec<ClubAsk> {
+    (1..=n)
+        .map(|i| ClubAsk {
+            application: i,
+            applied_at: format!("2026-09-01T08:{:02}:00", 60 - i),
+            clubs: vec!["football".into(), "choir".into()],
+        })
+        .collect()
+}
+
+#[test]
+fn club_seats_go_first_come_or_by_a_reproducible_lottery() {
+    let cap: BTreeMap<String, u32> = [("football".to_string(), 3), ("choir".to_string(), 2)].into();
+    let never = |_: &str, _: &str| false;
+    let a = asks(8);
+    let first = allocate(&a, &cap, Draw::FirstCome, never);
+    // The latest number applied first (applied_at counts down).
+    assert_eq!(first.admitted["football"], vec![8, 7, 6]);
+    // Clubs that do not clash: the first come take their second choice too.
+    assert_eq!(first.admitted["choir"], vec![8, 7]);
+    assert_eq!(first.waiting["football"], vec![5, 4, 3, 2, 1]);
+    assert_eq!(first.waiting["choir"], vec![6, 5, 4, 3, 2, 1]);
+    let draw = |seed| allocate(&a, &cap, Draw::Lottery { seed }, never);
+    assert_eq!(draw(2026), draw(2026), "the same seed draws the same");
+    let seeds: Vec<_> = (0..8)
+        .map(|s| draw(s).admitted["football"].clone())
+        .collect();
+    assert!(
+        seeds.iter().any(|f| f != &seeds[0]),
+        "other seeds draw others"
+    );
+    for s in 0..8 {
+        let d = draw(s);
+        assert_eq!(d.admitted["football"].len(), 3);
+        // Nobody both admitted to and waiting for the same club.
+        for (club, seats) in &d.admitted {
+            let waits = d.waiting.get(club).cloned().unwrap_or_default();
+            assert!(seats.iter().all(|x| !waits.contains(x)));
+        }
+    }
+    // Clubs at the same time: a child takes one of them, and a first
+    // choice is never lost to another child's second.
+    let clash = |_: &str, _: &str| true;
+    let one = allocate(&a, &cap, Draw::FirstCome, clash);
+    assert_eq!(one.admitted["football"], vec![8, 7, 6]);
+    assert_eq!(one.admitted["choir"], vec![5, 4]);
+    assert_eq!(one.waiting["choir"], vec![3, 2, 1]);
+    let mut late_first = asks(4);
+    late_first[0].clubs = vec!["choir".into()];
+    let cap1: BTreeMap<String, u32> =
+        [("football".to_string(), 1), ("choir".to_string(), 1)].into();
+    let fair = allocate(&late_first, &cap1, Draw::FirstCome, clash);
+    assert_eq!(
+        fair.admitted["choir"],
+        vec![1],
+        "1 asked choir first: {fair:?}"
+    );
+}
+
+#[test]
+fn thursday_is_refused_only_when_no_service_runs() {
+    // Thursday is a school weekday: a child may attend the morning then.
+    let p = demo_policy();
+    let s = demo_school(&p);
+    let mut c = choice("1-1");
+    c.weekdays = vec![Thu];
+    c.sessions = vec!["morning".into()];
+    assert!(check_choice(&p, &s, &c).is_empty());
+}
