@@ -280,3 +280,85 @@ fn thursday_is_refused_only_when_no_service_runs() {
     c.sessions = vec!["morning".into()];
     assert!(check_choice(&p, &s, &c).is_empty());
 }
+
+mod kept {
+    use super::*;
+    use kehou::error::Error;
+    use kehou::record::{Actor as By, Record};
+
+    fn by() -> By {
+        By {
+            who: "test".into(),
+            via: "test".into(),
+        }
+    }
+
+    #[test]
+    fn the_record_keeps_each_step_and_refuses_one_out_of_turn() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rec = Record::open(&dir.path().join("kehou.db")).unwrap();
+        let (pupil, app) = rec
+            .write(|tx| {
+                let pupil = tx.add_pupil("1-1", "小明", "王女士", "13800000000", &by())?;
+                let app = tx.apply(pupil, &choice("1-1"), &Actor::Family, &by())?;
+                Ok((pupil, app))
+            })
+            .unwrap();
+        // The principal before the review: refused, nothing written.
+        let early = rec.write(|tx| {
+            tx.step(
+                app,
+                &Step::Approve {
+                    ok: true,
+                    on: date("2026-12-07"),
+                },
+                &Actor::Principal,
+                "",
+                &by(),
+            )
+        });
+        assert!(matches!(early, Err(Error::Refused(_))), "{early:?}");
+        // Another class's pupil: refused.
+        let other = rec.write(|tx| tx.apply(pupil, &choice("1-2"), &Actor::Family, &by()));
+        assert!(matches!(other, Err(Error::Refused(_))), "{other:?}");
+        rec.write(|tx| {
+            tx.step(app, &Step::Review { ok: true }, &homeroom("1-1"), "", &by())?;
+            tx.step(
+                app,
+                &Step::Approve {
+                    ok: true,
+                    on: date("2026-12-07"),
+                },
+                &Actor::Principal,
+                "",
+                &by(),
+            )
+        })
+        .unwrap();
+        let apps = rec.read(|tx| tx.applications()).unwrap();
+        assert_eq!(apps.len(), 1);
+        assert_eq!(apps[0].choice, choice("1-1"));
+        assert_eq!(
+            apps[0].state,
+            State::Approved {
+                from: date("2026-12-07")
+            }
+        );
+        // Erasure blanks the child and keeps the application for the counts.
+        rec.write(|tx| tx.erase_pupil(pupil, &by())).unwrap();
+        let p = rec.read(|tx| tx.pupil(pupil)).unwrap().unwrap();
+        assert!(p.erased && p.name.is_empty() && p.phone.is_empty() && p.guardian.is_empty());
+        assert_eq!(
+            rec.read(|tx| tx.applications()).unwrap()[0].state,
+            apps[0].state
+        );
+        // Steps cannot be changed behind the rules' back.
+        let path = dir.path().join("kehou.db");
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        assert!(conn
+            .execute("UPDATE application_steps SET ok = 0", [])
+            .is_err());
+        assert!(conn.execute("DELETE FROM applications", []).is_err());
+        assert!(conn.execute("DELETE FROM pupils", []).is_err());
+    }
+}

@@ -22,6 +22,7 @@ use crate::roster::{self, Row};
 
 pub mod accounts;
 pub mod admit;
+pub mod applications;
 pub mod export;
 pub mod legacy;
 pub mod requests;

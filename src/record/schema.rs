@@ -4,7 +4,7 @@
 
 /// Migration `i + 1` is `MIGRATIONS[i]`. Append only: a published school's
 /// record has run the earlier ones.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// Published versions, events and the audit trail. Versions and events are
 /// never updated or deleted: the triggers refuse it, so a bug cannot change
@@ -162,4 +162,56 @@ CREATE TRIGGER calendar_revocations_kept_update BEFORE UPDATE ON calendar_revoca
 BEGIN SELECT RAISE(ABORT, 'revocations are kept as they are'); END;
 CREATE TRIGGER calendar_revocations_kept_delete BEFORE DELETE ON calendar_revocations
 BEGIN SELECT RAISE(ABORT, 'revocations are kept as they are'); END;
+";
+
+/// Applications (`record::applications`, issue 20). A pupil's row holds
+/// only what the service needs (class, name, a guardian and a phone for a
+/// late pickup) and is the one row a family's erasure blanks; an
+/// application (what was chosen) and its steps (who did what, when) are
+/// kept as they are, so the counts the ledger and pay rest on survive an
+/// erasure without naming the child.
+const V5: &str = "
+CREATE TABLE pupils (
+    id INTEGER PRIMARY KEY,
+    class_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    guardian TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    erased_at TEXT
+);
+
+CREATE TABLE applications (
+    id INTEGER PRIMARY KEY,
+    pupil_id INTEGER NOT NULL REFERENCES pupils (id),
+    class_id TEXT NOT NULL,
+    weekdays TEXT NOT NULL,
+    sessions TEXT NOT NULL,
+    clubs TEXT NOT NULL DEFAULT '',
+    applied_at TEXT NOT NULL
+);
+
+CREATE TABLE application_steps (
+    id INTEGER PRIMARY KEY,
+    application_id INTEGER NOT NULL REFERENCES applications (id),
+    step TEXT NOT NULL CHECK (step IN ('apply', 'review', 'approve', 'withdraw')),
+    ok INTEGER NOT NULL DEFAULT 1 CHECK (ok IN (0, 1)),
+    on_date TEXT NOT NULL DEFAULT '',
+    actor TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL
+);
+
+CREATE TRIGGER applications_kept_update BEFORE UPDATE ON applications
+BEGIN SELECT RAISE(ABORT, 'applications are kept as they are'); END;
+CREATE TRIGGER applications_kept_delete BEFORE DELETE ON applications
+BEGIN SELECT RAISE(ABORT, 'applications are kept as they are'); END;
+CREATE TRIGGER steps_kept_update BEFORE UPDATE ON application_steps
+BEGIN SELECT RAISE(ABORT, 'application steps are kept as they are'); END;
+CREATE TRIGGER steps_kept_delete BEFORE DELETE ON application_steps
+BEGIN SELECT RAISE(ABORT, 'application steps are kept as they are'); END;
+CREATE TRIGGER pupils_kept_delete BEFORE DELETE ON pupils
+BEGIN SELECT RAISE(ABORT, 'a pupil is erased, not deleted'); END;
 ";

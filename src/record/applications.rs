@@ -1,0 +1,335 @@
+//! Applications kept in the record (schema migration 5): the pupil, what
+//! the family chose, and every step with who took it. The state is
+//! replayed from the steps by `enrol::state_of`; a step the rules refuse is
+//! not written.
+
+use chrono::{NaiveDate, Weekday};
+use rusqlite::{params, OptionalExtension};
+
+use crate::enrol::{self, Choice, State, Step};
+use crate::error::{Error, Result, Said};
+
+use super::{now, Actor, Tx};
+
+/// A pupil as the record keeps them (blank once erased).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pupil {
+    pub id: i64,
+    pub class_id: String,
+    pub name: String,
+    pub guardian: String,
+    pub phone: String,
+    pub erased: bool,
+}
+
+/// An application with its state now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    pub id: i64,
+    pub pupil_id: i64,
+    pub choice: Choice,
+    pub applied_at: String,
+    pub state: State,
+}
+
+fn refused(zh: String, en: String) -> Error {
+    Error::Refused(vec![Said::new(zh, en)])
+}
+
+fn actor_text(a: &enrol::Actor) -> String {
+    match a {
+        enrol::Actor::Family => "family".into(),
+        enrol::Actor::Homeroom { class } => format!("homeroom:{class}"),
+        enrol::Actor::Principal => "principal".into(),
+        enrol::Actor::Office => "office".into(),
+    }
+}
+
+fn actor_of(s: &str) -> enrol::Actor {
+    match s {
+        "family" => enrol::Actor::Family,
+        "principal" => enrol::Actor::Principal,
+        "office" => enrol::Actor::Office,
+        other => enrol::Actor::Homeroom {
+            class: other.strip_prefix("homeroom:").unwrap_or(other).to_string(),
+        },
+    }
+}
+
+fn step_columns(s: &Step) -> (&'static str, bool, String) {
+    match s {
+        Step::Apply => ("apply", true, String::new()),
+        Step::Review { ok } => ("review", *ok, String::new()),
+        Step::Approve { ok, on } => ("approve", *ok, on.to_string()),
+        Step::Withdraw { on } => ("withdraw", true, on.to_string()),
+    }
+}
+
+fn step_of(kind: &str, ok: bool, on: &str) -> Option<Step> {
+    let date = || NaiveDate::parse_from_str(on, "%Y-%m-%d").ok();
+    Some(match kind {
+        "apply" => Step::Apply,
+        "review" => Step::Review { ok },
+        "approve" => Step::Approve { ok, on: date()? },
+        "withdraw" => Step::Withdraw { on: date()? },
+        _ => return None,
+    })
+}
+
+fn days_text(ws: &[Weekday]) -> String {
+    let n: Vec<String> = ws
+        .iter()
+        .map(|w| w.number_from_monday().to_string())
+        .collect();
+    n.join(",")
+}
+
+fn days_of(s: &str) -> Vec<Weekday> {
+    s.split(',')
+        .filter_map(|x| x.parse::<u8>().ok())
+        .filter_map(|n| Weekday::try_from(n.checked_sub(1)?).ok())
+        .collect()
+}
+
+fn list_of(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|x| !x.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+impl Tx<'_> {
+    /// Add a pupil; their id.
+    pub fn add_pupil(
+        &self,
+        class_id: &str,
+        name: &str,
+        guardian: &str,
+        phone: &str,
+        by: &Actor,
+    ) -> Result<i64> {
+        self.tx
+            .execute(
+                "INSERT INTO pupils (class_id, name, guardian, phone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![class_id, name, guardian, phone, now()],
+            )
+            .map_err(|e| self.err(e))?;
+        let id = self.tx.last_insert_rowid();
+        // The audit names the row, never the child.
+        self.audit(
+            by,
+            "add pupil",
+            None,
+            &format!("pupil {id} class {class_id}"),
+        )?;
+        Ok(id)
+    }
+
+    pub fn pupil(&self, id: i64) -> Result<Option<Pupil>> {
+        self.tx
+            .query_row(
+                "SELECT id, class_id, name, guardian, phone, erased_at IS NOT NULL FROM pupils WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(Pupil {
+                        id: r.get(0)?,
+                        class_id: r.get(1)?,
+                        name: r.get(2)?,
+                        guardian: r.get(3)?,
+                        phone: r.get(4)?,
+                        erased: r.get(5)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// Erase a pupil's name and contacts (at a family's withdrawal); the
+    /// applications stay, naming no one.
+    pub fn erase_pupil(&self, id: i64, by: &Actor) -> Result<()> {
+        let n = self
+            .tx
+            .execute(
+                "UPDATE pupils SET name = '', guardian = '', phone = '', erased_at = ?2 WHERE id = ?1 AND erased_at IS NULL",
+                params![id, now()],
+            )
+            .map_err(|e| self.err(e))?;
+        if n == 0 {
+            return Err(refused(
+                format!("没有可删除的学生 {id}"),
+                format!("there is no pupil {id} to erase"),
+            ));
+        }
+        self.audit(by, "erase pupil", None, &format!("pupil {id}"))
+    }
+
+    /// Record an application for a pupil (its first step); its id.
+    pub fn apply(
+        &self,
+        pupil_id: i64,
+        c: &Choice,
+        actor: &enrol::Actor,
+        by: &Actor,
+    ) -> Result<i64> {
+        let pupil = self.pupil(pupil_id)?.ok_or_else(|| {
+            refused(
+                format!("没有学生 {pupil_id}"),
+                format!("there is no pupil {pupil_id}"),
+            )
+        })?;
+        if pupil.class_id != c.class {
+            return Err(refused(
+                format!(
+                    "学生 {pupil_id} 在 {} 班, 申请写的是 {}",
+                    pupil.class_id, c.class
+                ),
+                format!(
+                    "pupil {pupil_id} is in class {}, the application names {}",
+                    pupil.class_id, c.class
+                ),
+            ));
+        }
+        enrol::state_of(&c.class, &[(Step::Apply, actor.clone())])
+            .map_err(|e| Error::Refused(vec![e.why]))?;
+        self.tx
+            .execute(
+                "INSERT INTO applications (pupil_id, class_id, weekdays, sessions, clubs, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![pupil_id, c.class, days_text(&c.weekdays), c.sessions.join(","), c.clubs.join(","), now()],
+            )
+            .map_err(|e| self.err(e))?;
+        let id = self.tx.last_insert_rowid();
+        self.insert_step(id, &Step::Apply, actor, "", by)?;
+        Ok(id)
+    }
+
+    /// Take a step on an application; the state it leads to. Refused (and
+    /// nothing written) when the rules do not allow it.
+    pub fn step(
+        &self,
+        id: i64,
+        step: &Step,
+        actor: &enrol::Actor,
+        note: &str,
+        by: &Actor,
+    ) -> Result<State> {
+        let (class, mut steps) = self.steps(id)?;
+        steps.push((step.clone(), actor.clone()));
+        let state = enrol::state_of(&class, &steps).map_err(|e| Error::Refused(vec![e.why]))?;
+        self.insert_step(id, step, actor, note, by)?;
+        Ok(state)
+    }
+
+    fn insert_step(
+        &self,
+        id: i64,
+        step: &Step,
+        actor: &enrol::Actor,
+        note: &str,
+        by: &Actor,
+    ) -> Result<()> {
+        let (kind, ok, on) = step_columns(step);
+        self.tx
+            .execute(
+                "INSERT INTO application_steps (application_id, step, ok, on_date, actor, note, at, who, via)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![id, kind, ok, on, actor_text(actor), note, now(), by.who, by.via],
+            )
+            .map_err(|e| self.err(e))?;
+        self.audit(
+            by,
+            "application step",
+            None,
+            &format!("application {id} {kind} {}", if ok { "ok" } else { "no" }),
+        )
+    }
+
+    /// An application's class and its steps, in order.
+    fn steps(&self, id: i64) -> Result<(String, Vec<(Step, enrol::Actor)>)> {
+        let class: String = self
+            .tx
+            .query_row(
+                "SELECT class_id FROM applications WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| {
+                refused(
+                    format!("没有申请 {id}"),
+                    format!("there is no application {id}"),
+                )
+            })?;
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT step, ok, on_date, actor FROM application_steps WHERE application_id = ?1 ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, bool>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (kind, ok, on, actor) = row.map_err(|e| self.err(e))?;
+            let step = step_of(&kind, ok, &on).ok_or_else(|| Error::Record {
+                path: self.path.clone(),
+                detail: format!("application {id}: a step that cannot be read ({kind} {on})"),
+            })?;
+            out.push((step, actor_of(&actor)));
+        }
+        Ok((class, out))
+    }
+
+    /// Every application with its state now, by id.
+    pub fn applications(&self) -> Result<Vec<Application>> {
+        let mut st = self
+            .tx
+            .prepare_cached("SELECT id, pupil_id, class_id, weekdays, sessions, clubs, applied_at FROM applications ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let rows: Vec<_> = rows
+            .collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, pupil_id, class, days, sessions, clubs, applied_at) in rows {
+            let (_, steps) = self.steps(id)?;
+            let state = enrol::state_of(&class, &steps).map_err(|e| Error::Record {
+                path: self.path.clone(),
+                detail: format!("application {id}: {}", e.why.en),
+            })?;
+            let choice = Choice {
+                class,
+                weekdays: days_of(&days),
+                sessions: list_of(&sessions),
+                clubs: list_of(&clubs),
+            };
+            out.push(Application {
+                id,
+                pupil_id,
+                choice,
+                applied_at,
+                state,
+            });
+        }
+        Ok(out)
+    }
+}
