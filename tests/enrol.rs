@@ -8,11 +8,11 @@ use common::*;
 use std::collections::BTreeMap;
 
 use chrono::Weekday::{Fri, Mon, Sat, Thu, Tue, Wed};
+use kehou::demand;
 use kehou::enrol::{
-    allocate, check_choice, enrollment_for_week, state_of, Actor, Choice, ClubAsk, Draw, State,
+    allocate, attends, check_choice, enrollment_on, state_of, Actor, Choice, ClubAsk, Draw, State,
     Step,
 };
-use kehou::{calendar, demand};
 
 fn choice(class: &str) -> Choice {
     Choice {
@@ -169,7 +169,6 @@ fn approved_applications_give_the_week_its_enrollment_and_its_demand() {
     let p = demo_policy();
     let mut s = demo_school(&p);
     let monday = date("2026-12-07");
-    let days = calendar::week(&p, monday);
     let in_effect = state_of("1-1", &approved("2026-12-01")).unwrap();
     let from_wed = state_of("1-1", &approved("2026-12-09")).unwrap();
     let pending = state_of("1-1", &[(Step::Apply, Actor::Family)]).unwrap();
@@ -177,37 +176,62 @@ fn approved_applications_give_the_week_its_enrollment_and_its_demand() {
     apps.extend(vec![(choice("1-1"), from_wed); 5]);
     apps.push((choice("1-1"), pending));
     apps.push((choice("7-7"), in_effect));
-    let counted = enrollment_for_week(&s, &days, &apps);
+    s.attends = attends(&apps);
+    assert_eq!(s.attends.len(), 31, "the pending one gives no attendance");
     let ci = s.classes.iter().position(|c| c.id == "1-1").unwrap();
-    let n = |wd: u8, key: &str| counted.enrollment.get(&(ci, wd, key.to_string())).copied();
-    assert_eq!(n(0, "stage1"), Some(25), "Monday: the 25 in effect");
+    let on = |d: &str, w| enrollment_on(&s, date(d), w);
+    let n = |c: &kehou::enrol::Counted, wd: u8, key: &str| {
+        c.enrollment.get(&(ci, wd, key.to_string())).copied()
+    };
+    let mon = on("2026-12-07", Mon);
+    assert_eq!(n(&mon, 0, "stage1"), Some(25), "Monday: the 25 in effect");
+    assert_eq!(n(&mon, 0, "morning"), None, "nobody chose the morning");
+    assert_eq!(mon.unknown_classes.get("7-7"), Some(&1));
+    let wed = on("2026-12-09", Wed);
     assert_eq!(
-        n(2, "stage1"),
+        n(&wed, 2, "stage1"),
         Some(30),
-        "Wednesday: and the 5 from Wednesday"
+        "Wednesday: and the 5 from then"
     );
-    assert_eq!(n(4, "late"), Some(30));
-    assert_eq!(n(3, "stage1"), None, "nobody chose Thursday");
-    assert_eq!(n(0, "morning"), None, "nobody chose the morning");
-    assert_eq!(counted.unknown_classes.get("7-7"), Some(&1));
-    // Demand from these counts: class 1-1's homework group on Wednesday
-    // holds the 30 children.
-    s.enrollment = counted.enrollment;
+    assert_eq!(n(&on("2026-12-11", Fri), 4, "late"), Some(30));
+    assert_eq!(
+        n(&on("2026-12-10", Thu), 3, "stage1"),
+        None,
+        "nobody chose Thursday"
+    );
+    // The week's demand uses these counts for 1-1 and enrollment.csv's
+    // for the other classes.
     let dm = demand::week(&p, &s, monday);
-    let wed = dm
-        .duties
-        .iter()
-        .find(|d| d.date == date("2026-12-09") && d.classes == vec![ci] && d.pupils == 30);
-    assert!(
-        wed.is_some(),
-        "a Wednesday duty of class 1-1 with 30 pupils"
-    );
+    let of = |d: &str| -> Vec<u32> {
+        dm.duties
+            .iter()
+            .filter(|x| x.date == date(d) && x.classes == vec![ci] && x.session == "stage1")
+            .map(|x| x.pupils)
+            .collect()
+    };
+    assert_eq!(of("2026-12-07"), vec![25]);
+    assert_eq!(of("2026-12-09"), vec![30]);
     let thursday = date("2026-12-10");
     assert!(
         !dm.duties
             .iter()
             .any(|d| d.date == thursday && d.classes.contains(&ci)),
         "nobody chose Thursday: no group of 1-1 then"
+    );
+    let c2 = s.classes.iter().position(|c| c.id == "1-2").unwrap();
+    let before = demand::week(&p, &demo_school(&p), monday);
+    let groups_of = |w: &demand::WeekDemand| -> Vec<(String, u32)> {
+        w.duties
+            .iter()
+            .filter(|x| x.classes == vec![c2])
+            .map(|x| (x.id.clone(), x.pupils))
+            .collect()
+    };
+    assert!(!groups_of(&dm).is_empty());
+    assert_eq!(
+        groups_of(&dm),
+        groups_of(&before),
+        "1-2 keeps enrollment.csv"
     );
 }
 
@@ -361,4 +385,65 @@ mod kept {
         assert!(conn.execute("DELETE FROM applications", []).is_err());
         assert!(conn.execute("DELETE FROM pupils", []).is_err());
     }
+}
+
+#[test]
+fn plan_and_demand_read_the_applications_from_the_record() {
+    use kehou::record::{Actor as By, Record};
+    let dir = tempfile::tempdir().unwrap();
+    write_tiny_school(dir.path());
+    let db = dir.path().join("kehou.db");
+    let demand_csv = |name: &str| -> String {
+        let out = dir.path().join(name);
+        let st = std::process::Command::new(env!("CARGO_BIN_EXE_kehou"))
+            .arg("--policy")
+            .arg(dir.path().join("policy.toml"))
+            .arg("--data")
+            .arg(dir.path().join("data"))
+            .arg("--record")
+            .arg(&db)
+            .args(["demand", "--week", "2026-12-07", "--csv"])
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        std::fs::read_to_string(out).unwrap()
+    };
+    let rows_with = |csv: &str, n: &str| -> usize {
+        csv.lines()
+            .filter(|l| l.starts_with("2026-12-07") && l.split(',').nth(7) == Some(n))
+            .count()
+    };
+    let before = demand_csv("before.csv");
+    assert_eq!(rows_with(&before, "37"), 0);
+    let by = By {
+        who: "test".into(),
+        via: "test".into(),
+    };
+    let mut rec = Record::open(&db).unwrap();
+    rec.write(|tx| {
+        for i in 0..37 {
+            let p = tx.add_pupil("1-1", &format!("学生{i}"), "", "", &by)?;
+            let a = tx.apply(p, &choice("1-1"), &Actor::Office, &by)?;
+            tx.step(a, &Step::Review { ok: true }, &homeroom("1-1"), "", &by)?;
+            tx.step(
+                a,
+                &Step::Approve {
+                    ok: true,
+                    on: date("2026-12-01"),
+                },
+                &Actor::Principal,
+                "",
+                &by,
+            )?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    drop(rec);
+    let after = demand_csv("after.csv");
+    assert!(
+        rows_with(&after, "37") >= 1,
+        "1-1's 37 approved children on Monday:\n{after}"
+    );
 }

@@ -37,8 +37,12 @@ impl Ctx {
     }
 
     /// The policy and the school, validated.
+    /// Approved applications in the record count for the classes that
+    /// have them (`School::attends`).
     pub fn load(&self) -> Result<(Policy, School)> {
-        load(&self.policy, &self.data)
+        let (p, mut s) = load(&self.policy, &self.data)?;
+        s.attends = record::applications::attends_in(&self.record)?;
+        Ok((p, s))
     }
 
     /// The school's record. `write`: the file is created if missing (a

@@ -86,6 +86,8 @@ pub fn day(policy: &Policy, school: &School, d: &Day) -> Vec<Duty> {
     ) else {
         return Vec::new();
     };
+    // Applications in effect this day count instead of enrollment.csv.
+    let school = &*crate::enrol::school_on(school, d.date, follows);
     let mut out = Vec::new();
     for (ki, kind) in policy.duty_kinds.iter().enumerate() {
         if blacked_out(policy, follows, &kind.session) {

@@ -1,56 +1,93 @@
-//! The enrollment a week's demand uses, from approved applications: per
-//! class, weekday and session, the children whose approval is in effect
-//! on that day. It has the shape of `enrollment.csv` (the hand-typed
-//! fallback) so that demand is computed the same way from either.
+//! The enrollment a day's demand uses, from approved applications: per
+//! class and session, the children whose approval is in effect that day
+//! and who chose its weekday. It has the shape of `enrollment.csv` (the
+//! hand-typed fallback, kept for classes without applications) so that
+//! demand forms groups the same way from either.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::calendar::Day;
-use crate::model::school::School;
+use chrono::{NaiveDate, Weekday};
+
+use crate::model::school::{Attends, School};
 
 use super::steps::{Choice, State};
 
-/// The counts and what could not be counted.
+/// The counts of one day and what could not be counted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counted {
     /// (class index, weekday from Monday = 0, session key) -> children,
     /// as `School::enrollment`.
     pub enrollment: BTreeMap<(usize, u8, String), u32>,
-    /// Applications in effect this week whose class is no longer in the
-    /// school's data (by class id, with how many).
+    /// Classes (by index) whose enrollment comes from applications.
+    pub classes: BTreeSet<usize>,
+    /// Applications whose class is not in the school's data (by class id,
+    /// with how many): counted apart and named, not dropped silently.
     pub unknown_classes: BTreeMap<String, u32>,
 }
 
-/// Count the applications for the school days of `days` (one week). A
-/// make-up day counts the children of the weekday it follows, on its own
-/// date; where two days of the week follow one weekday, the first one's
-/// count is used (the enrollment has one count per weekday).
-pub fn enrollment_for_week(school: &School, days: &[Day], apps: &[(Choice, State)]) -> Counted {
+/// The approved attendance the applications give (those never approved
+/// give none).
+pub fn attends(apps: &[(Choice, State)]) -> Vec<Attends> {
+    apps.iter()
+        .filter_map(|(c, st)| {
+            let (from, until) = match *st {
+                State::Approved { from } | State::Withdrawing { from, .. } => (from, None),
+                State::Withdrawn { from, until } => (from, Some(until)),
+                _ => return None,
+            };
+            Some(Attends {
+                class: c.class.clone(),
+                weekdays: c.weekdays.clone(),
+                sessions: c.sessions.clone(),
+                from,
+                until,
+            })
+        })
+        .collect()
+}
+
+fn in_effect(a: &Attends, date: NaiveDate) -> bool {
+    a.from <= date && a.until.is_none_or(|u| date < u)
+}
+
+/// The counts on `date`, a day following `follows`'s timetable (a make-up
+/// day counts the children of the weekday it follows). A class counts
+/// from applications once any of its approvals is in effect on the day.
+pub fn enrollment_on(school: &School, date: NaiveDate, follows: Weekday) -> Counted {
     let mut out = Counted::default();
-    let mut unknown: Vec<usize> = Vec::new();
-    let mut done: Vec<u8> = Vec::new();
-    for d in days {
-        let Some(follows) = d.follows() else { continue };
-        let wd = follows.num_days_from_monday() as u8;
-        if done.contains(&wd) {
+    let wd = follows.num_days_from_monday() as u8;
+    for a in school.attends.iter().filter(|a| in_effect(a, date)) {
+        let Some(ci) = school.classes.iter().position(|k| k.id == a.class) else {
+            *out.unknown_classes.entry(a.class.clone()).or_default() += 1;
+            continue;
+        };
+        out.classes.insert(ci);
+        if !a.weekdays.contains(&follows) {
             continue;
         }
-        done.push(wd);
-        for (i, (c, st)) in apps.iter().enumerate() {
-            if !st.counts_on(d.date) || !c.weekdays.contains(&follows) {
-                continue;
-            }
-            let Some(ci) = school.classes.iter().position(|k| k.id == c.class) else {
-                if !unknown.contains(&i) {
-                    unknown.push(i);
-                    *out.unknown_classes.entry(c.class.clone()).or_default() += 1;
-                }
-                continue;
-            };
-            for s in &c.sessions {
-                *out.enrollment.entry((ci, wd, s.clone())).or_default() += 1;
-            }
+        for s in &a.sessions {
+            *out.enrollment.entry((ci, wd, s.clone())).or_default() += 1;
         }
     }
     out
+}
+
+/// The school as a day's demand sees it: where applications are in
+/// effect, their classes' counts replace `enrollment.csv`'s for that
+/// weekday. Borrowed as it is when the record holds no applications.
+pub(crate) fn school_on(school: &School, date: NaiveDate, follows: Weekday) -> Cow<'_, School> {
+    if school.attends.is_empty() {
+        return Cow::Borrowed(school);
+    }
+    let counted = enrollment_on(school, date, follows);
+    if counted.classes.is_empty() {
+        return Cow::Borrowed(school);
+    }
+    let wd = follows.num_days_from_monday() as u8;
+    let mut s = school.clone();
+    s.enrollment
+        .retain(|(ci, w, _), _| *w != wd || !counted.classes.contains(ci));
+    s.enrollment.extend(counted.enrollment);
+    Cow::Owned(s)
 }

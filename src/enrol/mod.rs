@@ -6,8 +6,9 @@
 //!
 //! - `steps`: an application's choice, its steps and the state they lead
 //!   to (who may take which step, and when);
-//! - `count`: the enrollment per class, weekday and session that approved
-//!   applications give a week (what `enrollment.csv` is typed for by hand);
+//! - `count`: the enrollment per class and session that approved
+//!   applications give a day (what `enrollment.csv` is typed for by hand),
+//!   which the day's demand uses;
 //! - `clubs`: seats of a club over capacity, first come or by a seeded,
 //!   reproducible lottery, with a waiting list.
 
@@ -16,5 +17,6 @@ mod count;
 mod steps;
 
 pub use clubs::{allocate, Allocation, ClubAsk, Draw};
-pub use count::{enrollment_for_week, Counted};
+pub(crate) use count::school_on;
+pub use count::{attends, enrollment_on, Counted};
 pub use steps::{check_choice, state_of, Actor, Choice, ChoiceError, State, Step, StepError};

@@ -86,6 +86,21 @@ pub struct School {
     /// two people of one name): shown by `validate` and `plan`, apart from
     /// errors, which stop the load.
     pub warnings: Vec<Diagnostic>,
+    /// Children's approved attendance, from the applications in the
+    /// record. A class with any has its enrollment counted from them, day
+    /// by day; the others keep `enrollment.csv`'s counts.
+    pub attends: Vec<Attends>,
+}
+
+/// One child's approved attendance: these sessions (enrollment keys) on
+/// these weekdays, from `from`, until the day before `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attends {
+    pub class: String,
+    pub weekdays: Vec<Weekday>,
+    pub sessions: Vec<String>,
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
 }
 
 impl School {

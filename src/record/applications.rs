@@ -8,6 +8,7 @@ use rusqlite::{params, OptionalExtension};
 
 use crate::enrol::{self, Choice, State, Step};
 use crate::error::{Error, Result, Said};
+use crate::model::school::Attends;
 
 use super::{now, Actor, Tx};
 
@@ -332,4 +333,26 @@ impl Tx<'_> {
         }
         Ok(out)
     }
+}
+
+impl Tx<'_> {
+    /// The approved attendance the applications give, for the week's
+    /// demand (`School::attends`).
+    pub fn attends(&self) -> Result<Vec<Attends>> {
+        let apps: Vec<(Choice, State)> = self
+            .applications()?
+            .into_iter()
+            .map(|a| (a.choice, a.state))
+            .collect();
+        Ok(enrol::attends(&apps))
+    }
+}
+
+/// The approved attendance kept in the record at `path`; none when there
+/// is no record yet (nothing is created).
+pub fn attends_in(path: &std::path::Path) -> Result<Vec<Attends>> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    super::Record::open(path)?.read(|tx| tx.attends())
 }

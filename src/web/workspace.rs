@@ -96,7 +96,8 @@ impl Workspace {
     /// The policy and the school data, validated.
     pub fn load(&self) -> Result<(Policy, School)> {
         let policy = crate::input::policy::load(&self.policy)?;
-        let school = crate::input::school::load(&self.data, &policy)?;
+        let mut school = crate::input::school::load(&self.data, &policy)?;
+        school.attends = crate::record::applications::attends_in(&self.record)?;
         Ok((policy, school))
     }
 }

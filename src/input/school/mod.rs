@@ -137,6 +137,7 @@ fn build(
         leave: Vec::new(),
         served: BTreeMap::new(),
         warnings: Vec::new(),
+        attends: Vec::new(),
     };
     // Keys of rows that were read with other mistakes: a reference to one
     // is no second error (one mistake, one message).
