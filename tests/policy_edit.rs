@@ -112,12 +112,13 @@ fn a_bad_value_is_refused_naming_the_form_field_or_the_line_and_key() {
     assert!(zh.contains("seasons[0].cutoff"), "{zh}");
     let en = err.render(Lang::En);
     assert!(en.contains("field `seasons[0].cutoff`"), "{en}");
-    // A typo in a key is an error too; broken TOML names its line.
+    // A typo in a key is an error too (the key is then missing); broken
+    // TOML names its line.
     let typo = old.replacen("cutoff = \"17:00\"", "cuttoff = \"17:00\"", 1);
     assert!(edit::check(&demo_path(), &typo)
         .unwrap_err()
         .render(Lang::En)
-        .contains("cuttoff"));
+        .contains("cutoff"));
     let broken = old.replacen("cutoff = \"17:00\"", "cutoff = \"17:00", 1);
     assert!(edit::check(&demo_path(), &broken).is_err());
     assert!(edit::apply(&broken, &[])
