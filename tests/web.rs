@@ -417,6 +417,50 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
         ("POST", "/admin/users".into(), [400, 403, 403, 403, 403]),
         ("GET", "/admin/robot".into(), [200, 403, 403, 403, 303]),
         ("POST", "/admin/robot".into(), [400, 403, 403, 403, 403]),
+        // The policy in the browser (issue 19, item 2): the administrator
+        // edits (an empty form changes nothing; a save without the page's
+        // base is stale), finance and leadership read the history.
+        ("GET", "/admin/policy".into(), [200, 403, 403, 403, 303]),
+        (
+            "POST",
+            "/admin/policy/check".into(),
+            [200, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            "/admin/policy/diff".into(),
+            [200, 403, 403, 403, 403],
+        ),
+        (
+            "GET",
+            "/admin/policy/form/seasons".into(),
+            [200, 403, 403, 403, 303],
+        ),
+        (
+            "POST",
+            "/admin/policy/form/seasons".into(),
+            [200, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            "/admin/policy/save".into(),
+            [409, 403, 403, 403, 403],
+        ),
+        (
+            "GET",
+            "/admin/policy/history".into(),
+            [200, 200, 200, 403, 303],
+        ),
+        (
+            "GET",
+            "/admin/policy/history/1".into(),
+            [404, 404, 404, 403, 303],
+        ),
+        (
+            "POST",
+            "/admin/policy/history/1/restore".into(),
+            [404, 403, 403, 403, 403],
+        ),
         ("GET", "/password".into(), [200, 200, 200, 200, 303]),
         ("GET", "/login".into(), [303, 303, 303, 303, 200]),
         ("GET", "/assets/app.css".into(), [200, 200, 200, 200, 200]),
@@ -445,6 +489,7 @@ async fn every_route_checks_the_role() {
             .replace("{date}", EMPTY_WEEK)
             .replace("{staff}", T1)
             .replace("{id}", "1")
+            .replace("{section}", "seasons")
             .replace("{file}", "x.ics");
         assert!(
             routed
@@ -1132,4 +1177,250 @@ async fn a_teacher_reports_an_absence_and_the_vice_principal_answers_it() {
     );
     let mine = get(&s.router, &format!("/duties/{T1}?week={WEEK}"), &t1.cookie).await;
     assert!(mine.body.contains("已处理 (admin"), "{}", mine.body);
+}
+
+/// The policy's versions saved from the web.
+fn policy_versions(s: &School) -> Vec<kehou::record::policy_versions::PolicyVersion> {
+    let mut rec = Record::open(&s.ws.record).expect("record");
+    rec.read(|tx| tx.policy_versions()).expect("read")
+}
+
+/// The save form a diff page shows: its fields.
+fn save_fields(page: &Reply) -> BTreeMap<String, String> {
+    let f = forms(&page.body, "/admin/policy/save");
+    assert_eq!(f.len(), 1, "one save form: {}", page.body);
+    f[0].0.clone()
+}
+
+/// Issue 19, item 2: the winter cutoff changed through the form. With a
+/// week published, the diff page shows that week's pay before and after
+/// per person and the save needs the confirmation tick; saved, the file
+/// and the history have it, the published roster is as it was, the next
+/// plan uses it, a stale page cannot save over it, and restoring the
+/// first version is a new save.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_policy_form_change_shows_the_pay_effect_and_takes_effect_after_saving() {
+    let s = school();
+    let u = admin(&s).await;
+    plan_and_publish(&s, &u).await;
+    let week: chrono::NaiveDate = WEEK.parse().expect("date");
+    let roster = |s: &School| {
+        let mut rec = Record::open(&s.ws.record).expect("record");
+        rec.read(|tx| tx.roster_bytes(week, 1)).expect("read")
+    };
+    let published = roster(&s);
+    let original = std::fs::read_to_string(&s.ws.policy).expect("policy");
+    let form = get(&s.router, "/admin/policy/form/seasons", &u.cookie).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        form.body
+            .contains("name=\"seasons[0].cutoff\" value=\"17:00\""),
+        "{}",
+        form.body
+    );
+    // A bad value names the form field and changes nothing.
+    let path = "/admin/policy/form/seasons";
+    let bad = post(
+        &s.router,
+        path,
+        &u.cookie,
+        &[("csrf", &u.csrf), ("seasons[0].cutoff", "25:00")],
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+    assert!(
+        bad.body.contains("冬季作息 · 课后服务结束时间"),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("未做任何更改"), "{}", bad.body);
+    let diff = post(
+        &s.router,
+        path,
+        &u.cookie,
+        &[("csrf", &u.csrf), ("seasons[0].cutoff", "17:10")],
+    )
+    .await;
+    assert_eq!(diff.status, StatusCode::OK, "{}", diff.body);
+    for want in [
+        "检查通过",
+        "cutoff = &quot;17:10&quot;",
+        "对已发布周报酬的影响",
+        "周 2026-12-07",
+        "name=\"confirm\"",
+    ] {
+        assert!(diff.body.contains(want), "{want}: {}", diff.body);
+    }
+    let mut fields = save_fields(&diff);
+    assert!(fields["text"].contains("cutoff = \"17:10\""));
+    assert_eq!(
+        fields.remove("confirm").as_deref(),
+        Some("1"),
+        "the tick box"
+    );
+    fields.insert("note".into(), "冬季延后十分钟".into());
+    // Without the tick: refused, nothing written.
+    let refused = submit(&s, &u, "/admin/policy/save", &fields).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(
+        refused.body.contains("确认已发布周的报酬变化"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        std::fs::read_to_string(&s.ws.policy).expect("policy"),
+        original
+    );
+    assert!(policy_versions(&s).is_empty());
+    fields.insert("confirm".into(), "1".into());
+    let saved = submit(&s, &u, "/admin/policy/save", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let versions = policy_versions(&s);
+    assert_eq!(versions.len(), 2, "the file before, then the save");
+    assert!(versions[0].pay_confirmed);
+    assert_eq!(
+        saved.location(),
+        format!("/admin/policy/history/{}?saved=1", versions[0].id)
+    );
+    let now = std::fs::read_to_string(&s.ws.policy).expect("policy");
+    assert_eq!(
+        now,
+        original.replacen("cutoff = \"17:00\"", "cutoff = \"17:10\"", 1)
+    );
+    assert_eq!(roster(&s), published, "the recorded duties are not touched");
+    // Finance and leadership read the history; the version shows its note.
+    for l in ["fin", "lead"] {
+        let r = login(&s.router, l, PASSWORD).await;
+        let list = get(&s.router, "/admin/policy/history", &r.cookie).await;
+        assert!(list.body.contains("冬季延后十分钟"), "{l}: {}", list.body);
+        let one = get(
+            &s.router,
+            &format!("/admin/policy/history/{}", versions[1].id),
+            &r.cookie,
+        )
+        .await;
+        assert_eq!(one.status, StatusCode::OK);
+        assert!(
+            one.body.contains("cutoff = &quot;17:00&quot;"),
+            "{}",
+            one.body
+        );
+        assert!(
+            !one.body.contains("/restore"),
+            "only the administrator restores"
+        );
+    }
+    // A page shown before the save cannot save over it.
+    let stale = submit(&s, &u, "/admin/policy/save", &fields).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    // The next plan of the week uses the new cutoff.
+    let plan = format!("/week/{WEEK}/plan");
+    post(&s.router, &plan, &u.cookie, &[("csrf", &u.csrf)]).await;
+    wait_for_draft(&s, &u, WEEK).await;
+    let draft = get(&s.router, &format!("/week/{WEEK}?view=draft"), &u.cookie).await;
+    assert!(draft.body.contains("-17:10"), "{}", draft.body);
+    // Restoring the file as it was: through the diff page, a new save.
+    let restore = format!("/admin/policy/history/{}/restore", versions[1].id);
+    let back = post(&s.router, &restore, &u.cookie, &[("csrf", &u.csrf)]).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+    let mut fields = save_fields(&back);
+    assert_eq!(fields["restored_from"], versions[1].id.to_string());
+    fields.insert("confirm".into(), "1".into());
+    let done = submit(&s, &u, "/admin/policy/save", &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        std::fs::read_to_string(&s.ws.policy).expect("policy"),
+        original
+    );
+    let versions = policy_versions(&s);
+    assert_eq!(versions.len(), 3);
+    assert_eq!(versions[0].restored_from, Some(versions[2].id));
+}
+
+/// The text area's check names the line and key; a text that fails the
+/// check has no save form, and a save of it is refused; a change that
+/// pays no published week differently needs no tick; the save form has
+/// its CSRF token.
+#[tokio::test]
+async fn the_policy_text_is_checked_and_a_bad_one_cannot_be_saved() {
+    let s = school();
+    let u = admin(&s).await;
+    let original = std::fs::read_to_string(&s.ws.policy).expect("policy");
+    let line = original
+        .lines()
+        .position(|l| l == "rate_per_keshi = 50.0      # yuan per 课时 (performance pay)")
+        .expect("line")
+        + 1;
+    let bad = original.replacen("rate_per_keshi = 50.0", "rate_per_keshi = \"50\"", 1);
+    let checked = post(
+        &s.router,
+        "/admin/policy/check",
+        &u.cookie,
+        &[("csrf", &u.csrf), ("text", &bad)],
+    )
+    .await;
+    assert_eq!(checked.status, StatusCode::OK);
+    assert!(checked.body.contains("检查未通过"), "{}", checked.body);
+    assert!(
+        checked.body.contains(&format!("policy.toml:{line}:")),
+        "{}",
+        checked.body
+    );
+    assert!(
+        checked.body.contains("pay.rate_per_keshi"),
+        "{}",
+        checked.body
+    );
+    let diff = post(
+        &s.router,
+        "/admin/policy/diff",
+        &u.cookie,
+        &[("csrf", &u.csrf), ("text", &bad)],
+    )
+    .await;
+    assert!(
+        forms(&diff.body, "/admin/policy/save").is_empty(),
+        "no save form"
+    );
+    let good = original.replacen("own_class = 3 ", "own_class = 4 ", 1);
+    let diff = post(
+        &s.router,
+        "/admin/policy/diff",
+        &u.cookie,
+        &[("csrf", &u.csrf), ("text", &good.replace('\n', "\r\n"))],
+    )
+    .await;
+    assert!(
+        diff.body.contains("已发布各周的课时与报酬不变"),
+        "{}",
+        diff.body
+    );
+    let mut fields = save_fields(&diff);
+    assert!(!diff.body.contains("name=\"confirm\""));
+    assert_eq!(fields.get("csrf"), Some(&u.csrf));
+    fields.insert("text".into(), bad.clone());
+    let refused = submit(&s, &u, "/admin/policy/save", &fields).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(
+        refused.body.contains("pay.rate_per_keshi"),
+        "{}",
+        refused.body
+    );
+    assert!(policy_versions(&s).is_empty());
+    fields.insert("text".into(), good.replace('\n', "\r\n"));
+    fields.remove("csrf");
+    let f: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let no_csrf = post(&s.router, "/admin/policy/save", &u.cookie, &f).await;
+    assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
+    let saved = submit(&s, &u, "/admin/policy/save", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(
+        std::fs::read_to_string(&s.ws.policy).expect("policy"),
+        good,
+        "CR LF as LF"
+    );
+    assert!(!policy_versions(&s)[0].pay_confirmed);
 }

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use crate::error::Result;
 use crate::roster::Row;
 
+pub mod effect;
 mod events;
 pub mod history;
 mod pay;
@@ -16,6 +17,7 @@ mod served;
 mod sheet;
 mod workbook;
 
+pub use effect::{pay_effect, PayEffect, PersonEffect, WeekEffect};
 pub use events::Event;
 pub(crate) use events::{cells as event_cells, event_headers, parse_events};
 pub use pay::{totals, workload, Amounts, WorkloadRow};

@@ -25,6 +25,7 @@ pub mod admit;
 pub mod applications;
 pub mod export;
 pub mod legacy;
+pub mod policy_versions;
 pub mod requests;
 mod schema;
 pub mod subscriptions;
@@ -227,7 +228,7 @@ pub struct Tx<'c> {
 }
 
 impl Tx<'_> {
-    fn err(&self, e: rusqlite::Error) -> Error {
+    pub(crate) fn err(&self, e: rusqlite::Error) -> Error {
         db_err(&self.path, e)
     }
 
@@ -613,7 +614,7 @@ fn user_version(conn: &Connection) -> rusqlite::Result<usize> {
 }
 
 /// The local time, to the second, for the audit trail.
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Local::now()
         .format("%Y-%m-%dT%H:%M:%S%:z")
         .to_string()

@@ -4,7 +4,7 @@
 
 /// Migration `i + 1` is `MIGRATIONS[i]`. Append only: a published school's
 /// record has run the earlier ones.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// Published versions, events and the audit trail. Versions and events are
 /// never updated or deleted: the triggers refuse it, so a bug cannot change
@@ -214,4 +214,23 @@ CREATE TRIGGER steps_kept_delete BEFORE DELETE ON application_steps
 BEGIN SELECT RAISE(ABORT, 'application steps are kept as they are'); END;
 CREATE TRIGGER pupils_kept_delete BEFORE DELETE ON pupils
 BEGIN SELECT RAISE(ABORT, 'a pupil is erased, not deleted'); END;
+/// Policy versions saved from the web app (`record::policy_versions`):
+/// each save is a new row (a restore too, naming the row it restores),
+/// never updated or deleted.
+const V6: &str = "
+CREATE TABLE policy_versions (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    restored_from INTEGER REFERENCES policy_versions (id),
+    pay_confirmed INTEGER NOT NULL DEFAULT 0 CHECK (pay_confirmed IN (0, 1))
+);
+
+CREATE TRIGGER policy_versions_kept_update BEFORE UPDATE ON policy_versions
+BEGIN SELECT RAISE(ABORT, 'policy versions are kept as they are'); END;
+CREATE TRIGGER policy_versions_kept_delete BEFORE DELETE ON policy_versions
+BEGIN SELECT RAISE(ABORT, 'policy versions are kept as they are'); END;
 ";

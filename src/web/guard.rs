@@ -102,6 +102,17 @@ pub(crate) const ACCESS: &[Access] = &[
     route("POST", "/admin/users", ADMIN),
     route("GET", "/admin/robot", ADMIN),
     route("POST", "/admin/robot", ADMIN),
+    // The policy in the browser: the administrator edits, finance and
+    // leadership read the history.
+    route("GET", "/admin/policy", ADMIN),
+    route("POST", "/admin/policy/check", ADMIN),
+    route("POST", "/admin/policy/diff", ADMIN),
+    route("GET", "/admin/policy/form/{section}", ADMIN),
+    route("POST", "/admin/policy/form/{section}", ADMIN),
+    route("POST", "/admin/policy/save", ADMIN),
+    route("GET", "/admin/policy/history", READ),
+    route("GET", "/admin/policy/history/{id}", READ),
+    route("POST", "/admin/policy/history/{id}/restore", ADMIN),
 ];
 
 /// Whether `role` may use `method path` (a path as routed, e.g. `/week/{monday}`).

@@ -63,18 +63,26 @@ pub(crate) fn page_with(
 
 /// The links a role may follow, the language switch and the logout button.
 fn nav(lang: Lang, me: Option<&Session>) -> Markup {
-    let links: [(&str, &str, &str); 4] = [
+    let links: [(&str, &str, &str); 6] = [
         ("/", "/", lang.t("本周", "This week")),
         ("/me", "/me", lang.t("我的任务", "My duties")),
         ("/workload", "/workload", lang.t("工作量", "Workload")),
         ("/admin/users", "/admin/users", lang.t("账号", "Accounts")),
+        // The administrator edits the policy; finance and leadership read its history.
+        ("/admin/policy", "/admin/policy", lang.t("政策", "Policy")),
+        (
+            "/admin/policy/history",
+            "/admin/policy/history",
+            lang.t("政策版本", "Policy versions"),
+        ),
     ];
     html! {
         nav {
             span.brand { "kehou 课后" }
             @if let Some(me) = me {
                 @for (href, route, label) in links {
-                    @if allowed(me.user.role, "GET", route) && (route != "/me" || me.user.staff_id.is_some()) {
+                    @if allowed(me.user.role, "GET", route) && (route != "/me" || me.user.staff_id.is_some())
+                        && (route != "/admin/policy/history" || !allowed(me.user.role, "GET", "/admin/policy")) {
                         a href=(href) { (label) }
                     }
                 }

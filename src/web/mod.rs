@@ -46,7 +46,6 @@ pub(crate) struct Loaded {
 /// jobs and the login rate limit.
 pub(crate) struct AppState {
     /// Where the school's files are (pages that change them write there).
-    #[allow(dead_code)] // the data and policy pages (issue 19) write here
     pub ws: Workspace,
     /// Replaced whole by `reload`, so a request that took it keeps one
     /// consistent policy and school.
@@ -71,7 +70,6 @@ impl AppState {
 
     /// Load the workspace's policy and data again (after a page saved
     /// them); on an error the school as it was stays in use.
-    #[allow(dead_code)] // called by the data and policy pages (issue 19)
     pub fn reload(&self) -> Result<()> {
         let (policy, school) = self.ws.load()?;
         let fresh = Arc::new(Loaded { policy, school });
@@ -189,6 +187,24 @@ impl App {
             .route(
                 "/admin/robot",
                 get(pages::robot::show).post(pages::robot::submit),
+            )
+            // The policy in the browser (issue 19, item 2).
+            .route("/admin/policy", get(pages::policy::show))
+            .route("/admin/policy/check", post(pages::policy::check_text))
+            .route("/admin/policy/diff", post(pages::policy::diff))
+            .route(
+                "/admin/policy/form/{section}",
+                get(pages::policy::section_form).post(pages::policy::section_submit),
+            )
+            .route("/admin/policy/save", post(pages::policy::save))
+            .route("/admin/policy/history", get(pages::policy_history::list))
+            .route(
+                "/admin/policy/history/{id}",
+                get(pages::policy_history::show),
+            )
+            .route(
+                "/admin/policy/history/{id}/restore",
+                post(pages::policy_history::restore),
             )
             .route_layer(axum::middleware::from_fn_with_state(
                 st.clone(),

@@ -7,6 +7,8 @@ mod blackouts;
 mod calendar;
 mod ctx;
 mod duty_kinds;
+pub mod edit;
+pub mod form;
 mod pay;
 mod preferences;
 mod raw;

@@ -22,6 +22,8 @@ pub(crate) mod edit;
 pub(crate) mod grid;
 pub(crate) mod login;
 pub(crate) mod password;
+pub(crate) mod policy;
+pub(crate) mod policy_history;
 pub(crate) mod print;
 pub(crate) mod repair;
 pub(crate) mod requests;
