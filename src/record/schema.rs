@@ -214,6 +214,8 @@ CREATE TRIGGER steps_kept_delete BEFORE DELETE ON application_steps
 BEGIN SELECT RAISE(ABORT, 'application steps are kept as they are'); END;
 CREATE TRIGGER pupils_kept_delete BEFORE DELETE ON pupils
 BEGIN SELECT RAISE(ABORT, 'a pupil is erased, not deleted'); END;
+";
+
 /// Policy versions saved from the web app (`record::policy_versions`):
 /// each save is a new row (a restore too, naming the row it restores),
 /// never updated or deleted.
