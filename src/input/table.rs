@@ -34,6 +34,10 @@ impl Row {
     pub fn get(&self, col: &str) -> &str {
         self.cells.get(col).map_or("", |s| s.as_str())
     }
+    /// Every cell the row has, by canonical column.
+    pub(crate) fn cells(&self) -> &BTreeMap<&'static str, String> {
+        &self.cells
+    }
 }
 
 /// Column spec: canonical name, accepted header spellings, required.

@@ -13,4 +13,5 @@ pub mod robot;
 pub mod roster_csv;
 pub mod shortage;
 pub mod table;
+pub mod template;
 pub mod terminal;

@@ -30,6 +30,7 @@ mod jobs;
 mod layout;
 mod pages;
 mod robot;
+mod upload;
 mod workspace;
 
 pub use workspace::{Workspace, DEMO_DIR};
@@ -46,7 +47,6 @@ pub(crate) struct Loaded {
 /// jobs and the login rate limit.
 pub(crate) struct AppState {
     /// Where the school's files are (pages that change them write there).
-    #[allow(dead_code)] // the data and policy pages (issue 19) write here
     pub ws: Workspace,
     /// Replaced whole by `reload`, so a request that took it keeps one
     /// consistent policy and school.
@@ -56,6 +56,8 @@ pub(crate) struct AppState {
     pub limiter: auth::Limiter,
     /// The group robot's rate limit and each week's digest outcome.
     pub robots: robot::Robots,
+    /// Uploaded tables waiting for their preview's confirm.
+    pub uploads: upload::Uploads,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -71,7 +73,6 @@ impl AppState {
 
     /// Load the workspace's policy and data again (after a page saved
     /// them); on an error the school as it was stays in use.
-    #[allow(dead_code)] // called by the data and policy pages (issue 19)
     pub fn reload(&self) -> Result<()> {
         let (policy, school) = self.ws.load()?;
         let fresh = Arc::new(Loaded { policy, school });
@@ -131,6 +132,7 @@ impl App {
             jobs: jobs::Jobs::default(),
             limiter: auth::Limiter::default(),
             robots: robot::Robots::default(),
+            uploads: upload::Uploads::default(),
         });
         Ok(App {
             state,
@@ -189,6 +191,20 @@ impl App {
             .route(
                 "/admin/robot",
                 get(pages::robot::show).post(pages::robot::submit),
+            )
+            // The school's data (issue 19).
+            .route("/data", get(pages::data::index))
+            .route("/data/{table}", get(pages::data::show))
+            .route("/data/{table}/export.csv", get(pages::data::export))
+            .route("/data/{table}/template.xlsx", get(pages::data::template))
+            .route("/data/{table}/row", post(pages::data::row))
+            .route(
+                "/data/{table}/import",
+                get(pages::data::import_form).post(pages::data::import_preview),
+            )
+            .route(
+                "/data/{table}/import/confirm",
+                post(pages::data::import_confirm),
             )
             .route_layer(axum::middleware::from_fn_with_state(
                 st.clone(),
