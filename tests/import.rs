@@ -83,9 +83,14 @@ fn a_libreoffice_workbook_previews_adds_updates_and_saves() {
         before,
         std::fs::read(root().join("datasets/demo/staff.csv")).unwrap()
     );
-    let backup = import::save(dir.path(), TableKind::Staff, &p.merged, "20261203-060000")
-        .expect("saved")
-        .expect("a backup");
+    let backup = kehou::outputs::school_files::save(
+        dir.path(),
+        TableKind::Staff,
+        &p.merged,
+        "20261203-060000",
+    )
+    .expect("saved")
+    .expect("a backup");
     assert_eq!(
         std::fs::read(&backup).unwrap(),
         before,
@@ -109,7 +114,7 @@ fn importing_the_same_list_twice_changes_nothing_the_second_time() {
     let dir = demo_data();
     let bytes = fixture("staff-import.xlsx");
     let p = preview(dir.path(), TableKind::Staff, "staff-import.xlsx", &bytes);
-    import::save(dir.path(), TableKind::Staff, &p.merged, "a").unwrap();
+    kehou::outputs::school_files::save(dir.path(), TableKind::Staff, &p.merged, "a").unwrap();
     let saved = std::fs::read(dir.path().join("staff.csv")).unwrap();
     let again = preview(dir.path(), TableKind::Staff, "staff-import.xlsx", &bytes);
     assert!(again.ok(), "{:?}", rendered(&again));
@@ -128,7 +133,7 @@ fn a_libreoffice_workbook_with_number_cells_imports_classes() {
     );
     assert!(p.ok(), "{:?}", rendered(&p));
     assert_eq!(p.counts(), (1, 0, 1), "{:?}", p.rows);
-    import::save(dir.path(), TableKind::Classes, &p.merged, "a").unwrap();
+    kehou::outputs::school_files::save(dir.path(), TableKind::Classes, &p.merged, "a").unwrap();
     let school = kehou::input::school::load(dir.path(), &demo_policy()).expect("loads");
     let c = &school.classes[school.class_index("6-5").expect("new class")];
     assert_eq!((c.grade, c.pupils), (6, 42));
@@ -194,7 +199,7 @@ fn gbk_and_utf16_csv_import_like_utf8() {
         assert!(p.ok(), "{name}: {:?}", rendered(&p));
         assert_eq!(p.counts(), (1, 1, 0), "{name}");
         // Columns the file leaves out keep their values: T002 stays homeroom teacher of 1-2.
-        import::save(dir.path(), TableKind::Staff, &p.merged, name).unwrap();
+        kehou::outputs::school_files::save(dir.path(), TableKind::Staff, &p.merged, name).unwrap();
         let s = kehou::input::school::load(dir.path(), &demo_policy()).expect("loads");
         let t2 = &s.staff[s.staff_index("T002").unwrap()];
         assert_eq!(
@@ -261,7 +266,7 @@ fn export_edit_import_round_trip() {
     );
     assert!(p.ok(), "{:?}", rendered(&p));
     assert_eq!(p.counts(), (0, 1, 23));
-    import::save(dir.path(), TableKind::Classes, &p.merged, "a").unwrap();
+    kehou::outputs::school_files::save(dir.path(), TableKind::Classes, &p.merged, "a").unwrap();
     let s = kehou::input::school::load(dir.path(), &demo_policy()).unwrap();
     assert_eq!(s.classes[s.class_index("1-1").unwrap()].pupils, 39);
     assert_eq!(s.classes.len(), 24);
@@ -315,7 +320,7 @@ fn a_row_edit_is_checked_with_the_rest_of_the_school() {
         Some(cells),
     );
     assert!(p.ok(), "{:?}", rendered(&p));
-    import::save(dir.path(), TableKind::Staff, &p.merged, "a").unwrap();
+    kehou::outputs::school_files::save(dir.path(), TableKind::Staff, &p.merged, "a").unwrap();
     let s = kehou::input::school::load(dir.path(), &demo_policy()).unwrap();
     assert_eq!(s.staff[0].name, "黄建国");
 }
@@ -349,7 +354,7 @@ fn a_workbook_in_the_data_folder_is_read_and_two_files_of_one_table_are_refused(
         "班级编号,班级,年级,人数\n6-5,六(5)班,6,40\n".as_bytes(),
     );
     assert!(p.ok(), "{:?}", rendered(&p));
-    let backup = import::save(dir.path(), TableKind::Classes, &p.merged, "a")
+    let backup = kehou::outputs::school_files::save(dir.path(), TableKind::Classes, &p.merged, "a")
         .unwrap()
         .unwrap();
     assert!(backup.to_string_lossy().ends_with(".xlsx"));

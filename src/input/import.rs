@@ -7,7 +7,7 @@
 //! changes nothing; a row whose id is already there updates that row.
 //!
 //! The same merge serves an edit of one row in the browser ([`edit_row`]).
-//! Saving ([`save`]) writes the merged table as the school's CSV (UTF-8
+//! Saving (`outputs::school_files::save`) writes the merged table as the school's CSV (UTF-8
 //! with BOM, atomically) and keeps the previous file in `data/.history/`.
 
 use std::collections::BTreeMap;
@@ -15,11 +15,10 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result, Said};
 use crate::input::school::{self, Files, FILE_NAMES, TABLES};
-use crate::input::table::{parse_date, parse_table, split_list, Columns, Table};
+use crate::input::table::{parse_date, parse_table, protect, split_list, Columns, Table};
 use crate::lang::Lang;
 use crate::model::policy::Policy;
 use crate::model::units::parse_weekday;
-use crate::outputs::files::{write_atomic, Cell, CsvOut};
 
 /// One of the school's tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -360,27 +359,7 @@ pub fn preview(
         }
         first_line.insert(key.clone(), r.line);
         let change = match at.get(&key) {
-            Some(&i) => {
-                let (old, _) = &merged[i];
-                let mut new = old.clone();
-                let mut changed = Vec::new();
-                for (col, v) in given {
-                    if !table.has_column(col) {
-                        continue;
-                    }
-                    let was = old.get(col).map_or("", |s| s.as_str());
-                    if was.trim() != v.trim() {
-                        changed.push((table.field(col), was.to_string(), v.clone()));
-                    }
-                    new.insert(*col, v.clone());
-                }
-                merged[i] = (new, Origin::Given(r.line));
-                if changed.is_empty() {
-                    Change::Unchanged
-                } else {
-                    Change::Updated(changed)
-                }
-            }
+            Some(&i) => update(&table, &mut merged[i], r.cells(), r.line),
             None => {
                 at.insert(key.clone(), merged.len());
                 merged.push((given.clone(), Origin::Given(r.line)));
@@ -410,6 +389,30 @@ pub fn preview(
         problems: general,
         warnings: checked.warnings,
         merged: checked.bytes,
+    }
+}
+
+/// Merge an uploaded row into the row of its id: the columns the upload
+/// has replace the row's cells; the others stay.
+fn update(table: &Table, row: &mut (Cells, Origin), given: &Cells, line: usize) -> Change {
+    let old = &row.0;
+    let mut new = old.clone();
+    let mut changed = Vec::new();
+    for (col, v) in given {
+        if !table.has_column(col) {
+            continue;
+        }
+        let was = old.get(col).map_or("", |s| s.as_str());
+        if was.trim() != v.trim() {
+            changed.push((table.field(col), was.to_string(), v.clone()));
+        }
+        new.insert(*col, v.clone());
+    }
+    *row = (new, Origin::Given(line));
+    if changed.is_empty() {
+        Change::Unchanged
+    } else {
+        Change::Updated(changed)
     }
 }
 
@@ -524,19 +527,17 @@ fn given_field(t: &Table, columns: Columns, field: &Said) -> Said {
 /// column of the table, cells protected from Excel's formulas.
 pub fn to_csv<'c>(kind: TableKind, rows: impl Iterator<Item = &'c Cells>) -> Vec<u8> {
     let cols = kind.columns();
-    let headers: Vec<&str> = cols
-        .iter()
-        .map(|(c, _, _)| header(cols, c, false))
-        .collect();
-    let mut out = CsvOut::new(&headers);
+    let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
+    let headers = cols.iter().map(|(c, _, _)| header(cols, c, false));
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(headers);
     for r in rows {
         let cells = cols
             .iter()
-            .map(|(c, _, _)| Cell::Text(r.get(c).cloned().unwrap_or_default()))
-            .collect();
-        out.row(cells);
+            .map(|(c, _, _)| protect(r.get(c).map_or("", |s| s.as_str())));
+        let _ = w.write_record(cells);
     }
-    out.into_bytes()
+    w.into_inner().unwrap_or_default()
 }
 
 /// An edit of one row in the browser: the row whose key is `original`
@@ -593,37 +594,22 @@ pub fn edit_row(
         }
     };
     // A new key the table already has elsewhere would be a second row of one id.
-    if let Some(k) = key.as_ref().filter(|k| !k.is_empty()) {
-        let twice = merged
-            .iter()
-            .filter(|(c, _)| key_of(kind, c, &ids) == *k)
-            .count();
-        if twice > 1 {
-            let col = kind.key_columns()[0];
-            let f = header(kind.columns(), col, false);
-            let d = Diagnostic::new(
-                &target,
-                0,
-                Said::new(f, col),
-                Said::new(
-                    format!("\"{k}\", 表中已有"),
-                    format!("\"{k}\", already in the table"),
-                ),
-                Said::new("一个表中还没有的编号", "an id not yet in the table"),
-            );
-            return Preview {
-                kind,
-                rows: vec![RowPreview {
-                    line: 0,
-                    key: k.clone(),
-                    change,
-                    problems: vec![d],
-                }],
-                problems: general,
-                warnings: Vec::new(),
-                merged: Vec::new(),
-            };
-        }
+    if let Some(d) = key
+        .as_ref()
+        .and_then(|k| twice(kind, &merged, &ids, k, &target))
+    {
+        return Preview {
+            kind,
+            rows: vec![RowPreview {
+                line: 0,
+                key: key.unwrap_or_default(),
+                change,
+                problems: vec![d],
+            }],
+            problems: general,
+            warnings: Vec::new(),
+            merged: Vec::new(),
+        };
     }
     let checked = check(policy, current, kind, &merged, &target, None);
     let mut row = Vec::new();
@@ -647,33 +633,31 @@ pub fn edit_row(
     }
 }
 
-/// Save a table as the school's CSV (atomically): the file it replaces
-/// (`staff.csv`, or `staff.xlsx` when that was the file) is kept first as
-/// `data/.history/staff-<stamp>.csv` (or `.xlsx`), and a workbook it
-/// replaces is removed, so that the folder holds one file per table.
-/// Returns the backup's path, if there was a file to keep.
-pub fn save(dir: &Path, kind: TableKind, bytes: &[u8], stamp: &str) -> Result<Option<PathBuf>> {
-    let target = dir.join(kind.file_name());
-    let old = school::table_file(dir, kind.stem())?;
-    let mut backup = None;
-    if let Some(old) = &old {
-        let ext = old
-            .extension()
-            .map_or("csv".into(), |e| e.to_string_lossy());
-        let history = dir.join(".history");
-        let mut path = history.join(format!("{}-{stamp}.{ext}", kind.stem()));
-        let mut n = 1;
-        while path.exists() {
-            n += 1;
-            path = history.join(format!("{}-{stamp}-{n}.{ext}", kind.stem()));
-        }
-        let was = crate::input::limits::read_input(old)?;
-        write_atomic(&path, &was)?;
-        backup = Some(path);
+/// A row's key that more than one row of the merged table has.
+fn twice(
+    kind: TableKind,
+    merged: &[(Cells, Origin)],
+    ids: &BTreeMap<String, String>,
+    k: &str,
+    target: &Path,
+) -> Option<Diagnostic> {
+    let n = merged
+        .iter()
+        .filter(|(c, _)| key_of(kind, c, ids) == k)
+        .count();
+    if k.is_empty() || n < 2 {
+        return None;
     }
-    write_atomic(&target, bytes)?;
-    if let Some(old) = old.filter(|o| *o != target) {
-        std::fs::remove_file(&old).map_err(|source| Error::Write { path: old, source })?;
-    }
-    Ok(backup)
+    let col = kind.key_columns()[0];
+    let f = header(kind.columns(), col, false);
+    Some(Diagnostic::new(
+        target,
+        0,
+        Said::new(f, col),
+        Said::new(
+            format!("\"{k}\", 表中已有"),
+            format!("\"{k}\", already in the table"),
+        ),
+        Said::new("一个表中还没有的编号", "an id not yet in the table"),
+    ))
 }

@@ -427,6 +427,15 @@ fn row(
     Row { line, cells }
 }
 
+/// A cell as kehou writes it, so that Excel does not run it as a formula
+/// (`outputs::files::safe_cell`'s rule; `unprotect` reads it back).
+pub(crate) fn protect(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
 /// The header of the `i`th column as the file writes it, if any.
 fn rec_header(headers: &csv::StringRecord, i: usize) -> Option<&str> {
     headers.get(i).map(str::trim).filter(|h| !h.is_empty())

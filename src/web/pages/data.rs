@@ -357,7 +357,7 @@ pub(crate) async fn row(
 /// Write the table, keep the old file, load the school again.
 fn save(st: &Shared, kind: TableKind, p: &Preview) -> crate::error::Result<()> {
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
-    import::save(&st.ws.data, kind, &p.merged, &stamp)?;
+    crate::outputs::school_files::save(&st.ws.data, kind, &p.merged, &stamp)?;
     st.reload()
 }
 
