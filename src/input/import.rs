@@ -359,7 +359,7 @@ pub fn preview(
         }
         first_line.insert(key.clone(), r.line);
         let change = match at.get(&key) {
-            Some(&i) => update(&table, &mut merged[i], r.cells(), r.line),
+            Some(&i) => update(kind, &table, &mut merged[i], r.cells(), r.line),
             None => {
                 at.insert(key.clone(), merged.len());
                 merged.push((given.clone(), Origin::Given(r.line)));
@@ -393,13 +393,20 @@ pub fn preview(
 }
 
 /// Merge an uploaded row into the row of its id: the columns the upload
-/// has replace the row's cells; the others stay.
-fn update(table: &Table, row: &mut (Cells, Origin), given: &Cells, line: usize) -> Change {
+/// has replace the row's cells; the others stay, and so do the key's
+/// cells (the same key, perhaps spelt otherwise: `一(1)班` for `1-1`).
+fn update(
+    kind: TableKind,
+    table: &Table,
+    row: &mut (Cells, Origin),
+    given: &Cells,
+    line: usize,
+) -> Change {
     let old = &row.0;
     let mut new = old.clone();
     let mut changed = Vec::new();
     for (col, v) in given {
-        if !table.has_column(col) {
+        if !table.has_column(col) || kind.key_columns().contains(col) {
             continue;
         }
         let was = old.get(col).map_or("", |s| s.as_str());

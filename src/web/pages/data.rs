@@ -215,6 +215,7 @@ fn row_markup(
                 td {
                     @if admin {
                         input form=(id) name={"f_" (c)} value=(v) size="10" required[*req && *c != "sessions"]
+                            pattern=[pattern(c)] title=[pattern(c).map(|_| lang.t("数字", "a number"))]
                             list={"list-" (c)} aria-label=(col_header(cols, c, lang == Lang::En))
                             aria-invalid=[(!problems.is_empty()).then_some("true")];
                     } @else { (v) }
@@ -243,6 +244,16 @@ fn row_markup(
                 }
             }
         }
+    }
+}
+
+/// What the browser checks while a number cell is typed (digits, full-width
+/// ones too, as the loader reads them); the loader checks the rest on submit.
+fn pattern(col: &str) -> Option<&'static str> {
+    match col {
+        "grade" | "pupils" | "staff_needed" => Some("[0-9０-９]+([.．]0+)?"),
+        "quota" | "hours" => Some("[0-9０-９]+([.．][0-9０-９]+)?"),
+        _ => None,
     }
 }
 
