@@ -468,6 +468,37 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
         ("POST", "/password".into(), [400, 400, 400, 400, 403]),
         // Without the login form's own cookie token: refused as CSRF.
         ("POST", "/login".into(), [403, 403, 403, 403, 403]),
+        // The school's data (issue 19): the office edits, finance and leadership read.
+        ("GET", "/data".into(), [200, 200, 200, 403, 303]),
+        ("GET", "/data/staff".into(), [200, 200, 200, 403, 303]),
+        ("GET", "/data/nosuch".into(), [404, 404, 404, 403, 303]),
+        (
+            "GET",
+            "/data/staff/export.csv".into(),
+            [200, 200, 200, 403, 303],
+        ),
+        (
+            "GET",
+            "/data/staff/template.xlsx".into(),
+            [200, 200, 200, 403, 303],
+        ),
+        (
+            "GET",
+            "/data/staff/import".into(),
+            [200, 403, 403, 403, 303],
+        ),
+        // Empty forms: no row named, no file, no upload token.
+        ("POST", "/data/staff/row".into(), [400, 403, 403, 403, 403]),
+        (
+            "POST",
+            "/data/staff/import".into(),
+            [400, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            "/data/staff/import/confirm".into(),
+            [409, 403, 403, 403, 403],
+        ),
     ]
 }
 
@@ -490,7 +521,8 @@ async fn every_route_checks_the_role() {
             .replace("{staff}", T1)
             .replace("{id}", "1")
             .replace("{section}", "seasons")
-            .replace("{file}", "x.ics");
+            .replace("{file}", "x.ics")
+            .replace("{table}", "staff");
         assert!(
             routed
                 .iter()
@@ -1423,4 +1455,237 @@ async fn the_policy_text_is_checked_and_a_bad_one_cannot_be_saved() {
         "CR LF as LF"
     );
     assert!(!policy_versions(&s)[0].pay_confirmed);
+// ---------------------------------------------------------------- the school's data (issue 19)
+
+/// A multipart form with `fields` and one file, as a browser posts it.
+async fn upload(
+    r: &Router,
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+    file: (&str, &[u8]),
+) -> Reply {
+    let b = "----kehouTestBoundary7MA4YWxk";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").bytes(),
+        );
+    }
+    body.extend(
+        format!("--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0)
+            .bytes(),
+    );
+    body.extend(file.1);
+    body.extend(format!("\r\n--{b}--\r\n").bytes());
+    let req = Request::post(path).header(header::COOKIE, cookie).header(
+        header::CONTENT_TYPE,
+        format!("multipart/form-data; boundary={b}"),
+    );
+    send(r, req.body(Body::from(body)).expect("request")).await
+}
+
+fn staff_csv(s: &School) -> String {
+    std::fs::read_to_string(s.ws.data.join("staff.csv")).expect("staff.csv")
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(root.join("tests/fixtures/import").join(name)).expect("fixture")
+}
+
+#[tokio::test]
+async fn an_import_is_previewed_without_saving_and_saved_on_confirm() {
+    let s = school();
+    let u = admin(&s).await;
+    let before = staff_csv(&s);
+    let xlsx = fixture("staff-import.xlsx");
+    let path = "/data/staff/import";
+    let page = upload(
+        &s.router,
+        path,
+        &u.cookie,
+        &[("csrf", &u.csrf)],
+        ("staff.xlsx", &xlsx),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("尚未保存任何内容"), "{}", page.body);
+    assert!(
+        page.body.contains("郑玉兰"),
+        "the changed field with its old value"
+    );
+    assert_eq!(staff_csv(&s), before, "a preview saves nothing");
+    let token = page.hidden("token").expect("a confirm form");
+    // Another user's CSRF token, or none: refused, nothing saved.
+    let no = post(
+        &s.router,
+        "/data/staff/import/confirm",
+        &u.cookie,
+        &[("token", &token)],
+    )
+    .await;
+    assert_eq!(no.status, StatusCode::FORBIDDEN);
+    assert_eq!(staff_csv(&s), before);
+    let done = post(
+        &s.router,
+        "/data/staff/import/confirm",
+        &u.cookie,
+        &[("csrf", &u.csrf), ("token", &token)],
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let after = staff_csv(&s);
+    assert!(after.contains("T900,新老师,任课教师"), "{after}");
+    assert!(after.contains("T002,郑玉华"), "{after}");
+    assert_eq!(after.matches("T002,").count(), 1, "never twice");
+    let history: Vec<_> = std::fs::read_dir(s.ws.data.join(".history"))
+        .expect("a backup")
+        .collect();
+    assert_eq!(history.len(), 1);
+    // The app reloaded: the new person is on the table page and in the school.
+    let table = get(&s.router, "/data/staff", &u.cookie).await;
+    assert!(table.body.contains("value=\"新老师\""), "{}", table.body);
+    let duties = get(&s.router, "/duties/T900", &u.cookie).await;
+    assert_eq!(duties.status, StatusCode::OK, "{}", duties.body);
+    // A token is used once.
+    let again = post(
+        &s.router,
+        "/data/staff/import/confirm",
+        &u.cookie,
+        &[("csrf", &u.csrf), ("token", &token)],
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn an_upload_with_bad_rows_shows_every_problem_and_cannot_be_confirmed() {
+    let s = school();
+    let u = admin(&s).await;
+    let before = staff_csv(&s);
+    let bad = fixture("staff-bad.xlsx");
+    let page = upload(
+        &s.router,
+        "/data/staff/import",
+        &u.cookie,
+        &[("csrf", &u.csrf)],
+        ("bad.xlsx", &bad),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    for want in [
+        "bad.xlsx:2: 字段 `角色`: 发现 \"校长\"",
+        "bad.xlsx:3: 字段 `班主任班级`",
+        "bad.xlsx:4: 字段 `工作量系数`: 发现 \"99\"",
+    ] {
+        assert!(
+            page.body.contains(&want.replace('"', "&quot;")),
+            "{want}: {}",
+            page.body
+        );
+    }
+    assert!(page.hidden("token").is_none(), "no confirm form");
+    assert_eq!(staff_csv(&s), before);
+    // Without a CSRF token the upload itself is refused.
+    let no = upload(
+        &s.router,
+        "/data/staff/import",
+        &u.cookie,
+        &[],
+        ("bad.xlsx", &bad),
+    )
+    .await;
+    assert_eq!(no.status, StatusCode::FORBIDDEN);
+    // A teacher may not upload at all.
+    let t = login(&s.router, "t1", PASSWORD).await;
+    let no = upload(
+        &s.router,
+        "/data/staff/import",
+        &t.cookie,
+        &[("csrf", &t.csrf)],
+        ("x.csv", b"a"),
+    )
+    .await;
+    assert_eq!(no.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_row_edit_with_a_bad_value_is_refused_naming_the_field() {
+    let s = school();
+    let u = admin(&s).await;
+    let before = staff_csv(&s);
+    let row = |role: &'static str, name: &'static str| {
+        vec![
+            ("key", "T001"),
+            ("action", "save"),
+            ("f_id", "T001"),
+            ("f_name", name),
+            ("f_role", role),
+            ("f_subject", "数学"),
+            ("f_homeroom_class", "1-1"),
+            ("f_active", "是"),
+        ]
+    };
+    let mut bad = row("校长", "黄建华");
+    bad.push(("csrf", &u.csrf));
+    let reply = post(&s.router, "/data/staff/row", &u.cookie, &bad).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert!(reply.body.contains("field-error"), "{}", reply.body);
+    assert!(
+        reply.body.contains("角色: 发现 &quot;校长&quot;"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.body.contains("value=\"校长\""),
+        "what was typed stays"
+    );
+    assert_eq!(staff_csv(&s), before, "nothing saved");
+    let mut good = row("班主任", "黄建国");
+    good.push(("csrf", &u.csrf));
+    let reply = post(&s.router, "/data/staff/row", &u.cookie, &good).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert!(staff_csv(&s).contains("T001,黄建国,班主任"));
+    // Add a row, then delete it.
+    let add = [
+        ("csrf", u.csrf.as_str()),
+        ("action", "add"),
+        ("f_id", "T950"),
+        ("f_name", "新来的"),
+        ("f_role", "行政"),
+    ];
+    let reply = post(&s.router, "/data/staff/row", &u.cookie, &add).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert!(staff_csv(&s).contains("T950,新来的,行政"));
+    let dup = post(&s.router, "/data/staff/row", &u.cookie, &add).await;
+    assert_eq!(dup.status, StatusCode::BAD_REQUEST, "a second T950");
+    let del = [
+        ("csrf", u.csrf.as_str()),
+        ("action", "delete"),
+        ("key", "T950"),
+    ];
+    let reply = post(&s.router, "/data/staff/row", &u.cookie, &del).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert!(!staff_csv(&s).contains("T950"));
+    // Finance reads the table but has no forms.
+    let f = login(&s.router, "fin", PASSWORD).await;
+    let page = get(&s.router, "/data/staff", &f.cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("黄建国") && !page.body.contains("/data/staff/row"));
+}
+
+#[tokio::test]
+async fn the_export_and_the_template_download() {
+    let s = school();
+    let u = admin(&s).await;
+    let csv = get(&s.router, "/data/staff/export.csv", &u.cookie).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(
+        csv.body.trim_start_matches('\u{feff}'),
+        staff_csv(&s).trim_start_matches('\u{feff}')
+    );
+    let xlsx = get(&s.router, "/data/leave/template.xlsx", &u.cookie).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.body.starts_with("PK"), "a workbook");
 }

@@ -93,6 +93,11 @@ pub enum Cmd {
         #[arg(long)]
         events_csv: Option<PathBuf>,
     },
+    Template {
+        table: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
     Serve {
         #[arg(long)]
         workspace: Option<PathBuf>,

@@ -69,6 +69,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             json,
         } => commands::explain::run(&cx, *week, staff, *plan, *json),
         Cmd::Check { week, roster } => commands::check::run(&cx, *week, roster),
+        Cmd::Template { table, out } => commands::template::run(&cx, table, out),
         Cmd::Serve { workspace, addr } => commands::serve::run(&cx, workspace.as_deref(), *addr),
     }
 }

@@ -2,6 +2,7 @@
 //! TOML with positions, CSV tables, the policy file and the school's CSV files.
 
 pub(crate) mod cells;
+pub mod import;
 pub mod limits;
 pub mod policy;
 pub mod school;

@@ -34,6 +34,10 @@ impl Row {
     pub fn get(&self, col: &str) -> &str {
         self.cells.get(col).map_or("", |s| s.as_str())
     }
+    /// Every cell the row has, by canonical column.
+    pub(crate) fn cells(&self) -> &BTreeMap<&'static str, String> {
+        &self.cells
+    }
 }
 
 /// Column spec: canonical name, accepted header spellings, required.
@@ -421,6 +425,15 @@ fn row(
         }
     }
     Row { line, cells }
+}
+
+/// A cell as kehou writes it, so that Excel does not run it as a formula
+/// (`outputs::files::safe_cell`'s rule; `unprotect` reads it back).
+pub(crate) fn protect(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
 }
 
 /// The header of the `i`th column as the file writes it, if any.

@@ -11,6 +11,8 @@ pub mod notice;
 pub mod print;
 pub mod robot;
 pub mod roster_csv;
+pub mod school_files;
 pub mod shortage;
 pub mod table;
+pub mod template;
 pub mod terminal;

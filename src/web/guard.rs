@@ -22,6 +22,7 @@ use crate::record::accounts::{Role, Session};
 
 use super::auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use super::layout::Fail;
+use super::upload::{self, Upload};
 use super::Shared;
 
 /// One route and who may use it.
@@ -113,7 +114,20 @@ pub(crate) const ACCESS: &[Access] = &[
     route("GET", "/admin/policy/history", READ),
     route("GET", "/admin/policy/history/{id}", READ),
     route("POST", "/admin/policy/history/{id}/restore", ADMIN),
+    // The school's data (issue 19): the office imports and edits, finance
+    // and leadership read.
+    route("GET", "/data", READ),
+    route("GET", "/data/{table}", READ),
+    route("GET", "/data/{table}/export.csv", READ),
+    route("GET", "/data/{table}/template.xlsx", READ),
+    route("POST", "/data/{table}/row", ADMIN),
+    route("GET", "/data/{table}/import", ADMIN),
+    route("POST", "/data/{table}/import", ADMIN),
+    route("POST", "/data/{table}/import/confirm", ADMIN),
 ];
+
+/// The routes whose form carries a file (`multipart/form-data`).
+const UPLOAD_ROUTES: &[&str] = &["/data/{table}/import"];
 
 /// Whether `role` may use `method path` (a path as routed, e.g. `/week/{monday}`).
 pub(crate) fn allowed(role: Role, method: &str, path: &str) -> bool {
@@ -144,6 +158,8 @@ pub(crate) struct Cx {
     pub query: HashMap<String, String>,
     /// The cookie's login CSRF token (the login page reuses it).
     pub login_csrf: Option<String>,
+    /// A multipart form's file (on the upload routes only).
+    pub upload: Option<std::sync::Arc<super::upload::Upload>>,
 }
 
 impl Cx {
@@ -245,7 +261,8 @@ pub(crate) async fn guard(State(st): State<Shared>, req: Request, next: Next) ->
         (Some(_), Some(s)) => Some(s.csrf.clone()),
         (Some(_), None) => None,
     };
-    let (mut req, form) = match read_form(req, expected.as_deref(), lang).await {
+    let uploads = UPLOAD_ROUTES.contains(&path.as_str());
+    let (mut req, form, upload) = match read_form(req, expected.as_deref(), lang, uploads).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -257,6 +274,7 @@ pub(crate) async fn guard(State(st): State<Shared>, req: Request, next: Next) ->
         client,
         query: q,
         login_csrf,
+        upload: upload.map(std::sync::Arc::new),
     });
     let mut resp = next.run(req).await;
     if switched {
@@ -312,39 +330,65 @@ fn refusal(access: &Access, me: Option<&Session>, method: &Method, lang: Lang) -
 }
 
 /// A POST's form, its CSRF token checked; the request goes on without its
-/// body. Other methods pass with an empty form.
+/// body. Other methods pass with an empty form. On an upload route a
+/// multipart form is read too (bounded by the input file limit), with its file.
 async fn read_form(
     req: Request,
     expected: Option<&str>,
     lang: Lang,
-) -> Result<(Request, HashMap<String, String>), Response> {
+    uploads: bool,
+) -> Result<(Request, HashMap<String, String>, Option<Upload>), Response> {
     if req.method() != Method::POST {
-        return Ok((req, HashMap::new()));
+        return Ok((req, HashMap::new(), None));
     }
-    let is_form = req
+    let ctype = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("")
+        .to_string();
+    let multipart = if uploads {
+        upload::boundary(&ctype)
+    } else {
+        None
+    };
+    let is_form = ctype.starts_with("application/x-www-form-urlencoded");
+    if !is_form && multipart.is_none() {
         let msg = lang.t(
             "只接受网页表单提交; 未做任何更改",
             "only a web form is accepted; nothing was changed",
         );
         return Err(Fail::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, lang, msg).into_response());
     }
+    let limit = if multipart.is_some() {
+        upload::MAX_UPLOAD_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
     let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
-        let msg = lang.t(
-            "表单过大; 未做任何更改",
-            "the form is too large; nothing was changed",
-        );
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        let msg = if multipart.is_some() {
+            lang.t(
+                "文件过大 (每个文件至多 64 MiB); 未做任何更改",
+                "the file is too large (at most 64 MiB per file); nothing was changed",
+            )
+        } else {
+            lang.t(
+                "表单过大; 未做任何更改",
+                "the form is too large; nothing was changed",
+            )
+        };
         return Err(Fail::new(StatusCode::PAYLOAD_TOO_LARGE, lang, msg).into_response());
     };
-    let form: HashMap<String, String> =
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-            .map(|v| v.into_iter().collect())
-            .unwrap_or_default();
+    let (form, file) = match &multipart {
+        Some(b) => upload::parse(b, &bytes).unwrap_or_default(),
+        None => (
+            serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                .map(|v| v.into_iter().collect())
+                .unwrap_or_default(),
+            None,
+        ),
+    };
     let given = form.get("csrf").map(String::as_str).unwrap_or("");
     if !expected.is_some_and(|e| !e.is_empty() && auth::same(e, given)) {
         let msg = lang.t(
@@ -353,7 +397,7 @@ async fn read_form(
         );
         return Err(Fail::new(StatusCode::FORBIDDEN, lang, msg).into_response());
     }
-    Ok((Request::from_parts(parts, Body::empty()), form))
+    Ok((Request::from_parts(parts, Body::empty()), form, file))
 }
 
 /// Any path the app does not have, said in the user's language.

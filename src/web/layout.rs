@@ -63,10 +63,11 @@ pub(crate) fn page_with(
 
 /// The links a role may follow, the language switch and the logout button.
 fn nav(lang: Lang, me: Option<&Session>) -> Markup {
-    let links: [(&str, &str, &str); 6] = [
+    let links: [(&str, &str, &str); 7] = [
         ("/", "/", lang.t("本周", "This week")),
         ("/me", "/me", lang.t("我的任务", "My duties")),
         ("/workload", "/workload", lang.t("工作量", "Workload")),
+        ("/data", "/data", lang.t("学校数据", "School data")),
         ("/admin/users", "/admin/users", lang.t("账号", "Accounts")),
         // The administrator edits the policy; finance and leadership read its history.
         ("/admin/policy", "/admin/policy", lang.t("政策", "Policy")),

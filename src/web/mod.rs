@@ -30,6 +30,7 @@ mod jobs;
 mod layout;
 mod pages;
 mod robot;
+mod upload;
 mod workspace;
 
 pub use workspace::{Workspace, DEMO_DIR};
@@ -55,6 +56,8 @@ pub(crate) struct AppState {
     pub limiter: auth::Limiter,
     /// The group robot's rate limit and each week's digest outcome.
     pub robots: robot::Robots,
+    /// Uploaded tables waiting for their preview's confirm.
+    pub uploads: upload::Uploads,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -129,6 +132,7 @@ impl App {
             jobs: jobs::Jobs::default(),
             limiter: auth::Limiter::default(),
             robots: robot::Robots::default(),
+            uploads: upload::Uploads::default(),
         });
         Ok(App {
             state,
@@ -205,6 +209,20 @@ impl App {
             .route(
                 "/admin/policy/history/{id}/restore",
                 post(pages::policy_history::restore),
+            )
+            // The school's data (issue 19).
+            .route("/data", get(pages::data::index))
+            .route("/data/{table}", get(pages::data::show))
+            .route("/data/{table}/export.csv", get(pages::data::export))
+            .route("/data/{table}/template.xlsx", get(pages::data::template))
+            .route("/data/{table}/row", post(pages::data::row))
+            .route(
+                "/data/{table}/import",
+                get(pages::data::import_form).post(pages::data::import_preview),
+            )
+            .route(
+                "/data/{table}/import/confirm",
+                post(pages::data::import_confirm),
             )
             .route_layer(axum::middleware::from_fn_with_state(
                 st.clone(),

@@ -12,6 +12,7 @@ pub(super) mod record;
 pub(super) mod repair;
 pub(super) mod serve;
 pub(super) mod simulate;
+pub(super) mod template;
 pub(super) mod validate;
 pub(super) mod whatif;
 pub(super) mod workload;

@@ -61,35 +61,96 @@ fn read_bytes(path: &Path, required: bool) -> Result<Option<Vec<u8>>> {
     }
 }
 
-/// Load a school's data directory, reporting every problem at once.
+/// The tables of a school, in the order of `FILE_NAMES`, by their stem.
+pub const TABLES: [&str; 6] = ["staff", "classes", "enrollment", "clubs", "leave", "served"];
+
+/// The endings a table's file may have in the data folder: a CSV, or a
+/// workbook saved in Excel's own format (read as its first sheet).
+pub const TABLE_ENDINGS: [&str; 3] = ["csv", "xlsx", "xls"];
+
+/// The file holding table `stem` in `dir` (`staff.csv`, `staff.xlsx` or
+/// `staff.xls`); None when there is none; an error naming both when the
+/// folder has two of them (which one counts would be a guess).
+pub fn table_file(dir: &Path, stem: &str) -> Result<Option<std::path::PathBuf>> {
+    let found: Vec<std::path::PathBuf> = TABLE_ENDINGS
+        .iter()
+        .map(|e| dir.join(format!("{stem}.{e}")))
+        .filter(|p| p.exists())
+        .collect();
+    match &found[..] {
+        [] => Ok(None),
+        [one] => Ok(Some(one.clone())),
+        [a, b, ..] => Err(Error::Mistake(Said::new(
+            format!(
+                "数据文件夹中 {} 和 {} 都有: 只能保留一个 (删去或改名另一个)",
+                a.display(),
+                b.display()
+            ),
+            format!(
+                "the data folder has both {} and {}: keep one of them (delete or rename the other)",
+                a.display(),
+                b.display()
+            ),
+        ))),
+    }
+}
+
+/// Load a school's data directory, reporting every problem at once. Each
+/// table may be a CSV file or a workbook (`staff.csv`, `staff.xlsx` or
+/// `staff.xls`), never two of them.
 pub fn load(dir: &Path, policy: &Policy) -> Result<School> {
-    let req = |n: &str| read_bytes(&dir.join(n), true).map(|b| b.unwrap_or_default());
+    let mut names: [String; 6] = FILE_NAMES.map(String::from);
+    let mut bytes: Vec<Option<Vec<u8>>> = Vec::with_capacity(6);
+    for (i, stem) in TABLES.iter().enumerate() {
+        let path = table_file(dir, stem)?;
+        if let Some(p) = &path {
+            if let Some(n) = p.file_name() {
+                names[i] = n.to_string_lossy().into_owned();
+            }
+        }
+        let required = i < 3;
+        let path = path.unwrap_or_else(|| dir.join(FILE_NAMES[i]));
+        bytes.push(read_bytes(&path, required)?);
+    }
+    let mut it = bytes.into_iter();
+    let mut next = || it.next().flatten();
     let files = Files {
-        staff: req("staff.csv")?,
-        classes: req("classes.csv")?,
-        enrollment: req("enrollment.csv")?,
-        clubs: read_bytes(&dir.join("clubs.csv"), false)?,
-        leave: read_bytes(&dir.join("leave.csv"), false)?,
-        served: read_bytes(&dir.join("served.csv"), false)?,
+        staff: next().unwrap_or_default(),
+        classes: next().unwrap_or_default(),
+        enrollment: next().unwrap_or_default(),
+        clubs: next(),
+        leave: next(),
+        served: next(),
     };
-    from_files(dir, policy, &files)
+    from_files_named(dir, policy, &files, &names)
 }
 
 /// Build a school from file contents; `dir` is used to name files in messages.
 pub fn from_files(dir: &Path, policy: &Policy, f: &Files) -> Result<School> {
+    from_files_named(dir, policy, f, &FILE_NAMES.map(String::from))
+}
+
+/// As `from_files`, each table named in messages by `names` (in the
+/// order of `FILE_NAMES`: `staff.xlsx` when that is the file read).
+pub fn from_files_named(
+    dir: &Path,
+    policy: &Policy,
+    f: &Files,
+    names: &[String; 6],
+) -> Result<School> {
     let mut diags = Diagnostics::default();
-    let mut t = |name: &str, bytes: Option<&Vec<u8>>, cols: Columns| {
-        bytes.and_then(|b| parse_table(&dir.join(name), b, cols, &mut diags))
+    let mut t = |i: usize, bytes: Option<&Vec<u8>>, cols: Columns| {
+        bytes.and_then(|b| parse_table(&dir.join(&names[i]), b, cols, &mut diags))
     };
-    let staff_t = t("staff.csv", Some(&f.staff), STAFF_COLUMNS);
-    let class_t = t("classes.csv", Some(&f.classes), CLASS_COLUMNS);
+    let staff_t = t(0, Some(&f.staff), STAFF_COLUMNS);
+    let class_t = t(1, Some(&f.classes), CLASS_COLUMNS);
     // Before the larger files are read: a school far too large is refused at once.
     too_large(staff_t.as_ref(), MAX_STAFF, ("名教职工", "staff"))?;
     too_large(class_t.as_ref(), MAX_CLASSES, ("个班级", "classes"))?;
-    let enr_t = t("enrollment.csv", Some(&f.enrollment), ENROLLMENT_COLUMNS);
-    let club_t = t("clubs.csv", f.clubs.as_ref(), CLUB_COLUMNS);
-    let leave_t = t("leave.csv", f.leave.as_ref(), LEAVE_COLUMNS);
-    let served_t = t("served.csv", f.served.as_ref(), SERVED_COLUMNS);
+    let enr_t = t(2, Some(&f.enrollment), ENROLLMENT_COLUMNS);
+    let club_t = t(3, f.clubs.as_ref(), CLUB_COLUMNS);
+    let leave_t = t(4, f.leave.as_ref(), LEAVE_COLUMNS);
+    let served_t = t(5, f.served.as_ref(), SERVED_COLUMNS);
     let tables = [&staff_t, &class_t, &enr_t, &club_t, &leave_t, &served_t];
     let skipped: Vec<Diagnostic> = tables
         .iter()

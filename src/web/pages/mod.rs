@@ -17,6 +17,7 @@ use super::Shared;
 
 pub(crate) mod calendar;
 pub(crate) mod changes;
+pub(crate) mod data;
 pub(crate) mod duties;
 pub(crate) mod edit;
 pub(crate) mod grid;
