@@ -63,10 +63,11 @@ pub(crate) fn page_with(
 
 /// The links a role may follow, the language switch and the logout button.
 fn nav(lang: Lang, me: Option<&Session>) -> Markup {
-    let links: [(&str, &str, &str); 4] = [
+    let links: [(&str, &str, &str); 5] = [
         ("/", "/", lang.t("本周", "This week")),
         ("/me", "/me", lang.t("我的任务", "My duties")),
         ("/workload", "/workload", lang.t("工作量", "Workload")),
+        ("/whatif", "/whatif", lang.t("假设分析", "What-if")),
         ("/admin/users", "/admin/users", lang.t("账号", "Accounts")),
     ];
     html! {

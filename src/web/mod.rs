@@ -9,6 +9,7 @@
 //! - `guard`: the one table of who may use which route, applied to every
 //!   request by one middleware, with the CSRF check of every form;
 //! - `jobs`: planning a week in the background;
+//! - `studies`: what-if studies run in the background;
 //! - `robot`: the group robot's digest after a publication, rate-limited;
 //! - `layout`: the page frame, error pages, the user's language;
 //! - `pages/`: one file per page.
@@ -30,6 +31,7 @@ mod jobs;
 mod layout;
 mod pages;
 mod robot;
+mod studies;
 mod workspace;
 
 pub use workspace::{Workspace, DEMO_DIR};
@@ -56,6 +58,8 @@ pub(crate) struct AppState {
     pub limiter: auth::Limiter,
     /// The group robot's rate limit and each week's digest outcome.
     pub robots: robot::Robots,
+    /// What-if studies run from the browser (issue 19).
+    pub studies: studies::Studies,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -131,6 +135,7 @@ impl App {
             jobs: jobs::Jobs::default(),
             limiter: auth::Limiter::default(),
             robots: robot::Robots::default(),
+            studies: studies::Studies::default(),
         });
         Ok(App {
             state,
@@ -190,6 +195,18 @@ impl App {
                 "/admin/robot",
                 get(pages::robot::show).post(pages::robot::submit),
             )
+            // What-if studies (issue 19, item 5).
+            .route("/whatif", get(pages::whatif::list))
+            .route(
+                "/whatif/new",
+                get(pages::whatif::new_form).post(pages::whatif::create),
+            )
+            .route(
+                "/whatif/upload",
+                get(pages::whatif::upload_form).post(pages::whatif::upload),
+            )
+            .route("/whatif/{id}", get(pages::whatif::show))
+            .route("/whatif/{id}/file", get(pages::whatif::file))
             .route_layer(axum::middleware::from_fn_with_state(
                 st.clone(),
                 guard::guard,
