@@ -47,7 +47,10 @@ pub fn parse(file: &Path, text: &str) -> Result<ScenarioFile> {
 }
 
 pub(crate) fn from_source(src: &TomlSource) -> Result<ScenarioFile> {
-    let (f, unknown) = src.parse::<File>().map_err(Error::Invalid)?;
+    // Only a file the reader refuses is searched for a change's bad field.
+    let (f, unknown) = src
+        .parse::<File>()
+        .map_err(|ds| bad_change(src).map_or(Error::Invalid(ds), Error::invalid))?;
     if !unknown.is_empty() {
         return Err(Error::Invalid(unknown));
     }
@@ -91,6 +94,59 @@ pub(crate) fn from_source(src: &TomlSource) -> Result<ScenarioFile> {
         weeks,
         scenarios: f.scenario,
     })
+}
+
+/// The first change that cannot be read, named by its field: a change's
+/// `type` picks its fields, so the reader of the whole file can only say
+/// which change was wrong, not which of its fields. Each field left out in
+/// turn: the one whose absence is only missed, or cures it, is wrong.
+fn bad_change(src: &TomlSource) -> Option<crate::error::Diagnostic> {
+    let doc: toml::Table = toml::from_str(&src.text).ok()?;
+    let scenarios = doc.get("scenario")?.as_array()?;
+    for (i, sc) in scenarios.iter().enumerate() {
+        let Some(changes) = sc.get("changes").and_then(toml::Value::as_array) else {
+            continue;
+        };
+        for (j, c) in changes.iter().enumerate() {
+            let Err(e) = Change::deserialize(c.clone()) else {
+                continue;
+            };
+            let table = c.as_table()?;
+            let unknown = |k: &&String| e.message().contains(&format!("unknown field `{k}`"));
+            let culprit = table.keys().filter(|k| *k != "type").find(|k| {
+                if unknown(k) {
+                    return true;
+                }
+                let mut t = table.clone();
+                t.remove(*k);
+                match Change::deserialize(toml::Value::Table(t)) {
+                    Ok(_) => true,
+                    Err(e2) => e2.message().contains(&format!("missing field `{k}`")),
+                }
+            });
+            // A date (leave's from and to) is not read from a parsed value:
+            // such a change is left to the reader's own message.
+            let Some(culprit) = culprit else { continue };
+            let at = [
+                Seg::Key("scenario".into()),
+                Seg::Index(i),
+                Seg::Key("changes".into()),
+                Seg::Index(j),
+                Seg::Key(culprit.clone()),
+            ];
+            let msg = e.message().trim().to_string();
+            let (found, expected) = crate::input::toml_zh::toml_zh(&msg);
+            let (found_en, expected_en) = msg
+                .split_once(", expected ")
+                .unwrap_or((&msg, "another value"));
+            return Some(src.diag(
+                &at,
+                Said::new(found, found_en.to_string()),
+                Said::new(expected, expected_en.to_string()),
+            ));
+        }
+    }
+    None
 }
 
 /// A TOML string, quoted and escaped.
