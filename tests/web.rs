@@ -461,6 +461,15 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
             "/admin/policy/history/1/restore".into(),
             [404, 403, 403, 403, 403],
         ),
+        // What-if studies (issue 19, item 5): leadership and the admin run
+        // them, finance reads them; none has run yet; empty forms are refused.
+        ("GET", "/whatif".into(), [200, 200, 200, 403, 303]),
+        ("GET", "/whatif/new".into(), [200, 403, 200, 403, 303]),
+        ("POST", "/whatif/new".into(), [400, 403, 400, 403, 403]),
+        ("GET", "/whatif/upload".into(), [200, 403, 200, 403, 303]),
+        ("POST", "/whatif/upload".into(), [400, 403, 400, 403, 403]),
+        ("GET", "/whatif/1".into(), [404, 404, 404, 403, 303]),
+        ("GET", "/whatif/1/file".into(), [404, 404, 404, 403, 303]),
         ("GET", "/password".into(), [200, 200, 200, 200, 303]),
         ("GET", "/login".into(), [303, 303, 303, 303, 200]),
         ("GET", "/assets/app.css".into(), [200, 200, 200, 200, 200]),
@@ -758,6 +767,9 @@ async fn plan_publish_and_a_stale_page_is_refused() {
     let week = get(&s.router, &format!("/week/{WEEK}"), &u.cookie).await;
     let names = published_names(&s);
     assert!(names.len() > 20);
+    // Coverage per day, as a chart (issue 19, item 4).
+    assert!(week.body.contains("本周每日覆盖"), "{}", week.body);
+    assert!(week.body.matches("class=\"covered\"").count() >= 4);
     for n in names.values() {
         assert!(week.body.contains(n.as_str()), "{n} not on the week page");
     }
@@ -847,6 +859,13 @@ async fn plan_publish_and_a_stale_page_is_refused() {
         .body
         .contains("2026年秋季学期 (2026-09-01 至 2027-01-22)"));
     assert!(term.body.contains(names.values().next().expect("a name")));
+    // The term to date's relative loads, as a chart (issue 19, item 4).
+    assert!(
+        term.body.contains("相对负荷的分布: 2026年秋季学期"),
+        "{}",
+        term.body
+    );
+    assert!(term.body.contains("class=\"bar\""));
     assert!(
         term.body
             .contains("/workload.xlsx?term=2026%E5%B9%B4%E7%A7%8B%E5%AD%A3%E5%AD%A6%E6%9C%9F"),
@@ -1688,4 +1707,229 @@ async fn the_export_and_the_template_download() {
     let xlsx = get(&s.router, "/data/leave/template.xlsx", &u.cookie).await;
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.body.starts_with("PK"), "a workbook");
+/// Each what-if form field that cannot be used is named (400), and no
+/// study starts.
+#[tokio::test]
+async fn whatif_forms_name_the_bad_field_and_start_nothing() {
+    let s = school();
+    let u = admin(&s).await;
+    let ok = [("name", "方案"), ("week", WEEK)];
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (vec![("week", WEEK), ("cutoff", "17:30")], "方案名称"),
+        (vec![("name", "x"), ("week", "2026-02-30")], "周"),
+        (
+            vec![
+                ("leave_staff", "T999"),
+                ("leave_from", WEEK),
+                ("leave_to", WEEK),
+            ],
+            "T999",
+        ),
+        (
+            vec![
+                ("leave_staff", T1),
+                ("leave_from", "2026-12-09"),
+                ("leave_to", WEEK),
+            ],
+            "休假结束",
+        ),
+        (
+            vec![
+                ("leave_staff", T1),
+                ("leave_from", "soon"),
+                ("leave_to", WEEK),
+            ],
+            "休假开始",
+        ),
+        (vec![("leaving_staff", "T001, X1")], "离校人员"),
+        (vec![("hire_count", "many")], "新进人数"),
+        (
+            vec![("hire_count", "2"), ("hire_role", "janitor")],
+            "新进人员角色",
+        ),
+        (
+            vec![("enroll_at", "9"), ("enroll_by", "+5")],
+            "报名变化的年级或班级",
+        ),
+        (vec![("enroll_at", "1"), ("enroll_by", "lots")], "报名变化"),
+        (vec![("club_id", "C99"), ("club_name", "")], "新社团名称"),
+        (
+            vec![
+                ("club_id", "C99"),
+                ("club_name", "篮球"),
+                ("club_days", "周八"),
+            ],
+            "新社团星期",
+        ),
+        (
+            vec![
+                ("club_id", "C99"),
+                ("club_name", "篮球"),
+                ("club_days", "周二"),
+                ("club_session", "nope"),
+            ],
+            "新社团时段",
+        ),
+        (vec![("remove_club", "NOPE")], "撤销社团"),
+        (vec![("cutoff", "five")], "下午结束时间"),
+        (
+            vec![("set_key", "no_such.key"), ("set_value", "6")],
+            "规则键",
+        ),
+        (
+            vec![
+                ("set_key", "staff_rules.max_duties_per_week"),
+                ("set_value", "six of them"),
+            ],
+            "新值",
+        ),
+        (vec![], "至少填写"),
+    ];
+    for (fields, want) in cases {
+        let mut f = vec![("csrf", u.csrf.as_str())];
+        for (k, v) in ok {
+            let given = fields.iter().any(|(x, _)| *x == k);
+            let left_out = want == "方案名称" && k == "name";
+            if !given && !left_out {
+                f.push((k, v));
+            }
+        }
+        f.extend(fields.iter().copied());
+        let r = post(&s.router, "/whatif/new", &u.cookie, &f).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{f:?}: {}", r.body);
+        assert!(r.body.contains(want), "{f:?}: {}", r.body);
+        assert!(r.body.contains("未做任何更改"), "{f:?}: {}", r.body);
+    }
+    // In English, the field's English name.
+    let r = post(
+        &s.router,
+        "/whatif/new?lang=en",
+        &u.cookie,
+        &[
+            ("csrf", &u.csrf),
+            ("name", "x"),
+            ("week", WEEK),
+            ("cutoff", "five"),
+        ],
+    )
+    .await;
+    assert!(
+        r.body.contains("afternoon ends at: expected a time"),
+        "{}",
+        r.body
+    );
+    // A scenario file with a mistake: its line and field.
+    let file = "[baseline]\npolicy = \"p\"\ndata = \"d\"\nweeks = [2026-12-07]\n\n[[scenario]]\nname = \"a\"\nchanges = [{ type = \"hire\", count = \"two\", role = \"subject\" }]\n";
+    let r = post(
+        &s.router,
+        "/whatif/upload",
+        &u.cookie,
+        &[("csrf", &u.csrf), ("file", file)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(
+        r.body.contains("方案文件") && r.body.contains(":8"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("changes[0].count"), "{}", r.body);
+    let list = get(&s.router, "/whatif", &u.cookie).await;
+    assert!(list.body.contains("还没有运行过"), "{}", list.body);
+}
+
+/// A scenario built from the form runs in the background; its page shows
+/// the comparison with the baseline and charts; finance reads it; the
+/// scenario file downloaded is read by `kehou whatif`'s loader as the
+/// same scenario.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whatif_study_runs_and_compares_with_the_baseline() {
+    let s = school();
+    let u = admin(&s).await;
+    let f = [
+        ("csrf", u.csrf.as_str()),
+        ("name", "新进两名教师"),
+        ("week", WEEK),
+        ("hire_count", "2"),
+        ("hire_role", "subject"),
+        ("hire_subject", "语文"),
+    ];
+    let started = post(&s.router, "/whatif/new", &u.cookie, &f).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let at = started.location();
+    assert!(at.starts_with("/whatif/"), "{at}");
+    let t0 = Instant::now();
+    let page = loop {
+        let page = get(&s.router, &at, &u.cookie).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        if page.body.contains("与基线对比") {
+            break page;
+        }
+        assert!(page.body.contains("正在运行"), "{}", page.body);
+        assert!(page.body.contains("http-equiv=\"refresh\""));
+        assert!(
+            t0.elapsed() < Duration::from_secs(400),
+            "the study took over 400 s"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    assert!(
+        !page.body.contains("http-equiv=\"refresh\""),
+        "done: no more refresh"
+    );
+    assert!(!page.body.contains("失败"), "{}", page.body);
+    for want in [
+        "基线",
+        "新进两名教师",
+        "最高相对负荷",
+        "未覆盖: 必保任务",
+        "课后服务费用 (元)",
+        "与基线相比变更的安排",
+    ] {
+        assert!(page.body.contains(want), "{want}: {}", page.body);
+    }
+    // Grouped bars for both, and each one's coverage per day.
+    assert!(page.body.contains("data-series=\"基线\""), "{}", page.body);
+    assert!(page.body.contains("data-series=\"新进两名教师\""));
+    assert!(page.body.contains("每日覆盖: 基线"), "{}", page.body);
+    assert!(page.body.contains("每日覆盖: 新进两名教师"));
+    assert!(page.body.contains("<desc>"));
+    // Finance reads it (and may not start one); a teacher may not.
+    let fin = login(&s.router, "fin", PASSWORD).await;
+    assert_eq!(
+        get(&s.router, &at, &fin.cookie).await.status,
+        StatusCode::OK
+    );
+    let list = get(&s.router, "/whatif", &fin.cookie).await;
+    assert!(
+        list.body.contains("新进两名教师") && !list.body.contains("/whatif/new"),
+        "{}",
+        list.body
+    );
+    let t = login(&s.router, "t1", PASSWORD).await;
+    assert_eq!(
+        get(&s.router, &at, &t.cookie).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // The scenario file, as the command line reads it.
+    let file = get(&s.router, &format!("{at}/file"), &fin.cookie).await;
+    assert_eq!(file.status, StatusCode::OK);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("study.toml");
+    std::fs::write(&path, &file.body).expect("write");
+    let study = kehou::studies::whatif::load(&path).expect("kehou whatif reads it");
+    assert_eq!(
+        study.weeks,
+        vec![chrono::NaiveDate::from_ymd_opt(2026, 12, 7).expect("date")]
+    );
+    assert_eq!(study.scenarios.len(), 1);
+    assert_eq!(study.scenarios[0].name, "新进两名教师");
+    assert!(matches!(
+        &study.scenarios[0].changes[..],
+        [kehou::studies::whatif::Change::Hire { count: 2, role, subject, .. }] if role == "subject" && subject == "语文"
+    ));
+    assert_eq!(
+        std::fs::canonicalize(&study.policy_path).expect("policy"),
+        std::fs::canonicalize(&s.ws.policy).expect("policy")
+    );
 }

@@ -237,3 +237,193 @@ pub fn trend(
     out.push_str("</svg>");
     out
 }
+
+/// Colours of the series of a grouped bar chart (baseline first, grey).
+const SERIES: [&str; 6] = [
+    "#9e9e9e", "#1f4e79", "#c62828", "#2e7d32", "#ef6c00", "#6a1b9a",
+];
+
+/// The title, a description for screen readers and printing, and the
+/// heading drawn on the chart.
+fn open_desc(out: &mut String, title: &str, desc: &str) {
+    open(out, title);
+    let _ = write!(out, "<desc>{}</desc>", esc(desc));
+}
+
+/// A round top for a y axis: the smallest of 1, 2, 2.5, 5 × 10^k at or
+/// above `max` (1 when nothing is above 0).
+fn nice_top(max: f64) -> f64 {
+    if max.is_nan() || max <= 0.0 {
+        return 1.0;
+    }
+    let mag = 10f64.powf(max.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|t| *t >= max * (1.0 - 1e-9))
+        .unwrap_or(10.0 * mag)
+}
+
+/// Legend entries at the chart's top right, one line each.
+fn legend(out: &mut String, items: &[(&str, &str)]) {
+    for (k, (label, color)) in items.iter().enumerate() {
+        let y = T + 2.0 + 14.0 * k as f64;
+        // About 100 px: eight characters of Chinese at 12 px.
+        let label: String = if label.chars().count() > 8 {
+            label.chars().take(7).chain(['…']).collect()
+        } else {
+            label.to_string()
+        };
+        let _ = write!(
+            out,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"10\" height=\"10\" fill=\"{color}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            W - R - 120.0,
+            y - 8.0,
+            W - R - 106.0,
+            y + 1.0,
+            esc(&label)
+        );
+    }
+}
+
+/// Grouped bars: for each group (a number compared, such as the highest
+/// load), one bar per series (the baseline and each scenario), its value
+/// written above it. `series` are (label, one value per group).
+pub fn grouped_bars(
+    title: &str,
+    desc: &str,
+    y_label: &str,
+    groups: &[String],
+    series: &[(String, Vec<f64>)],
+    decimals: usize,
+) -> String {
+    let mut out = String::new();
+    open_desc(&mut out, title, desc);
+    let max = series
+        .iter()
+        .flat_map(|s| s.1.iter().copied())
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::max);
+    let top = nice_top(max * 1.15);
+    axes(&mut out, top, y_label, "", if top >= 10.0 { 0 } else { 2 });
+    // The legend's column on the right.
+    let plot_w = W - L - R - 110.0;
+    let plot_h = H - B - T;
+    let gw = plot_w / groups.len().max(1) as f64;
+    let bw = ((gw - 12.0) / series.len().max(1) as f64).max(2.0);
+    for (g, name) in groups.iter().enumerate() {
+        let gx = L + gw * g as f64 + 6.0;
+        for (k, (label, values)) in series.iter().enumerate() {
+            let v = values.get(g).copied().filter(|v| v.is_finite());
+            let Some(v) = v else { continue };
+            let h = plot_h * v.max(0.0) / top;
+            let x = gx + bw * k as f64;
+            let _ = write!(
+                out,
+                "<rect class=\"bar\" x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"{}\" data-group=\"{}\" data-series=\"{}\" data-value=\"{v:.3}\"><title>{}, {}: {v:.decimals$}</title></rect>",
+                H - B - h,
+                (bw - 1.0).max(1.0),
+                SERIES[k % SERIES.len()],
+                esc(name),
+                esc(label),
+                esc(name),
+                esc(label),
+            );
+            let _ = write!(
+                out,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\">{v:.decimals$}</text>",
+                x + bw / 2.0,
+                H - B - h - 3.0
+            );
+        }
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\">{}</text>",
+            L + gw * (g as f64 + 0.5),
+            H - B + 14.0,
+            esc(name)
+        );
+    }
+    let items: Vec<(&str, &str)> = series
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (s.0.as_str(), SERIES[k % SERIES.len()]))
+        .collect();
+    legend(&mut out, &items);
+    out.push_str("</svg>");
+    out
+}
+
+/// One day of a coverage chart: its label, seats covered, seats open per
+/// priority (required, high, normal).
+pub struct DaySeats {
+    pub label: String,
+    pub covered: u32,
+    pub open: [u32; 3],
+}
+
+/// Coverage per day: a stacked bar per day, seats covered (blue) under
+/// the seats left open (red for required duties, orange for high, yellow
+/// for normal). `names` are the legend's words: covered, then the three
+/// open priorities.
+pub fn coverage(
+    title: &str,
+    desc: &str,
+    y_label: &str,
+    names: [&str; 4],
+    days: &[DaySeats],
+) -> String {
+    const COLORS: [&str; 4] = ["#1f4e79", "#c62828", "#ef6c00", "#f9a825"];
+    const CLASSES: [&str; 4] = ["covered", "open required", "open high", "open normal"];
+    let mut out = String::new();
+    open_desc(&mut out, title, desc);
+    let max = days
+        .iter()
+        .map(|d| d.covered + d.open.iter().sum::<u32>())
+        .max()
+        .unwrap_or(0);
+    let top = nice_top(f64::from(max) * 1.1).max(4.0).ceil();
+    axes(&mut out, top, y_label, "", 0);
+    let plot_w = W - L - R - 110.0;
+    let plot_h = H - B - T;
+    let bw = plot_w / days.len().max(1) as f64;
+    for (i, d) in days.iter().enumerate() {
+        let x = L + bw * i as f64 + 4.0;
+        let mut base = 0.0;
+        let parts = [d.covered, d.open[0], d.open[1], d.open[2]];
+        for (k, n) in parts.iter().enumerate() {
+            if *n == 0 && k > 0 {
+                continue;
+            }
+            let h = plot_h * f64::from(*n) / top;
+            let _ = write!(
+                out,
+                "<rect class=\"{}\" x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{h:.1}\" fill=\"{}\" data-value=\"{n}\" data-day=\"{}\"><title>{} {}: {n}</title></rect>",
+                CLASSES[k],
+                H - B - base - h,
+                (bw - 8.0).max(1.0),
+                COLORS[k],
+                esc(&d.label),
+                esc(&d.label),
+                esc(names[k]),
+            );
+            base += h;
+        }
+        let open: u32 = d.open.iter().sum();
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"12\">{}{}</text><text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" font-size=\"12\">{}</text>",
+            x + (bw - 8.0) / 2.0,
+            H - B - base - 3.0,
+            d.covered,
+            if open > 0 { format!("+{open}") } else { String::new() },
+            x + (bw - 8.0) / 2.0,
+            H - B + 14.0,
+            esc(&d.label)
+        );
+    }
+    let items: Vec<(&str, &str)> = names.iter().copied().zip(COLORS).collect();
+    legend(&mut out, &items);
+    out.push_str("</svg>");
+    out
+}

@@ -2,9 +2,11 @@
 //! comparisons and synthetic schools (`synth`, and `realistic` with its own
 //! policy).
 
+pub mod compare;
 pub mod edit;
 pub mod realistic;
 pub mod repair;
+pub mod scenario_file;
 pub mod simulate;
 pub mod synth;
 pub mod whatif;

@@ -2,7 +2,6 @@
 //! each a list of changes, planned in parallel and compared.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -11,32 +10,18 @@ use crate::input::limits::{date_in_range, date_range};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use crate::error::{Error, Result, Said};
+use crate::error::{Error, Result};
 use crate::input::toml_source::TomlSource;
 use crate::lang::Lang;
 use crate::model::policy::{Policy, Role};
 use crate::model::school::{Club, Leave, LeaveKind, School, Staff, LOAD_PER_HOUR};
 use crate::model::units::{parse_weekday, Centi};
-use crate::outputs::files::{Cell, CsvOut};
 use crate::{demand, input, ledger, plan};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct File {
-    baseline: Baseline,
-    #[serde(default)]
-    scenario: Vec<ScenarioSpec>,
-}
+pub use super::compare::{comparison_csv, comparison_table, Outcome};
+use super::{compare, scenario_file};
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Baseline {
-    policy: String,
-    data: String,
-    weeks: Vec<toml::value::Datetime>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSpec {
     pub name: String,
@@ -45,7 +30,7 @@ pub struct ScenarioSpec {
 }
 
 /// One change of a scenario.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Change {
     /// Staff on leave over a date range (maternity leave, training).
@@ -111,50 +96,30 @@ pub struct Study {
     pub scenarios: Vec<ScenarioSpec>,
 }
 
+/// Read a scenario file; its policy and data paths are relative to it.
 pub fn load(path: &Path) -> Result<Study> {
     let src = TomlSource::read(path)?;
-    let (f, unknown) = src.parse::<File>().map_err(Error::Invalid)?;
-    if !unknown.is_empty() {
-        return Err(Error::Invalid(unknown));
-    }
+    let f = scenario_file::from_source(&src)?;
     let base = path.parent().unwrap_or(Path::new("."));
-    let policy_path = base.join(&f.baseline.policy);
-    let policy_text = TomlSource::read(&policy_path)?.text;
-    let mut weeks = Vec::new();
-    for (i, w) in f.baseline.weeks.iter().enumerate() {
-        match w.date {
-            Some(d) => weeks.push(
-                NaiveDate::from_ymd_opt(d.year as i32, u32::from(d.month), u32::from(d.day))
-                    .filter(|d| date_in_range(*d))
-                    .ok_or_else(|| {
-                        Error::invalid(src.diag(
-                            &[
-                                crate::input::toml_source::Seg::Key("baseline".into()),
-                                crate::input::toml_source::Seg::Key("weeks".into()),
-                                crate::input::toml_source::Seg::Index(i),
-                            ],
-                            Said::same(w.to_string()),
-                            date_range("2026-12-07"),
-                        ))
-                    })?,
-            ),
-            None => {
-                return Err(Error::invalid(src.diag(
-                    &[crate::input::toml_source::Seg::Key("baseline".into())],
-                    Said::same(w.to_string()),
-                    Said::new("日期, 如 2026-12-07", "dates such as 2026-12-07"),
-                )))
-            }
-        }
+    let mut study = Study::new(&base.join(&f.policy), &base.join(&f.data), f.weeks)?;
+    study.file = path.to_path_buf();
+    study.scenarios = f.scenarios;
+    Ok(study)
+}
+
+impl Study {
+    /// A study of the school at `policy` and `data` over `weeks`, with no
+    /// scenarios yet (the web app's, of its workspace).
+    pub fn new(policy: &Path, data: &Path, weeks: Vec<NaiveDate>) -> Result<Study> {
+        Ok(Study {
+            file: PathBuf::new(),
+            policy_path: policy.to_path_buf(),
+            policy_text: TomlSource::read(policy)?.text,
+            data_dir: data.to_path_buf(),
+            weeks,
+            scenarios: Vec::new(),
+        })
     }
-    Ok(Study {
-        file: path.to_path_buf(),
-        policy_path,
-        policy_text,
-        data_dir: base.join(&f.baseline.data),
-        weeks,
-        scenarios: f.scenario,
-    })
 }
 
 fn date(d: &toml::value::Datetime) -> Result<NaiveDate> {
@@ -400,28 +365,22 @@ fn change_enrollment(
     Ok(())
 }
 
-/// The outcome of one scenario over the study's weeks.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
-    pub name: String,
-    pub uncovered: u32,
-    pub max_rel: f64,
-    pub min_rel: f64,
-    pub staff_hours: f64,
-    pub cost: crate::model::units::Fen,
-    pub changed: usize,
-    pub pairs: BTreeSet<(String, String)>,
-    pub rosters: Vec<(NaiveDate, Vec<u8>)>,
-}
-
-fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Result<Outcome> {
+/// The policy and school of a scenario: the study's with its changes
+/// applied (an error names the change that cannot be applied).
+pub fn prepare(study: &Study, spec: &ScenarioSpec) -> Result<(Policy, School)> {
     let text = edit_policy(&study.policy_text, &spec.changes)?;
     let p = input::policy::load_text(&study.policy_path, &text)?;
     let mut s = input::school::load(&study.data_dir, &p)?;
     edit_school(&p, &mut s, &spec.changes)?;
+    Ok((p, s))
+}
+
+fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Result<Outcome> {
+    let (p, s) = prepare(study, spec)?;
     let mut out = Outcome {
         name: spec.name.clone(),
         uncovered: 0,
+        uncovered_by: [0; 3],
         max_rel: 0.0,
         min_rel: f64::INFINITY,
         staff_hours: 0.0,
@@ -429,6 +388,7 @@ fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Re
         changed: 0,
         pairs: BTreeSet::new(),
         rosters: Vec::new(),
+        days: Vec::new(),
     };
     for &w in &study.weeks {
         let monday = crate::calendar::monday_of(w);
@@ -446,6 +406,12 @@ fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Re
         }
         let plan = plan::plan(&p, &s, &dm, &opts)?;
         out.uncovered += plan.uncovered.iter().map(|u| u.1).sum::<u32>();
+        for day in compare::coverage(&p, &plan) {
+            for k in 0..3 {
+                out.uncovered_by[k] += day.open[k];
+            }
+            out.days.push(day);
+        }
         for a in &plan.assignments {
             let d = &dm.duties[a.duty];
             *load.entry(a.staff).or_insert(0) += d.load();
@@ -500,25 +466,38 @@ pub fn run(
     progress: bool,
     time_limit: Option<f64>,
 ) -> Vec<(String, Result<Outcome>)> {
+    let bar = progress.then(|| indicatif::ProgressBar::new(study.scenarios.len() as u64 + 1));
+    let results = run_with(study, time_limit, &|_| {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    results
+}
+
+/// [`run`], telling `done` the name of each scenario as it ends (from
+/// any of rayon's threads). The baseline is named `baseline` and first.
+pub fn run_with(
+    study: &Study,
+    time_limit: Option<f64>,
+    done: &(dyn Fn(&str) + Sync),
+) -> Vec<(String, Result<Outcome>)> {
     let mut specs = vec![ScenarioSpec {
         name: "baseline".into(),
         changes: Vec::new(),
     }];
     specs.extend(study.scenarios.iter().cloned());
-    let bar = progress.then(|| indicatif::ProgressBar::new(specs.len() as u64));
     let mut results: Vec<(String, Result<Outcome>)> = specs
         .par_iter()
         .map(|sp| {
             let r = run_one(study, sp, time_limit);
-            if let Some(b) = &bar {
-                b.inc(1);
-            }
+            done(&sp.name);
             (sp.name.clone(), r)
         })
         .collect();
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
     let base = results
         .first()
         .and_then(|r| r.1.as_ref().ok())
@@ -532,99 +511,4 @@ pub fn run(
         }
     }
     results
-}
-
-pub fn comparison_csv(results: &[(String, Result<Outcome>)], lang: Lang) -> Vec<u8> {
-    let h: &[&str] = if lang == Lang::Zh {
-        &[
-            "方案",
-            "未覆盖人次",
-            "最高相对负荷",
-            "最低相对负荷",
-            "负荷差",
-            "总人·小时",
-            "总费用(元)",
-            "与基线相比变更的安排",
-            "错误",
-        ]
-    } else {
-        &[
-            "scenario",
-            "uncovered",
-            "max_relative_load",
-            "min_relative_load",
-            "spread",
-            "staff_hours",
-            "total_cost_yuan",
-            "assignments_changed",
-            "error",
-        ]
-    };
-    let mut out = CsvOut::new(h);
-    for (name, r) in results {
-        match r {
-            Ok(o) => out.row(vec![
-                Cell::Text(name.clone()),
-                Cell::Num(o.uncovered.to_string()),
-                Cell::Num(format!("{:.3}", o.max_rel)),
-                Cell::Num(format!("{:.3}", o.min_rel)),
-                Cell::Num(format!("{:.3}", o.max_rel - o.min_rel)),
-                Cell::Num(format!("{:.2}", o.staff_hours)),
-                Cell::Num(o.cost.to_string()),
-                Cell::Num(o.changed.to_string()),
-                Cell::Text(String::new()),
-            ]),
-            Err(e) => out.row(vec![
-                Cell::Text(name.clone()),
-                Cell::Text(String::new()),
-                Cell::Text(String::new()),
-                Cell::Text(String::new()),
-                Cell::Text(String::new()),
-                Cell::Text(String::new()),
-                Cell::Text(String::new()),
-                Cell::Text(String::new()),
-                Cell::Text(e.render(lang)),
-            ]),
-        }
-    }
-    out.into_bytes()
-}
-
-pub fn comparison_table(results: &[(String, Result<Outcome>)], lang: Lang) -> String {
-    use crate::outputs::table::{Align, Table};
-    let r = Align::Right;
-    let mut t = Table::new(&[
-        (lang.t("方案", "scenario"), Align::Left),
-        (lang.t("未覆盖", "uncov"), r),
-        (lang.t("最高", "max"), r),
-        (lang.t("最低", "min"), r),
-        (lang.t("差", "spread"), r),
-        (lang.t("人·小时", "staff-h"), r),
-        (lang.t("费用(元)", "cost"), r),
-        (lang.t("变更", "changed"), r),
-    ]);
-    let mut failed = String::new();
-    for (name, res) in results {
-        match res {
-            Ok(x) => t.row(vec![
-                name.clone(),
-                x.uncovered.to_string(),
-                format!("{:.3}", x.max_rel),
-                format!("{:.3}", x.min_rel),
-                format!("{:.3}", x.max_rel - x.min_rel),
-                format!("{:.2}", x.staff_hours),
-                x.cost.to_string(),
-                x.changed.to_string(),
-            ]),
-            Err(e) => {
-                let _ = writeln!(
-                    failed,
-                    "{name} {}: {}",
-                    lang.t("失败", "FAILED"),
-                    e.render(lang).replace('\n', " ")
-                );
-            }
-        }
-    }
-    t.render("") + &failed
 }

@@ -38,6 +38,8 @@ pub(crate) struct Access {
 const ALL: &[Role] = &Role::ALL;
 const READ: &[Role] = &[Role::Admin, Role::Finance, Role::Leadership];
 const ADMIN: &[Role] = &[Role::Admin];
+/// Who may start a what-if study.
+const RUN_STUDY: &[Role] = &[Role::Admin, Role::Leadership];
 /// A teacher their own calendar token, the administrator anyone's.
 const OWN_CALENDAR: &[Role] = &[Role::Admin, Role::Teacher];
 
@@ -124,6 +126,14 @@ pub(crate) const ACCESS: &[Access] = &[
     route("GET", "/data/{table}/import", ADMIN),
     route("POST", "/data/{table}/import", ADMIN),
     route("POST", "/data/{table}/import/confirm", ADMIN),
+    // What-if studies: leadership and the administrator run them, finance reads them.
+    route("GET", "/whatif", READ),
+    route("GET", "/whatif/new", RUN_STUDY),
+    route("POST", "/whatif/new", RUN_STUDY),
+    route("GET", "/whatif/upload", RUN_STUDY),
+    route("POST", "/whatif/upload", RUN_STUDY),
+    route("GET", "/whatif/{id}", READ),
+    route("GET", "/whatif/{id}/file", READ),
 ];
 
 /// The routes whose form carries a file (`multipart/form-data`).

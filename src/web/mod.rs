@@ -9,6 +9,7 @@
 //! - `guard`: the one table of who may use which route, applied to every
 //!   request by one middleware, with the CSRF check of every form;
 //! - `jobs`: planning a week in the background;
+//! - `studies`: what-if studies run in the background;
 //! - `robot`: the group robot's digest after a publication, rate-limited;
 //! - `layout`: the page frame, error pages, the user's language;
 //! - `pages/`: one file per page.
@@ -31,6 +32,7 @@ mod layout;
 mod pages;
 mod robot;
 mod upload;
+mod studies;
 mod workspace;
 
 pub use workspace::{Workspace, DEMO_DIR};
@@ -58,6 +60,8 @@ pub(crate) struct AppState {
     pub robots: robot::Robots,
     /// Uploaded tables waiting for their preview's confirm.
     pub uploads: upload::Uploads,
+    /// What-if studies run from the browser (issue 19).
+    pub studies: studies::Studies,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -133,6 +137,7 @@ impl App {
             limiter: auth::Limiter::default(),
             robots: robot::Robots::default(),
             uploads: upload::Uploads::default(),
+            studies: studies::Studies::default(),
         });
         Ok(App {
             state,
@@ -224,6 +229,18 @@ impl App {
                 "/data/{table}/import/confirm",
                 post(pages::data::import_confirm),
             )
+            // What-if studies (issue 19, item 5).
+            .route("/whatif", get(pages::whatif::list))
+            .route(
+                "/whatif/new",
+                get(pages::whatif::new_form).post(pages::whatif::create),
+            )
+            .route(
+                "/whatif/upload",
+                get(pages::whatif::upload_form).post(pages::whatif::upload),
+            )
+            .route("/whatif/{id}", get(pages::whatif::show))
+            .route("/whatif/{id}/file", get(pages::whatif::file))
             .route_layer(axum::middleware::from_fn_with_state(
                 st.clone(),
                 guard::guard,

@@ -32,6 +32,8 @@ pub(crate) mod robot;
 pub(crate) mod trend;
 pub(crate) mod users;
 pub(crate) mod week;
+pub(crate) mod whatif;
+pub(crate) mod whatif_form;
 pub(crate) mod workload;
 
 const CSS: &str = include_str!("../assets/app.css");

@@ -150,6 +150,11 @@ pub(crate) async fn show(
                 @if !is_draft && draft.is_some() { p { a href="?view=draft" { (lang.t("查看草稿", "Show the draft")) } } }
                 @if is_draft { p { a href="?" { (lang.t("查看已发布排班", "Show the published roster")) } } }
                 div.scroll { (super::grid::grid(&st.now().policy, &snap.school, plan, &pins, admin.then_some(monday), lang)) }
+                figure.chart { (maud::PreEscaped(super::whatif::day_chart(
+                    &crate::studies::compare::coverage(&st.now().policy, plan),
+                    lang.t("本周每日覆盖", "Coverage per day this week"),
+                    lang,
+                ))) }
                 (people(&snap.school, plan, lang, monday))
             }
             None => { p { (lang.t("本周还没有排班.", "No roster for this week yet.")) } }

@@ -68,6 +68,31 @@ async fn rows(st: &Shared, p: &Period) -> Result<Vec<WorkloadRow>, Error> {
     .await
 }
 
+/// Each active staff member's relative load over the period (weighted
+/// hours served / quota), for those the planner keeps fair.
+async fn relative_loads(st: &Shared, p: &Period) -> Result<Vec<f64>, Error> {
+    let st2 = st.clone();
+    let (from, to) = (p.from, p.to);
+    st.db(move |rec| {
+        let now = st2.now();
+        let served = rec.read(|tx| ledger::served(&now.policy, &now.school, tx, from, to))?;
+        let load = ledger::served_load(&served);
+        Ok(now
+            .school
+            .staff
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.active && crate::plan::is_fair(s))
+            .map(|(i, s)| {
+                load.get(&i).copied().unwrap_or(0) as f64
+                    / crate::model::school::LOAD_PER_HOUR as f64
+                    / s.quota.as_f64()
+            })
+            .collect())
+    })
+    .await
+}
+
 /// The three ways to ask for a period: a month, a term, two dates.
 fn forms(st: &Shared, p: &Period, lang: Lang) -> Markup {
     let month = p.from.format("%Y-%m").to_string();
@@ -161,6 +186,12 @@ pub(crate) async fn show(
         .await
         .map_err(|e| Fail::from_error(lang, &e))?;
     let sh = ledger::sheet(&st.now().school, &rows, lang);
+    let rel = match rows.is_empty() {
+        true => Vec::new(),
+        false => relative_loads(&st, &p)
+            .await
+            .map_err(|e| Fail::from_error(lang, &e))?,
+    };
     let q = query(&p);
     let body = html! {
         (forms(&st, &p, lang))
@@ -174,6 +205,15 @@ pub(crate) async fn show(
         p.t { (lang.t("依据每周最新发布版本及已记录的缺勤、代课、换班与取消; 金额单位: 元. 次数与小时含按次计酬的任务 (巡查), 金额只计课时部分; 合计行是各行显示值之和.", "From each week's latest published version with the absences, substitutions, swaps and cancellations recorded; amounts in yuan. Duties and hours include those paid per duty (patrol), whose amounts are in their own columns; the totals row is the sum of the rows as shown.")) }
         @if rows.is_empty() { p { (lang.t("这段时间没有已发布的任务.", "No published duties in this period.")) } }
         (table(&sh, lang))
+        @if !rows.is_empty() {
+            figure.chart { (maud::PreEscaped(crate::outputs::chart::histogram(
+                &format!("{} {}", lang.t("相对负荷的分布:", "Relative loads:"), p.label(lang)),
+                lang.t("相对负荷 (加权小时 ÷ 工作量系数)", "relative load (weighted hours / quota)"),
+                lang.t("人数", "people"),
+                &crate::outputs::chart::bins(&rel, 8),
+            ))) }
+            p.t { (lang.t("选择学期即为本学期至今 (已发布并已记录的部分) 的分布; 只计参与均衡的在职教职工.", "Choose a term for the term to date (what was published and recorded); only active staff counted for fairness.")) }
+        }
     };
     Ok(ok(page(
         lang,
