@@ -1474,6 +1474,8 @@ async fn the_policy_text_is_checked_and_a_bad_one_cannot_be_saved() {
         "CR LF as LF"
     );
     assert!(!policy_versions(&s)[0].pay_confirmed);
+}
+
 // ---------------------------------------------------------------- the school's data (issue 19)
 
 /// A multipart form with `fields` and one file, as a browser posts it.
@@ -1707,6 +1709,8 @@ async fn the_export_and_the_template_download() {
     let xlsx = get(&s.router, "/data/leave/template.xlsx", &u.cookie).await;
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.body.starts_with("PK"), "a workbook");
+}
+
 /// Each what-if form field that cannot be used is named (400), and no
 /// study starts.
 #[tokio::test]
