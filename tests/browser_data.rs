@@ -83,4 +83,28 @@ async fn steps(c: &Client, base: &str, ws: &Workspace) {
     shot(c, "data-03-table").await;
     let staff = std::fs::read_to_string(ws.data.join("staff.csv")).unwrap();
     assert!(staff.contains("T900,新老师"), "{staff}");
+    // A cell checked as it is typed: a role no one has, typed into the
+    // first row, is named in that row without pressing 保存; nothing saved.
+    let role = c
+        .find(Locator::Css("input[form=r0][name=f_role]"))
+        .await
+        .expect("row 1's role");
+    role.send_keys("长").await.expect("typing");
+    let typed = wait_text(c, "发现").await;
+    let verdict = c
+        .find(Locator::Css("#check-r0"))
+        .await
+        .expect("row 1's verdict")
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        verdict.contains("角色") || verdict.contains("role"),
+        "{verdict}\n{typed}"
+    );
+    shot(c, "data-04-live-check").await;
+    assert_eq!(
+        std::fs::read_to_string(ws.data.join("staff.csv")).unwrap(),
+        staff
+    );
 }

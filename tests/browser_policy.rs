@@ -2,6 +2,7 @@
 //! vice-principal changes the winter cutoff through the seasons form, sees
 //! the difference and the check, saves with a note, finds the version in
 //! the history, and the next plan of a winter week ends at the new cutoff.
+//! First, the text area is checked as it is typed (assets/live.js).
 //! Screenshots go to target/screenshots/ (or $KEHOU_SCREENSHOTS).
 //! `KEHOU_SKIP_BROWSER=1` skips it.
 
@@ -37,7 +38,32 @@ async fn flow() {
     c.close().await.ok();
 }
 
+/// The text checked as it is typed: a line that is no TOML, appended to
+/// the text area, is reported without pressing 「检查」, and nothing is saved.
+async fn live_check(c: &fantoccini::Client, base: &str, ws: &Workspace) {
+    let before = std::fs::read_to_string(&ws.policy).unwrap();
+    c.goto(&format!("{base}/admin/policy")).await.unwrap();
+    let area = c
+        .find(fantoccini::Locator::Css("textarea.policy"))
+        .await
+        .expect("the text area");
+    assert!(!body(c).await.contains("检查未通过"));
+    area.send_keys("\nthis is not toml").await.expect("typing");
+    let mut text = body(c).await;
+    for _ in 0..50 {
+        if text.contains("检查未通过") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        text = body(c).await;
+    }
+    assert!(text.contains("检查未通过"), "checked as typed: {text}");
+    shot(c, "policy-00-live-check").await;
+    assert_eq!(std::fs::read_to_string(&ws.policy).unwrap(), before);
+}
+
 async fn steps(c: &fantoccini::Client, base: &str, ws: &Workspace) {
+    live_check(c, base, ws).await;
     c.goto(&format!("{base}/admin/policy/form/seasons"))
         .await
         .unwrap();

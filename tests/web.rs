@@ -473,6 +473,7 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
         ("GET", "/password".into(), [200, 200, 200, 200, 303]),
         ("GET", "/login".into(), [303, 303, 303, 303, 200]),
         ("GET", "/assets/app.css".into(), [200, 200, 200, 200, 200]),
+        ("GET", "/assets/live.js".into(), [200, 200, 200, 200, 200]),
         ("POST", "/logout".into(), [303, 303, 303, 303, 403]),
         ("POST", "/password".into(), [400, 400, 400, 400, 403]),
         // Without the login form's own cookie token: refused as CSRF.
@@ -1663,6 +1664,37 @@ async fn a_row_edit_with_a_bad_value_is_refused_naming_the_field() {
         "what was typed stays"
     );
     assert_eq!(staff_csv(&s), before, "nothing saved");
+    // Checked as typed (check=1, no button): the row's verdict, nothing
+    // saved, good or bad.
+    let live = |r: Vec<(&'static str, &'static str)>| {
+        let mut f: Vec<(&str, &str)> = r.into_iter().filter(|(k, _)| *k != "action").collect();
+        f.push(("check", "1"));
+        f
+    };
+    let mut typed = live(row("校长", "黄建华"));
+    typed.push(("csrf", &u.csrf));
+    let reply = post(&s.router, "/data/staff/row", &u.cookie, &typed).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    let check = reply
+        .body
+        .split("id=\"check-r0\"")
+        .nth(1)
+        .expect("row 1's verdict");
+    let check = &check[..check.find("</div>").unwrap_or(check.len())];
+    assert!(
+        check.contains("校长"),
+        "the problem in the row's verdict: {check}"
+    );
+    assert!(
+        !reply.body.contains("未保存"),
+        "a live check is no refused save"
+    );
+    let mut typed = live(row("班主任", "黄建国"));
+    typed.push(("csrf", &u.csrf));
+    let reply = post(&s.router, "/data/staff/row", &u.cookie, &typed).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(reply.body.contains("✓ 可以保存"), "{}", reply.body);
+    assert_eq!(staff_csv(&s), before, "a live check saves nothing");
     let mut good = row("班主任", "黄建国");
     good.push(("csrf", &u.csrf));
     let reply = post(&s.router, "/data/staff/row", &u.cookie, &good).await;

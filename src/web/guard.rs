@@ -74,6 +74,7 @@ const fn first(method: &'static str, path: &'static str) -> Access {
 /// teacher sees only their own (`may_see_staff`).
 pub(crate) const ACCESS: &[Access] = &[
     open("GET", "/assets/app.css"),
+    open("GET", "/assets/live.js"),
     open("GET", "/login"),
     open("POST", "/login"),
     first("POST", "/logout"),
@@ -430,7 +431,7 @@ pub(crate) async fn headers(req: Request, next: Next) -> Response {
     let set = [
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

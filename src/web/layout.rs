@@ -49,6 +49,7 @@ pub(crate) fn page_with(
                 @if let Some(r) = refresh { meta http-equiv="refresh" content=(r); }
                 title { (title) " · kehou" }
                 link rel="stylesheet" href="/assets/app.css";
+                script src="/assets/live.js" defer {}
             }
             body {
                 (nav(lang, me))

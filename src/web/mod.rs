@@ -31,8 +31,8 @@ mod jobs;
 mod layout;
 mod pages;
 mod robot;
-mod upload;
 mod studies;
+mod upload;
 mod workspace;
 
 pub use workspace::{Workspace, DEMO_DIR};
@@ -163,6 +163,7 @@ impl App {
         Router::new()
             .route("/", get(pages::home))
             .route("/assets/app.css", get(pages::css))
+            .route("/assets/live.js", get(pages::live_js))
             .route("/login", get(pages::login::form).post(pages::login::submit))
             .route("/logout", post(pages::login::logout))
             .route(

@@ -111,6 +111,8 @@ struct Editing {
     /// Problems of the row (by field) and of the rest of the school.
     row: Vec<Diagnostic>,
     general: Vec<Diagnostic>,
+    /// Only checked as it is typed (`check=1`): nothing was submitted.
+    live: bool,
 }
 
 /// `GET /data/{table}`: the table; the office edits it row by row.
@@ -152,7 +154,7 @@ fn table_page(
         @if let Some(s) = saved {
             p.banner { (lang.t("已保存", "Saved")) @if !s.is_empty() { ": " (s) } }
         }
-        @if let Some(e) = editing {
+        @if let Some(e) = editing.filter(|e| !e.live) {
             div.box.warn {
                 p.error { (lang.t("未保存: 请改正标出的字段", "Not saved: correct the fields marked")) }
                 @for d in e.general.iter().chain(e.row.iter().filter(|d| field_col(kind, &d.field).is_none())) {
@@ -208,7 +210,7 @@ fn row_markup(
     let cols = kind.columns();
     let csrf = cx.me.as_ref().map_or("", |m| m.csrf.as_str());
     html! {
-        tr id=(id) {
+        tr id={"row-" (id)} {
             @for (c, _, req) in cols {
                 @let v = cells.get(c).map_or("", |s| s.as_str());
                 @let problems: Vec<&Diagnostic> = editing.map(|e| e.row.iter().filter(|d| field_col(kind, &d.field) == Some(*c)).collect()).unwrap_or_default();
@@ -230,7 +232,18 @@ fn row_markup(
             }
             @if admin {
                 td.noprint {
-                    form id=(id) method="post" action={"/data/" (kind.stem()) "/row"} {
+                    // Checked as it is typed (assets/live.js): the answer's
+                    // check-<row> replaces this one.
+                    div.live-check id={"check-" (id)} {
+                        @if let Some(e) = editing.filter(|e| e.live) {
+                            @if e.row.is_empty() && e.general.is_empty() {
+                                span.ok { (lang.t("✓ 可以保存", "✓ can be saved")) }
+                            }
+                            @for d in e.row.iter().chain(e.general.iter()) { div.error { (d.render(lang)) } }
+                        }
+                    }
+                    form id=(id) method="post" action={"/data/" (kind.stem()) "/row"}
+                        data-live={"#check-" (id)} data-live-url={"/data/" (kind.stem()) "/row"} {
                         (csrf_field(csrf))
                         @if let Some(k) = key { input type="hidden" name="key" value=(k); }
                         @if key.is_some() {
@@ -325,7 +338,13 @@ pub(crate) async fn row(
 ) -> Result<Response, Fail> {
     let lang = cx.lang;
     let kind = kind_of(lang, &table)?;
-    let action = cx.field("action").to_string();
+    // A live check (`check=1`) posts no button: its action follows from the key.
+    let live = cx.field("check") == "1";
+    let action = match (live, cx.field("action"), cx.field("key").is_empty()) {
+        (true, "", true) => "add".to_string(),
+        (true, "", false) => "save".to_string(),
+        (_, a, _) => a.to_string(),
+    };
     let key = Some(cx.field("key").to_string()).filter(|k| !k.is_empty() || action != "add");
     let cells = (action != "delete").then(|| form_cells(&cx, kind));
     let st2 = st.clone();
@@ -335,14 +354,14 @@ pub(crate) async fn row(
         let cur = Current::read(&st2.ws.data)?;
         let now = st2.now();
         let p = import::edit_row(&now.policy, &cur, kind, key2.as_deref(), cells2);
-        if p.ok() {
+        if p.ok() && !live {
             save(&st2, kind, &p)?;
         }
         Ok(p)
     })
     .await
     .map_err(|e| Fail::from_error(lang, &e))?;
-    if result.ok() {
+    if result.ok() && !live {
         let what = match action.as_str() {
             "delete" => lang.t("已删除一行", "a row deleted"),
             "add" => lang.t("已添加一行", "a row added"),
@@ -360,9 +379,15 @@ pub(crate) async fn row(
             .flat_map(|r| r.problems.clone())
             .collect(),
         general: result.problems.clone(),
+        live,
     };
     let body = table_page(&st, &cx, kind, Some(&editing))?;
-    Ok((StatusCode::BAD_REQUEST, Html(body.into_string())).into_response())
+    let status = if live && result.ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok((status, Html(body.into_string())).into_response())
 }
 
 /// Write the table, keep the old file, load the school again.

@@ -37,6 +37,20 @@ pub(crate) mod whatif_form;
 pub(crate) mod workload;
 
 const CSS: &str = include_str!("../assets/app.css");
+const LIVE_JS: &str = include_str!("../assets/live.js");
+
+/// The one script: live checks of forms marked `data-live` (the pages
+/// work without it).
+pub(crate) async fn live_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        LIVE_JS,
+    )
+        .into_response()
+}
 
 /// The stylesheet, embedded in the binary.
 pub(crate) async fn css() -> Response {

@@ -64,8 +64,9 @@ fn editor(cx: &Cx, text: &str, result: Option<Markup>) -> Markup {
     let csrf = cx.me.as_ref().map_or("", |m| m.csrf.as_str());
     html! {
         (links(lang))
-        @if let Some(r) = result { (r) }
-        form.stack method="post" action="/admin/policy/diff" {
+        // Replaced by the live check (assets/live.js) as one types.
+        div #check-result { @if let Some(r) = result { (r) } }
+        form.stack method="post" action="/admin/policy/diff" data-live="#check-result" data-live-url="/admin/policy/check" {
             (csrf_field(csrf))
             label { (lang.t("政策文件 policy.toml (说明见 docs/policy.md)", "The policy file policy.toml (see docs/policy.md)"))
                 textarea.policy name="text" rows="30" spellcheck="false" { (text) } }
