@@ -1870,6 +1870,27 @@ async fn whatif_forms_name_the_bad_field_and_start_nothing() {
         r.body
     );
     assert!(r.body.contains("changes[0].count"), "{}", r.body);
+    // The same file chosen as a file: named by its file name and line;
+    // without the CSRF field, refused.
+    let r = upload(
+        &s.router,
+        "/whatif/upload",
+        &u.cookie,
+        &[("csrf", &u.csrf)],
+        ("study.toml", file.as_bytes()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("study.toml:8"), "{}", r.body);
+    let r = upload(
+        &s.router,
+        "/whatif/upload",
+        &u.cookie,
+        &[],
+        ("study.toml", file.as_bytes()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     let list = get(&s.router, "/whatif", &u.cookie).await;
     assert!(list.body.contains("还没有运行过"), "{}", list.body);
 }

@@ -138,7 +138,7 @@ pub(crate) const ACCESS: &[Access] = &[
 ];
 
 /// The routes whose form carries a file (`multipart/form-data`).
-const UPLOAD_ROUTES: &[&str] = &["/data/{table}/import"];
+const UPLOAD_ROUTES: &[&str] = &["/data/{table}/import", "/whatif/upload"];
 
 /// Whether `role` may use `method path` (a path as routed, e.g. `/week/{monday}`).
 pub(crate) fn allowed(role: Role, method: &str, path: &str) -> bool {

@@ -291,11 +291,14 @@ pub(crate) async fn upload_form(
     let me = me(&cx)?;
     let lang = cx.lang;
     let body = html! {
-        p { (lang.t("把方案文件 (kehou whatif 读取的 TOML 格式, 见 docs/guide.md) 的内容粘贴到下面. 文件中 [baseline] 的 policy 和 data 在这里不用: 基线总是本校当前的规则和数据; weeks 和每个 [[scenario]] 照用.", "Paste a scenario file (the TOML that kehou whatif reads, see docs/guide.md) below. The policy and data of its [baseline] are not used here: the baseline is always the school's current policy and data; its weeks and every [[scenario]] are.")) }
-        form method="post" action="/whatif/upload" {
+        p { (lang.t("选择方案文件, 或把它的内容 (kehou whatif 读取的 TOML 格式, 见 docs/guide.md) 粘贴到下面. 文件中 [baseline] 的 policy 和 data 在这里不用: 基线总是本校当前的规则和数据; weeks 和每个 [[scenario]] 照用.", "Choose a scenario file, or paste its text (the TOML that kehou whatif reads, see docs/guide.md) below. The policy and data of its [baseline] are not used here: the baseline is always the school's current policy and data; its weeks and every [[scenario]] are.")) }
+        form method="post" action="/whatif/upload" enctype="multipart/form-data" {
             (csrf_field(&me.csrf))
-            label { (lang.t("方案文件", "scenario file")) br;
-                textarea name="file" rows="18" cols="80" spellcheck="false" {} }
+            label { (lang.t("方案文件", "scenario file")) " "
+                input type="file" name="file" accept=".toml,text/plain"; }
+            br;
+            label { (lang.t("或粘贴内容", "or paste its text")) br;
+                textarea name="text" rows="18" cols="80" spellcheck="false" {} }
             br;
             button type="submit" { (lang.t("运行对比", "Run the comparison")) }
         }
@@ -316,7 +319,26 @@ pub(crate) async fn upload(
 ) -> Result<Response, Fail> {
     let lang = cx.lang;
     let field = lang.t("方案文件", "scenario file");
-    let text = cx.form.get("file").map(String::as_str).unwrap_or("");
+    // A chosen file first (in any encoding the school's files may be in),
+    // else the pasted text.
+    let chosen = cx.upload.as_ref().filter(|u| !u.bytes.is_empty());
+    let decoded = match chosen {
+        Some(u) => Some(crate::input::text::decode_text(&u.bytes).ok_or_else(|| {
+            Fail::field(
+                lang,
+                field,
+                lang.t(
+                    "应为文本文件 (UTF-8 或 GBK)",
+                    "expected a text file (UTF-8 or GBK)",
+                ),
+            )
+        })?),
+        None => None,
+    };
+    let pasted = [cx.field("file"), cx.field("text")]
+        .into_iter()
+        .find(|t| !t.is_empty());
+    let text = decoded.as_deref().or(pasted).unwrap_or("");
     if text.trim().is_empty() {
         return Err(Fail::field(
             lang,
@@ -324,7 +346,12 @@ pub(crate) async fn upload(
             lang.t("应粘贴方案文件的内容", "expected the scenario file's text"),
         ));
     }
-    let name = FsPath::new(lang.t("上传的方案文件", "uploaded scenario file"));
+    let shown_name = chosen.map(|u| u.name.clone());
+    let name = FsPath::new(
+        shown_name
+            .as_deref()
+            .unwrap_or(lang.t("上传的方案文件", "uploaded scenario file")),
+    );
     let f =
         scenario_file::parse(name, text).map_err(|e| Fail::field(lang, field, &e.render(lang)))?;
     if f.scenarios.len() > MAX_SCENARIOS {
