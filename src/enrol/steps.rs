@@ -146,11 +146,15 @@ fn take(state: Option<State>, step: &Step, by: &Actor, class: &str) -> Result<St
             "the first step must be the application",
         )),
         (Some(_), Step::Apply) => Err(Said::new("已经申请过", "already applied")),
-        (Some(s), Step::Review { .. }) if !homeroom => {
-            Err(only(s, class, "班主任", "homeroom teacher"))
-        }
+        (Some(s), Step::Review { .. }) if !homeroom => Err(only(
+            s,
+            (
+                &format!("{class} 的班主任"),
+                &format!("the homeroom teacher of {class}"),
+            ),
+        )),
         (Some(s), Step::Approve { .. }) if *by != Actor::Principal => {
-            Err(only(s, class, "校长", "principal"))
+            Err(only(s, ("校长", "the principal")))
         }
         (Some(S::Applied), Step::Review { ok }) => Ok(if *ok { S::Reviewed } else { S::Refused }),
         (Some(S::Reviewed), Step::Approve { ok: true, on }) => Ok(S::Approved { from: *on }),
@@ -215,22 +219,13 @@ fn not_yours(class: &str) -> Said {
     )
 }
 
-fn only(s: State, class: &str, zh: &str, en: &str) -> Said {
-    let who = if zh == "班主任" {
-        format!("{class} 的{zh}")
-    } else {
-        zh.to_string()
-    };
+/// The step is someone else's: `(zh, en)` names who may take it.
+fn only(s: State, (zh, en): (&str, &str)) -> Said {
     Said::new(
-        format!("申请{}: 这一步只能由{who}完成", s.label(Lang::Zh)),
+        format!("申请{}: 这一步只能由{zh}完成", s.label(Lang::Zh)),
         format!(
-            "the application is {}: only the {en}{} may take this step",
-            s.label(Lang::En),
-            if zh == "班主任" {
-                format!(" of {class}")
-            } else {
-                String::new()
-            }
+            "the application is {}: only {en} may take this step",
+            s.label(Lang::En)
         ),
     )
 }

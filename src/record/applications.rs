@@ -3,6 +3,8 @@
 //! replayed from the steps by `enrol::state_of`; a step the rules refuse is
 //! not written.
 
+use std::collections::BTreeMap;
+
 use chrono::{NaiveDate, Weekday};
 use rusqlite::{params, OptionalExtension};
 
@@ -262,30 +264,40 @@ impl Tx<'_> {
                     format!("there is no application {id}"),
                 )
             })?;
+        let steps = self.steps_of(Some(id))?.remove(&id).unwrap_or_default();
+        Ok((class, steps))
+    }
+
+    /// The steps of one application (or of all), in order, by application.
+    fn steps_of(&self, only: Option<i64>) -> Result<BTreeMap<i64, Vec<(Step, enrol::Actor)>>> {
         let mut st = self
             .tx
-            .prepare_cached("SELECT step, ok, on_date, actor FROM application_steps WHERE application_id = ?1 ORDER BY id")
+            .prepare_cached(
+                "SELECT application_id, step, ok, on_date, actor FROM application_steps
+                 WHERE ?1 IS NULL OR application_id = ?1 ORDER BY application_id, id",
+            )
             .map_err(|e| self.err(e))?;
         let rows = st
-            .query_map([id], |r| {
+            .query_map([only], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, bool>(1)?,
-                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, bool>(2)?,
                     r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
                 ))
             })
             .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
+        let mut out: BTreeMap<i64, Vec<(Step, enrol::Actor)>> = BTreeMap::new();
         for row in rows {
-            let (kind, ok, on, actor) = row.map_err(|e| self.err(e))?;
+            let (id, kind, ok, on, actor) = row.map_err(|e| self.err(e))?;
             let step = step_of(&kind, ok, &on).ok_or_else(|| Error::Record {
                 path: self.path.clone(),
                 detail: format!("application {id}: a step that cannot be read ({kind} {on})"),
             })?;
-            out.push((step, actor_of(&actor)));
+            out.entry(id).or_default().push((step, actor_of(&actor)));
         }
-        Ok((class, out))
+        Ok(out)
     }
 
     /// Every application with its state now, by id.
@@ -310,9 +322,11 @@ impl Tx<'_> {
         let rows: Vec<_> = rows
             .collect::<rusqlite::Result<_>>()
             .map_err(|e| self.err(e))?;
+        // All steps in one query, not one per application.
+        let mut all = self.steps_of(None)?;
         let mut out = Vec::with_capacity(rows.len());
         for (id, pupil_id, class, days, sessions, clubs, applied_at) in rows {
-            let (_, steps) = self.steps(id)?;
+            let steps = all.remove(&id).unwrap_or_default();
             let state = enrol::state_of(&class, &steps).map_err(|e| Error::Record {
                 path: self.path.clone(),
                 detail: format!("application {id}: {}", e.why.en),

@@ -9,7 +9,7 @@
 use std::sync::Mutex;
 
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Extension;
 use blake2::digest::consts::U32;
@@ -614,20 +614,6 @@ pub(crate) async fn import_confirm(
     Ok(Redirect::to(&format!("/data/{}?{q}", kind.stem())).into_response())
 }
 
-fn download(kind: &str, name: String, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 /// `GET /data/{table}/export.csv`: the table as the school's CSV.
 pub(crate) async fn export(
     State(st): State<Shared>,
@@ -638,7 +624,7 @@ pub(crate) async fn export(
     let cur = current(&st, cx.lang)?;
     let rows = cur.rows(kind);
     let bytes = import::to_csv(kind, rows.iter().map(|(_, c)| c));
-    Ok(download(
+    Ok(super::download(
         "text/csv; charset=utf-8",
         kind.file_name().to_string(),
         bytes,
@@ -657,7 +643,7 @@ pub(crate) async fn template(
     let bytes = crate::outputs::template::template(kind, &now.policy, &now.school, lang)
         .map_err(|e| Fail::from_error(lang, &e))?;
     let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    Ok(download(
+    Ok(super::download(
         mime,
         format!("{}-template.xlsx", kind.stem()),
         bytes,

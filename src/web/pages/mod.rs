@@ -64,6 +64,21 @@ pub(crate) async fn css() -> Response {
         .into_response()
 }
 
+/// A download: its type, its file name and its bytes.
+pub(crate) fn download(kind: &str, name: String, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// The start page of each role.
 pub(crate) async fn home(State(_st): State<Shared>, Extension(cx): Extension<Cx>) -> Response {
     let Ok(me) = me(&cx) else {

@@ -7,7 +7,7 @@
 use std::path::Path as FsPath;
 
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::{Datelike, NaiveDate};
@@ -407,20 +407,11 @@ pub(crate) async fn file(
     Path(id): Path<String>,
 ) -> Result<Response, Fail> {
     let e = entry(&st, &cx, &id)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/toml; charset=utf-8".to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"whatif-{}.toml\"", e.id),
-            ),
-        ],
-        scenario_file::write(&e.file),
-    )
-        .into_response())
+    Ok(super::download(
+        "application/toml; charset=utf-8",
+        format!("whatif-{}.toml", e.id),
+        scenario_file::write(&e.file).into_bytes(),
+    ))
 }
 
 /// `/whatif/{id}`: the study running, failed, or its comparison.

@@ -4,8 +4,7 @@
 //! workbook finance prints.
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
 use chrono::Months;
 use maud::{html, Markup};
@@ -227,21 +226,6 @@ pub(crate) async fn show(
     )))
 }
 
-/// A download: its type, its file name and its bytes.
-fn download(kind: &str, name: String, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, kind.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 pub(crate) async fn csv(
     State(st): State<Shared>,
     Extension(cx): Extension<Cx>,
@@ -253,7 +237,7 @@ pub(crate) async fn csv(
         .map_err(|e| Fail::from_error(lang, &e))?;
     let bytes = ledger::workload_csv(&st.now().school, &rows, lang);
     let name = format!("workload-{}.csv", p.file_part());
-    Ok(download("text/csv; charset=utf-8", name, bytes))
+    Ok(super::download("text/csv; charset=utf-8", name, bytes))
 }
 
 pub(crate) async fn xlsx(
@@ -270,5 +254,5 @@ pub(crate) async fn xlsx(
     let bytes = ledger::workload_xlsx(&head, &st.now().school, &rows, lang)
         .map_err(|e| Fail::from_error(lang, &e))?;
     let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    Ok(download(kind, name, bytes))
+    Ok(super::download(kind, name, bytes))
 }
