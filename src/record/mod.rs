@@ -24,6 +24,7 @@ pub mod accounts;
 pub mod admit;
 pub mod applications;
 pub mod export;
+pub mod family;
 pub mod legacy;
 pub mod policy_versions;
 pub mod requests;

@@ -4,7 +4,7 @@
 
 /// Migration `i + 1` is `MIGRATIONS[i]`. Append only: a published school's
 /// record has run the earlier ones.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// Published versions, events and the audit trail. Versions and events are
 /// never updated or deleted: the triggers refuse it, so a bug cannot change
@@ -235,4 +235,66 @@ CREATE TRIGGER policy_versions_kept_update BEFORE UPDATE ON policy_versions
 BEGIN SELECT RAISE(ABORT, 'policy versions are kept as they are'); END;
 CREATE TRIGGER policy_versions_kept_delete BEFORE DELETE ON policy_versions
 BEGIN SELECT RAISE(ABORT, 'policy versions are kept as they are'); END;
+";
+
+/// The family's side of applications (`record::family`, issue 20): a
+/// pupil's invitation codes for the parent page (kept by their BLAKE2b
+/// hash; the newest of a pupil is the one that works, so issuing a new
+/// one voids the old without an update), the term's published offer
+/// (each publication a new row), the signed agreements (one per
+/// application) and the club draws (method, seed and result, so a draw
+/// can be checked again).
+const V7: &str = "
+CREATE TABLE invitation_codes (
+    id INTEGER PRIMARY KEY,
+    pupil_id INTEGER NOT NULL REFERENCES pupils (id),
+    code_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+
+CREATE TABLE offers (
+    id INTEGER PRIMARY KEY,
+    term TEXT NOT NULL,
+    content TEXT NOT NULL,
+    safety TEXT NOT NULL,
+    published_at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+
+CREATE TABLE agreements (
+    application_id INTEGER PRIMARY KEY REFERENCES applications (id),
+    signed_on TEXT NOT NULL CHECK (length(signed_on) = 10),
+    signed_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+
+CREATE TABLE club_draws (
+    id INTEGER PRIMARY KEY,
+    club_id TEXT NOT NULL,
+    method TEXT NOT NULL CHECK (method IN ('first', 'lottery')),
+    seed INTEGER,
+    admitted TEXT NOT NULL,
+    waiting TEXT NOT NULL,
+    drawn_at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+
+CREATE TRIGGER codes_kept_update BEFORE UPDATE ON invitation_codes
+BEGIN SELECT RAISE(ABORT, 'invitation codes are kept as they are'); END;
+CREATE TRIGGER codes_kept_delete BEFORE DELETE ON invitation_codes
+BEGIN SELECT RAISE(ABORT, 'invitation codes are kept as they are'); END;
+CREATE TRIGGER offers_kept_update BEFORE UPDATE ON offers
+BEGIN SELECT RAISE(ABORT, 'published offers are kept as they are'); END;
+CREATE TRIGGER offers_kept_delete BEFORE DELETE ON offers
+BEGIN SELECT RAISE(ABORT, 'published offers are kept as they are'); END;
+CREATE TRIGGER agreements_kept_update BEFORE UPDATE ON agreements
+BEGIN SELECT RAISE(ABORT, 'agreements are kept as they are'); END;
+CREATE TRIGGER agreements_kept_delete BEFORE DELETE ON agreements
+BEGIN SELECT RAISE(ABORT, 'agreements are kept as they are'); END;
+CREATE TRIGGER draws_kept_update BEFORE UPDATE ON club_draws
+BEGIN SELECT RAISE(ABORT, 'club draws are kept as they are'); END;
+CREATE TRIGGER draws_kept_delete BEFORE DELETE ON club_draws
+BEGIN SELECT RAISE(ABORT, 'club draws are kept as they are'); END;
 ";
