@@ -509,6 +509,16 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
             "/data/staff/import/confirm".into(),
             [409, 403, 403, 403, 403],
         ),
+        // Applications (issue 20, item 1): t1 is 1-1's homeroom teacher;
+        // empty forms name their first field.
+        ("GET", "/applications".into(), [200, 403, 200, 200, 303]),
+        ("GET", "/applications/new".into(), [200, 403, 403, 200, 303]),
+        ("POST", "/applications".into(), [400, 403, 403, 400, 403]),
+        (
+            "POST",
+            "/applications/1/step".into(),
+            [400, 403, 400, 400, 403],
+        ),
     ]
 }
 

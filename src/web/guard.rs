@@ -43,6 +43,11 @@ const RUN_STUDY: &[Role] = &[Role::Admin, Role::Leadership];
 /// A teacher their own calendar token, the administrator anyone's.
 const OWN_CALENDAR: &[Role] = &[Role::Admin, Role::Teacher];
 
+/// Who may see applications (a teacher only their class's).
+const APPLY_READ: &[Role] = &[Role::Admin, Role::Leadership, Role::Teacher];
+/// Who may enter one (a teacher only for their class).
+const APPLY_ENTER: &[Role] = &[Role::Admin, Role::Teacher];
+
 const fn route(method: &'static str, path: &'static str, roles: &'static [Role]) -> Access {
     Access {
         method,
@@ -135,6 +140,13 @@ pub(crate) const ACCESS: &[Access] = &[
     route("POST", "/whatif/upload", RUN_STUDY),
     route("GET", "/whatif/{id}", READ),
     route("GET", "/whatif/{id}/file", READ),
+    // Applications (issue 20, item 1): the homeroom teacher their class,
+    // the office any class; the principal (leadership, or the
+    // administrator for them) approves and sees no names.
+    route("GET", "/applications", APPLY_READ),
+    route("GET", "/applications/new", APPLY_ENTER),
+    route("POST", "/applications", APPLY_ENTER),
+    route("POST", "/applications/{id}/step", APPLY_READ),
 ];
 
 /// The routes whose form carries a file (`multipart/form-data`).

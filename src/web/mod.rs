@@ -242,6 +242,13 @@ impl App {
             )
             .route("/whatif/{id}", get(pages::whatif::show))
             .route("/whatif/{id}/file", get(pages::whatif::file))
+            // Applications (issue 20, item 1).
+            .route(
+                "/applications",
+                get(pages::apply::list).post(pages::apply::create),
+            )
+            .route("/applications/new", get(pages::apply::new_form))
+            .route("/applications/{id}/step", post(pages::apply::step))
             .route_layer(axum::middleware::from_fn_with_state(
                 st.clone(),
                 guard::guard,

@@ -15,6 +15,7 @@ use super::guard::Cx;
 use super::layout::Fail;
 use super::Shared;
 
+pub(crate) mod apply;
 pub(crate) mod calendar;
 pub(crate) mod changes;
 pub(crate) mod data;
