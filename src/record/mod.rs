@@ -26,6 +26,7 @@ pub mod applications;
 pub mod export;
 pub mod legacy;
 pub mod policy_versions;
+pub mod privacy;
 pub mod requests;
 mod schema;
 pub mod subscriptions;

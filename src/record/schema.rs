@@ -4,7 +4,7 @@
 
 /// Migration `i + 1` is `MIGRATIONS[i]`. Append only: a published school's
 /// record has run the earlier ones.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// Published versions, events and the audit trail. Versions and events are
 /// never updated or deleted: the triggers refuse it, so a bug cannot change
@@ -235,4 +235,31 @@ CREATE TRIGGER policy_versions_kept_update BEFORE UPDATE ON policy_versions
 BEGIN SELECT RAISE(ABORT, 'policy versions are kept as they are'); END;
 CREATE TRIGGER policy_versions_kept_delete BEFORE DELETE ON policy_versions
 BEGIN SELECT RAISE(ABORT, 'policy versions are kept as they are'); END;
+";
+
+/// Children's data (`record::privacy`, issue 20 item 6): every staff read
+/// of a pupil's record, kept as it is; and a step's note may be blanked
+/// (a family's erasure), nothing else of a step changed.
+const V7: &str = "
+CREATE TABLE pupil_reads (
+    id INTEGER PRIMARY KEY,
+    pupil_id INTEGER NOT NULL REFERENCES pupils (id),
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL,
+    what TEXT NOT NULL
+);
+CREATE INDEX pupil_reads_by_pupil ON pupil_reads (pupil_id);
+
+CREATE TRIGGER pupil_reads_kept_update BEFORE UPDATE ON pupil_reads
+BEGIN SELECT RAISE(ABORT, 'the read log is kept as it is'); END;
+CREATE TRIGGER pupil_reads_kept_delete BEFORE DELETE ON pupil_reads
+BEGIN SELECT RAISE(ABORT, 'the read log is kept as it is'); END;
+
+DROP TRIGGER steps_kept_update;
+CREATE TRIGGER steps_kept_update BEFORE UPDATE ON application_steps
+WHEN NOT (NEW.note = '' AND NEW.id = OLD.id AND NEW.application_id = OLD.application_id
+    AND NEW.step = OLD.step AND NEW.ok = OLD.ok AND NEW.on_date = OLD.on_date
+    AND NEW.actor = OLD.actor AND NEW.at = OLD.at AND NEW.who = OLD.who AND NEW.via = OLD.via)
+BEGIN SELECT RAISE(ABORT, 'application steps are kept as they are'); END;
 ";
