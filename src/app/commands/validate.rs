@@ -6,13 +6,10 @@ use crate::error::Result;
 
 pub(crate) fn run(cx: &Ctx) -> Result<i32> {
     let policy = crate::input::policy::load(&cx.policy)?;
-    let (school, warnings) = crate::input::school::load_with_warnings(&cx.data, &policy);
+    let (school, warnings) = cx.school(&policy);
     // The warnings are shown with the errors, not only once they are fixed.
-    for w in &warnings {
-        eprintln!("{}: {}", cx.t("警告", "warning"), w.render(cx.lang));
-    }
-    let mut school = school?;
-    school.attends = crate::record::applications::attends_in(&cx.record)?;
+    crate::app::context::print_warnings(&warnings, cx.lang);
+    let school = school?;
     println!(
         "{}: {} {}, {} {}, {} {}, {} {}",
         cx.t("校验通过", "valid"),

@@ -168,11 +168,9 @@ fn checked(
     let staff_t = t(0, Some(&f.staff), STAFF_COLUMNS);
     let class_t = t(1, Some(&f.classes), CLASS_COLUMNS);
     // Before the larger files are read: a school far too large is refused at once.
-    if let Err(e) = too_large(staff_t.as_ref(), MAX_STAFF, ("名教职工", "staff")).and(too_large(
-        class_t.as_ref(),
-        MAX_CLASSES,
-        ("个班级", "classes"),
-    )) {
+    let size = too_large(staff_t.as_ref(), MAX_STAFF, ("名教职工", "staff"))
+        .and_then(|()| too_large(class_t.as_ref(), MAX_CLASSES, ("个班级", "classes")));
+    if let Err(e) = size {
         return (Err(e), Vec::new());
     }
     let enr_t = t(2, Some(&f.enrollment), ENROLLMENT_COLUMNS);
