@@ -42,6 +42,9 @@ const ADMIN: &[Role] = &[Role::Admin];
 const RUN_STUDY: &[Role] = &[Role::Admin, Role::Leadership];
 /// A teacher their own calendar token, the administrator anyone's.
 const OWN_CALENDAR: &[Role] = &[Role::Admin, Role::Teacher];
+/// The duty pages: a teacher the duties they hold that day (and their
+/// class's flags), the administrator all (`pages::duty` checks the hold).
+const ON_DUTY: &[Role] = &[Role::Admin, Role::Teacher];
 
 const fn route(method: &'static str, path: &'static str, roles: &'static [Role]) -> Access {
     Access {
@@ -135,6 +138,10 @@ pub(crate) const ACCESS: &[Access] = &[
     route("POST", "/whatif/upload", RUN_STUDY),
     route("GET", "/whatif/{id}", READ),
     route("GET", "/whatif/{id}/file", READ),
+    // During each duty (issue 20, item 2).
+    route("GET", "/duty", ON_DUTY),
+    route("GET", "/duty/{date}/{kind}/{group}", ON_DUTY),
+    route("POST", "/duty/{date}/{kind}/{group}/{action}", ON_DUTY),
 ];
 
 /// The routes whose form carries a file (`multipart/form-data`).
