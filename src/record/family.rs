@@ -1,4 +1,4 @@
-//! The family's side of applications (schema migration 7): invitation
+//! The family's side of applications (schema migration 9): invitation
 //! codes for the parent page, the term's published offer (服务内容公示),
 //! the signed agreements (协议书) and the club draws. Codes arrive here
 //! already hashed (by the web layer, as session tokens do): the record

@@ -23,10 +23,12 @@ use crate::roster::{self, Row};
 pub mod accounts;
 pub mod admit;
 pub mod applications;
+pub mod duty;
 pub mod export;
 pub mod family;
 pub mod legacy;
 pub mod policy_versions;
+pub mod privacy;
 pub mod requests;
 mod schema;
 pub mod subscriptions;
@@ -605,6 +607,18 @@ impl Published for Tx<'_> {
 
     fn events(&self) -> Result<Vec<Event>> {
         Tx::events(self)
+    }
+
+    fn pickups(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<crate::ledger::PickedUp>> {
+        Ok(self
+            .pickups_between(from, to)?
+            .into_iter()
+            .map(|p| crate::ledger::PickedUp {
+                duty_id: p.duty_id,
+                staff_id: p.staff_id,
+                at: p.at,
+            })
+            .collect())
     }
 }
 

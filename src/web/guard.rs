@@ -42,6 +42,9 @@ const ADMIN: &[Role] = &[Role::Admin];
 const RUN_STUDY: &[Role] = &[Role::Admin, Role::Leadership];
 /// A teacher their own calendar token, the administrator anyone's.
 const OWN_CALENDAR: &[Role] = &[Role::Admin, Role::Teacher];
+/// The duty pages: a teacher the duties they hold that day (and their
+/// class's flags), the administrator all (`pages::duty` checks the hold).
+const ON_DUTY: &[Role] = &[Role::Admin, Role::Teacher];
 
 /// Who may see applications (a teacher only their class's).
 const APPLY_READ: &[Role] = &[Role::Admin, Role::Leadership, Role::Teacher];
@@ -147,6 +150,10 @@ pub(crate) const ACCESS: &[Access] = &[
     route("GET", "/applications/new", APPLY_ENTER),
     route("POST", "/applications", APPLY_ENTER),
     route("POST", "/applications/{id}/step", APPLY_READ),
+    // During each duty (issue 20, item 2).
+    route("GET", "/duty", ON_DUTY),
+    route("GET", "/duty/{date}/{kind}/{group}", ON_DUTY),
+    route("POST", "/duty/{date}/{kind}/{group}/{action}", ON_DUTY),
 ];
 
 /// The routes whose form carries a file (`multipart/form-data`).

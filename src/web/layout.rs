@@ -64,9 +64,10 @@ pub(crate) fn page_with(
 
 /// The links a role may follow, the language switch and the logout button.
 fn nav(lang: Lang, me: Option<&Session>) -> Markup {
-    let links: [(&str, &str, &str); 9] = [
+    let links: [(&str, &str, &str); 10] = [
         ("/", "/", lang.t("本周", "This week")),
         ("/me", "/me", lang.t("我的任务", "My duties")),
+        ("/duty", "/duty", lang.t("值班", "On duty")),
         ("/workload", "/workload", lang.t("工作量", "Workload")),
         ("/data", "/data", lang.t("学校数据", "School data")),
         ("/whatif", "/whatif", lang.t("假设分析", "What-if")),

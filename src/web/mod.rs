@@ -62,6 +62,9 @@ pub(crate) struct AppState {
     pub uploads: upload::Uploads,
     /// What-if studies run from the browser (issue 19).
     pub studies: studies::Studies,
+    /// A fixed local time for the duty pages (tests and scripts; None:
+    /// the machine's clock).
+    clock: Mutex<Option<chrono::NaiveDateTime>>,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -73,6 +76,15 @@ impl AppState {
             Ok(l) => l.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// The school's local time now, as the duty pages record it.
+    pub fn clock(&self) -> chrono::NaiveDateTime {
+        let fixed = match self.clock.lock() {
+            Ok(c) => *c,
+            Err(poisoned) => *poisoned.into_inner(),
+        };
+        fixed.unwrap_or_else(|| chrono::Local::now().naive_local())
     }
 
     /// Load the workspace's policy and data again (after a page saved
@@ -138,6 +150,7 @@ impl App {
             robots: robot::Robots::default(),
             uploads: upload::Uploads::default(),
             studies: studies::Studies::default(),
+            clock: Mutex::new(None),
         });
         Ok(App {
             state,
@@ -155,6 +168,15 @@ impl App {
         password: &str,
     ) -> Result<()> {
         auth::add_account(&self.state, login, role, staff_id, password)
+    }
+
+    /// Fix the local time the duty pages record (`None`: the machine's
+    /// clock again), for tests and demonstrations of a duty's day.
+    pub fn set_clock(&self, at: Option<chrono::NaiveDateTime>) {
+        match self.state.clock.lock() {
+            Ok(mut c) => *c = at,
+            Err(poisoned) => *poisoned.into_inner() = at,
+        }
     }
 
     /// Every route, each behind the access table (`guard`).
@@ -249,6 +271,13 @@ impl App {
             )
             .route("/applications/new", get(pages::apply::new_form))
             .route("/applications/{id}/step", post(pages::apply::step))
+            // During each duty (issue 20, item 2).
+            .route("/duty", get(pages::duty::today))
+            .route("/duty/{date}/{kind}/{group}", get(pages::duty::show))
+            .route(
+                "/duty/{date}/{kind}/{group}/{action}",
+                post(pages::duty::act),
+            )
             .route_layer(axum::middleware::from_fn_with_state(
                 st.clone(),
                 guard::guard,

@@ -20,6 +20,8 @@ pub(crate) mod calendar;
 pub(crate) mod changes;
 pub(crate) mod data;
 pub(crate) mod duties;
+pub(crate) mod duty;
+pub(crate) mod duty_parts;
 pub(crate) mod edit;
 pub(crate) mod grid;
 pub(crate) mod login;
