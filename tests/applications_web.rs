@@ -119,7 +119,7 @@ async fn login(r: &Router, login: &str) -> User {
 }
 
 /// A whole application for 1-1: Monday and Wednesday, morning and stage 1.
-fn form<'a>(class: &'a str) -> Vec<(&'a str, &'a str)> {
+fn form(class: &str) -> Vec<(&str, &str)> {
     vec![
         ("class", class),
         ("pupil", PUPIL),
@@ -340,4 +340,36 @@ async fn a_teacher_of_another_class_is_refused_and_sees_no_names() {
         get(&s.router, "/applications", &fin.cookie).await.status,
         StatusCode::FORBIDDEN
     );
+}
+
+fn readers(s: &School) -> Vec<String> {
+    let mut rec = Record::open(&s.ws.record).expect("record");
+    let pupil = rec
+        .read(|tx| tx.applications_of_class(Some("1-1")))
+        .expect("applications")[0]
+        .pupil
+        .id;
+    rec.read(|tx| tx.reads_of(pupil))
+        .expect("reads")
+        .into_iter()
+        .map(|r| r.who)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_list_showing_a_name_is_logged_and_one_without_names_is_not() {
+    let s = school();
+    let t1 = login(&s.router, "t1").await;
+    post(&s.router, "/applications", &t1, &form("1-1")).await;
+    assert!(readers(&s).is_empty());
+    let lead = login(&s.router, "lead").await;
+    let r = get(&s.router, "/applications", &lead.cookie).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(!r.body.contains(PUPIL));
+    assert!(readers(&s).is_empty(), "leadership saw no name");
+    let r = get(&s.router, "/applications", &t1.cookie).await;
+    assert!(r.body.contains(PUPIL));
+    let office = login(&s.router, "office").await;
+    get(&s.router, "/applications?class=1-1", &office.cookie).await;
+    assert_eq!(readers(&s), ["t1", "office"]);
 }

@@ -220,64 +220,8 @@ impl App {
                 "/admin/robot",
                 get(pages::robot::show).post(pages::robot::submit),
             )
-            // The policy in the browser (issue 19, item 2).
-            .route("/admin/policy", get(pages::policy::show))
-            .route("/admin/policy/check", post(pages::policy::check_text))
-            .route("/admin/policy/diff", post(pages::policy::diff))
-            .route(
-                "/admin/policy/form/{section}",
-                get(pages::policy::section_form).post(pages::policy::section_submit),
-            )
-            .route("/admin/policy/save", post(pages::policy::save))
-            .route("/admin/policy/history", get(pages::policy_history::list))
-            .route(
-                "/admin/policy/history/{id}",
-                get(pages::policy_history::show),
-            )
-            .route(
-                "/admin/policy/history/{id}/restore",
-                post(pages::policy_history::restore),
-            )
-            // The school's data (issue 19).
-            .route("/data", get(pages::data::index))
-            .route("/data/{table}", get(pages::data::show))
-            .route("/data/{table}/export.csv", get(pages::data::export))
-            .route("/data/{table}/template.xlsx", get(pages::data::template))
-            .route("/data/{table}/row", post(pages::data::row))
-            .route(
-                "/data/{table}/import",
-                get(pages::data::import_form).post(pages::data::import_preview),
-            )
-            .route(
-                "/data/{table}/import/confirm",
-                post(pages::data::import_confirm),
-            )
-            // What-if studies (issue 19, item 5).
-            .route("/whatif", get(pages::whatif::list))
-            .route(
-                "/whatif/new",
-                get(pages::whatif::new_form).post(pages::whatif::create),
-            )
-            .route(
-                "/whatif/upload",
-                get(pages::whatif::upload_form).post(pages::whatif::upload),
-            )
-            .route("/whatif/{id}", get(pages::whatif::show))
-            .route("/whatif/{id}/file", get(pages::whatif::file))
-            // Applications (issue 20, item 1).
-            .route(
-                "/applications",
-                get(pages::apply::list).post(pages::apply::create),
-            )
-            .route("/applications/new", get(pages::apply::new_form))
-            .route("/applications/{id}/step", post(pages::apply::step))
-            // During each duty (issue 20, item 2).
-            .route("/duty", get(pages::duty::today))
-            .route("/duty/{date}/{kind}/{group}", get(pages::duty::show))
-            .route(
-                "/duty/{date}/{kind}/{group}/{action}",
-                post(pages::duty::act),
-            )
+            .merge(admin_routes())
+            .merge(school_plan_routes())
             .route_layer(axum::middleware::from_fn_with_state(
                 st.clone(),
                 guard::guard,
@@ -286,6 +230,74 @@ impl App {
             .layer(axum::middleware::from_fn(guard::headers))
             .with_state(st)
     }
+}
+
+/// The policy, the school's data and what-if studies (issue 19).
+fn admin_routes() -> Router<Shared> {
+    Router::new()
+        // The policy in the browser (issue 19, item 2).
+        .route("/admin/policy", get(pages::policy::show))
+        .route("/admin/policy/check", post(pages::policy::check_text))
+        .route("/admin/policy/diff", post(pages::policy::diff))
+        .route(
+            "/admin/policy/form/{section}",
+            get(pages::policy::section_form).post(pages::policy::section_submit),
+        )
+        .route("/admin/policy/save", post(pages::policy::save))
+        .route("/admin/policy/history", get(pages::policy_history::list))
+        .route(
+            "/admin/policy/history/{id}",
+            get(pages::policy_history::show),
+        )
+        .route(
+            "/admin/policy/history/{id}/restore",
+            post(pages::policy_history::restore),
+        )
+        // The school's data (issue 19).
+        .route("/data", get(pages::data::index))
+        .route("/data/{table}", get(pages::data::show))
+        .route("/data/{table}/export.csv", get(pages::data::export))
+        .route("/data/{table}/template.xlsx", get(pages::data::template))
+        .route("/data/{table}/row", post(pages::data::row))
+        .route(
+            "/data/{table}/import",
+            get(pages::data::import_form).post(pages::data::import_preview),
+        )
+        .route(
+            "/data/{table}/import/confirm",
+            post(pages::data::import_confirm),
+        )
+        // What-if studies (issue 19, item 5).
+        .route("/whatif", get(pages::whatif::list))
+        .route(
+            "/whatif/new",
+            get(pages::whatif::new_form).post(pages::whatif::create),
+        )
+        .route(
+            "/whatif/upload",
+            get(pages::whatif::upload_form).post(pages::whatif::upload),
+        )
+        .route("/whatif/{id}", get(pages::whatif::show))
+        .route("/whatif/{id}/file", get(pages::whatif::file))
+}
+
+/// The school plan's daily workflows (issue 20).
+fn school_plan_routes() -> Router<Shared> {
+    Router::new()
+        // Applications (issue 20, item 1).
+        .route(
+            "/applications",
+            get(pages::apply::list).post(pages::apply::create),
+        )
+        .route("/applications/new", get(pages::apply::new_form))
+        .route("/applications/{id}/step", post(pages::apply::step))
+        // During each duty (issue 20, item 2).
+        .route("/duty", get(pages::duty::today))
+        .route("/duty/{date}/{kind}/{group}", get(pages::duty::show))
+        .route(
+            "/duty/{date}/{kind}/{group}/{action}",
+            post(pages::duty::act),
+        )
 }
 
 /// Serve the app on `addr` until the process is stopped (Ctrl-C).

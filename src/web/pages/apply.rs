@@ -147,14 +147,29 @@ pub(crate) async fn list(
     let asked = cx.query.get("class").map_or("", |c| c.trim()).to_string();
     let classes = classes_for(s, &me, lang, &asked)?;
     let one = (classes.len() == 1).then(|| classes[0].clone());
+    let shown = classes.clone();
+    let named: Vec<String> = classes
+        .iter()
+        .filter(|c| sees_names(s, &me, c))
+        .cloned()
+        .collect();
+    let by = who(&me, "/applications");
+    // Written, not read: the pupils whose names the page shows are logged.
     let all = st
-        .db(move |rec| rec.read(|tx| tx.applications_of_class(one.as_deref())))
+        .db(move |rec| {
+            rec.write(|tx| {
+                let all: Vec<PupilApplication> = tx
+                    .applications_of_class(one.as_deref())?
+                    .into_iter()
+                    .filter(|a| shown.contains(&a.application.choice.class))
+                    .collect();
+                let read = named_pupils(&all, &named);
+                tx.log_reads(&by, &read, "/applications")?;
+                Ok(all)
+            })
+        })
         .await
         .map_err(|e| Fail::from_error(lang, &e))?;
-    let all: Vec<PupilApplication> = all
-        .into_iter()
-        .filter(|a| classes.contains(&a.application.choice.class))
-        .collect();
     let f = enrol::funnel(all.iter().map(|a| &a.application.state));
     let csrf = me.csrf.clone();
     let body = html! {
@@ -179,6 +194,18 @@ pub(crate) async fn list(
         Some(&me),
         body,
     )))
+}
+
+/// The pupils of `all` in a class whose names are shown, each once.
+fn named_pupils(all: &[PupilApplication], named: &[String]) -> Vec<i64> {
+    let mut ids: Vec<i64> = all
+        .iter()
+        .filter(|a| named.contains(&a.application.choice.class))
+        .map(|a| a.pupil.id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 fn class_table(
