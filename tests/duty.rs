@@ -627,3 +627,97 @@ async fn the_duty_pages_record_and_refuse_and_show_only_to_whom_they_should() {
     assert_eq!(n.len(), 1, "only the first roll call");
     assert_eq!(n[0].mark, Mark::Unexcused);
 }
+
+/// Every read of the duty day's pupils: (pupil, who, what).
+fn reads(ws: &kehou::web::Workspace) -> Vec<(i64, String, String)> {
+    let mut rec = Record::open(&ws.record).unwrap();
+    rec.read(|tx| {
+        let mut out = Vec::new();
+        for c in duty_day::CLASSES {
+            for p in tx.pupils_of_class(c)? {
+                for r in tx.reads_of(p.id)? {
+                    out.push((p.id, r.who, r.what));
+                }
+            }
+        }
+        Ok(out)
+    })
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_duty_pages_log_each_pupil_they_name_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, d) = demo_day(dir.path());
+    let app = App::new(&ws).unwrap();
+    for (login, role, staff) in [
+        ("late", Role::Teacher, Some(d.late_by.as_str())),
+        ("giver", Role::Teacher, Some(d.homework_by.as_str())),
+        ("home", Role::Teacher, Some(d.homeroom.as_str())),
+        ("boss", Role::Admin, None),
+    ] {
+        app.add_account(login, role, staff, PASSWORD).unwrap();
+    }
+    app.set_clock(Some(at(&Hm(d.late.start.0 + 1).to_string())));
+    let r = app.router();
+    let page = format!("/duty/{}", d.late.id);
+    let what = format!("/duty/{}", d.late.id);
+    let (late, late_csrf) = login(&r, "late").await;
+    let (giver, _) = login(&r, "giver").await;
+    let (home, _) = login(&r, "home").await;
+    let (boss, _) = login(&r, "boss").await;
+    let (pid, pname) = d.pupil.clone();
+
+    // Pages that name no pupil log nothing: the homeroom teacher's /duty
+    // without flags, a duty page refused to another teacher.
+    assert_eq!(get(&r, "/duty", &home).await.status, StatusCode::OK);
+    assert_eq!(get(&r, &page, &giver).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(reads(&ws), vec![], "nothing named, nothing logged");
+
+    // The duty teacher's page: one read per pupil of the roll, by them.
+    let shown = get(&r, &page, &late).await;
+    assert!(shown.body.contains(&pname));
+    let mut want: Vec<(i64, String, String)> = d
+        .late_roll
+        .pupils
+        .iter()
+        .map(|p| (p.id, "late".to_string(), what.clone()))
+        .collect();
+    let mut got = reads(&ws);
+    got.sort();
+    want.sort();
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+
+    // A roll call (a POST) logs nothing itself; the page it returns to does.
+    let mark = format!("mark_{pid}");
+    let s = post(
+        &r,
+        &format!("{page}/roll"),
+        &late,
+        &[("csrf", &late_csrf), (&mark, "unexcused")],
+    )
+    .await;
+    assert_eq!(s.status, StatusCode::SEE_OTHER, "{}", s.body);
+    assert_eq!(reads(&ws).len(), want.len());
+
+    // The homeroom teacher's flags name the pupil: one read, "/duty flags".
+    let flags = get(&r, "/duty", &home).await;
+    assert!(flags.body.contains(&pname), "{}", flags.body);
+    let of_home: Vec<_> = reads(&ws)
+        .into_iter()
+        .filter(|(_, who, _)| who == "home")
+        .collect();
+    assert_eq!(
+        of_home,
+        vec![(pid, "home".to_string(), "/duty flags".to_string())]
+    );
+
+    // The administrator's view of the duty page is logged as theirs.
+    assert_eq!(get(&r, &page, &boss).await.status, StatusCode::OK);
+    let of_boss = reads(&ws)
+        .into_iter()
+        .filter(|(_, who, w)| who == "boss" && *w == what)
+        .count();
+    assert_eq!(of_boss, d.late_roll.pupils.len());
+}

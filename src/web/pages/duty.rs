@@ -71,10 +71,11 @@ pub(crate) async fn today(
         (false, Some(ci)) => vec![s.classes[ci].id.clone()],
         _ => Vec::new(),
     };
-    let st2 = st.clone();
+    let (st2, by) = (st.clone(), actor(&me));
     let (day, flags) = st
         .db(move |rec| {
-            rec.read(|tx| {
+            // A write: the flags name pupils, and each one shown is logged.
+            rec.write(|tx| {
                 let l = st2.now();
                 let day = duty::day(&l.policy, &l.school, tx, date)?;
                 let mut flags = ClassFlags::new();
@@ -89,6 +90,7 @@ pub(crate) async fn today(
                         flags.insert(c, (f, u));
                     }
                 }
+                tx.log_reads(&by, &flagged_pupils(&flags), "/duty flags")?;
                 Ok((day, flags))
             })
         })
@@ -112,6 +114,21 @@ pub(crate) async fn today(
     };
     let _ = p;
     Ok(ok(page(lang, lang.t("值班", "On duty"), Some(&me), body)))
+}
+
+/// The pupils the flags name (an absence, a late pickup, unwell), each once.
+fn flagged_pupils(flags: &ClassFlags) -> Vec<i64> {
+    let mut ids: Vec<i64> = flags
+        .values()
+        .flat_map(|(f, u)| {
+            f.iter()
+                .map(|x| x.pupil_id)
+                .chain(u.iter().map(|x| x.pupil_id))
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// The duties of the day: the teacher's own as big buttons, or all of them.
@@ -200,22 +217,37 @@ pub(super) struct DutyView {
     pub(super) sign_ins: Vec<SignIn>,
 }
 
+impl DutyView {
+    /// The pupils the page names: the roll (marks, pickups and handovers
+    /// are shown by its names) and, to the administrator, the unwell.
+    fn shown_pupils(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.roll.pupils.iter().map(|p| p.id).collect();
+        ids.extend(self.unwell.iter().map(|u| u.pupil_id));
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
 /// The duty of the path as the user may see it: 404 when the day's
 /// published roster has no such held duty, 403 when a teacher does not
-/// hold it.
+/// hold it. With `log` (the page is shown), each pupil it names is logged
+/// as read by the user, in the same transaction.
 async fn view(
     st: &Shared,
     me: &Session,
     lang: Lang,
     date: NaiveDate,
     duty_id: String,
+    log: bool,
 ) -> Result<DutyView, Fail> {
     let st2 = st.clone();
     let staff_id = me.user.staff_id.clone();
     let admin = me.user.role == Role::Admin;
+    let by = actor(me);
     let got: Result<Option<std::result::Result<DutyView, ()>>> = st
         .db(move |rec| {
-            rec.read(|tx| {
+            let f = |tx: &crate::record::Tx| {
                 let l = st2.now();
                 let (p, s) = (&l.policy, &l.school);
                 let Some(day) = duty::day(p, s, tx, date)? else {
@@ -240,7 +272,7 @@ async fn view(
                 for ix in day.holders(&duty_id) {
                     sign_ins.extend(tx.sign_in_of(&duty_id, &s.staff[ix].id)?);
                 }
-                Ok(Some(Ok(DutyView {
+                let v = DutyView {
                     marks: tx.roll_marks(&duty_id)?,
                     pickups: tx.pickups_of_duty(&duty_id)?,
                     unwell_count: unwell.len(),
@@ -251,8 +283,18 @@ async fn view(
                     held,
                     duty: d,
                     day,
-                })))
-            })
+                };
+                if log {
+                    tx.log_reads(&by, &v.shown_pupils(), &format!("/duty/{duty_id}"))?;
+                }
+                Ok(Some(Ok(v)))
+            };
+            // Only a write keeps the read log (a read rolls back).
+            if log {
+                rec.write(f)
+            } else {
+                rec.read(f)
+            }
         })
         .await;
     match got {
@@ -284,7 +326,7 @@ pub(crate) async fn show(
     let me = me(&cx)?;
     let lang = cx.lang;
     let (date, duty_id) = duty_path(lang, &date, &kind, &group)?;
-    let v = view(&st, me, lang, date, duty_id).await?;
+    let v = view(&st, me, lang, date, duty_id, true).await?;
     let l = st.now();
     let now = st.clock();
     let title = format!(
@@ -453,7 +495,7 @@ pub(crate) async fn act(
     let lang = cx.lang;
     let (date, duty_id) = duty_path(lang, &date, &kind, &group)?;
     let ask = ask_of(&cx, &action)?;
-    let v = view(&st, me, lang, date, duty_id.clone()).await?;
+    let v = view(&st, me, lang, date, duty_id.clone(), false).await?;
     let Some(held) = v.held else {
         return Err(Fail::new(
             StatusCode::FORBIDDEN,
