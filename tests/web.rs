@@ -534,6 +534,19 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
             format!("/duty/{w}/late/all/signin"),
             [404, 403, 403, 404, 403],
         ),
+        // A family's data (issue 20, item 6): the administrator only; no
+        // pupil 1 in the record; the empty form lacks the confirmation.
+        ("GET", "/admin/family/1".into(), [404, 403, 403, 403, 303]),
+        (
+            "GET",
+            "/admin/family/1/export.json".into(),
+            [404, 403, 403, 403, 303],
+        ),
+        (
+            "POST",
+            "/admin/family/1/erase".into(),
+            [400, 403, 403, 403, 403],
+        ),
     ]
 }
 
@@ -560,7 +573,8 @@ async fn every_route_checks_the_role() {
             .replace("{table}", "staff")
             .replace("{kind}", "late")
             .replace("{group}", "all")
-            .replace("{action}", "signin");
+            .replace("{action}", "signin")
+            .replace("{pupil}", "1");
         assert!(
             routed
                 .iter()

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::enrol::State;
 use crate::error::{Error, Result, Said};
 
-use super::applications::Pupil;
+use super::applications::{Application, Pupil};
 use super::{now, Actor, Tx};
 
 /// One logged read of a pupil's record.
@@ -110,24 +110,12 @@ impl Tx<'_> {
         self.log_reads(by, &[pupil], "family export")?;
         let applications = self
             .applications()?
-            .into_iter()
+            .iter()
             .filter(|a| a.pupil_id == pupil)
-            .map(|a| ApplicationData {
-                id: a.id,
-                applied_at: a.applied_at,
-                weekdays: a
-                    .choice
-                    .weekdays
-                    .iter()
-                    .map(|w| w.number_from_monday())
-                    .collect(),
-                sessions: a.choice.sessions,
-                clubs: a.choice.clubs,
-                state: state_key(&a.state).into(),
-            })
+            .map(ApplicationData::from)
             .collect();
         Ok(FamilyData {
-            pupil: pupil_data(p),
+            pupil: PupilData::from(p),
             applications,
             reads: self.reads_of(pupil)?,
         })
@@ -197,14 +185,34 @@ fn state_key(s: &State) -> &'static str {
     }
 }
 
-fn pupil_data(p: Pupil) -> PupilData {
-    PupilData {
-        id: p.id,
-        class: p.class_id,
-        name: p.name,
-        guardian: p.guardian,
-        phone: p.phone,
-        erased: p.erased,
+impl From<Pupil> for PupilData {
+    fn from(p: Pupil) -> PupilData {
+        PupilData {
+            id: p.id,
+            class: p.class_id,
+            name: p.name,
+            guardian: p.guardian,
+            phone: p.phone,
+            erased: p.erased,
+        }
+    }
+}
+
+impl From<&Application> for ApplicationData {
+    fn from(a: &Application) -> ApplicationData {
+        ApplicationData {
+            id: a.id,
+            applied_at: a.applied_at.clone(),
+            weekdays: a
+                .choice
+                .weekdays
+                .iter()
+                .map(|w| w.number_from_monday())
+                .collect(),
+            sessions: a.choice.sessions.clone(),
+            clubs: a.choice.clubs.clone(),
+            state: state_key(&a.state).into(),
+        }
     }
 }
 

@@ -154,6 +154,11 @@ pub(crate) const ACCESS: &[Access] = &[
     route("GET", "/duty", ON_DUTY),
     route("GET", "/duty/{date}/{kind}/{group}", ON_DUTY),
     route("POST", "/duty/{date}/{kind}/{group}/{action}", ON_DUTY),
+    // Children's data (issue 20, item 6): the administrator exports or
+    // erases a family's data.
+    route("GET", "/admin/family/{pupil}", ADMIN),
+    route("GET", "/admin/family/{pupil}/export.json", ADMIN),
+    route("POST", "/admin/family/{pupil}/erase", ADMIN),
 ];
 
 /// The routes whose form carries a file (`multipart/form-data`).

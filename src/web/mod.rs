@@ -298,6 +298,13 @@ fn school_plan_routes() -> Router<Shared> {
             "/duty/{date}/{kind}/{group}/{action}",
             post(pages::duty::act),
         )
+        // Children's data (issue 20, item 6): a family's export and erasure.
+        .route("/admin/family/{pupil}", get(pages::family::show))
+        .route(
+            "/admin/family/{pupil}/export.json",
+            get(pages::family::export),
+        )
+        .route("/admin/family/{pupil}/erase", post(pages::family::erase))
 }
 
 /// Serve the app on `addr` until the process is stopped (Ctrl-C).

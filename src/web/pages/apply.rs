@@ -227,7 +227,11 @@ fn class_table(
                 @let app = &a.application;
                 tr id=(format!("app-{}", app.id)) {
                     td { (app.id) }
-                    td { @if sees_names(s, me, &app.choice.class) { (a.pupil.name) } @else { "—" } }
+                    td {
+                        @if me.user.role == Role::Admin {
+                            a href=(format!("/admin/family/{}", a.pupil.id)) title=(lang.t("家庭数据: 导出或删除", "the family's data: export or erase")) { (a.pupil.name) }
+                        } @else if sees_names(s, me, &app.choice.class) { (a.pupil.name) } @else { "—" }
+                    }
                     td { (days(&app.choice.weekdays, lang)) }
                     td { (sessions(&app.choice.sessions, policy, lang)) }
                     td { (clubs(&app.choice.clubs, s, lang)) }

@@ -23,6 +23,7 @@ pub(crate) mod duties;
 pub(crate) mod duty;
 pub(crate) mod duty_parts;
 pub(crate) mod edit;
+pub(crate) mod family;
 pub(crate) mod grid;
 pub(crate) mod login;
 pub(crate) mod password;
