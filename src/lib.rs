@@ -27,6 +27,7 @@ pub mod model;
 pub mod outputs;
 pub mod plan;
 pub mod record;
+pub mod reports;
 pub mod roster;
 pub mod rules;
 pub mod studies;

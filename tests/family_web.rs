@@ -51,7 +51,7 @@ fn at(s: &str) -> chrono::NaiveDateTime {
     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").expect("time")
 }
 
-fn form<'a>(pupil: &'a str) -> Vec<(&'a str, &'a str)> {
+fn form(pupil: &str) -> Vec<(&str, &str)> {
     vec![
         ("class", "1-1"),
         ("pupil", pupil),

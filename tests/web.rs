@@ -547,6 +547,18 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
             "/admin/family/1/erase".into(),
             [400, 403, 403, 403, 403],
         ),
+        // Reports (issue 20, item 5): the administrator and leadership.
+        ("GET", "/reports".into(), [200, 403, 200, 403, 303]),
+        (
+            "GET",
+            "/reports/attendance/export.csv".into(),
+            [200, 403, 200, 403, 303],
+        ),
+        (
+            "GET",
+            "/reports/clubs/export.csv".into(),
+            [200, 403, 200, 403, 303],
+        ),
     ]
 }
 
@@ -574,7 +586,8 @@ async fn every_route_checks_the_role() {
             .replace("{kind}", "late")
             .replace("{group}", "all")
             .replace("{action}", "signin")
-            .replace("{pupil}", "1");
+            .replace("{pupil}", "1")
+            .replace("{report}", "attendance");
         assert!(
             routed
                 .iter()

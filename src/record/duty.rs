@@ -137,6 +137,23 @@ pub enum FlagKind {
     LatePickup,
 }
 
+/// One thing that happened to a pupil of a class on a date, for the
+/// reports: counts only, so no pupil, no time and no health detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassEvent {
+    pub date: NaiveDate,
+    pub class_id: String,
+    pub what: ClassEventKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassEventKind {
+    /// A roll-call mark.
+    Roll(Mark),
+    Unwell,
+    LatePickup,
+}
+
 fn at_text(t: NaiveDateTime) -> String {
     t.format(AT).to_string()
 }
@@ -546,6 +563,53 @@ impl Tx<'_> {
                 duty_id,
                 at: self.at_of(&at)?,
                 staff_id,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every roll-call mark, pupil unwell and late pickup from `from` to
+    /// `to` (inclusive) by date and the pupil's class, for the reports.
+    /// An erased pupil's rows still count: the class stays.
+    pub fn class_events(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<ClassEvent>> {
+        let mut st = self
+            .tx
+            .prepare_cached(
+                "SELECT r.date, p.class_id, r.mark FROM roll_calls r
+                   JOIN pupils p ON p.id = r.pupil_id WHERE r.date >= ?1 AND r.date <= ?2
+                 UNION ALL
+                 SELECT u.date, p.class_id, 'unwell' FROM unwell u
+                   JOIN pupils p ON p.id = u.pupil_id WHERE u.date >= ?1 AND u.date <= ?2
+                 UNION ALL
+                 SELECT k.date, p.class_id, 'late' FROM pickups k
+                   JOIN pupils p ON p.id = k.pupil_id WHERE k.date >= ?1 AND k.date <= ?2 AND k.late = 1
+                 ORDER BY 1, 2",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([from.to_string(), to.to_string()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (date, class_id, what) = row.map_err(|e| self.err(e))?;
+            let what = match what.as_str() {
+                "unwell" => ClassEventKind::Unwell,
+                "late" => ClassEventKind::LatePickup,
+                m => ClassEventKind::Roll(m.parse().map_err(|_| Error::Record {
+                    path: self.path.clone(),
+                    detail: format!("roll call in class {class_id}: unknown mark {m:?}"),
+                })?),
+            };
+            out.push(ClassEvent {
+                date: self.date_of(&date)?,
+                class_id,
+                what,
             });
         }
         Ok(out)

@@ -46,6 +46,9 @@ const OWN_CALENDAR: &[Role] = &[Role::Admin, Role::Teacher];
 /// class's flags), the administrator all (`pages::duty` checks the hold).
 const ON_DUTY: &[Role] = &[Role::Admin, Role::Teacher];
 
+/// Who may read the reports (counts, never a name).
+const REPORTS: &[Role] = &[Role::Admin, Role::Leadership];
+
 /// Who may see applications (a teacher only their class's).
 const APPLY_READ: &[Role] = &[Role::Admin, Role::Leadership, Role::Teacher];
 /// Who may enter one (a teacher only for their class).
@@ -159,6 +162,10 @@ pub(crate) const ACCESS: &[Access] = &[
     route("GET", "/admin/family/{pupil}", ADMIN),
     route("GET", "/admin/family/{pupil}/export.json", ADMIN),
     route("POST", "/admin/family/{pupil}/erase", ADMIN),
+    // Reports (issue 20, item 5): counts only, for the administrator and
+    // leadership (finance has the workload).
+    route("GET", "/reports", REPORTS),
+    route("GET", "/reports/{report}/export.csv", REPORTS),
 ];
 
 /// The routes whose form carries a file (`multipart/form-data`).

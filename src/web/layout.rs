@@ -64,7 +64,7 @@ pub(crate) fn page_with(
 
 /// The links a role may follow, the language switch and the logout button.
 fn nav(lang: Lang, me: Option<&Session>) -> Markup {
-    let links: [(&str, &str, &str); 10] = [
+    let links: [(&str, &str, &str); 11] = [
         ("/", "/", lang.t("本周", "This week")),
         ("/me", "/me", lang.t("我的任务", "My duties")),
         ("/duty", "/duty", lang.t("值班", "On duty")),
@@ -76,6 +76,7 @@ fn nav(lang: Lang, me: Option<&Session>) -> Markup {
             "/applications",
             lang.t("申请", "Applications"),
         ),
+        ("/reports", "/reports", lang.t("报表", "Reports")),
         ("/admin/users", "/admin/users", lang.t("账号", "Accounts")),
         // The administrator edits the policy; finance and leadership read its history.
         ("/admin/policy", "/admin/policy", lang.t("政策", "Policy")),

@@ -305,6 +305,9 @@ fn school_plan_routes() -> Router<Shared> {
             get(pages::family::export),
         )
         .route("/admin/family/{pupil}/erase", post(pages::family::erase))
+        // Reports (issue 20, item 5).
+        .route("/reports", get(pages::reports::show))
+        .route("/reports/{report}/export.csv", get(pages::reports::csv))
 }
 
 /// Serve the app on `addr` until the process is stopped (Ctrl-C).

@@ -31,6 +31,7 @@ pub(crate) mod policy;
 pub(crate) mod policy_history;
 pub(crate) mod print;
 pub(crate) mod repair;
+pub(crate) mod reports;
 pub(crate) mod requests;
 pub(crate) mod robot;
 pub(crate) mod trend;
