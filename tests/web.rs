@@ -521,6 +521,33 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
             "/applications/1/step".into(),
             [400, 403, 400, 400, 403],
         ),
+        // The term's offer: everyone logged in reads; none published yet.
+        (
+            "GET",
+            "/applications/offer".into(),
+            [200, 200, 200, 200, 303],
+        ),
+        (
+            "POST",
+            "/applications/offer".into(),
+            [400, 403, 403, 403, 403],
+        ),
+        (
+            "GET",
+            "/applications/offer/print".into(),
+            [404, 404, 404, 404, 303],
+        ),
+        // The agreement: no application 1; an empty form names its date.
+        (
+            "GET",
+            "/applications/1/agreement".into(),
+            [404, 403, 403, 404, 303],
+        ),
+        (
+            "POST",
+            "/applications/1/agreement".into(),
+            [400, 403, 403, 400, 403],
+        ),
         // During each duty (issue 20, item 2): the duty teacher and the
         // administrator; nothing published that day, so no such duty.
         ("GET", "/duty".into(), [200, 403, 403, 200, 303]),

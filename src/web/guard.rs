@@ -150,6 +150,13 @@ pub(crate) const ACCESS: &[Access] = &[
     route("GET", "/applications/new", APPLY_ENTER),
     route("POST", "/applications", APPLY_ENTER),
     route("POST", "/applications/{id}/step", APPLY_READ),
+    // The term's offer: the office publishes, everyone logged in reads.
+    route("GET", "/applications/offer", ALL),
+    route("POST", "/applications/offer", ADMIN),
+    route("GET", "/applications/offer/print", ALL),
+    // The agreement: the office or the class's homeroom teacher.
+    route("GET", "/applications/{id}/agreement", APPLY_ENTER),
+    route("POST", "/applications/{id}/agreement", APPLY_ENTER),
     // During each duty (issue 20, item 2).
     route("GET", "/duty", ON_DUTY),
     route("GET", "/duty/{date}/{kind}/{group}", ON_DUTY),

@@ -291,6 +291,15 @@ fn school_plan_routes() -> Router<Shared> {
         )
         .route("/applications/new", get(pages::apply::new_form))
         .route("/applications/{id}/step", post(pages::apply::step))
+        .route(
+            "/applications/offer",
+            get(pages::apply_offer::show).post(pages::apply_offer::publish),
+        )
+        .route("/applications/offer/print", get(pages::apply_offer::print))
+        .route(
+            "/applications/{id}/agreement",
+            get(pages::apply_offer::agreement).post(pages::apply_offer::record),
+        )
         // During each duty (issue 20, item 2).
         .route("/duty", get(pages::duty::today))
         .route("/duty/{date}/{kind}/{group}", get(pages::duty::show))

@@ -1,0 +1,309 @@
+//! The family's side of applications over HTTP (issue 20, item 1),
+//! in-process like tests/applications_web.rs: the term's offer published
+//! and printed; an approved application's agreement printed and recorded
+//! signed; a child's invitation code and the parent page (only that
+//! child, a wrong code refused and rate-limited); a club's draw
+//! reproducible from its seed; the office's import of a WeCom form.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use kehou::record::Record;
+use kehou::web::{App, Role, Workspace};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "correct horse battery";
+const PUPIL: &str = "王小明";
+
+struct School {
+    _dir: tempfile::TempDir,
+    ws: Workspace,
+    router: Router,
+}
+
+fn school() -> School {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (ws, _) = Workspace::demo(&dir.path().join("demo")).expect("demo workspace");
+    let app = App::new(&ws).expect("app");
+    for (login, role, staff) in [
+        ("office", Role::Admin, None),
+        ("lead", Role::Leadership, None),
+        ("fin", Role::Finance, None),
+        ("t1", Role::Teacher, Some("T001")),
+        ("t2", Role::Teacher, Some("T002")),
+    ] {
+        app.add_account(login, role, staff, PASSWORD)
+            .expect("account");
+    }
+    let router = app.router();
+    School {
+        _dir: dir,
+        ws,
+        router,
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn hidden(&self, name: &str) -> Option<String> {
+        let at = self.body.find(&format!("name=\"{name}\" value=\""))?;
+        let rest = &self.body[at + name.len() + 15..];
+        Some(rest[..rest.find('"')?].to_string())
+    }
+}
+
+async fn send(r: &Router, req: Request<Body>) -> Reply {
+    let resp = r.clone().oneshot(req).await.expect("infallible");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+async fn get(r: &Router, path: &str, cookie: &str) -> Reply {
+    let req = Request::get(path).header(header::COOKIE, cookie);
+    send(r, req.body(Body::empty()).expect("request")).await
+}
+
+async fn post(r: &Router, path: &str, u: &User, form: &[(&str, &str)]) -> Reply {
+    let mut f = vec![("csrf", u.csrf.as_str())];
+    f.extend_from_slice(form);
+    let body = serde_urlencoded::to_string(&f).expect("form");
+    let req = Request::post(path)
+        .header(header::COOKIE, &u.cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    send(r, req.body(Body::from(body)).expect("request")).await
+}
+
+struct User {
+    cookie: String,
+    csrf: String,
+}
+
+async fn login(r: &Router, login: &str) -> User {
+    let page = get(r, "/login", "").await;
+    let csrf = page.hidden("csrf").expect("csrf");
+    let body = serde_urlencoded::to_string([
+        ("csrf", csrf.as_str()),
+        ("login", login),
+        ("password", PASSWORD),
+    ])
+    .expect("form");
+    let req = Request::post("/login")
+        .header(header::COOKIE, format!("kehou_login_csrf={csrf}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let reply = send(r, req.body(Body::from(body)).expect("request")).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{login}");
+    let set = reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("kehou_session="))
+        .expect("session cookie")
+        .to_string();
+    let cookie = set.split(';').next().expect("pair").to_string();
+    let page = get(r, "/password", &cookie).await;
+    let csrf = page.hidden("csrf").expect("csrf");
+    User { cookie, csrf }
+}
+
+/// A whole application for 1-1: Monday and Wednesday, morning and stage 1.
+fn form(class: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("class", class),
+        ("pupil", PUPIL),
+        ("guardian", "王大明"),
+        ("phone", "13800000000"),
+        ("day_1", "1"),
+        ("day_3", "1"),
+        ("session_morning", "1"),
+        ("session_stage1", "1"),
+        ("club1", "C03"),
+    ]
+}
+
+/// An application of 1-1 entered by t1, reviewed and approved from 2026-12-01.
+async fn approved(s: &School, t1: &User, lead: &User, id: &str) {
+    let r = post(&s.router, "/applications", t1, &form("1-1")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let step = format!("/applications/{id}/step");
+    let r = post(&s.router, &step, t1, &[("step", "review"), ("ok", "yes")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let ok = [("step", "approve"), ("ok", "yes"), ("on", "2026-12-01")];
+    let r = post(&s.router, &step, lead, &ok).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+fn record(s: &School) -> Record {
+    Record::open(&s.ws.record).expect("record")
+}
+
+#[tokio::test]
+async fn the_office_publishes_the_offer_and_everyone_reads_and_prints_it() {
+    let s = school();
+    let office = login(&s.router, "office").await;
+    let t2 = login(&s.router, "t2").await;
+    let r = get(&s.router, "/applications/offer", &t2.cookie).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("no-offer"), "{}", r.body);
+    assert!(
+        !r.body.contains("name=\"content\""),
+        "a teacher has no form"
+    );
+    assert_eq!(
+        get(&s.router, "/applications/offer/print", &t2.cookie)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // A bad field is named and nothing is published.
+    let bad = [("term", "2026年秋季学期"), ("content", ""), ("safety", "x")];
+    let r = post(&s.router, "/applications/offer", &office, &bad).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("「服务内容」"), "{}", r.body);
+    assert!(record(&s).read(|tx| tx.offer()).expect("offer").is_none());
+    let r = post(&s.router, "/applications/offer", &t2, &bad).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let good = [
+        ("term", "2026年秋季学期"),
+        ("content", "作业辅导\n社团活动"),
+        ("safety", "交接班制度, 家长按时接走"),
+    ];
+    let r = post(&s.router, "/applications/offer", &office, &good).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let fin = login(&s.router, "fin").await;
+    let r = get(&s.router, "/applications/offer", &fin.cookie).await;
+    assert_eq!(r.status, StatusCode::OK);
+    for want in [
+        "2026年秋季学期",
+        "<p>社团活动</p>",
+        "交接班制度",
+        "周四下午教师业务学习",
+        "id=\"club-C01\"",
+    ] {
+        assert!(r.body.contains(want), "{want}: {}", r.body);
+    }
+    // The times are the policy's: the winter stage 1 starts at its time.
+    let p = s.ws.load().expect("load").0;
+    let winter = &p.seasons[0];
+    let (a, _) = winter.times.values().next().expect("a time");
+    assert!(r.body.contains(&a.to_string()), "{}", r.body);
+    let print = get(&s.router, "/applications/offer/print", &t2.cookie).await;
+    assert_eq!(print.status, StatusCode::OK);
+    assert!(print.body.contains("size:A4 portrait"), "{}", print.body);
+    assert!(print.body.contains("交接班制度"));
+    assert!(!print.body.contains("<nav"), "no navigation on paper");
+}
+
+#[tokio::test]
+async fn an_approved_applications_agreement_prints_and_is_recorded_signed() {
+    let s = school();
+    let t1 = login(&s.router, "t1").await;
+    let lead = login(&s.router, "lead").await;
+    let office = login(&s.router, "office").await;
+    let safety = [
+        ("term", "2026秋"),
+        ("content", "作业辅导"),
+        ("safety", "门卫登记制度"),
+    ];
+    post(&s.router, "/applications/offer", &office, &safety).await;
+    // Not yet approved: no agreement to print or sign.
+    post(&s.router, "/applications", &t1, &form("1-1")).await;
+    let r = get(&s.router, "/applications/1/agreement", &t1.cookie).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let sign = [("signed_on", "2026-11-30"), ("signed_by", "王大明")];
+    let r = post(&s.router, "/applications/1/agreement", &t1, &sign).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    approved(&s, &t1, &lead, "2").await;
+    let r = get(&s.router, "/applications/2/agreement", &t1.cookie).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for want in [
+        PUPIL,
+        "1-1",
+        "周一",
+        "门卫登记制度",
+        "家长 (监护人) 签字",
+        "size:A4 portrait",
+    ] {
+        assert!(r.body.contains(want), "{want}: {}", r.body);
+    }
+    // Another class's teacher and leadership may not.
+    let t2 = login(&s.router, "t2").await;
+    let r = get(&s.router, "/applications/2/agreement", &t2.cookie).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!r.body.contains(PUPIL));
+    let r = post(&s.router, "/applications/2/agreement", &t2, &sign).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(&s.router, "/applications/2/agreement", &lead.cookie)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // Bad fields are named; nothing recorded.
+    let r = post(
+        &s.router,
+        "/applications/2/agreement",
+        &t1,
+        &[("signed_on", "2026-02-30"), ("signed_by", "王大明")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("「签订日期」"), "{}", r.body);
+    let r = post(
+        &s.router,
+        "/applications/2/agreement",
+        &t1,
+        &[("signed_on", "2026-11-30")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("「签字人」"), "{}", r.body);
+    assert!(record(&s)
+        .read(|tx| tx.agreement(2))
+        .expect("agreement")
+        .is_none());
+    let list = get(&s.router, "/applications", &t1.cookie).await;
+    assert!(
+        list.body.contains("action=\"/applications/2/agreement\""),
+        "{}",
+        list.body
+    );
+    let r = post(&s.router, "/applications/2/agreement", &t1, &sign).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let g = record(&s)
+        .read(|tx| tx.agreement(2))
+        .expect("agreement")
+        .expect("recorded");
+    assert_eq!(
+        (g.signed_on.as_str(), g.signed_by.as_str(), g.who.as_str()),
+        ("2026-11-30", "王大明", "t1")
+    );
+    let list = get(&s.router, "/applications", &office.cookie).await;
+    let shown = cell(&list.body, "agreement-2");
+    assert!(
+        shown.contains("2026-11-30") && shown.contains("王大明"),
+        "{shown}"
+    );
+    assert!(!list.body.contains("action=\"/applications/2/agreement\""));
+    // Once only.
+    let r = post(&s.router, "/applications/2/agreement", &office, &sign).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+}
+
+fn cell(body: &str, id: &str) -> String {
+    let at = body.find(&format!("id=\"{id}\">")).expect(id);
+    let rest = &body[at + id.len() + 6..];
+    rest[..rest.find("</").expect("cell end")].to_string()
+}
