@@ -307,3 +307,195 @@ fn cell(body: &str, id: &str) -> String {
     let rest = &body[at + id.len() + 6..];
     rest[..rest.find("</").expect("cell end")].to_string()
 }
+
+/// The form of a second pupil of 1-1.
+fn other(class: &str) -> Vec<(&str, &str)> {
+    let mut f = form(class);
+    for (k, v) in f.iter_mut() {
+        if *k == "pupil" {
+            *v = "李小红";
+        }
+    }
+    f
+}
+
+/// A cookie a reply sets, as `name=value`.
+fn set_cookie(r: &Reply, name: &str) -> Option<String> {
+    r.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
+}
+
+/// A parent's browser: the open forms' token and cookies.
+struct Parent {
+    csrf: String,
+    cookie: String,
+}
+
+async fn parent(r: &Router) -> Parent {
+    let page = get(r, "/family", "").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = page.hidden("csrf").expect("csrf");
+    let cookie = set_cookie(&page, "kehou_login_csrf").expect("csrf cookie");
+    Parent { csrf, cookie }
+}
+
+async fn open_post(r: &Router, path: &str, p: &Parent, form: &[(&str, &str)]) -> Reply {
+    let mut f = vec![("csrf", p.csrf.as_str())];
+    f.extend_from_slice(form);
+    let body = serde_urlencoded::to_string(&f).expect("form");
+    let req = Request::post(path)
+        .header(header::COOKIE, &p.cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    send(r, req.body(Body::from(body)).expect("request")).await
+}
+
+/// A new code for pupil `id`, from the slip.
+async fn issue(s: &School, u: &User, id: i64) -> String {
+    let r = post(&s.router, &format!("/pupils/{id}/code"), u, &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    cell(&r.body, "code")
+}
+
+/// The parent enters the code: the family session's cookie joins theirs.
+async fn enter(s: &School, p: &mut Parent, code: &str) -> Reply {
+    let r = open_post(&s.router, "/family", p, &[("code", code)]).await;
+    if let Some(c) = set_cookie(&r, "kehou_family") {
+        p.cookie = format!("{}; {c}", p.cookie);
+    }
+    r
+}
+
+#[tokio::test]
+async fn a_parent_with_the_code_applies_for_their_child_and_sees_only_them() {
+    let s = school();
+    let t1 = login(&s.router, "t1").await;
+    post(&s.router, "/applications", &t1, &form("1-1")).await;
+    post(&s.router, "/applications", &t1, &other("1-1")).await;
+    let list = get(&s.router, "/applications", &t1.cookie).await;
+    assert!(
+        list.body.contains("action=\"/pupils/1/code\""),
+        "{}",
+        list.body
+    );
+    let code = issue(&s, &t1, 1).await;
+    assert_eq!(code.len(), 14, "{code}");
+    // Another class's teacher may not issue one; leadership neither.
+    let t2 = login(&s.router, "t2").await;
+    let r = post(&s.router, "/pupils/1/code", &t2, &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The code is shown once, on the slip, never again.
+    let list = get(&s.router, "/applications", &t1.cookie).await;
+    assert!(!list.body.contains(&code));
+    let mut p = parent(&s.router).await;
+    // Typed in lower case with spaces: the same code.
+    let typed = code.to_lowercase().replace('-', " ");
+    let r = enter(&s, &mut p, &typed).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = get(&s.router, "/family", &p.cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(PUPIL), "{}", page.body);
+    assert!(
+        !page.body.contains("李小红"),
+        "another child: {}",
+        page.body
+    );
+    assert!(page.body.contains("待班主任审核"), "{}", page.body);
+    assert!(page.body.contains("name=\"class\" value=\"1-1\""));
+    // The form's class is ignored: the child's class is the session's.
+    let apply = [("class", "1-2"), ("day_2", "1"), ("session_stage1", "1")];
+    let r = open_post(&s.router, "/family/apply", &p, &apply).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut rec = record(&s);
+    let mine = rec.read(|tx| tx.applications_of_pupil(1)).expect("apps");
+    assert_eq!(mine.len(), 2);
+    assert_eq!(mine[1].choice.class, "1-1");
+    assert_eq!(mine[1].choice.weekdays, vec![chrono::Weekday::Tue]);
+    assert_eq!(
+        rec.read(|tx| tx.applications_of_pupil(2))
+            .expect("apps")
+            .len(),
+        1
+    );
+    // A bad choice is named, nothing recorded.
+    let r = open_post(&s.router, "/family/apply", &p, &[("session_stage1", "1")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("「参加星期」"), "{}", r.body);
+    assert_eq!(
+        rec.read(|tx| tx.applications_of_pupil(1))
+            .expect("apps")
+            .len(),
+        2
+    );
+    let page = get(&s.router, "/family", &p.cookie).await;
+    assert_eq!(
+        page.body.matches("待班主任审核").count(),
+        2,
+        "{}",
+        page.body
+    );
+    // The homeroom teacher sees the family's application to review.
+    let list = get(&s.router, "/applications", &t1.cookie).await;
+    assert!(list.body.contains("id=\"app-3\""), "{}", list.body);
+    // A new code ends the family's session and the old code.
+    let fresh = issue(&s, &t1, 1).await;
+    assert_ne!(fresh, code);
+    let page = get(&s.router, "/family", &p.cookie).await;
+    assert!(!page.body.contains(PUPIL), "{}", page.body);
+    let mut q = parent(&s.router).await;
+    let r = enter(&s, &mut q, &code).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    let r = enter(&s, &mut q, &fresh).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Leaving ends the session.
+    let r = open_post(&s.router, "/family/leave", &q, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = open_post(&s.router, "/family/apply", &q, &apply).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_wrong_code_is_refused_and_rate_limited() {
+    let s = school();
+    let office = login(&s.router, "office").await;
+    post(&s.router, "/applications", &office, &form("1-1")).await;
+    let code = issue(&s, &office, 1).await;
+    let mut p = parent(&s.router).await;
+    // Without the page's token: refused as CSRF.
+    let bare = Parent {
+        csrf: String::new(),
+        cookie: String::new(),
+    };
+    let r = open_post(&s.router, "/family", &bare, &[("code", &code)]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = enter(&s, &mut p, "").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("「邀请码」"), "{}", r.body);
+    for wrong in [
+        "AAAA-BBBB-CCCC",
+        "nonsense",
+        "AAAA-BBBB-CCCD",
+        "x",
+        "ZZZZ-ZZZZ-ZZZZ",
+    ] {
+        let r = enter(&s, &mut p, wrong).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{wrong}");
+        assert!(r.body.contains("邀请码不对"), "{}", r.body);
+        assert!(!r.body.contains(PUPIL));
+    }
+    // Five wrong codes: even the right one waits.
+    let r = enter(&s, &mut p, &code).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.body.contains("分钟后再试"), "{}", r.body);
+    assert!(!p.cookie.contains("kehou_family"));
+    // Without a family session nothing is applied.
+    let apply = [("day_2", "1"), ("session_stage1", "1")];
+    let r = open_post(&s.router, "/family/apply", &p, &apply).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let n = record(&s).read(|tx| tx.applications()).expect("apps").len();
+    assert_eq!(n, 1);
+}

@@ -548,6 +548,13 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
             "/applications/1/agreement".into(),
             [400, 403, 403, 400, 403],
         ),
+        // A child's code: there is no pupil 1.
+        ("POST", "/pupils/1/code".into(), [404, 403, 403, 404, 403]),
+        // The parent page is open; its forms need the page's own token.
+        ("GET", "/family".into(), [200, 200, 200, 200, 200]),
+        ("POST", "/family".into(), [403, 403, 403, 403, 403]),
+        ("POST", "/family/apply".into(), [403, 403, 403, 403, 403]),
+        ("POST", "/family/leave".into(), [403, 403, 403, 403, 403]),
         // During each duty (issue 20, item 2): the duty teacher and the
         // administrator; nothing published that day, so no such duty.
         ("GET", "/duty".into(), [200, 403, 403, 200, 303]),

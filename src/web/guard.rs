@@ -157,6 +157,14 @@ pub(crate) const ACCESS: &[Access] = &[
     // The agreement: the office or the class's homeroom teacher.
     route("GET", "/applications/{id}/agreement", APPLY_ENTER),
     route("POST", "/applications/{id}/agreement", APPLY_ENTER),
+    // A child's invitation code: the office or the class's homeroom teacher.
+    route("POST", "/pupils/{id}/code", APPLY_ENTER),
+    // The parent page needs no login: the code is the key (rate-limited),
+    // and its forms carry the open forms' cookie token.
+    open("GET", "/family"),
+    open("POST", "/family"),
+    open("POST", "/family/apply"),
+    open("POST", "/family/leave"),
     // During each duty (issue 20, item 2).
     route("GET", "/duty", ON_DUTY),
     route("GET", "/duty/{date}/{kind}/{group}", ON_DUTY),

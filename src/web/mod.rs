@@ -62,6 +62,8 @@ pub(crate) struct AppState {
     pub uploads: upload::Uploads,
     /// What-if studies run from the browser (issue 19).
     pub studies: studies::Studies,
+    /// The parent page's sessions (issue 20, item 1).
+    pub families: pages::apply_family::Families,
     /// A fixed local time for the duty pages (tests and scripts; None:
     /// the machine's clock).
     clock: Mutex<Option<chrono::NaiveDateTime>>,
@@ -150,6 +152,7 @@ impl App {
             robots: robot::Robots::default(),
             uploads: upload::Uploads::default(),
             studies: studies::Studies::default(),
+            families: pages::apply_family::Families::default(),
             clock: Mutex::new(None),
         });
         Ok(App {
@@ -296,6 +299,13 @@ fn school_plan_routes() -> Router<Shared> {
             get(pages::apply_offer::show).post(pages::apply_offer::publish),
         )
         .route("/applications/offer/print", get(pages::apply_offer::print))
+        .route("/pupils/{id}/code", post(pages::apply_family::issue))
+        .route(
+            "/family",
+            get(pages::apply_family::show).post(pages::apply_family::enter),
+        )
+        .route("/family/apply", post(pages::apply_family::apply))
+        .route("/family/leave", post(pages::apply_family::leave))
         .route(
             "/applications/{id}/agreement",
             get(pages::apply_offer::agreement).post(pages::apply_offer::record),

@@ -243,7 +243,7 @@ fn class_table(
                     td { (clubs(&app.choice.clubs, s, lang)) }
                     td.state { (state_text(&app.state, lang)) }
                     td { (step_forms(lang, me, csrf, app.id, &app.state)) }
-                    td { @if sees_names(s, me, &app.choice.class) { (super::apply_offer::agreement_cell(lang, csrf, a, signed)) } }
+                    td { @if sees_names(s, me, &app.choice.class) { (super::apply_offer::agreement_cell(lang, csrf, a, signed)) (super::apply_family::issue_form(lang, csrf, a.pupil.id)) } }
                 }
             }
         }

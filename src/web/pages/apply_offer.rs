@@ -90,7 +90,7 @@ fn clubs_table(lang: Lang, s: &School) -> Markup {
 }
 
 /// The offer as read and printed.
-fn offer_body(lang: Lang, p: &Policy, s: &School, o: &Offer) -> Markup {
+pub(crate) fn offer_body(lang: Lang, p: &Policy, s: &School, o: &Offer) -> Markup {
     html! {
         p.offer-term { (p.school_name) " · " (o.term) }
         h2 { (lang.t("服务内容", "What the service holds")) }
