@@ -499,3 +499,128 @@ async fn a_wrong_code_is_refused_and_rate_limited() {
     let n = record(&s).read(|tx| tx.applications()).expect("apps").len();
     assert_eq!(n, 1);
 }
+
+/// The recorded draws of a club, oldest first: (seed, admitted, waiting).
+type Drawn = (Option<u64>, Vec<i64>, Vec<i64>);
+
+fn draws(s: &School) -> Vec<Drawn> {
+    let mut d = record(&s).read(|tx| tx.club_draws()).expect("draws");
+    d.reverse();
+    d.into_iter()
+        .map(|d| (d.seed, d.admitted, d.waiting))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_club_over_capacity_is_drawn_reproducibly_with_its_waiting_list() {
+    let s = school();
+    let office = login(&s.router, "office").await;
+    let seats =
+        s.ws.load()
+            .expect("load")
+            .1
+            .clubs
+            .iter()
+            .find(|c| c.id == "C01")
+            .expect("C01")
+            .pupils as usize;
+    let n = seats + 3;
+    for i in 0..n {
+        let name = format!("学生{i}");
+        let f = [
+            ("class", "1-1"),
+            ("pupil", name.as_str()),
+            ("day_2", "1"),
+            ("session_stage2", "1"),
+            ("club1", "C01"),
+        ];
+        let r = post(&s.router, "/applications", &office, &f).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let page = get(&s.router, "/applications/clubs", &office.cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(cell(&page.body, "fill-C01"), n.to_string());
+    assert!(page.body.contains("超出名额"), "{}", page.body);
+    // Bad fields are named; nothing recorded.
+    for (f, field) in [
+        (
+            vec![("club", "C01"), ("method", "lottery"), ("seed", "")],
+            "「种子」",
+        ),
+        (
+            vec![("club", "C01"), ("method", "lottery"), ("seed", "-3")],
+            "「种子」",
+        ),
+        (vec![("club", "C99"), ("method", "first")], "「社团」"),
+        (vec![("club", "C01"), ("method", "dice")], "「方式」"),
+    ] {
+        let r = post(&s.router, "/applications/clubs", &office, &f).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{f:?}");
+        assert!(r.body.contains(field), "{field}: {}", r.body);
+    }
+    assert!(draws(&s).is_empty());
+    let lottery = |seed: &'static str| vec![("club", "C01"), ("method", "lottery"), ("seed", seed)];
+    for seed in ["42", "42", "7"] {
+        let r = post(&s.router, "/applications/clubs", &office, &lottery(seed)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let d = draws(&s);
+    assert_eq!(d[0], d[1], "the same seed draws the same result");
+    assert_eq!(d[0].0, Some(42));
+    assert_ne!(d[0].1, d[2].1, "another seed, another draw");
+    let all: Vec<i64> = (1..=n as i64).collect();
+    for (_, admitted, waiting) in &d {
+        assert_eq!(admitted.len(), seats);
+        assert_eq!(waiting.len(), 3);
+        let mut both: Vec<i64> = admitted.iter().chain(waiting).copied().collect();
+        both.sort_unstable();
+        assert_eq!(both, all, "everyone has a seat or waits, once");
+    }
+    // The library's draw from the same seed, by anyone.
+    let apps = record(&s).read(|tx| tx.applications()).expect("apps");
+    let asks: Vec<kehou::enrol::ClubAsk> = apps
+        .iter()
+        .map(|a| kehou::enrol::ClubAsk {
+            application: a.id,
+            applied_at: a.applied_at.clone(),
+            clubs: a.choice.clubs.clone(),
+        })
+        .collect();
+    let cap = std::collections::BTreeMap::from([("C01".to_string(), seats as u32)]);
+    let again = kehou::enrol::allocate(
+        &asks,
+        &cap,
+        kehou::enrol::Draw::Lottery { seed: 42 },
+        |_, _| false,
+    );
+    assert_eq!(again.admitted["C01"], d[0].1);
+    assert_eq!(again.waiting["C01"], d[0].2);
+    // First come: the first applications have the seats, the last wait in order.
+    let r = post(
+        &s.router,
+        "/applications/clubs",
+        &office,
+        &[("club", "C01"), ("method", "first")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let d = draws(&s);
+    let last = &d[3];
+    assert_eq!(last.0, None);
+    assert_eq!(last.1, (1..=seats as i64).collect::<Vec<_>>());
+    assert_eq!(last.2, ((seats as i64 + 1)..=n as i64).collect::<Vec<_>>());
+    let page = get(&s.router, "/applications/clubs", &office.cookie).await;
+    assert!(page.body.contains("id=\"draw-C01\""), "{}", page.body);
+    assert!(page.body.contains("先到先得"));
+    assert!(page.body.contains(&format!("学生{}", n - 1)));
+    let t1 = login(&s.router, "t1").await;
+    let r = post(
+        &s.router,
+        "/applications/clubs",
+        &t1,
+        &[("club", "C01"), ("method", "first")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(draws(&s).len(), 4);
+}

@@ -548,6 +548,17 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
             "/applications/1/agreement".into(),
             [400, 403, 403, 400, 403],
         ),
+        // Club seats: the office; an empty form names the club.
+        (
+            "GET",
+            "/applications/clubs".into(),
+            [200, 403, 403, 403, 303],
+        ),
+        (
+            "POST",
+            "/applications/clubs".into(),
+            [400, 403, 403, 403, 403],
+        ),
         // A child's code: there is no pupil 1.
         ("POST", "/pupils/1/code".into(), [404, 403, 403, 404, 403]),
         // The parent page is open; its forms need the page's own token.

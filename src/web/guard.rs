@@ -157,6 +157,9 @@ pub(crate) const ACCESS: &[Access] = &[
     // The agreement: the office or the class's homeroom teacher.
     route("GET", "/applications/{id}/agreement", APPLY_ENTER),
     route("POST", "/applications/{id}/agreement", APPLY_ENTER),
+    // Club seats: the office draws over-capacity clubs.
+    route("GET", "/applications/clubs", ADMIN),
+    route("POST", "/applications/clubs", ADMIN),
     // A child's invitation code: the office or the class's homeroom teacher.
     route("POST", "/pupils/{id}/code", APPLY_ENTER),
     // The parent page needs no login: the code is the key (rate-limited),

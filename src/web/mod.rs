@@ -299,6 +299,10 @@ fn school_plan_routes() -> Router<Shared> {
             get(pages::apply_offer::show).post(pages::apply_offer::publish),
         )
         .route("/applications/offer/print", get(pages::apply_offer::print))
+        .route(
+            "/applications/clubs",
+            get(pages::apply_clubs::show).post(pages::apply_clubs::draw),
+        )
         .route("/pupils/{id}/code", post(pages::apply_family::issue))
         .route(
             "/family",
