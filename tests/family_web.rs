@@ -624,3 +624,222 @@ async fn a_club_over_capacity_is_drawn_reproducibly_with_its_waiting_list() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(draws(&s).len(), 4);
 }
+
+/// A WeCom form's export: a submission-time column first, then the rows.
+fn workbook(rows: &[[&str; 7]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let head = [
+        "提交时间",
+        "班级",
+        "学生姓名",
+        "家长姓名",
+        "联系电话",
+        "参加星期",
+        "参加时段",
+        "社团志愿",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).expect("cell");
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        sheet.write_string(r, 0, "2026/11/20 08:00").expect("cell");
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                sheet.write_string(r, c as u16 + 1, *v).expect("cell");
+            }
+        }
+    }
+    book.save_to_buffer().expect("xlsx")
+}
+
+/// A multipart form with the CSRF token and one file, as a browser posts it.
+async fn upload(r: &Router, path: &str, u: &User, name: &str, bytes: &[u8]) -> Reply {
+    let b = "----kehouTestBoundary7MA4YWxk";
+    let mut body = Vec::new();
+    body.extend(
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n",
+            u.csrf
+        )
+        .bytes(),
+    );
+    body.extend(format!("--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").bytes());
+    body.extend(bytes);
+    body.extend(format!("\r\n--{b}--\r\n").bytes());
+    let req = Request::post(path)
+        .header(header::COOKIE, &u.cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={b}"),
+        );
+    send(r, req.body(Body::from(body)).expect("request")).await
+}
+
+#[tokio::test]
+async fn a_wecom_form_is_previewed_with_bad_cells_named_and_recorded_on_confirm() {
+    let s = school();
+    let office = login(&s.router, "office").await;
+    let p = s.ws.load().expect("load").0;
+    let choices = kehou::enrol::session_choices(&p);
+    let stage1 = choices
+        .iter()
+        .find(|c| c.key == "stage1")
+        .expect("stage1")
+        .label
+        .clone();
+    let morning = choices
+        .iter()
+        .find(|c| c.key == "morning")
+        .expect("morning")
+        .label
+        .clone();
+    let both = format!("{morning}、{stage1}");
+    let good = [
+        [
+            "1-1",
+            "张三",
+            "张大山",
+            "13900000001",
+            "周一、周三",
+            both.as_str(),
+            "合唱",
+        ],
+        [
+            "1-2",
+            "李四",
+            "",
+            "",
+            "星期二,星期五",
+            "stage1",
+            "足球、篮球",
+        ],
+    ];
+    // Row 3 has a Saturday, row 4 an unknown session: named by row and column.
+    let bad = [
+        good[0],
+        ["1-1", "王五", "", "", "周一、周六", stage1.as_str(), ""],
+        ["1-1", "赵六", "", "", "周一", "晚托", ""],
+        ["9-9", "钱七", "", "", "周一", stage1.as_str(), ""],
+    ];
+    let r = upload(
+        &s.router,
+        "/applications/import",
+        &office,
+        "form.xlsx",
+        &workbook(&bad),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    for want in [
+        "第 3 行「参加星期」",
+        "第 4 行「参加时段」",
+        "「晚托」",
+        "第 5 行「班级」",
+    ] {
+        assert!(r.body.contains(want), "{want}: {}", r.body);
+    }
+    assert!(!r.body.contains("name=\"token\""), "no confirm with errors");
+    assert_eq!(applications(&s), 0);
+    // A sheet without a required column: the header named.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet()
+        .write_string(0, 0, "班级")
+        .expect("cell");
+    let r = upload(
+        &s.router,
+        "/applications/import",
+        &office,
+        "x.xlsx",
+        &book.save_to_buffer().expect("xlsx"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("第 1 行「学生姓名」"), "{}", r.body);
+    let r = upload(
+        &s.router,
+        "/applications/import",
+        &office,
+        "x.xlsx",
+        b"not a workbook",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // The good form: previewed, nothing recorded until the confirm.
+    let r = upload(
+        &s.router,
+        "/applications/import",
+        &office,
+        "form.xlsx",
+        &workbook(&good),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let token = r.hidden("token").expect("confirm token");
+    assert_eq!(applications(&s), 0);
+    let t1 = login(&s.router, "t1").await;
+    let r = post(
+        &s.router,
+        "/applications/import/confirm",
+        &t1,
+        &[("token", &token)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = post(
+        &s.router,
+        "/applications/import/confirm",
+        &office,
+        &[("token", &token)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let apps = record(&s)
+        .read(|tx| tx.applications_of_class(None))
+        .expect("apps");
+    assert_eq!(apps.len(), 2);
+    let a = apps.iter().find(|a| a.pupil.name == "张三").expect("张三");
+    assert_eq!(a.application.choice.class, "1-1");
+    assert_eq!(
+        a.application.choice.weekdays,
+        vec![chrono::Weekday::Mon, chrono::Weekday::Wed]
+    );
+    assert_eq!(a.application.choice.sessions, vec!["morning", "stage1"]);
+    assert_eq!(a.application.choice.clubs, vec!["C03"]);
+    assert_eq!(a.pupil.guardian, "张大山");
+    let b = apps.iter().find(|a| a.pupil.name == "李四").expect("李四");
+    assert_eq!(b.application.choice.clubs, vec!["C01", "C02"]);
+    assert!(matches!(b.application.state, kehou::enrol::State::Applied));
+    // Used once; the same form again adds nothing (both already applied).
+    let r = post(
+        &s.router,
+        "/applications/import/confirm",
+        &office,
+        &[("token", &token)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = upload(
+        &s.router,
+        "/applications/import",
+        &office,
+        "form.xlsx",
+        &workbook(&good),
+    )
+    .await;
+    assert_eq!(r.body.matches("已有申请, 跳过").count(), 2, "{}", r.body);
+    let token = r.hidden("token").expect("token");
+    post(
+        &s.router,
+        "/applications/import/confirm",
+        &office,
+        &[("token", &token)],
+    )
+    .await;
+    assert_eq!(applications(&s), 2);
+}
+
+fn applications(s: &School) -> usize {
+    record(s).read(|tx| tx.applications()).expect("apps").len()
+}

@@ -559,6 +559,22 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
             "/applications/clubs".into(),
             [400, 403, 403, 403, 403],
         ),
+        // A form's import: the office; no file, no upload token.
+        (
+            "GET",
+            "/applications/import".into(),
+            [200, 403, 403, 403, 303],
+        ),
+        (
+            "POST",
+            "/applications/import".into(),
+            [400, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            "/applications/import/confirm".into(),
+            [409, 403, 403, 403, 403],
+        ),
         // A child's code: there is no pupil 1.
         ("POST", "/pupils/1/code".into(), [404, 403, 403, 404, 403]),
         // The parent page is open; its forms need the page's own token.

@@ -160,6 +160,10 @@ pub(crate) const ACCESS: &[Access] = &[
     // Club seats: the office draws over-capacity clubs.
     route("GET", "/applications/clubs", ADMIN),
     route("POST", "/applications/clubs", ADMIN),
+    // A WeCom or WeChat form's applications, imported by the office.
+    route("GET", "/applications/import", ADMIN),
+    route("POST", "/applications/import", ADMIN),
+    route("POST", "/applications/import/confirm", ADMIN),
     // A child's invitation code: the office or the class's homeroom teacher.
     route("POST", "/pupils/{id}/code", APPLY_ENTER),
     // The parent page needs no login: the code is the key (rate-limited),
@@ -175,7 +179,11 @@ pub(crate) const ACCESS: &[Access] = &[
 ];
 
 /// The routes whose form carries a file (`multipart/form-data`).
-const UPLOAD_ROUTES: &[&str] = &["/data/{table}/import", "/whatif/upload"];
+const UPLOAD_ROUTES: &[&str] = &[
+    "/data/{table}/import",
+    "/whatif/upload",
+    "/applications/import",
+];
 
 /// Whether `role` may use `method path` (a path as routed, e.g. `/week/{monday}`).
 pub(crate) fn allowed(role: Role, method: &str, path: &str) -> bool {

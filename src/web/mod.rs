@@ -303,6 +303,14 @@ fn school_plan_routes() -> Router<Shared> {
             "/applications/clubs",
             get(pages::apply_clubs::show).post(pages::apply_clubs::draw),
         )
+        .route(
+            "/applications/import",
+            get(pages::apply_import::form).post(pages::apply_import::upload),
+        )
+        .route(
+            "/applications/import/confirm",
+            post(pages::apply_import::confirm),
+        )
         .route("/pupils/{id}/code", post(pages::apply_family::issue))
         .route(
             "/family",

@@ -18,6 +18,7 @@ use super::Shared;
 pub(crate) mod apply;
 pub(crate) mod apply_clubs;
 pub(crate) mod apply_family;
+pub(crate) mod apply_import;
 pub(crate) mod apply_offer;
 pub(crate) mod calendar;
 pub(crate) mod changes;
