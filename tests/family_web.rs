@@ -504,7 +504,7 @@ async fn a_wrong_code_is_refused_and_rate_limited() {
 type Drawn = (Option<u64>, Vec<i64>, Vec<i64>);
 
 fn draws(s: &School) -> Vec<Drawn> {
-    let mut d = record(&s).read(|tx| tx.club_draws()).expect("draws");
+    let mut d = record(s).read(|tx| tx.club_draws()).expect("draws");
     d.reverse();
     d.into_iter()
         .map(|d| (d.seed, d.admitted, d.waiting))

@@ -188,6 +188,48 @@ fn header(first: &csv::StringRecord, bad: &mut Vec<Bad>) -> Vec<Option<usize>> {
     at
 }
 
+/// A row's choice and its bad cells: its texts, its phone, its choice
+/// (the library's check).
+fn check_row(p: &Policy, s: &School, cells: &[String], line: usize, bad: &mut Vec<Bad>) -> Choice {
+    let before = bad.len();
+    for (i, max) in [(1, 40), (2, 40), (3, 20)] {
+        if let Some(why) = text_problem(&cells[i], i == 1, max) {
+            bad.push(Bad {
+                line,
+                column: COLUMNS[i].0.into(),
+                why,
+            });
+        }
+    }
+    if !cells[3]
+        .chars()
+        .all(|c| c.is_ascii_digit() || "-+ ".contains(c))
+    {
+        bad.push(Bad {
+            line,
+            column: "联系电话".into(),
+            why: Said::new("应为电话号码 (数字)", "expected a phone number (digits)"),
+        });
+    }
+    let choice = choice_of(p, s, cells, line, bad);
+    if bad.len() == before {
+        for pr in enrol::check_choice(p, s, &choice) {
+            let column = match pr.field {
+                "class" => "班级",
+                "weekdays" => "参加星期",
+                "sessions" => "参加时段",
+                _ => "社团志愿",
+            };
+            bad.push(Bad {
+                line,
+                column: column.into(),
+                why: pr.why.clone(),
+            });
+        }
+    }
+    choice
+}
+
 /// The workbook's rows and its bad cells (`known`: class and name of the
 /// pupils who already have an application).
 pub(crate) fn read(
@@ -244,42 +286,7 @@ pub(crate) fn read(
         if cells.iter().all(String::is_empty) {
             continue;
         }
-        let before = bad.len();
-        for (i, max) in [(1, 40), (2, 40), (3, 20)] {
-            if let Some(why) = text_problem(&cells[i], i == 1, max) {
-                bad.push(Bad {
-                    line,
-                    column: COLUMNS[i].0.into(),
-                    why,
-                });
-            }
-        }
-        if !cells[3]
-            .chars()
-            .all(|c| c.is_ascii_digit() || "-+ ".contains(c))
-        {
-            bad.push(Bad {
-                line,
-                column: "联系电话".into(),
-                why: Said::new("应为电话号码 (数字)", "expected a phone number (digits)"),
-            });
-        }
-        let choice = choice_of(p, s, &cells, line, &mut bad);
-        if bad.len() == before {
-            for pr in enrol::check_choice(p, s, &choice) {
-                let column = match pr.field {
-                    "class" => "班级",
-                    "weekdays" => "参加星期",
-                    "sessions" => "参加时段",
-                    _ => "社团志愿",
-                };
-                bad.push(Bad {
-                    line,
-                    column: column.into(),
-                    why: pr.why.clone(),
-                });
-            }
-        }
+        let choice = check_row(p, s, &cells, line, &mut bad);
         let known = known.iter().any(|(c, n)| *c == cells[0] && *n == cells[1])
             || rows
                 .iter()
