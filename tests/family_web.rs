@@ -199,6 +199,13 @@ async fn the_office_publishes_the_offer_and_everyone_reads_and_prints_it() {
     let winter = &p.seasons[0];
     let (a, _) = winter.times.values().next().expect("a time");
     assert!(r.body.contains(&a.to_string()), "{}", r.body);
+    // The lower grades' earlier stage 1 (a season's override) is said too.
+    let o = winter.overrides.first().expect("an override");
+    assert!(
+        r.body.contains(&format!("{}–{}", o.start, o.end)),
+        "{}",
+        r.body
+    );
     let print = get(&s.router, "/applications/offer/print", &t2.cookie).await;
     assert_eq!(print.status, StatusCode::OK);
     assert!(print.body.contains("size:A4 portrait"), "{}", print.body);

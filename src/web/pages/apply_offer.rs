@@ -71,6 +71,15 @@ fn times_table(lang: Lang, p: &Policy) -> Markup {
                 }
             }
         }
+        @for s in &p.seasons {
+            @for o in &s.overrides {
+                p.m { (s.label) ": "
+                    @for b in &o.bands { (p.grade_bands.iter().find(|g| &g.id == b).map_or(b.as_str(), |g| g.label.as_str())) " " }
+                    @if !o.weekdays.is_empty() { (days(&o.weekdays, lang)) " " }
+                    (p.sessions.iter().find(|x| x.id == o.session).map_or(o.session.clone(), |x| lang.t(&x.label, &x.label_en).to_string()))
+                    " " (o.start) "–" (o.end) }
+            }
+        }
         @for b in &p.service_blackouts {
             p { (days(&b.weekdays, lang)) ": " (b.reason) }
         }
