@@ -521,6 +521,67 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
             "/applications/1/step".into(),
             [400, 403, 400, 400, 403],
         ),
+        // The term's offer: everyone logged in reads; none published yet.
+        (
+            "GET",
+            "/applications/offer".into(),
+            [200, 200, 200, 200, 303],
+        ),
+        (
+            "POST",
+            "/applications/offer".into(),
+            [400, 403, 403, 403, 403],
+        ),
+        (
+            "GET",
+            "/applications/offer/print".into(),
+            [404, 404, 404, 404, 303],
+        ),
+        // The agreement: no application 1; an empty form names its date.
+        (
+            "GET",
+            "/applications/1/agreement".into(),
+            [404, 403, 403, 404, 303],
+        ),
+        (
+            "POST",
+            "/applications/1/agreement".into(),
+            [400, 403, 403, 400, 403],
+        ),
+        // Club seats: the office; an empty form names the club.
+        (
+            "GET",
+            "/applications/clubs".into(),
+            [200, 403, 403, 403, 303],
+        ),
+        (
+            "POST",
+            "/applications/clubs".into(),
+            [400, 403, 403, 403, 403],
+        ),
+        // A form's import: the office; no file, no upload token.
+        (
+            "GET",
+            "/applications/import".into(),
+            [200, 403, 403, 403, 303],
+        ),
+        (
+            "POST",
+            "/applications/import".into(),
+            [400, 403, 403, 403, 403],
+        ),
+        (
+            "POST",
+            "/applications/import/confirm".into(),
+            [409, 403, 403, 403, 403],
+        ),
+        // A child's code: there is no pupil 1.
+        ("POST", "/pupils/1/code".into(), [404, 403, 403, 404, 403]),
+        // The parent page is open; its forms need the page's own token.
+        ("GET", "/family".into(), [200, 200, 200, 200, 200]),
+        ("POST", "/family".into(), [403, 403, 403, 403, 403]),
+        ("POST", "/family/apply".into(), [403, 403, 403, 403, 403]),
+        ("POST", "/family/leave".into(), [403, 403, 403, 403, 403]),
         // During each duty (issue 20, item 2): the duty teacher and the
         // administrator; nothing published that day, so no such duty.
         ("GET", "/duty".into(), [200, 403, 403, 200, 303]),

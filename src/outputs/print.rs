@@ -37,7 +37,7 @@ th{background:#eee;font-weight:bold}tr{break-inside:avoid}\
 .wall td.c{white-space:nowrap}.wall .hw{font-size:6.5pt}\
 @media print{body{margin:0}.noprint{display:none}}";
 
-fn page(lang: Lang, title: &str, landscape: bool, body: Markup) -> String {
+pub(crate) fn page(lang: Lang, title: &str, landscape: bool, body: Markup) -> String {
     let size = if landscape { "landscape" } else { "portrait" };
     let page_css = format!("@page{{size:A4 {size};margin:7mm}}");
     html! {

@@ -228,6 +228,29 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))
     }
 
+    /// Every recorded agreement, by application number.
+    pub fn agreements(&self) -> Result<Vec<Agreement>> {
+        let mut st = self
+            .tx
+            .prepare_cached(
+                "SELECT application_id, signed_on, signed_by, recorded_at, who FROM agreements ORDER BY application_id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(Agreement {
+                    application_id: r.get(0)?,
+                    signed_on: r.get(1)?,
+                    signed_by: r.get(2)?,
+                    recorded_at: r.get(3)?,
+                    who: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
+    }
+
     /// Record a club draw; its id.
     pub fn record_draw(
         &self,

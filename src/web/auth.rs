@@ -55,6 +55,40 @@ pub(crate) fn token() -> Result<String> {
     Ok(hex(&random::<32>()?))
 }
 
+/// The letters of an invitation code: no 0/O or 1/I to misread.
+const CODE_LETTERS: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A new invitation code for a family: 12 letters (about 60 bits) in
+/// three groups, e.g. `K7QM-2XWD-9PHT`.
+pub(crate) fn family_code() -> Result<String> {
+    let b = random::<12>()?;
+    let letters: Vec<char> = b
+        .iter()
+        .map(|x| char::from(CODE_LETTERS[usize::from(x % 32)]))
+        .collect();
+    Ok(letters
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-"))
+}
+
+/// An invitation code as typed, in the form it was issued (upper case,
+/// without spaces or dashes); None when it cannot be one.
+pub(crate) fn normal_code(typed: &str) -> Option<String> {
+    let c: String = typed
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '\u{3000}'))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (c.len() == 12 && c.bytes().all(|b| CODE_LETTERS.contains(&b))).then_some(c)
+}
+
+/// What the record keeps of an invitation code.
+pub(crate) fn code_hash(normal: &str) -> String {
+    token_hash(&format!("family code {normal}"))
+}
+
 /// What the record keeps of a session token.
 pub(crate) fn token_hash(token: &str) -> String {
     hex(&Blake2b::<U32>::digest(token.as_bytes()))

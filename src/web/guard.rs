@@ -153,6 +153,28 @@ pub(crate) const ACCESS: &[Access] = &[
     route("GET", "/applications/new", APPLY_ENTER),
     route("POST", "/applications", APPLY_ENTER),
     route("POST", "/applications/{id}/step", APPLY_READ),
+    // The term's offer: the office publishes, everyone logged in reads.
+    route("GET", "/applications/offer", ALL),
+    route("POST", "/applications/offer", ADMIN),
+    route("GET", "/applications/offer/print", ALL),
+    // The agreement: the office or the class's homeroom teacher.
+    route("GET", "/applications/{id}/agreement", APPLY_ENTER),
+    route("POST", "/applications/{id}/agreement", APPLY_ENTER),
+    // Club seats: the office draws over-capacity clubs.
+    route("GET", "/applications/clubs", ADMIN),
+    route("POST", "/applications/clubs", ADMIN),
+    // A WeCom or WeChat form's applications, imported by the office.
+    route("GET", "/applications/import", ADMIN),
+    route("POST", "/applications/import", ADMIN),
+    route("POST", "/applications/import/confirm", ADMIN),
+    // A child's invitation code: the office or the class's homeroom teacher.
+    route("POST", "/pupils/{id}/code", APPLY_ENTER),
+    // The parent page needs no login: the code is the key (rate-limited),
+    // and its forms carry the open forms' cookie token.
+    open("GET", "/family"),
+    open("POST", "/family"),
+    open("POST", "/family/apply"),
+    open("POST", "/family/leave"),
     // During each duty (issue 20, item 2).
     route("GET", "/duty", ON_DUTY),
     route("GET", "/duty/{date}/{kind}/{group}", ON_DUTY),
@@ -169,7 +191,11 @@ pub(crate) const ACCESS: &[Access] = &[
 ];
 
 /// The routes whose form carries a file (`multipart/form-data`).
-const UPLOAD_ROUTES: &[&str] = &["/data/{table}/import", "/whatif/upload"];
+const UPLOAD_ROUTES: &[&str] = &[
+    "/data/{table}/import",
+    "/whatif/upload",
+    "/applications/import",
+];
 
 /// Whether `role` may use `method path` (a path as routed, e.g. `/week/{monday}`).
 pub(crate) fn allowed(role: Role, method: &str, path: &str) -> bool {

@@ -62,6 +62,8 @@ pub(crate) struct AppState {
     pub uploads: upload::Uploads,
     /// What-if studies run from the browser (issue 19).
     pub studies: studies::Studies,
+    /// The parent page's sessions (issue 20, item 1).
+    pub families: pages::apply_family::Families,
     /// A fixed local time for the duty pages (tests and scripts; None:
     /// the machine's clock).
     clock: Mutex<Option<chrono::NaiveDateTime>>,
@@ -150,6 +152,7 @@ impl App {
             robots: robot::Robots::default(),
             uploads: upload::Uploads::default(),
             studies: studies::Studies::default(),
+            families: pages::apply_family::Families::default(),
             clock: Mutex::new(None),
         });
         Ok(App {
@@ -291,6 +294,34 @@ fn school_plan_routes() -> Router<Shared> {
         )
         .route("/applications/new", get(pages::apply::new_form))
         .route("/applications/{id}/step", post(pages::apply::step))
+        .route(
+            "/applications/offer",
+            get(pages::apply_offer::show).post(pages::apply_offer::publish),
+        )
+        .route("/applications/offer/print", get(pages::apply_offer::print))
+        .route(
+            "/applications/clubs",
+            get(pages::apply_clubs::show).post(pages::apply_clubs::draw),
+        )
+        .route(
+            "/applications/import",
+            get(pages::apply_import::form).post(pages::apply_import::upload),
+        )
+        .route(
+            "/applications/import/confirm",
+            post(pages::apply_import::confirm),
+        )
+        .route("/pupils/{id}/code", post(pages::apply_family::issue))
+        .route(
+            "/family",
+            get(pages::apply_family::show).post(pages::apply_family::enter),
+        )
+        .route("/family/apply", post(pages::apply_family::apply))
+        .route("/family/leave", post(pages::apply_family::leave))
+        .route(
+            "/applications/{id}/agreement",
+            get(pages::apply_offer::agreement).post(pages::apply_offer::record),
+        )
         // During each duty (issue 20, item 2).
         .route("/duty", get(pages::duty::today))
         .route("/duty/{date}/{kind}/{group}", get(pages::duty::show))

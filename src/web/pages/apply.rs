@@ -89,14 +89,18 @@ fn classes_for(s: &School, me: &Session, lang: Lang, asked: &str) -> Result<Vec<
     Ok(s.classes.iter().map(|c| c.id.clone()).collect())
 }
 
-fn days(ws: &[Weekday], lang: Lang) -> String {
+pub(crate) fn days(ws: &[Weekday], lang: Lang) -> String {
     ws.iter()
         .map(|w| lang.weekday(*w))
         .collect::<Vec<_>>()
         .join(lang.t("、", ", "))
 }
 
-fn sessions(keys: &[String], policy: &crate::model::policy::Policy, lang: Lang) -> String {
+pub(crate) fn sessions(
+    keys: &[String],
+    policy: &crate::model::policy::Policy,
+    lang: Lang,
+) -> String {
     let all = enrol::session_choices(policy);
     keys.iter()
         .map(|k| {
@@ -108,7 +112,7 @@ fn sessions(keys: &[String], policy: &crate::model::policy::Policy, lang: Lang) 
         .join(lang.t("、", ", "))
 }
 
-fn clubs(ids: &[String], s: &School, lang: Lang) -> String {
+pub(crate) fn clubs(ids: &[String], s: &School, lang: Lang) -> String {
     ids.iter()
         .map(|id| {
             s.clubs
@@ -120,7 +124,7 @@ fn clubs(ids: &[String], s: &School, lang: Lang) -> String {
         .join(lang.t(" > ", " > "))
 }
 
-fn state_text(st: &AppState, lang: Lang) -> String {
+pub(crate) fn state_text(st: &AppState, lang: Lang) -> String {
     match st {
         AppState::Approved { from } => {
             format!("{} ({} {from})", st.label(lang), lang.t("自", "from"))
@@ -155,7 +159,7 @@ pub(crate) async fn list(
         .collect();
     let by = who(&me, "/applications");
     // Written, not read: the pupils whose names the page shows are logged.
-    let all = st
+    let (all, signed) = st
         .db(move |rec| {
             rec.write(|tx| {
                 let all: Vec<PupilApplication> = tx
@@ -165,7 +169,7 @@ pub(crate) async fn list(
                     .collect();
                 let read = named_pupils(&all, &named);
                 tx.log_reads(&by, &read, "/applications")?;
-                Ok(all)
+                Ok((all, tx.agreements()?))
             })
         })
         .await
@@ -177,14 +181,19 @@ pub(crate) async fn list(
             tr { th { (lang.t("已申请", "applied")) } th { (lang.t("已审核", "reviewed")) } th { (lang.t("已批准", "approved")) } th { (lang.t("未通过", "refused")) } th { (lang.t("已撤回/退出", "withdrawn")) } }
             tr { td #funnel-applied { (f.applied) } td #funnel-reviewed { (f.reviewed) } td #funnel-approved { (f.approved) } td #funnel-refused { (f.refused) } td #funnel-withdrawn { (f.withdrawn) } }
         }
-        @if me.user.role != Role::Leadership {
-            p { a href="/applications/new" { (lang.t("录入申请", "Enter an application")) } }
+        p {
+            a href="/applications/offer" { (lang.t("服务内容公示", "The offer")) }
+            @if me.user.role != Role::Leadership { " · " a href="/applications/new" { (lang.t("录入申请", "Enter an application")) } }
+            @if me.user.role == Role::Admin {
+                " · " a href="/applications/clubs" { (lang.t("社团名额", "Club seats")) }
+                " · " a href="/applications/import" { (lang.t("导入问卷", "Import a form")) }
+            }
         }
         @for class in &classes {
             @let rows: Vec<&PupilApplication> = all.iter().filter(|a| &a.application.choice.class == class).collect();
             @if !rows.is_empty() || classes.len() == 1 {
                 h2 { (class) }
-                (class_table(&cx, &now.policy, s, &me, &csrf, &rows))
+                (class_table(&cx, &now.policy, s, &me, &csrf, &rows, &signed))
             }
         }
     };
@@ -215,13 +224,14 @@ fn class_table(
     me: &Session,
     csrf: &str,
     rows: &[&PupilApplication],
+    signed: &[crate::record::family::Agreement],
 ) -> Markup {
     let lang = cx.lang;
     html! {
         table.apps {
             tr {
                 th { "#" } th { (lang.t("学生", "pupil")) } th { (lang.t("星期", "weekdays")) }
-                th { (lang.t("时段", "sessions")) } th { (lang.t("社团志愿", "clubs")) } th { (lang.t("状态", "state")) } th {}
+                th { (lang.t("时段", "sessions")) } th { (lang.t("社团志愿", "clubs")) } th { (lang.t("状态", "state")) } th {} th { (lang.t("协议与邀请码", "agreement, code")) }
             }
             @for a in rows {
                 @let app = &a.application;
@@ -237,6 +247,7 @@ fn class_table(
                     td { (clubs(&app.choice.clubs, s, lang)) }
                     td.state { (state_text(&app.state, lang)) }
                     td { (step_forms(lang, me, csrf, app.id, &app.state)) }
+                    td { @if sees_names(s, me, &app.choice.class) { (super::apply_offer::agreement_cell(lang, csrf, a, signed)) (super::apply_family::issue_form(lang, csrf, a.pupil.id)) } }
                 }
             }
         }

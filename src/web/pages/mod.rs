@@ -16,6 +16,10 @@ use super::layout::Fail;
 use super::Shared;
 
 pub(crate) mod apply;
+pub(crate) mod apply_clubs;
+pub(crate) mod apply_family;
+pub(crate) mod apply_import;
+pub(crate) mod apply_offer;
 pub(crate) mod calendar;
 pub(crate) mod changes;
 pub(crate) mod data;

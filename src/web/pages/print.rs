@@ -57,7 +57,7 @@ async fn published(
 }
 
 /// A printable page: it carries its own style (it is also a file).
-fn paper(html: String) -> Response {
+pub(crate) fn paper(html: String) -> Response {
     let mut resp = ok(maud::PreEscaped(html));
     resp.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
