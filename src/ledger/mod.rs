@@ -8,7 +8,10 @@ use chrono::NaiveDate;
 use crate::error::Result;
 use crate::roster::Row;
 
+pub mod appraisal;
+pub mod comp;
 pub mod effect;
+pub mod emergency;
 mod events;
 pub mod history;
 mod pay;
@@ -20,6 +23,7 @@ mod workbook;
 pub use effect::{pay_effect, PayEffect, PersonEffect, WeekEffect};
 pub use events::Event;
 pub(crate) use events::{cells as event_cells, event_headers, parse_events};
+pub(crate) use pay::div_round;
 pub use pay::{totals, workload, Amounts, WorkloadRow};
 pub use period::{Period, PeriodError};
 pub use served::{add_term_load, served, served_load, served_week, Served};
@@ -33,4 +37,8 @@ pub trait Published {
     fn published(&self, monday: NaiveDate) -> Result<Option<(u32, Vec<Row>)>>;
     /// Every event, in the order recorded.
     fn events(&self) -> Result<Vec<Event>>;
+    /// Every early end of a session (`emergency`), in the order recorded.
+    fn adjustments(&self) -> Result<Vec<emergency::Adjustment>> {
+        Ok(Vec::new())
+    }
 }

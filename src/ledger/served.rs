@@ -24,7 +24,8 @@ pub struct Served {
 const WEEK_DAYS: u64 = 7;
 
 /// What was served from `from` to `to`: the latest published version of
-/// each week, with absences, substitutions and cancellations applied.
+/// each week, with absences, substitutions, cancellations and early ends
+/// applied.
 pub fn served(
     policy: &Policy,
     school: &School,
@@ -33,12 +34,21 @@ pub fn served(
     to: NaiveDate,
 ) -> Result<Vec<Served>> {
     let events = record.events()?;
+    let adjustments = record.adjustments()?;
     let mut out = Vec::new();
     let mut monday = crate::calendar::monday_of(from);
     while monday <= to {
         if let Some((_, rows)) = record.published(monday)? {
             let dm = demand::week(policy, school, monday);
-            out.extend(served_week(school, &dm.duties, &rows, &events, from, to)?);
+            let week = served_week(school, &dm.duties, &rows, &events, from, to)?;
+            // A session ended early (`emergency`): later duties are not
+            // served, one running across the end is served until it.
+            out.extend(week.into_iter().filter_map(|s| {
+                super::emergency::adjusted(&s.duty, &adjustments).map(|duty| Served {
+                    duty,
+                    staff: s.staff,
+                })
+            }));
         }
         monday = monday + chrono::Days::new(WEEK_DAYS);
     }

@@ -439,7 +439,7 @@ fn admit_cancel(
 }
 
 /// A session named by id or by its label in either language.
-fn session_id(policy: &Policy, s: &str) -> std::result::Result<String, Refusal> {
+pub(crate) fn session_id(policy: &Policy, s: &str) -> std::result::Result<String, Refusal> {
     let s = s.trim();
     if let Some(x) = policy
         .sessions

@@ -23,12 +23,15 @@ use crate::roster::{self, Row};
 pub mod accounts;
 pub mod admit;
 pub mod applications;
+pub mod comp;
+pub mod emergency;
 pub mod export;
 pub mod legacy;
 pub mod policy_versions;
 pub mod requests;
 mod schema;
 pub mod subscriptions;
+pub mod surveys;
 
 pub use admit::Refusal;
 
@@ -604,6 +607,10 @@ impl Published for Tx<'_> {
 
     fn events(&self) -> Result<Vec<Event>> {
         Tx::events(self)
+    }
+
+    fn adjustments(&self) -> Result<Vec<crate::ledger::emergency::Adjustment>> {
+        Tx::adjustments(self)
     }
 }
 

@@ -62,6 +62,8 @@ pub(crate) struct AppState {
     pub uploads: upload::Uploads,
     /// What-if studies run from the browser (issue 19).
     pub studies: studies::Studies,
+    /// The survey answers' rate limit per client address (issue 20).
+    pub answers: pages::surveys::Limit,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -138,6 +140,7 @@ impl App {
             robots: robot::Robots::default(),
             uploads: upload::Uploads::default(),
             studies: studies::Studies::default(),
+            answers: pages::surveys::Limit::default(),
         });
         Ok(App {
             state,
@@ -242,6 +245,24 @@ impl App {
             )
             .route("/whatif/{id}", get(pages::whatif::show))
             .route("/whatif/{id}/file", get(pages::whatif::file))
+            // Emergency changes, comp time, surveys, appraisal (issue 20, items 3 and 4).
+            .route(
+                "/admin/emergency",
+                get(pages::emergency::show).post(pages::emergency::submit),
+            )
+            .route("/admin/emergency/preview", post(pages::emergency::preview))
+            .route("/comp", get(pages::comp::show))
+            .route("/comp/take", post(pages::comp::submit))
+            .route(
+                "/surveys",
+                get(pages::surveys::list).post(pages::surveys::open),
+            )
+            .route(
+                "/s/{token}",
+                get(pages::surveys::form).post(pages::surveys::answer),
+            )
+            .route("/appraisal", get(pages::appraisal::show))
+            .route("/appraisal.xlsx", get(pages::appraisal::xlsx))
             .route_layer(axum::middleware::from_fn_with_state(
                 st.clone(),
                 guard::guard,
