@@ -509,6 +509,20 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
             "/data/staff/import/confirm".into(),
             [409, 403, 403, 403, 403],
         ),
+        // Issue 20, items 3 and 4: empty forms are refused naming a field;
+        // an unknown survey link is not found; an open form without its
+        // cookie's token is refused as CSRF.
+        ("GET", "/admin/emergency".into(), [200, 403, 403, 403, 303]),
+        ("POST", "/admin/emergency".into(), [400, 403, 403, 403, 403]),
+        ("POST", "/admin/emergency/preview".into(), [400, 403, 403, 403, 403]),
+        ("GET", "/comp".into(), [200, 200, 200, 200, 303]),
+        ("POST", "/comp/take".into(), [400, 403, 403, 403, 403]),
+        ("GET", "/surveys".into(), [200, 403, 200, 403, 303]),
+        ("POST", "/surveys".into(), [400, 403, 403, 403, 403]),
+        ("GET", "/s/x".into(), [404, 404, 404, 404, 404]),
+        ("POST", "/s/x".into(), [403, 403, 403, 403, 403]),
+        ("GET", "/appraisal".into(), [200, 200, 200, 200, 303]),
+        ("GET", "/appraisal.xlsx".into(), [200, 200, 200, 200, 303]),
     ]
 }
 
@@ -532,7 +546,8 @@ async fn every_route_checks_the_role() {
             .replace("{id}", "1")
             .replace("{section}", "seasons")
             .replace("{file}", "x.ics")
-            .replace("{table}", "staff");
+            .replace("{table}", "staff")
+            .replace("{token}", "x");
         assert!(
             routed
                 .iter()
