@@ -17,6 +17,7 @@ pub mod app;
 pub mod calendar;
 pub mod check;
 pub mod demand;
+pub mod duty;
 pub mod enrol;
 pub mod error;
 pub mod input;

@@ -623,3 +623,28 @@ fn thousands_of_policy_mistakes_are_each_located() {
     // Line and column of the date's value.
     assert_eq!((last.line, last.column), (first + 4999, 12), "{last}");
 }
+
+#[test]
+fn validate_shows_the_warnings_with_the_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    // A totals row (a warning) and a class size that is not a number (an
+    // error), in the same files.
+    let staff = dir.path().join("data/staff.csv");
+    let mut text = std::fs::read_to_string(&staff).unwrap();
+    text.push_str("合计,68,班主任,,,,,,是\n");
+    std::fs::write(&staff, text).unwrap();
+    let classes = dir.path().join("data/classes.csv");
+    let text = std::fs::read_to_string(&classes).unwrap();
+    std::fs::write(&classes, text.replacen(",40", ",forty", 1)).unwrap();
+    let (code, err) = kehou(dir.path(), &["validate"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("warning") && err.contains("staff.csv"),
+        "{err}"
+    );
+    assert!(
+        err.contains("forty") && err.contains("classes.csv"),
+        "{err}"
+    );
+}

@@ -298,7 +298,9 @@ async fn every_post_without_or_with_a_wrong_csrf_token_is_refused_and_writes_not
     let plan = format!("/week/{EMPTY_WEEK}/plan");
     let publish = format!("/week/{WEEK}/publish");
     let calendar = format!("/duties/{T1}/calendar");
-    let forms: [(&str, Vec<(&str, &str)>); 8] = [
+    let duty = format!("/duty/{WEEK}/late/all/signin");
+    let forms: [(&str, Vec<(&str, &str)>); 9] = [
+        (&duty, vec![]),
         ("/logout", vec![]),
         (
             "/password",
@@ -509,6 +511,29 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
             "/data/staff/import/confirm".into(),
             [409, 403, 403, 403, 403],
         ),
+        // Applications (issue 20, item 1): t1 is 1-1's homeroom teacher;
+        // empty forms name their first field.
+        ("GET", "/applications".into(), [200, 403, 200, 200, 303]),
+        ("GET", "/applications/new".into(), [200, 403, 403, 200, 303]),
+        ("POST", "/applications".into(), [400, 403, 403, 400, 403]),
+        (
+            "POST",
+            "/applications/1/step".into(),
+            [400, 403, 400, 400, 403],
+        ),
+        // During each duty (issue 20, item 2): the duty teacher and the
+        // administrator; nothing published that day, so no such duty.
+        ("GET", "/duty".into(), [200, 403, 403, 200, 303]),
+        (
+            "GET",
+            format!("/duty/{w}/late/all"),
+            [404, 403, 403, 404, 303],
+        ),
+        (
+            "POST",
+            format!("/duty/{w}/late/all/signin"),
+            [404, 403, 403, 404, 403],
+        ),
         // Issue 20, items 3 and 4: empty forms are refused naming a field;
         // an unknown survey link is not found; an open form without its
         // cookie's token is refused as CSRF.
@@ -547,6 +572,9 @@ async fn every_route_checks_the_role() {
             .replace("{section}", "seasons")
             .replace("{file}", "x.ics")
             .replace("{table}", "staff")
+            .replace("{kind}", "late")
+            .replace("{group}", "all")
+            .replace("{action}", "signin")
             .replace("{token}", "x");
         assert!(
             routed

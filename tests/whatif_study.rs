@@ -153,3 +153,28 @@ fn a_hire_keeps_or_lowers_the_top_load_and_leave_changes_assignments() {
         assert!(o.days.windows(2).all(|w| w[0].date < w[1].date));
     }
 }
+
+#[test]
+fn a_study_counts_the_records_approvals_unless_a_scenario_changes_that_class() {
+    use chrono::Weekday::Mon;
+    let dir = tempfile::tempdir().unwrap();
+    write_tiny_school(dir.path());
+    let mut study = whatif::Study::new(
+        &dir.path().join("policy.toml"),
+        &dir.path().join("data"),
+        vec![date("2026-12-07")],
+    )
+    .unwrap();
+    study.attends = vec![kehou::model::school::Attends {
+        class: "1-1".into(),
+        weekdays: vec![Mon],
+        sessions: vec!["stage1".into()],
+        from: date("2026-12-01"),
+        until: None,
+    }];
+    let (_, s) = whatif::prepare(&study, &spec("same", "")).unwrap();
+    assert_eq!(s.attends, study.attends);
+    let change = r#"{ type = "enrollment", class = "1-1", pupils = -3 }"#;
+    let (_, s) = whatif::prepare(&study, &spec("fewer", change)).unwrap();
+    assert!(s.attends.is_empty(), "{:?}", s.attends);
+}

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::args::Cli;
 use crate::check::Violation;
 use crate::demand::WeekDemand;
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::lang::Lang;
 use crate::model::policy::Policy;
 use crate::model::school::School;
@@ -40,9 +40,20 @@ impl Ctx {
     /// Approved applications in the record count for the classes that
     /// have them (`School::attends`).
     pub fn load(&self) -> Result<(Policy, School)> {
-        let (p, mut s) = load(&self.policy, &self.data)?;
-        s.attends = record::applications::attends_in(&self.record)?;
+        let p = input::policy::load(&self.policy)?;
+        let s = self.school(&p).0?;
         Ok((p, s))
+    }
+
+    /// The school with its record's approved applications, and the files'
+    /// warnings, found also when the files have errors.
+    pub fn school(&self, policy: &Policy) -> (Result<School>, Vec<Diagnostic>) {
+        let (s, warnings) = input::school::load_with_warnings(&self.data, policy);
+        let s = s.and_then(|mut s| {
+            s.attends = record::applications::attends_in(&self.record)?;
+            Ok(s)
+        });
+        (s, warnings)
     }
 
     /// The school's record. `write`: the file is created if missing (a
@@ -177,8 +188,8 @@ pub fn load(policy_path: &Path, data_dir: &Path) -> Result<(Policy, School)> {
 
 /// The school's warnings (a totals row left out, two people of one name),
 /// each on its own line after `警告:`, apart from errors.
-pub(crate) fn print_warnings(school: &School, lang: Lang) {
-    for w in &school.warnings {
+pub(crate) fn print_warnings(warnings: &[Diagnostic], lang: Lang) {
+    for w in warnings {
         eprintln!("{}: {}", lang.t("警告", "warning"), w.render(lang));
     }
 }

@@ -26,7 +26,7 @@ pub(crate) use events::{cells as event_cells, event_headers, parse_events};
 pub(crate) use pay::div_round;
 pub use pay::{totals, workload, Amounts, WorkloadRow};
 pub use period::{Period, PeriodError};
-pub use served::{add_term_load, served, served_load, served_week, Served};
+pub use served::{actual_ends, add_term_load, served, served_load, served_week, Served};
 pub(crate) use served::{cancelled, servers};
 pub use sheet::{sheet, workload_csv, workload_table, Category, Line, Sheet, Value, COLUMNS};
 pub use workbook::{workload_xlsx, Heading};
@@ -41,4 +41,19 @@ pub trait Published {
     fn adjustments(&self) -> Result<Vec<emergency::Adjustment>> {
         Ok(Vec::new())
     }
+
+    /// The pickups recorded during duties from `from` to `to` (none for a
+    /// source that keeps no duty records).
+    fn pickups(&self, _from: NaiveDate, _to: NaiveDate) -> Result<Vec<PickedUp>> {
+        Ok(Vec::new())
+    }
+}
+
+/// One recorded pickup, as the ledger sees it: which duty, who recorded
+/// it, when (no pupil).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PickedUp {
+    pub duty_id: String,
+    pub staff_id: String,
+    pub at: chrono::NaiveDateTime,
 }

@@ -3,11 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Timelike};
+
+use crate::model::units::Hm;
 
 use crate::demand::{self, Duty};
 use crate::error::{Error, Result};
-use crate::model::policy::Policy;
+use crate::model::policy::{LateStayPay, Policy};
 use crate::model::school::School;
 use crate::roster::Row;
 
@@ -40,7 +42,11 @@ pub fn served(
     while monday <= to {
         if let Some((_, rows)) = record.published(monday)? {
             let dm = demand::week(policy, school, monday);
-            let week = served_week(school, &dm.duties, &rows, &events, from, to)?;
+            let mut week = served_week(school, &dm.duties, &rows, &events, from, to)?;
+            if policy.duty.late_stay_pay == LateStayPay::Actual {
+                let sunday = monday + chrono::Days::new(WEEK_DAYS - 1);
+                actual_ends(school, &mut week, &record.pickups(monday, sunday)?);
+            }
             // A session ended early (`emergency`): later duties are not
             // served, one running across the end is served until it.
             out.extend(week.into_iter().filter_map(|s| {
@@ -53,6 +59,37 @@ pub fn served(
         monday = monday + chrono::Days::new(WEEK_DAYS);
     }
     Ok(out)
+}
+
+/// A late-stay duty (one that lasts until pickup) ends at its last
+/// recorded pickup, earlier or later than planned (policy
+/// `late_stay_pay = "actual"`). Only pickups recorded by someone who
+/// served that duty count, so the ledger never pays past what its own
+/// teachers recorded on a published duty they held; without pickups the
+/// planned end stays.
+pub fn actual_ends(school: &School, served: &mut [Served], pickups: &[super::PickedUp]) {
+    let mut last: BTreeMap<&str, Hm> = BTreeMap::new();
+    for p in pickups {
+        let by_server = served.iter().any(|x| {
+            x.duty.id == p.duty_id
+                && x.duty.until_pickup
+                && x.duty.date == p.at.date()
+                && school.staff[x.staff].id == p.staff_id
+        });
+        if !by_server {
+            continue;
+        }
+        let t = Hm((p.at.hour() * 60 + p.at.minute()) as u16);
+        let e = last.entry(p.duty_id.as_str()).or_insert(t);
+        *e = (*e).max(t);
+    }
+    for x in served.iter_mut() {
+        if let Some(&end) = last.get(x.duty.id.as_str()) {
+            if end > x.duty.start {
+                x.duty.end = end;
+            }
+        }
+    }
 }
 
 /// Apply events to one week's published rows.

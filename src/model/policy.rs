@@ -351,6 +351,37 @@ pub struct Policy {
     pub comp: Option<Comp>,
     pub prefs: Preferences,
     pub solver: SolverOptions,
+    /// `[duty]`: the rules of a duty as it is held (issue 20, item 2).
+    pub duty: DutyRules,
+}
+
+/// How a late-stay duty is paid once its pickups are recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LateStayPay {
+    /// To the last recorded pickup (never beyond what is recorded).
+    Actual,
+    /// To the planned end, whatever the pickups say.
+    Planned,
+}
+
+/// `[duty]`: sign-in grace, the late-pickup limit, the late-stay pay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DutyRules {
+    /// A sign-in later than the duty's start plus this many minutes is late.
+    pub sign_in_grace_min: u32,
+    /// A pickup after this time is flagged (18:00 in the school plan).
+    pub late_pickup_after: Hm,
+    pub late_stay_pay: LateStayPay,
+}
+
+impl Default for DutyRules {
+    fn default() -> DutyRules {
+        DutyRules {
+            sign_in_grace_min: 5,
+            late_pickup_after: Hm(18 * 60),
+            late_stay_pay: LateStayPay::Planned,
+        }
+    }
 }
 
 /// The reserved session id of a duty that spans all afternoon stages.

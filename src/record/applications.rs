@@ -370,3 +370,74 @@ pub fn attends_in(path: &std::path::Path) -> Result<Vec<Attends>> {
     }
     super::Record::open(path)?.read(|tx| tx.attends())
 }
+
+/// An application with the pupil it is for (names: only for the pages
+/// that may show them, see docs/enrol.md "Who sees what").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PupilApplication {
+    pub application: Application,
+    pub pupil: Pupil,
+}
+
+fn pupil_from(r: &rusqlite::Row) -> rusqlite::Result<Pupil> {
+    Ok(Pupil {
+        id: r.get(0)?,
+        class_id: r.get(1)?,
+        name: r.get(2)?,
+        guardian: r.get(3)?,
+        phone: r.get(4)?,
+        erased: r.get(5)?,
+    })
+}
+
+impl Tx<'_> {
+    /// The pupils of a class (erased ones left out), by id. Personal
+    /// data: for the class's homeroom teacher and administrators.
+    pub fn pupils_of_class(&self, class: &str) -> Result<Vec<Pupil>> {
+        let mut st = self
+            .tx
+            .prepare_cached(
+                "SELECT id, class_id, name, guardian, phone, erased_at IS NOT NULL FROM pupils
+                 WHERE class_id = ?1 AND erased_at IS NULL ORDER BY id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = st.query_map([class], pupil_from).map_err(|e| self.err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))
+    }
+
+    /// The applications of a class (or of every class), each with its
+    /// pupil, by id. Personal data: for the class's homeroom teacher and
+    /// administrators.
+    pub fn applications_of_class(&self, class: Option<&str>) -> Result<Vec<PupilApplication>> {
+        let mut out = Vec::new();
+        for a in self.applications()? {
+            if class.is_some_and(|c| c != a.choice.class) {
+                continue;
+            }
+            let pupil = self.pupil(a.pupil_id)?.ok_or_else(|| Error::Record {
+                path: self.path.clone(),
+                detail: format!("application {}: no pupil {}", a.id, a.pupil_id),
+            })?;
+            out.push(PupilApplication {
+                application: a,
+                pupil,
+            });
+        }
+        Ok(out)
+    }
+
+    /// One pupil's applications, by id (the parent page: their own child).
+    pub fn applications_of_pupil(&self, pupil_id: i64) -> Result<Vec<Application>> {
+        Ok(self
+            .applications()?
+            .into_iter()
+            .filter(|a| a.pupil_id == pupil_id)
+            .collect())
+    }
+
+    /// One application with its state now.
+    pub fn application(&self, id: i64) -> Result<Option<Application>> {
+        Ok(self.applications()?.into_iter().find(|a| a.id == id))
+    }
+}

@@ -24,10 +24,13 @@ pub mod accounts;
 pub mod admit;
 pub mod applications;
 pub mod comp;
+pub mod duty;
 pub mod emergency;
 pub mod export;
+pub mod family;
 pub mod legacy;
 pub mod policy_versions;
+pub mod privacy;
 pub mod requests;
 mod schema;
 pub mod subscriptions;
@@ -611,6 +614,18 @@ impl Published for Tx<'_> {
 
     fn adjustments(&self) -> Result<Vec<crate::ledger::emergency::Adjustment>> {
         Tx::adjustments(self)
+    }
+
+    fn pickups(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<crate::ledger::PickedUp>> {
+        Ok(self
+            .pickups_between(from, to)?
+            .into_iter()
+            .map(|p| crate::ledger::PickedUp {
+                duty_id: p.duty_id,
+                staff_id: p.staff_id,
+                at: p.at,
+            })
+            .collect())
     }
 }
 

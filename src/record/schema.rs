@@ -4,7 +4,7 @@
 
 /// Migration `i + 1` is `MIGRATIONS[i]`. Append only: a published school's
 /// record has run the earlier ones.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V9];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
 
 /// Published versions, events and the audit trail. Versions and events are
 /// never updated or deleted: the triggers refuse it, so a bug cannot change
@@ -237,6 +237,207 @@ CREATE TRIGGER policy_versions_kept_delete BEFORE DELETE ON policy_versions
 BEGIN SELECT RAISE(ABORT, 'policy versions are kept as they are'); END;
 ";
 
+/// Children's data (`record::privacy`, issue 20 item 6): every staff read
+/// of a pupil's record, kept as it is; and a step's note may be blanked
+/// (a family's erasure), nothing else of a step changed.
+const V7: &str = "
+CREATE TABLE pupil_reads (
+    id INTEGER PRIMARY KEY,
+    pupil_id INTEGER NOT NULL REFERENCES pupils (id),
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL,
+    what TEXT NOT NULL
+);
+CREATE INDEX pupil_reads_by_pupil ON pupil_reads (pupil_id);
+
+CREATE TRIGGER pupil_reads_kept_update BEFORE UPDATE ON pupil_reads
+BEGIN SELECT RAISE(ABORT, 'the read log is kept as it is'); END;
+CREATE TRIGGER pupil_reads_kept_delete BEFORE DELETE ON pupil_reads
+BEGIN SELECT RAISE(ABORT, 'the read log is kept as it is'); END;
+
+DROP TRIGGER steps_kept_update;
+CREATE TRIGGER steps_kept_update BEFORE UPDATE ON application_steps
+WHEN NOT (NEW.note = '' AND NEW.id = OLD.id AND NEW.application_id = OLD.application_id
+    AND NEW.step = OLD.step AND NEW.ok = OLD.ok AND NEW.on_date = OLD.on_date
+    AND NEW.actor = OLD.actor AND NEW.at = OLD.at AND NEW.who = OLD.who AND NEW.via = OLD.via)
+BEGIN SELECT RAISE(ABORT, 'application steps are kept as they are'); END;
+";
+
+/// During each duty (`record::duty`, issue 20 item 2): the duty teacher's
+/// sign-in, the roll call, a pupil unwell, each pickup, and the handovers
+/// with the receiver's confirmation. Each is a row of its own, never
+/// updated or deleted: a roll call is taken once per pupil and duty (a
+/// second is refused), a handover's confirmation is a row of its own.
+/// Times (`at`) are the school's local time, `YYYY-MM-DDTHH:MM`;
+/// `recorded_at` is when the row was written.
+const V8: &str = "
+CREATE TABLE duty_sign_ins (
+    id INTEGER PRIMARY KEY,
+    date TEXT NOT NULL CHECK (length(date) = 10),
+    duty_id TEXT NOT NULL,
+    staff_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    late INTEGER NOT NULL CHECK (late IN (0, 1)),
+    recorded_at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL,
+    UNIQUE (duty_id, staff_id)
+);
+
+CREATE TABLE roll_calls (
+    id INTEGER PRIMARY KEY,
+    date TEXT NOT NULL CHECK (length(date) = 10),
+    duty_id TEXT NOT NULL,
+    pupil_id INTEGER NOT NULL REFERENCES pupils (id),
+    mark TEXT NOT NULL CHECK (mark IN ('present', 'leave', 'unexcused')),
+    staff_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL,
+    UNIQUE (duty_id, pupil_id)
+);
+
+CREATE TABLE unwell (
+    id INTEGER PRIMARY KEY,
+    date TEXT NOT NULL CHECK (length(date) = 10),
+    duty_id TEXT NOT NULL,
+    pupil_id INTEGER NOT NULL REFERENCES pupils (id),
+    at TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (length(action) > 0),
+    staff_id TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL
+);
+
+CREATE TABLE pickups (
+    id INTEGER PRIMARY KEY,
+    date TEXT NOT NULL CHECK (length(date) = 10),
+    duty_id TEXT NOT NULL,
+    pupil_id INTEGER NOT NULL REFERENCES pupils (id),
+    at TEXT NOT NULL,
+    late INTEGER NOT NULL CHECK (late IN (0, 1)),
+    staff_id TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL,
+    UNIQUE (duty_id, pupil_id)
+);
+
+CREATE TABLE handovers (
+    id INTEGER PRIMARY KEY,
+    date TEXT NOT NULL CHECK (length(date) = 10),
+    from_duty TEXT NOT NULL,
+    from_staff TEXT NOT NULL,
+    to_duty TEXT NOT NULL,
+    to_staff TEXT NOT NULL,
+    pupils TEXT NOT NULL DEFAULT '',
+    count INTEGER NOT NULL CHECK (count >= 0),
+    at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL
+);
+
+CREATE TABLE handover_confirms (
+    handover_id INTEGER PRIMARY KEY REFERENCES handovers (id),
+    staff_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL
+);
+
+CREATE TRIGGER duty_sign_ins_kept_update BEFORE UPDATE ON duty_sign_ins
+BEGIN SELECT RAISE(ABORT, 'sign-ins are kept as they are'); END;
+CREATE TRIGGER duty_sign_ins_kept_delete BEFORE DELETE ON duty_sign_ins
+BEGIN SELECT RAISE(ABORT, 'sign-ins are kept as they are'); END;
+CREATE TRIGGER roll_calls_kept_update BEFORE UPDATE ON roll_calls
+BEGIN SELECT RAISE(ABORT, 'roll calls are kept as they are'); END;
+CREATE TRIGGER roll_calls_kept_delete BEFORE DELETE ON roll_calls
+BEGIN SELECT RAISE(ABORT, 'roll calls are kept as they are'); END;
+CREATE TRIGGER unwell_kept_update BEFORE UPDATE ON unwell
+BEGIN SELECT RAISE(ABORT, 'unwell records are kept as they are'); END;
+CREATE TRIGGER unwell_kept_delete BEFORE DELETE ON unwell
+BEGIN SELECT RAISE(ABORT, 'unwell records are kept as they are'); END;
+CREATE TRIGGER pickups_kept_update BEFORE UPDATE ON pickups
+BEGIN SELECT RAISE(ABORT, 'pickups are kept as they are'); END;
+CREATE TRIGGER pickups_kept_delete BEFORE DELETE ON pickups
+BEGIN SELECT RAISE(ABORT, 'pickups are kept as they are'); END;
+CREATE TRIGGER handovers_kept_update BEFORE UPDATE ON handovers
+BEGIN SELECT RAISE(ABORT, 'handovers are kept as they are'); END;
+CREATE TRIGGER handovers_kept_delete BEFORE DELETE ON handovers
+BEGIN SELECT RAISE(ABORT, 'handovers are kept as they are'); END;
+CREATE TRIGGER handover_confirms_kept_update BEFORE UPDATE ON handover_confirms
+BEGIN SELECT RAISE(ABORT, 'handover confirmations are kept as they are'); END;
+CREATE TRIGGER handover_confirms_kept_delete BEFORE DELETE ON handover_confirms
+BEGIN SELECT RAISE(ABORT, 'handover confirmations are kept as they are'); END;
+";
+
+/// The family's side of applications (`record::family`, issue 20): a
+/// pupil's invitation codes for the parent page (kept by their BLAKE2b
+/// hash; the newest of a pupil is the one that works, so issuing a new
+/// one voids the old without an update), the term's published offer
+/// (each publication a new row), the signed agreements (one per
+/// application) and the club draws (method, seed and result, so a draw
+/// can be checked again).
+const V9: &str = "
+CREATE TABLE invitation_codes (
+    id INTEGER PRIMARY KEY,
+    pupil_id INTEGER NOT NULL REFERENCES pupils (id),
+    code_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+
+CREATE TABLE offers (
+    id INTEGER PRIMARY KEY,
+    term TEXT NOT NULL,
+    content TEXT NOT NULL,
+    safety TEXT NOT NULL,
+    published_at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+
+CREATE TABLE agreements (
+    application_id INTEGER PRIMARY KEY REFERENCES applications (id),
+    signed_on TEXT NOT NULL CHECK (length(signed_on) = 10),
+    signed_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+
+CREATE TABLE club_draws (
+    id INTEGER PRIMARY KEY,
+    club_id TEXT NOT NULL,
+    method TEXT NOT NULL CHECK (method IN ('first', 'lottery')),
+    seed INTEGER,
+    admitted TEXT NOT NULL,
+    waiting TEXT NOT NULL,
+    drawn_at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+
+CREATE TRIGGER codes_kept_update BEFORE UPDATE ON invitation_codes
+BEGIN SELECT RAISE(ABORT, 'invitation codes are kept as they are'); END;
+CREATE TRIGGER codes_kept_delete BEFORE DELETE ON invitation_codes
+BEGIN SELECT RAISE(ABORT, 'invitation codes are kept as they are'); END;
+CREATE TRIGGER offers_kept_update BEFORE UPDATE ON offers
+BEGIN SELECT RAISE(ABORT, 'published offers are kept as they are'); END;
+CREATE TRIGGER offers_kept_delete BEFORE DELETE ON offers
+BEGIN SELECT RAISE(ABORT, 'published offers are kept as they are'); END;
+CREATE TRIGGER agreements_kept_update BEFORE UPDATE ON agreements
+BEGIN SELECT RAISE(ABORT, 'agreements are kept as they are'); END;
+CREATE TRIGGER agreements_kept_delete BEFORE DELETE ON agreements
+BEGIN SELECT RAISE(ABORT, 'agreements are kept as they are'); END;
+CREATE TRIGGER draws_kept_update BEFORE UPDATE ON club_draws
+BEGIN SELECT RAISE(ABORT, 'club draws are kept as they are'); END;
+CREATE TRIGGER draws_kept_delete BEFORE DELETE ON club_draws
+BEGIN SELECT RAISE(ABORT, 'club draws are kept as they are'); END;
+";
+
 /// Issue 20, items 3 and 4 (`record::emergency`, `record::comp`,
 /// `record::surveys`): a session ended early (an adjustment: the events
 /// table's kinds are fixed by its CHECK, so early ends have a table of
@@ -244,7 +445,7 @@ BEGIN SELECT RAISE(ABORT, 'policy versions are kept as they are'); END;
 /// surveys opened for a group or club (the link's token kept only as its
 /// hash) and their anonymous answers (scores and a comment; nothing about
 /// who answered). All are kept as they are.
-const V9: &str = "
+const V10: &str = "
 CREATE TABLE adjustments (
     id INTEGER PRIMARY KEY,
     date TEXT NOT NULL CHECK (length(date) = 10),

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::input::toml_source::TomlSource;
 use crate::lang::Lang;
 use crate::model::policy::{Policy, Role};
-use crate::model::school::{Club, Leave, LeaveKind, School, Staff, LOAD_PER_HOUR};
+use crate::model::school::{Attends, Club, Leave, LeaveKind, School, Staff, LOAD_PER_HOUR};
 use crate::model::units::{parse_weekday, Centi};
 use crate::{demand, input, ledger, plan};
 
@@ -94,6 +94,9 @@ pub struct Study {
     pub data_dir: PathBuf,
     pub weeks: Vec<NaiveDate>,
     pub scenarios: Vec<ScenarioSpec>,
+    /// The approved applications of the school's record (`School::attends`),
+    /// when the study is of the school the record belongs to.
+    pub attends: Vec<Attends>,
 }
 
 /// Read a scenario file; its policy and data paths are relative to it.
@@ -118,6 +121,7 @@ impl Study {
             data_dir: data.to_path_buf(),
             weeks,
             scenarios: Vec::new(),
+            attends: Vec::new(),
         })
     }
 }
@@ -352,6 +356,10 @@ fn change_enrollment(
             "enrollment: no class matches the grade or class".into(),
         ));
     }
+    // The change is to enrollment.csv's counts: a class it names is counted
+    // from them, not from its applications.
+    let ids: BTreeSet<String> = hit.iter().map(|&i| s.classes[i].id.clone()).collect();
+    s.attends.retain(|a| !ids.contains(&a.class));
     for ((ci, _, _), n) in s.enrollment.iter_mut() {
         if hit.contains(ci) {
             let v = match (percent, pupils) {
@@ -371,6 +379,7 @@ pub fn prepare(study: &Study, spec: &ScenarioSpec) -> Result<(Policy, School)> {
     let text = edit_policy(&study.policy_text, &spec.changes)?;
     let p = input::policy::load_text(&study.policy_path, &text)?;
     let mut s = input::school::load(&study.data_dir, &p)?;
+    s.attends = study.attends.clone();
     edit_school(&p, &mut s, &spec.changes)?;
     Ok((p, s))
 }

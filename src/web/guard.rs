@@ -44,6 +44,14 @@ const RUN_STUDY: &[Role] = &[Role::Admin, Role::Leadership];
 const SURVEY_RESULTS: &[Role] = &[Role::Admin, Role::Leadership];
 /// A teacher their own calendar token, the administrator anyone's.
 const OWN_CALENDAR: &[Role] = &[Role::Admin, Role::Teacher];
+/// The duty pages: a teacher the duties they hold that day (and their
+/// class's flags), the administrator all (`pages::duty` checks the hold).
+const ON_DUTY: &[Role] = &[Role::Admin, Role::Teacher];
+
+/// Who may see applications (a teacher only their class's).
+const APPLY_READ: &[Role] = &[Role::Admin, Role::Leadership, Role::Teacher];
+/// Who may enter one (a teacher only for their class).
+const APPLY_ENTER: &[Role] = &[Role::Admin, Role::Teacher];
 
 const fn route(method: &'static str, path: &'static str, roles: &'static [Role]) -> Access {
     Access {
@@ -152,6 +160,17 @@ pub(crate) const ACCESS: &[Access] = &[
     open("POST", "/s/{token}"),
     route("GET", "/appraisal", ALL),
     route("GET", "/appraisal.xlsx", ALL),
+    // Applications (issue 20, item 1): the homeroom teacher their class,
+    // the office any class; the principal (leadership, or the
+    // administrator for them) approves and sees no names.
+    route("GET", "/applications", APPLY_READ),
+    route("GET", "/applications/new", APPLY_ENTER),
+    route("POST", "/applications", APPLY_ENTER),
+    route("POST", "/applications/{id}/step", APPLY_READ),
+    // During each duty (issue 20, item 2).
+    route("GET", "/duty", ON_DUTY),
+    route("GET", "/duty/{date}/{kind}/{group}", ON_DUTY),
+    route("POST", "/duty/{date}/{kind}/{group}/{action}", ON_DUTY),
 ];
 
 /// The routes whose form carries a file (`multipart/form-data`).

@@ -64,12 +64,18 @@ pub(crate) fn page_with(
 
 /// The links a role may follow, the language switch and the logout button.
 fn nav(lang: Lang, me: Option<&Session>) -> Markup {
-    let links: [(&str, &str, &str); 12] = [
+    let links: [(&str, &str, &str); 14] = [
         ("/", "/", lang.t("本周", "This week")),
         ("/me", "/me", lang.t("我的任务", "My duties")),
+        ("/duty", "/duty", lang.t("值班", "On duty")),
         ("/workload", "/workload", lang.t("工作量", "Workload")),
         ("/data", "/data", lang.t("学校数据", "School data")),
         ("/whatif", "/whatif", lang.t("假设分析", "What-if")),
+        (
+            "/applications",
+            "/applications",
+            lang.t("申请", "Applications"),
+        ),
         ("/admin/users", "/admin/users", lang.t("账号", "Accounts")),
         // The administrator edits the policy; finance and leadership read its history.
         ("/admin/policy", "/admin/policy", lang.t("政策", "Policy")),

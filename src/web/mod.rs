@@ -64,6 +64,9 @@ pub(crate) struct AppState {
     pub studies: studies::Studies,
     /// The survey answers' rate limit per client address (issue 20).
     pub answers: pages::surveys::Limit,
+    /// A fixed local time for the duty pages (tests and scripts; None:
+    /// the machine's clock).
+    clock: Mutex<Option<chrono::NaiveDateTime>>,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -75,6 +78,15 @@ impl AppState {
             Ok(l) => l.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// The school's local time now, as the duty pages record it.
+    pub fn clock(&self) -> chrono::NaiveDateTime {
+        let fixed = match self.clock.lock() {
+            Ok(c) => *c,
+            Err(poisoned) => *poisoned.into_inner(),
+        };
+        fixed.unwrap_or_else(|| chrono::Local::now().naive_local())
     }
 
     /// Load the workspace's policy and data again (after a page saved
@@ -141,6 +153,7 @@ impl App {
             uploads: upload::Uploads::default(),
             studies: studies::Studies::default(),
             answers: pages::surveys::Limit::default(),
+            clock: Mutex::new(None),
         });
         Ok(App {
             state,
@@ -158,6 +171,15 @@ impl App {
         password: &str,
     ) -> Result<()> {
         auth::add_account(&self.state, login, role, staff_id, password)
+    }
+
+    /// Fix the local time the duty pages record (`None`: the machine's
+    /// clock again), for tests and demonstrations of a duty's day.
+    pub fn set_clock(&self, at: Option<chrono::NaiveDateTime>) {
+        match self.state.clock.lock() {
+            Ok(mut c) => *c = at,
+            Err(poisoned) => *poisoned.into_inner() = at,
+        }
     }
 
     /// Every route, each behind the access table (`guard`).
@@ -201,68 +223,9 @@ impl App {
                 "/admin/robot",
                 get(pages::robot::show).post(pages::robot::submit),
             )
-            // The policy in the browser (issue 19, item 2).
-            .route("/admin/policy", get(pages::policy::show))
-            .route("/admin/policy/check", post(pages::policy::check_text))
-            .route("/admin/policy/diff", post(pages::policy::diff))
-            .route(
-                "/admin/policy/form/{section}",
-                get(pages::policy::section_form).post(pages::policy::section_submit),
-            )
-            .route("/admin/policy/save", post(pages::policy::save))
-            .route("/admin/policy/history", get(pages::policy_history::list))
-            .route(
-                "/admin/policy/history/{id}",
-                get(pages::policy_history::show),
-            )
-            .route(
-                "/admin/policy/history/{id}/restore",
-                post(pages::policy_history::restore),
-            )
-            // The school's data (issue 19).
-            .route("/data", get(pages::data::index))
-            .route("/data/{table}", get(pages::data::show))
-            .route("/data/{table}/export.csv", get(pages::data::export))
-            .route("/data/{table}/template.xlsx", get(pages::data::template))
-            .route("/data/{table}/row", post(pages::data::row))
-            .route(
-                "/data/{table}/import",
-                get(pages::data::import_form).post(pages::data::import_preview),
-            )
-            .route(
-                "/data/{table}/import/confirm",
-                post(pages::data::import_confirm),
-            )
-            // What-if studies (issue 19, item 5).
-            .route("/whatif", get(pages::whatif::list))
-            .route(
-                "/whatif/new",
-                get(pages::whatif::new_form).post(pages::whatif::create),
-            )
-            .route(
-                "/whatif/upload",
-                get(pages::whatif::upload_form).post(pages::whatif::upload),
-            )
-            .route("/whatif/{id}", get(pages::whatif::show))
-            .route("/whatif/{id}/file", get(pages::whatif::file))
-            // Emergency changes, comp time, surveys, appraisal (issue 20, items 3 and 4).
-            .route(
-                "/admin/emergency",
-                get(pages::emergency::show).post(pages::emergency::submit),
-            )
-            .route("/admin/emergency/preview", post(pages::emergency::preview))
-            .route("/comp", get(pages::comp::show))
-            .route("/comp/take", post(pages::comp::submit))
-            .route(
-                "/surveys",
-                get(pages::surveys::list).post(pages::surveys::open),
-            )
-            .route(
-                "/s/{token}",
-                get(pages::surveys::form).post(pages::surveys::answer),
-            )
-            .route("/appraisal", get(pages::appraisal::show))
-            .route("/appraisal.xlsx", get(pages::appraisal::xlsx))
+            .merge(admin_routes())
+            .merge(school_plan_routes())
+            .merge(changes_routes())
             .route_layer(axum::middleware::from_fn_with_state(
                 st.clone(),
                 guard::guard,
@@ -271,6 +234,98 @@ impl App {
             .layer(axum::middleware::from_fn(guard::headers))
             .with_state(st)
     }
+}
+
+/// The policy, the school's data and what-if studies (issue 19).
+fn admin_routes() -> Router<Shared> {
+    Router::new()
+        // The policy in the browser (issue 19, item 2).
+        .route("/admin/policy", get(pages::policy::show))
+        .route("/admin/policy/check", post(pages::policy::check_text))
+        .route("/admin/policy/diff", post(pages::policy::diff))
+        .route(
+            "/admin/policy/form/{section}",
+            get(pages::policy::section_form).post(pages::policy::section_submit),
+        )
+        .route("/admin/policy/save", post(pages::policy::save))
+        .route("/admin/policy/history", get(pages::policy_history::list))
+        .route(
+            "/admin/policy/history/{id}",
+            get(pages::policy_history::show),
+        )
+        .route(
+            "/admin/policy/history/{id}/restore",
+            post(pages::policy_history::restore),
+        )
+        // The school's data (issue 19).
+        .route("/data", get(pages::data::index))
+        .route("/data/{table}", get(pages::data::show))
+        .route("/data/{table}/export.csv", get(pages::data::export))
+        .route("/data/{table}/template.xlsx", get(pages::data::template))
+        .route("/data/{table}/row", post(pages::data::row))
+        .route(
+            "/data/{table}/import",
+            get(pages::data::import_form).post(pages::data::import_preview),
+        )
+        .route(
+            "/data/{table}/import/confirm",
+            post(pages::data::import_confirm),
+        )
+        // What-if studies (issue 19, item 5).
+        .route("/whatif", get(pages::whatif::list))
+        .route(
+            "/whatif/new",
+            get(pages::whatif::new_form).post(pages::whatif::create),
+        )
+        .route(
+            "/whatif/upload",
+            get(pages::whatif::upload_form).post(pages::whatif::upload),
+        )
+        .route("/whatif/{id}", get(pages::whatif::show))
+        .route("/whatif/{id}/file", get(pages::whatif::file))
+}
+
+/// The school plan's daily workflows (issue 20).
+fn school_plan_routes() -> Router<Shared> {
+    Router::new()
+        // Applications (issue 20, item 1).
+        .route(
+            "/applications",
+            get(pages::apply::list).post(pages::apply::create),
+        )
+        .route("/applications/new", get(pages::apply::new_form))
+        .route("/applications/{id}/step", post(pages::apply::step))
+        // During each duty (issue 20, item 2).
+        .route("/duty", get(pages::duty::today))
+        .route("/duty/{date}/{kind}/{group}", get(pages::duty::show))
+        .route(
+            "/duty/{date}/{kind}/{group}/{action}",
+            post(pages::duty::act),
+        )
+}
+
+/// Emergency changes, comp time, surveys and the appraisal sheet (issue
+/// 20, items 3 and 4).
+fn changes_routes() -> Router<Shared> {
+    Router::new()
+        // Emergency changes, comp time, surveys, appraisal (issue 20, items 3 and 4).
+        .route(
+            "/admin/emergency",
+            get(pages::emergency::show).post(pages::emergency::submit),
+        )
+        .route("/admin/emergency/preview", post(pages::emergency::preview))
+        .route("/comp", get(pages::comp::show))
+        .route("/comp/take", post(pages::comp::submit))
+        .route(
+            "/surveys",
+            get(pages::surveys::list).post(pages::surveys::open),
+        )
+        .route(
+            "/s/{token}",
+            get(pages::surveys::form).post(pages::surveys::answer),
+        )
+        .route("/appraisal", get(pages::appraisal::show))
+        .route("/appraisal.xlsx", get(pages::appraisal::xlsx))
 }
 
 /// Serve the app on `addr` until the process is stopped (Ctrl-C).

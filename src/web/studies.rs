@@ -152,5 +152,6 @@ fn said(e: &crate::error::Error) -> Said {
 pub(crate) fn study_of(st: &Shared, file: &ScenarioFile) -> crate::error::Result<Study> {
     let mut study = Study::new(&st.ws.policy, &st.ws.data, file.weeks.clone())?;
     study.scenarios = file.scenarios.clone();
+    study.attends = st.now().school.attends.clone();
     Ok(study)
 }

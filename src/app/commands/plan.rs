@@ -21,7 +21,7 @@ pub(crate) fn run(
     let lang = cx.lang;
     let t0 = std::time::Instant::now();
     let (p, mut s) = cx.load()?;
-    crate::app::context::print_warnings(&s, lang);
+    crate::app::context::print_warnings(&s.warnings, lang);
     let monday = calendar::monday_of(week);
     cx.record(&p, &s, false)?
         .read(|tx| ledger::add_term_load(&p, &mut s, tx, monday))?;

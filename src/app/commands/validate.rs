@@ -5,8 +5,11 @@ use crate::calendar;
 use crate::error::Result;
 
 pub(crate) fn run(cx: &Ctx) -> Result<i32> {
-    let (policy, school) = cx.load()?;
-    crate::app::context::print_warnings(&school, cx.lang);
+    let policy = crate::input::policy::load(&cx.policy)?;
+    let (school, warnings) = cx.school(&policy);
+    // The warnings are shown with the errors, not only once they are fixed.
+    crate::app::context::print_warnings(&warnings, cx.lang);
+    let school = school?;
     println!(
         "{}: {} {}, {} {}, {} {}, {} {}",
         cx.t("校验通过", "valid"),

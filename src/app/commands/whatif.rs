@@ -15,7 +15,11 @@ pub(crate) fn run(
     rosters: Option<&Path>,
     threads: Option<usize>,
 ) -> Result<i32> {
-    let study = whatif::load(file)?;
+    let mut study = whatif::load(file)?;
+    // A study of this school counts its record's approved applications.
+    if same_dir(&study.data_dir, &cx.data) {
+        study.attends = crate::record::applications::attends_in(&cx.record)?;
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .build()
@@ -51,5 +55,12 @@ fn add_rosters(set: &mut OutputSet, dir: &Path, results: &[(String, Result<Outco
         for (m, bytes) in &o.rosters {
             set.add(dir.join(format!("{stem}-{m}.csv")), bytes.clone());
         }
+    }
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
     }
 }

@@ -6,6 +6,7 @@ mod bands;
 mod blackouts;
 mod calendar;
 mod ctx;
+mod duty;
 mod duty_kinds;
 pub mod edit;
 pub mod form;
@@ -112,6 +113,7 @@ fn compile(
     let prefs = preferences::preferences(&mut c, f.preferences.as_ref());
     let solver = preferences::solver(&mut c, f.solver.as_ref());
     let calendar = calendar::compile_calendar(&mut c, &f.calendar, national);
+    let duty = duty::compile(&mut c, f.duty.as_ref());
     Policy {
         file: src.file.clone(),
         school_name: f.school.name,
@@ -129,5 +131,6 @@ fn compile(
         comp,
         prefs,
         solver,
+        duty,
     }
 }

@@ -28,6 +28,8 @@ pub struct PolicyFile {
     pub preferences: Option<Preferences>,
     #[serde(default)]
     pub solver: Option<Solver>,
+    #[serde(default)]
+    pub duty: Option<Duty>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -262,4 +264,14 @@ pub struct Solver {
     pub preferences_gap: Option<f64>,
     #[serde(default)]
     pub max_nodes: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Duty {
+    #[serde(default)]
+    pub sign_in_grace_min: Option<i64>,
+    #[serde(default)]
+    pub late_pickup_after: Option<String>,
+    #[serde(default)]
+    pub late_stay_pay: Option<String>,
 }

@@ -99,6 +99,19 @@ pub fn table_file(dir: &Path, stem: &str) -> Result<Option<std::path::PathBuf>> 
 /// table may be a CSV file or a workbook (`staff.csv`, `staff.xlsx` or
 /// `staff.xls`), never two of them.
 pub fn load(dir: &Path, policy: &Policy) -> Result<School> {
+    load_with_warnings(dir, policy).0
+}
+
+/// As `load`, with the warnings found also when the files have errors
+/// (`validate` shows both at once).
+pub fn load_with_warnings(dir: &Path, policy: &Policy) -> (Result<School>, Vec<Diagnostic>) {
+    match read_files(dir) {
+        Ok((files, names)) => checked(dir, policy, &files, &names),
+        Err(e) => (Err(e), Vec::new()),
+    }
+}
+
+fn read_files(dir: &Path) -> Result<(Files, [String; 6])> {
     let mut names: [String; 6] = FILE_NAMES.map(String::from);
     let mut bytes: Vec<Option<Vec<u8>>> = Vec::with_capacity(6);
     for (i, stem) in TABLES.iter().enumerate() {
@@ -122,7 +135,7 @@ pub fn load(dir: &Path, policy: &Policy) -> Result<School> {
         leave: next(),
         served: next(),
     };
-    from_files_named(dir, policy, &files, &names)
+    Ok((files, names))
 }
 
 /// Build a school from file contents; `dir` is used to name files in messages.
@@ -138,6 +151,16 @@ pub fn from_files_named(
     f: &Files,
     names: &[String; 6],
 ) -> Result<School> {
+    checked(dir, policy, f, names).0
+}
+
+/// The school or its errors, and its warnings either way.
+fn checked(
+    dir: &Path,
+    policy: &Policy,
+    f: &Files,
+    names: &[String; 6],
+) -> (Result<School>, Vec<Diagnostic>) {
     let mut diags = Diagnostics::default();
     let mut t = |i: usize, bytes: Option<&Vec<u8>>, cols: Columns| {
         bytes.and_then(|b| parse_table(&dir.join(&names[i]), b, cols, &mut diags))
@@ -145,8 +168,11 @@ pub fn from_files_named(
     let staff_t = t(0, Some(&f.staff), STAFF_COLUMNS);
     let class_t = t(1, Some(&f.classes), CLASS_COLUMNS);
     // Before the larger files are read: a school far too large is refused at once.
-    too_large(staff_t.as_ref(), MAX_STAFF, ("名教职工", "staff"))?;
-    too_large(class_t.as_ref(), MAX_CLASSES, ("个班级", "classes"))?;
+    let size = too_large(staff_t.as_ref(), MAX_STAFF, ("名教职工", "staff"))
+        .and_then(|()| too_large(class_t.as_ref(), MAX_CLASSES, ("个班级", "classes")));
+    if let Err(e) = size {
+        return (Err(e), Vec::new());
+    }
     let enr_t = t(2, Some(&f.enrollment), ENROLLMENT_COLUMNS);
     let club_t = t(3, f.clubs.as_ref(), CLUB_COLUMNS);
     let leave_t = t(4, f.leave.as_ref(), LEAVE_COLUMNS);
@@ -157,11 +183,15 @@ pub fn from_files_named(
         .filter_map(|t| t.as_ref())
         .flat_map(|t| t.warnings.iter().cloned())
         .collect();
-    let mut school = build(
+    let mut school = match build(
         dir, policy, staff_t, class_t, enr_t, club_t, leave_t, served_t, &mut diags,
-    )?;
+    ) {
+        Ok(s) => s,
+        Err(e) => return (Err(e), skipped),
+    };
     school.warnings.splice(0..0, skipped);
-    diags.into_result(school)
+    let warnings = school.warnings.clone();
+    (diags.into_result(school), warnings)
 }
 
 fn too_large(t: Option<&Table>, max: usize, (zh, en): (&str, &str)) -> Result<()> {

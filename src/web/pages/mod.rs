@@ -16,11 +16,14 @@ use super::layout::Fail;
 use super::Shared;
 
 pub(crate) mod appraisal;
+pub(crate) mod apply;
 pub(crate) mod calendar;
 pub(crate) mod changes;
 pub(crate) mod comp;
 pub(crate) mod data;
 pub(crate) mod duties;
+pub(crate) mod duty;
+pub(crate) mod duty_parts;
 pub(crate) mod edit;
 pub(crate) mod emergency;
 pub(crate) mod grid;
