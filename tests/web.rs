@@ -539,7 +539,11 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
         // cookie's token is refused as CSRF.
         ("GET", "/admin/emergency".into(), [200, 403, 403, 403, 303]),
         ("POST", "/admin/emergency".into(), [400, 403, 403, 403, 403]),
-        ("POST", "/admin/emergency/preview".into(), [400, 403, 403, 403, 403]),
+        (
+            "POST",
+            "/admin/emergency/preview".into(),
+            [400, 403, 403, 403, 403],
+        ),
         ("GET", "/comp".into(), [200, 200, 200, 200, 303]),
         ("POST", "/comp/take".into(), [400, 403, 403, 403, 403]),
         ("GET", "/surveys".into(), [200, 403, 200, 403, 303]),

@@ -185,7 +185,33 @@ fn in_term(policy: &Policy, date: NaiveDate) -> Result<()> {
 
 /// A session named by id or by its label in either language.
 pub fn session_id(policy: &Policy, s: &str) -> Result<String> {
-    crate::record::admit::session_id(policy, s).map_err(|r| Error::Refused(vec![r]))
+    session_named(policy, s).map_err(|r| Error::Refused(vec![r]))
+}
+
+/// A session named by id or by its label in either language.
+pub fn session_named(policy: &Policy, s: &str) -> std::result::Result<String, Said> {
+    let s = s.trim();
+    if let Some(x) = policy
+        .sessions
+        .iter()
+        .find(|x| x.id == s || x.label == s || x.label_en.eq_ignore_ascii_case(s))
+    {
+        return Ok(x.id.clone());
+    }
+    let zh: Vec<String> = policy
+        .sessions
+        .iter()
+        .map(|x| format!("{} ({})", x.label, x.id))
+        .collect();
+    let en: Vec<String> = policy
+        .sessions
+        .iter()
+        .map(|x| format!("{} ({})", x.label_en, x.id))
+        .collect();
+    Err(Said::new(
+        format!("没有时段 \"{s}\"; 可选: {}", zh.join(", ")),
+        format!("no session \"{s}\"; the sessions are {}", en.join(", ")),
+    ))
 }
 
 /// What cancelling `date` (one session, or the whole day), or ending the

@@ -12,6 +12,7 @@ pub mod appraisal;
 pub mod comp;
 pub mod effect;
 pub mod emergency;
+pub mod emergency_notice;
 mod events;
 pub mod history;
 mod pay;
@@ -21,6 +22,7 @@ mod sheet;
 mod workbook;
 
 pub use effect::{pay_effect, PayEffect, PersonEffect, WeekEffect};
+pub use emergency::session_named;
 pub use events::Event;
 pub(crate) use events::{cells as event_cells, event_headers, parse_events};
 pub(crate) use pay::div_round;

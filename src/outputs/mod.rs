@@ -3,7 +3,6 @@
 //! calendars and the messages that tell people of a change.
 
 pub mod chart;
-pub mod emergency;
 pub mod files;
 pub mod handover;
 pub mod html;

@@ -6,8 +6,8 @@ use crate::app::args::Cmd;
 use crate::app::context::Ctx;
 use crate::error::{Error, Result, Said};
 use crate::ledger::emergency::Reason;
+use crate::ledger::emergency_notice as notices;
 use crate::model::units::Hm;
-use crate::outputs::emergency as notices;
 use crate::record::emergency::{self, Change};
 use crate::record::Actor;
 

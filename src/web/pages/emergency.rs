@@ -14,8 +14,8 @@ use maud::{html, Markup};
 
 use crate::lang::Lang;
 use crate::ledger::emergency::{Preview, Reason};
+use crate::ledger::emergency_notice as notices;
 use crate::model::units::Hm;
-use crate::outputs::emergency as notices;
 use crate::outputs::notice::duty_words;
 use crate::outputs::robot::Robot;
 use crate::record::emergency::{self, Change};

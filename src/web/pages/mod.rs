@@ -15,8 +15,8 @@ use super::guard::Cx;
 use super::layout::Fail;
 use super::Shared;
 
-pub(crate) mod appraisal;
 pub(crate) mod apply;
+pub(crate) mod appraisal;
 pub(crate) mod calendar;
 pub(crate) mod changes;
 pub(crate) mod comp;

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
+use super::emergency::{Affected, Preview, Reason};
 use crate::lang::Lang;
-use crate::ledger::emergency::{Affected, Preview, Reason};
 use crate::model::policy::Policy;
 use crate::model::school::School;
 use crate::model::units::Hm;
