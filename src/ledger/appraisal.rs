@@ -235,7 +235,7 @@ pub fn xlsx(
         for (c, v) in cells(school, l).iter().enumerate() {
             let c = c as u16;
             match v.parse::<f64>() {
-                Ok(n) if c >= 2 && c <= 9 => ws.write_number(row, c, n).map_err(xerr)?,
+                Ok(n) if (2..=9).contains(&c) => ws.write_number(row, c, n).map_err(xerr)?,
                 _ => ws.write_string(row, c, v).map_err(xerr)?,
             };
         }
