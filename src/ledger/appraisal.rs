@@ -5,10 +5,10 @@
 //! scores of the groups and clubs the person served). On screen and as an
 //! `.xlsx` workbook.
 //!
-//! Sign-ins are recorded during each duty by another part of issue 20
-//! (item 2); this module takes them as a slice of [`SignIn`] and counts the
-//! late ones. Until that part is wired in, callers pass an empty slice and
-//! the sheet says sign-ins are not recorded yet.
+//! Sign-ins are recorded during each duty by the duty pages (issue 20,
+//! item 2; `record::duty`, `Tx::sign_ins`); the caller converts the
+//! period's to [`SignIn`] and this module counts them and the late ones
+//! (after the duty's start plus the policy's grace).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,7 +23,8 @@ use crate::model::school::School;
 use super::comp::{accrued_minutes, Taken};
 use super::{Event, Served};
 
-/// One sign-in at the start of a duty (recorded by the duty pages).
+/// One sign-in at the start of a duty (recorded by the duty pages;
+/// `record::duty::SignIn` without the time).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignIn {
     pub date: NaiveDate,
@@ -210,7 +211,6 @@ pub fn xlsx(
     school: &School,
     lines: &[Line],
     (from, to): (NaiveDate, NaiveDate),
-    sign_ins_recorded: bool,
     lang: Lang,
 ) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
@@ -241,7 +241,7 @@ pub fn xlsx(
         }
     }
     let note_row = lines.len() as u32 + 3;
-    ws.write_string(note_row, 0, sign_in_note(sign_ins_recorded, lang))
+    ws.write_string(note_row, 0, sign_in_note(lang))
         .map_err(xerr)?;
     ws.set_column_width(1, 12).map_err(xerr)?;
     ws.set_column_width(10, 40).map_err(xerr)?;
@@ -249,16 +249,9 @@ pub fn xlsx(
 }
 
 /// What the sheet says of sign-ins.
-pub fn sign_in_note(recorded: bool, lang: Lang) -> &'static str {
-    if recorded {
-        lang.t(
-            "签到来自值班时的签到记录; 迟到签到为晚于任务开始的签到.",
-            "Sign-ins come from the duty sign-ins; a late one is after the duty began.",
-        )
-    } else {
-        lang.t(
-            "签到与迟到: 本版本尚未接入值班签到记录, 暂记为 0.",
-            "Sign-ins and late sign-ins: the duty sign-ins are not wired in yet in this version, so they show 0.",
-        )
-    }
+pub fn sign_in_note(lang: Lang) -> &'static str {
+    lang.t(
+        "签到来自值班时的签到记录; 迟到签到为晚于任务开始加宽限时间的签到.",
+        "Sign-ins come from the duty sign-ins; a late one is after the duty's start plus the grace.",
+    )
 }

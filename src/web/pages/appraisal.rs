@@ -5,8 +5,8 @@
 //! clubs served (`ledger::appraisal`). The administrator, finance and
 //! leadership see everyone; a teacher sees their own line.
 //!
-//! Sign-ins are not wired in yet (another part of issue 20 records them):
-//! the sheet is made with none, and says so.
+//! Sign-ins come from the duty pages' record (`Tx::sign_ins` of the
+//! period, `record::duty`), converted to the ledger's [`SignIn`].
 
 use axum::extract::State;
 use axum::response::Response;
@@ -24,8 +24,17 @@ use crate::web::guard::Cx;
 use crate::web::layout::{ok, page, Fail};
 use crate::web::Shared;
 
-/// The sign-ins the sheet counts: none until the duty pages' are wired in.
-const SIGN_INS: &[SignIn] = &[];
+/// The duty record's sign-ins as the ledger's.
+fn ledger_sign_ins(v: Vec<crate::record::duty::SignIn>) -> Vec<SignIn> {
+    v.into_iter()
+        .map(|s| SignIn {
+            date: s.date,
+            duty_id: s.duty_id,
+            staff_id: s.staff_id,
+            late: s.late,
+        })
+        .collect()
+}
 
 /// The lines of the period (a teacher: their own only).
 async fn lines(st: &Shared, cx: &Cx, p: &Period) -> Result<Vec<Line>, Fail> {
@@ -40,6 +49,7 @@ async fn lines(st: &Shared, cx: &Cx, p: &Period) -> Result<Vec<Line>, Fail> {
                 let served = crate::ledger::served(pol, s, tx, from, to)?;
                 let events = tx.events()?;
                 let taken = tx.comp_taken()?;
+                let sign_ins = ledger_sign_ins(tx.sign_ins(from, to)?);
                 // The surveys of the terms the period touches.
                 let terms: Vec<&str> = pol
                     .calendar
@@ -48,11 +58,16 @@ async fn lines(st: &Shared, cx: &Cx, p: &Period) -> Result<Vec<Line>, Fail> {
                     .filter(|t| t.start <= to && from <= t.end)
                     .map(|t| t.name.as_str())
                     .collect();
-                let fb = feedback(&tx.survey_results()?, &terms);
+                // No term, no survey (`feedback` takes an empty list as all).
+                let fb = if terms.is_empty() {
+                    Vec::new()
+                } else {
+                    feedback(&tx.survey_results()?, &terms)
+                };
                 let x = Inputs {
                     served: &served,
                     events: &events,
-                    sign_ins: SIGN_INS,
+                    sign_ins: &sign_ins,
                     taken: &taken,
                     feedback: &fb,
                     from,
@@ -95,7 +110,7 @@ pub(crate) async fn show(
             }
         }
         p { (p.label(lang)) " · " a href=(format!("/appraisal.xlsx?{q}")) { (lang.t("下载 Excel", "Download Excel")) } }
-        p.t { (appraisal::sign_in_note(!SIGN_INS.is_empty(), lang)) }
+        p.t { (appraisal::sign_in_note(lang)) }
         table.grid {
             thead { tr { @for h in appraisal::heads(lang) { th { (h) } } } }
             tbody { @for l in &lines { tr { @for c in appraisal::cells(s, l) { td { (c) } } } } }
@@ -119,15 +134,8 @@ pub(crate) async fn xlsx(
     let p = period(&st, &cx)?;
     let lines = lines(&st, &cx, &p).await?;
     let now = st.now();
-    let bytes = appraisal::xlsx(
-        &now.policy,
-        &now.school,
-        &lines,
-        (p.from, p.to),
-        !SIGN_INS.is_empty(),
-        lang,
-    )
-    .map_err(|e| Fail::from_error(lang, &e))?;
+    let bytes = appraisal::xlsx(&now.policy, &now.school, &lines, (p.from, p.to), lang)
+        .map_err(|e| Fail::from_error(lang, &e))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         format!("appraisal-{}-{}.xlsx", p.from, p.to),
