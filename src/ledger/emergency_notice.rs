@@ -1,6 +1,8 @@
 //! The notices of an emergency change (issue 20, item 3): one text per
 //! class for its parents (the day or session cancelled or ended early, the
-//! reason's category, the pickup arrangement), one per person whose duty
+//! reason's category, when to pick up — the early end or the first
+//! cancelled afternoon or noon duty's start; a cancelled morning says to
+//! come at lesson time — and the pickup arrangement), one per person whose duty
 //! is cancelled or shortened, and a markdown digest for the staff group's
 //! robot. They say the reason's category only: the administrator's own
 //! words stay in the record, and no notice carries a health detail (a
@@ -12,7 +14,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::emergency::{Affected, Preview, Reason};
 use crate::lang::Lang;
-use crate::model::policy::Policy;
+use crate::model::policy::{Part, Policy};
 use crate::model::school::School;
 use crate::model::units::Hm;
 use crate::outputs::notice::{duty_words, Notice};
@@ -73,6 +75,44 @@ fn verb(end: Option<Hm>, lang: Lang) -> String {
     }
 }
 
+/// When a class's parents pick up after the change: the early end, or the
+/// start of a cancelled duty, the earliest over the class's duties; a
+/// cancelled morning duty gives none (there is nothing to pick up from).
+fn pickup_times(p: &Policy, v: &Preview) -> BTreeMap<usize, Option<Hm>> {
+    let mut first: BTreeMap<usize, Option<Hm>> = BTreeMap::new();
+    for a in &v.duties {
+        let morning = p
+            .session(&a.duty.session)
+            .is_some_and(|x| x.part == Part::Morning);
+        let t = match a.new_end {
+            Some(e) => Some(e),
+            None if morning => None,
+            None => Some(a.duty.start),
+        };
+        for &c in &a.duty.classes {
+            let e = first.entry(c).or_insert(t);
+            *e = match (*e, t) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            };
+        }
+    }
+    first
+}
+
+/// The sentence on when to come: pick up by `t`, or (a cancelled morning
+/// only) bring the child at lesson time.
+fn when(t: Option<Hm>, lang: Lang) -> String {
+    match (t, lang) {
+        (Some(t), Lang::Zh) => format!("请于 {t} 前安排接孩子回家."),
+        (Some(t), Lang::En) => format!("Please arrange to pick your child up by {t}."),
+        (None, Lang::Zh) => "当天早间不提供看护, 请按上课时间送孩子到校.".into(),
+        (None, Lang::En) => {
+            "There is no early supervision that day: please bring your child at lesson time.".into()
+        }
+    }
+}
+
 /// One text per class with pupils in the duties touched, by class order.
 /// `pickup`: the administrator's pickup arrangement, said after the time.
 pub fn parents(
@@ -83,18 +123,10 @@ pub fn parents(
     pickup: &str,
     lang: Lang,
 ) -> Vec<ClassNotice> {
-    let mut first: BTreeMap<usize, Hm> = BTreeMap::new();
-    for a in &v.duties {
-        let t = a.new_end.unwrap_or(a.duty.start);
-        for &c in &a.duty.classes {
-            let e = first.entry(c).or_insert(t);
-            *e = (*e).min(t);
-        }
-    }
     let what = what(p, v, lang);
     let verb = verb(v.end, lang);
     let why = reason.label(lang);
-    first
+    pickup_times(p, v)
         .into_iter()
         .filter_map(|(c, t)| {
             let class = s.classes.get(c)?;
@@ -103,13 +135,14 @@ pub fn parents(
             } else {
                 format!(" {}", pickup.trim())
             };
+            let when = when(t, lang);
             let text = match lang {
                 Lang::Zh => format!(
-                    "{}家长您好: 因{why}, {what}{verb}. 请于 {t} 前安排接孩子回家.{extra} 如有困难请联系班主任.",
+                    "{}家长您好: 因{why}, {what}{verb}. {when}{extra} 如有困难请联系班主任.",
                     class.name
                 ),
                 Lang::En => format!(
-                    "Dear parents of {}: because of {why}, {what} {verb}. Please arrange to pick your child up by {t}.{extra} If that is difficult, please contact the homeroom teacher.",
+                    "Dear parents of {}: because of {why}, {what} {verb}. {when}{extra} If that is difficult, please contact the homeroom teacher.",
                     class.name
                 ),
             };
