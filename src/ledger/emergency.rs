@@ -7,7 +7,7 @@
 //!   (`weather`, `other: 停电检修`), so the notices can say the category and
 //!   nothing more.
 //! - An early end is an [`Adjustment`], kept in its own append-only table
-//!   (record migration 9) rather than as a new event kind: the events
+//!   (record migration 10) rather than as a new event kind: the events
 //!   table's kinds are fixed by a CHECK that only a table rebuild could
 //!   change. `served` applies it: a duty of that day and session that
 //!   would start at or after the end is not served; one running across it

@@ -1,5 +1,5 @@
 //! Comp time taken (弹性上下班, issue 20, item 4), kept in the record
-//! (migration 9, `comp_taken`): who took how many minutes on which day,
+//! (migration 10, `comp_taken`): who took how many minutes on which day,
 //! recorded by whom and when; never updated or deleted (a mistake is put
 //! right by the administrator's note on a later row, not by changing one).
 //! What was earned is computed from the duties served (`ledger::comp`).

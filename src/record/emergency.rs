@@ -1,7 +1,7 @@
 //! Emergency changes written to the record (issue 20, item 3): a
 //! cancellation is an `Event::Cancel` checked by `admit` like any event,
 //! its reason at the head of its note; an early end is a row of
-//! `adjustments` (migration 9), checked here. Both go through
+//! `adjustments` (migration 10), checked here. Both go through
 //! `ledger::emergency::preview` first, inside the writing transaction, so
 //! what is written is what the preview showed.
 
