@@ -289,6 +289,29 @@ async fn surveys_and_sign_ins_reach_the_appraisal_and_its_workbook() {
         .await;
     assert_eq!(s.status, StatusCode::SEE_OTHER, "{}", s.body);
 
+    // Comp time taken through the page: bounded by the balance, the administrator's.
+    let take = |m: &'static str| {
+        vec![
+            ("staff", d.late_by.as_str()),
+            ("date", "2026-12-11"),
+            ("minutes", m),
+            ("note", ""),
+        ]
+    };
+    assert_eq!(
+        boss.post(&r, "/comp/take", &take("10")).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let over = boss.post(&r, "/comp/take", &take("1440")).await;
+    assert_eq!(over.status, StatusCode::CONFLICT, "{}", over.body);
+    assert_eq!(
+        boss.post(&r, "/comp/take", &take("ten")).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        late.post(&r, "/comp/take", &take("1")).await.status,
+        StatusCode::FORBIDDEN
+    );
     let q = "from=2026-12-07&to=2026-12-11";
     let sheet = boss.get(&r, &format!("/appraisal?{q}")).await;
     assert_eq!(sheet.status, StatusCode::OK);
@@ -296,6 +319,7 @@ async fn surveys_and_sign_ins_reach_the_appraisal_and_its_workbook() {
     let l = row(&sheet.body, &d.late_by).expect("the late stay's line");
     assert_eq!((l[5].as_str(), l[6].as_str()), ("1", "1"), "{l:?}");
     assert!(l[7].parse::<i64>().unwrap() >= 45, "{l:?}");
+    assert_eq!(l[8], "10", "{l:?}");
     let h = row(&sheet.body, &d.homework_by).expect("the homework line");
     assert_eq!(h[9], "4.50", "{h:?}");
     assert!(h[10].contains(&format!("{target}: 4.50/10")), "{h:?}");
