@@ -121,8 +121,8 @@ fn cases() -> Vec<Case> {
         case!("served: negative hours", "data/served.csv", "T1,3.5" => "T1,-3.5", ["served.csv:2", "hours"]),
         // Limits and hostile input (issue #21): each names the file, line and
         // field (a CSV column by the header the file writes).
-        case!("time limit infinite", "policy.toml", "time_limit_s = 60 " => "time_limit_s = inf ", ["policy.toml:257", "solver.time_limit_s", "found inf", "at most 86400"]),
-        case!("time limit 1e300", "policy.toml", "time_limit_s = 60 " => "time_limit_s = 1e300 ", ["policy.toml:257", "solver.time_limit_s", "found 1e300"]),
+        case!("time limit infinite", "policy.toml", "time_limit_s = 60 " => "time_limit_s = inf ", ["policy.toml:262", "solver.time_limit_s", "found inf", "at most 86400"]),
+        case!("time limit 1e300", "policy.toml", "time_limit_s = 60 " => "time_limit_s = 1e300 ", ["policy.toml:262", "solver.time_limit_s", "found 1e300"]),
         case!("pay rate 1e300", "policy.toml", "rate_per_keshi = 50.0" => "rate_per_keshi = 1e300", ["policy.toml:", "pay.rate_per_keshi", "from 0 to 10000"]),
         case!("weight beyond bound", "policy.toml", "weight = 1.2" => "weight = 99999.5", ["policy.toml:", "duty_kinds[", "weight", "from 0 to 10000"]),
         case!("quota 1e300", "policy.toml", "admin = 0.8" => "admin = 1e300", ["policy.toml:", "default_quota", "from 0 to 10000"]),

@@ -17,7 +17,7 @@ use kehou::web::App;
 #[path = "common/browser.rs"]
 mod browser;
 
-use browser::{body, click, fill, large_workspace, print_pdf, shot, wait_path};
+use browser::{body, click, fill, large_workspace, print_pdf, shot, wait_path, wait_text};
 
 const WEEK: &str = "2026-12-07";
 const NEW_PASSWORD: &str = "a new password for the browser";
@@ -85,7 +85,7 @@ async fn steps(c: &Client, base: &str, first: &str) {
     // Publish the draft.
     c.goto(&week).await.unwrap();
     click(c, &format!("form[action='/week/{WEEK}/publish'] button")).await;
-    assert!(body(c).await.contains("已发布 v1"));
+    wait_text(c, "已发布 v1").await;
     shot(c, "04-published").await;
 
     phone(c, base).await;

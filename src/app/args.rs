@@ -108,6 +108,22 @@ pub enum Cmd {
         #[command(subcommand)]
         what: RecordCmd,
     },
+    /// An emergency change (issue 20): a day or session cancelled, or a
+    /// session ended early (`--end`), for a reason.
+    Cancel {
+        #[arg(long, value_parser = date)]
+        date: NaiveDate,
+        #[arg(long, value_parser = text)]
+        session: Option<String>,
+        #[arg(long, requires = "session", value_parser = text)]
+        end: Option<String>,
+        #[arg(long, value_parser = text)]
+        reason: String,
+        #[arg(long, default_value = "", value_parser = text)]
+        note: String,
+        #[arg(long, default_value = "", value_parser = text)]
+        pickup: String,
+    },
     /// One period: a month, a term, or from and to.
     #[command(group(clap::ArgGroup::new("period").required(true).args(["month", "term", "from"])))]
     Workload {

@@ -40,6 +40,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             replace,
         } => commands::publish::run(&cx, *week, roster.as_deref(), *replace),
         Cmd::Record { what } => commands::record::run(&cx, what),
+        Cmd::Cancel { .. } => commands::cancel::run(&cx, &cli.cmd),
         Cmd::Workload { .. } => commands::workload::run(&cx, &cli.cmd),
         Cmd::Simulate { .. } => commands::simulate::run(&cx, &cli.cmd),
         Cmd::Export {

@@ -8,7 +8,11 @@ use chrono::NaiveDate;
 use crate::error::Result;
 use crate::roster::Row;
 
+pub mod appraisal;
+pub mod comp;
 pub mod effect;
+pub mod emergency;
+pub mod emergency_notice;
 mod events;
 pub mod history;
 mod pay;
@@ -18,8 +22,10 @@ mod sheet;
 mod workbook;
 
 pub use effect::{pay_effect, PayEffect, PersonEffect, WeekEffect};
+pub use emergency::session_named;
 pub use events::Event;
 pub(crate) use events::{cells as event_cells, event_headers, parse_events};
+pub(crate) use pay::div_round;
 pub use pay::{totals, workload, Amounts, WorkloadRow};
 pub use period::{Period, PeriodError};
 pub use served::{actual_ends, add_term_load, served, served_load, served_week, Served};
@@ -33,6 +39,11 @@ pub trait Published {
     fn published(&self, monday: NaiveDate) -> Result<Option<(u32, Vec<Row>)>>;
     /// Every event, in the order recorded.
     fn events(&self) -> Result<Vec<Event>>;
+    /// Every early end of a session (`emergency`), in the order recorded.
+    fn adjustments(&self) -> Result<Vec<emergency::Adjustment>> {
+        Ok(Vec::new())
+    }
+
     /// The pickups recorded during duties from `from` to `to` (none for a
     /// source that keeps no duty records).
     fn pickups(&self, _from: NaiveDate, _to: NaiveDate) -> Result<Vec<PickedUp>> {

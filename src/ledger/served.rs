@@ -26,7 +26,8 @@ pub struct Served {
 const WEEK_DAYS: u64 = 7;
 
 /// What was served from `from` to `to`: the latest published version of
-/// each week, with absences, substitutions and cancellations applied.
+/// each week, with absences, substitutions, cancellations and early ends
+/// applied.
 pub fn served(
     policy: &Policy,
     school: &School,
@@ -35,6 +36,7 @@ pub fn served(
     to: NaiveDate,
 ) -> Result<Vec<Served>> {
     let events = record.events()?;
+    let adjustments = record.adjustments()?;
     let mut out = Vec::new();
     let mut monday = crate::calendar::monday_of(from);
     while monday <= to {
@@ -45,7 +47,14 @@ pub fn served(
                 let sunday = monday + chrono::Days::new(WEEK_DAYS - 1);
                 actual_ends(school, &mut week, &record.pickups(monday, sunday)?);
             }
-            out.extend(week);
+            // A session ended early (`emergency`): later duties are not
+            // served, one running across the end is served until it.
+            out.extend(week.into_iter().filter_map(|s| {
+                super::emergency::adjusted(&s.duty, &adjustments).map(|duty| Served {
+                    duty,
+                    staff: s.staff,
+                })
+            }));
         }
         monday = monday + chrono::Days::new(WEEK_DAYS);
     }

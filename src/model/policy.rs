@@ -275,6 +275,16 @@ pub struct Pay {
     pub outside_rate_per_keshi: Fen,
 }
 
+/// `[comp]`: comp time (弹性上下班) for duties that end after the normal
+/// work-end (issue 20, item 4); None when the policy has no `[comp]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Comp {
+    /// Minutes served after this time earn comp time.
+    pub work_end: Hm,
+    /// Minutes of comp per minute served after `work_end`, in hundredths.
+    pub rate: Centi,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preferences {
     pub own_class: u32,
@@ -338,6 +348,7 @@ pub struct Policy {
     pub rules: StaffRules,
     pub exemptions: Vec<Exemption>,
     pub pay: Pay,
+    pub comp: Option<Comp>,
     pub prefs: Preferences,
     pub solver: SolverOptions,
     /// `[duty]`: the rules of a duty as it is held (issue 20, item 2).

@@ -21,7 +21,7 @@ use crate::check::{self, Violation};
 use crate::demand::{self, Duty, WeekDemand};
 use crate::error::{Error, Result, Said};
 use crate::lang::Lang;
-use crate::ledger::{cancelled, servers, Event};
+use crate::ledger::{cancelled, servers, session_named as session_id, Event};
 use crate::model::policy::Policy;
 use crate::model::school::School;
 use crate::roster::Row;
@@ -436,32 +436,6 @@ fn admit_cancel(
         ));
     }
     Ok(id)
-}
-
-/// A session named by id or by its label in either language.
-fn session_id(policy: &Policy, s: &str) -> std::result::Result<String, Refusal> {
-    let s = s.trim();
-    if let Some(x) = policy
-        .sessions
-        .iter()
-        .find(|x| x.id == s || x.label == s || x.label_en.eq_ignore_ascii_case(s))
-    {
-        return Ok(x.id.clone());
-    }
-    let zh: Vec<String> = policy
-        .sessions
-        .iter()
-        .map(|x| format!("{} ({})", x.label, x.id))
-        .collect();
-    let en: Vec<String> = policy
-        .sessions
-        .iter()
-        .map(|x| format!("{} ({})", x.label_en, x.id))
-        .collect();
-    Err(Said::new(
-        format!("没有时段 \"{s}\"; 可选: {}", zh.join(", ")),
-        format!("no session \"{s}\"; the sessions are {}", en.join(", ")),
-    ))
 }
 
 fn no_duty(e: &Event) -> Refusal {

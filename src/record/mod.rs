@@ -23,7 +23,9 @@ use crate::roster::{self, Row};
 pub mod accounts;
 pub mod admit;
 pub mod applications;
+pub mod comp;
 pub mod duty;
+pub mod emergency;
 pub mod export;
 pub mod family;
 pub mod legacy;
@@ -32,6 +34,7 @@ pub mod privacy;
 pub mod requests;
 mod schema;
 pub mod subscriptions;
+pub mod surveys;
 
 pub use admit::Refusal;
 
@@ -607,6 +610,10 @@ impl Published for Tx<'_> {
 
     fn events(&self) -> Result<Vec<Event>> {
         Tx::events(self)
+    }
+
+    fn adjustments(&self) -> Result<Vec<crate::ledger::emergency::Adjustment>> {
+        Tx::adjustments(self)
     }
 
     fn pickups(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<crate::ledger::PickedUp>> {

@@ -4,7 +4,7 @@
 
 /// Migration `i + 1` is `MIGRATIONS[i]`. Append only: a published school's
 /// record has run the earlier ones.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
 
 /// Published versions, events and the audit trail. Versions and events are
 /// never updated or deleted: the triggers refuse it, so a bug cannot change
@@ -436,4 +436,69 @@ CREATE TRIGGER draws_kept_update BEFORE UPDATE ON club_draws
 BEGIN SELECT RAISE(ABORT, 'club draws are kept as they are'); END;
 CREATE TRIGGER draws_kept_delete BEFORE DELETE ON club_draws
 BEGIN SELECT RAISE(ABORT, 'club draws are kept as they are'); END;
+";
+
+/// Issue 20, items 3 and 4 (`record::emergency`, `record::comp`,
+/// `record::surveys`): a session ended early (an adjustment: the events
+/// table's kinds are fixed by its CHECK, so early ends have a table of
+/// their own, which the ledger reads beside the events); comp time taken;
+/// surveys opened for a group or club (the link's token kept only as its
+/// hash) and their anonymous answers (scores and a comment; nothing about
+/// who answered). All are kept as they are.
+const V10: &str = "
+CREATE TABLE adjustments (
+    id INTEGER PRIMARY KEY,
+    date TEXT NOT NULL CHECK (length(date) = 10),
+    session TEXT NOT NULL,
+    end_at TEXT NOT NULL CHECK (length(end_at) = 5),
+    note TEXT NOT NULL DEFAULT '',
+    recorded_at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL
+);
+
+CREATE TABLE comp_taken (
+    id INTEGER PRIMARY KEY,
+    staff_id TEXT NOT NULL,
+    on_date TEXT NOT NULL CHECK (length(on_date) = 10),
+    minutes INTEGER NOT NULL CHECK (minutes > 0),
+    note TEXT NOT NULL DEFAULT '',
+    recorded_at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    via TEXT NOT NULL
+);
+
+CREATE TABLE surveys (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL,
+    term TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    opened_at TEXT NOT NULL,
+    who TEXT NOT NULL
+);
+
+CREATE TABLE survey_answers (
+    id INTEGER PRIMARY KEY,
+    survey_id INTEGER NOT NULL REFERENCES surveys (id),
+    scores TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL
+);
+
+CREATE TRIGGER adjustments_kept_update BEFORE UPDATE ON adjustments
+BEGIN SELECT RAISE(ABORT, 'adjustments are kept as they are'); END;
+CREATE TRIGGER adjustments_kept_delete BEFORE DELETE ON adjustments
+BEGIN SELECT RAISE(ABORT, 'adjustments are kept as they are'); END;
+CREATE TRIGGER comp_taken_kept_update BEFORE UPDATE ON comp_taken
+BEGIN SELECT RAISE(ABORT, 'comp time taken is kept as it is'); END;
+CREATE TRIGGER comp_taken_kept_delete BEFORE DELETE ON comp_taken
+BEGIN SELECT RAISE(ABORT, 'comp time taken is kept as it is'); END;
+CREATE TRIGGER surveys_kept_update BEFORE UPDATE ON surveys
+BEGIN SELECT RAISE(ABORT, 'surveys are kept as they are'); END;
+CREATE TRIGGER surveys_kept_delete BEFORE DELETE ON surveys
+BEGIN SELECT RAISE(ABORT, 'surveys are kept as they are'); END;
+CREATE TRIGGER survey_answers_kept_update BEFORE UPDATE ON survey_answers
+BEGIN SELECT RAISE(ABORT, 'survey answers are kept as they are'); END;
+CREATE TRIGGER survey_answers_kept_delete BEFORE DELETE ON survey_answers
+BEGIN SELECT RAISE(ABORT, 'survey answers are kept as they are'); END;
 ";

@@ -40,6 +40,8 @@ const READ: &[Role] = &[Role::Admin, Role::Finance, Role::Leadership];
 const ADMIN: &[Role] = &[Role::Admin];
 /// Who may start a what-if study.
 const RUN_STUDY: &[Role] = &[Role::Admin, Role::Leadership];
+/// Who reads the surveys' results.
+const SURVEY_RESULTS: &[Role] = &[Role::Admin, Role::Leadership];
 /// A teacher their own calendar token, the administrator anyone's.
 const OWN_CALENDAR: &[Role] = &[Role::Admin, Role::Teacher];
 /// The duty pages: a teacher the duties they hold that day (and their
@@ -146,6 +148,21 @@ pub(crate) const ACCESS: &[Access] = &[
     route("POST", "/whatif/upload", RUN_STUDY),
     route("GET", "/whatif/{id}", READ),
     route("GET", "/whatif/{id}/file", READ),
+    // Issue 20, items 3 and 4: emergency changes (the administrator); comp
+    // time and the appraisal sheet (everyone; a teacher sees their own);
+    // surveys (opened by the administrator, read by leadership; answered
+    // by parents and pupils through the link, without a login).
+    route("GET", "/admin/emergency", ADMIN),
+    route("POST", "/admin/emergency", ADMIN),
+    route("POST", "/admin/emergency/preview", ADMIN),
+    route("GET", "/comp", ALL),
+    route("POST", "/comp/take", ADMIN),
+    route("GET", "/surveys", SURVEY_RESULTS),
+    route("POST", "/surveys", ADMIN),
+    open("GET", "/s/{token}"),
+    open("POST", "/s/{token}"),
+    route("GET", "/appraisal", ALL),
+    route("GET", "/appraisal.xlsx", ALL),
     // Applications (issue 20, item 1): the homeroom teacher their class,
     // the office any class; the principal (leadership, or the
     // administrator for them) approves and sees no names.

@@ -64,7 +64,7 @@ pub(crate) fn page_with(
 
 /// The links a role may follow, the language switch and the logout button.
 fn nav(lang: Lang, me: Option<&Session>) -> Markup {
-    let links: [(&str, &str, &str); 11] = [
+    let links: [(&str, &str, &str); 15] = [
         ("/", "/", lang.t("本周", "This week")),
         ("/me", "/me", lang.t("我的任务", "My duties")),
         ("/duty", "/duty", lang.t("值班", "On duty")),
@@ -85,6 +85,15 @@ fn nav(lang: Lang, me: Option<&Session>) -> Markup {
             "/admin/policy/history",
             lang.t("政策版本", "Policy versions"),
         ),
+        // Issue 20, items 3 and 4.
+        (
+            "/admin/emergency",
+            "/admin/emergency",
+            lang.t("突发调整", "Emergency"),
+        ),
+        ("/comp", "/comp", lang.t("调休", "Comp time")),
+        ("/surveys", "/surveys", lang.t("问卷", "Surveys")),
+        ("/appraisal", "/appraisal", lang.t("考核表", "Appraisal")),
     ];
     html! {
         nav {

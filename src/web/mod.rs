@@ -64,6 +64,8 @@ pub(crate) struct AppState {
     pub studies: studies::Studies,
     /// The parent page's sessions (issue 20, item 1).
     pub families: pages::apply_family::Families,
+    /// The survey answers' rate limit per client address (issue 20).
+    pub answers: pages::surveys::Limit,
     /// A fixed local time for the duty pages (tests and scripts; None:
     /// the machine's clock).
     clock: Mutex<Option<chrono::NaiveDateTime>>,
@@ -153,6 +155,7 @@ impl App {
             uploads: upload::Uploads::default(),
             studies: studies::Studies::default(),
             families: pages::apply_family::Families::default(),
+            answers: pages::surveys::Limit::default(),
             clock: Mutex::new(None),
         });
         Ok(App {
@@ -225,6 +228,7 @@ impl App {
             )
             .merge(admin_routes())
             .merge(school_plan_routes())
+            .merge(changes_routes())
             .route_layer(axum::middleware::from_fn_with_state(
                 st.clone(),
                 guard::guard,
@@ -339,6 +343,30 @@ fn school_plan_routes() -> Router<Shared> {
         // Reports (issue 20, item 5).
         .route("/reports", get(pages::reports::show))
         .route("/reports/{report}/export.csv", get(pages::reports::csv))
+}
+
+/// Emergency changes, comp time, surveys and the appraisal sheet (issue
+/// 20, items 3 and 4).
+fn changes_routes() -> Router<Shared> {
+    Router::new()
+        // Emergency changes, comp time, surveys, appraisal (issue 20, items 3 and 4).
+        .route(
+            "/admin/emergency",
+            get(pages::emergency::show).post(pages::emergency::submit),
+        )
+        .route("/admin/emergency/preview", post(pages::emergency::preview))
+        .route("/comp", get(pages::comp::show))
+        .route("/comp/take", post(pages::comp::submit))
+        .route(
+            "/surveys",
+            get(pages::surveys::list).post(pages::surveys::open),
+        )
+        .route(
+            "/s/{token}",
+            get(pages::surveys::form).post(pages::surveys::answer),
+        )
+        .route("/appraisal", get(pages::appraisal::show))
+        .route("/appraisal.xlsx", get(pages::appraisal::xlsx))
 }
 
 /// Serve the app on `addr` until the process is stopped (Ctrl-C).

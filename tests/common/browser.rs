@@ -131,6 +131,20 @@ pub async fn body(c: &Client) -> String {
     panic!("the page's text could not be read: {last:?}")
 }
 
+/// The page's text once it holds `needle` (at most 10 s): a form's
+/// submit may still be on its way when the click returns.
+pub async fn wait_text(c: &Client, needle: &str) -> String {
+    let mut text = String::new();
+    for _ in 0..50 {
+        text = body(c).await;
+        if text.contains(needle) {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{needle:?} not on the page: {text}")
+}
+
 /// Wait (at most 10 s) until the browser is on a page under `prefix`: a
 /// click's navigation may not have finished when the click returns.
 pub async fn wait_path(c: &Client, prefix: &str) {

@@ -1,5 +1,6 @@
 //! One driver per command: read the options, call the library, print.
 
+pub(super) mod cancel;
 pub(super) mod check;
 pub(super) mod demand;
 pub(super) mod explain;

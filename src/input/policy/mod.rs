@@ -109,6 +109,7 @@ fn compile(
     let rules = staff::rules(&mut c, &f.staff_rules);
     let exemptions = staff::exemptions(&mut c, &f.exemptions, work_end, &known);
     let pay = pay::compile(&mut c, &f.pay);
+    let comp = pay::comp(&mut c, f.comp.as_ref(), work_end);
     let prefs = preferences::preferences(&mut c, f.preferences.as_ref());
     let solver = preferences::solver(&mut c, f.solver.as_ref());
     let calendar = calendar::compile_calendar(&mut c, &f.calendar, national);
@@ -127,6 +128,7 @@ fn compile(
         rules,
         exemptions,
         pay,
+        comp,
         prefs,
         solver,
         duty,

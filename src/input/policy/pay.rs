@@ -3,7 +3,8 @@
 use super::ctx::{keys, Ctx};
 use super::raw;
 use crate::input::toml_source::Seg;
-use crate::model::policy::Pay;
+use crate::model::policy::{Comp, Pay};
+use crate::model::units::{Centi, Hm};
 
 pub(super) fn compile(c: &mut Ctx, p: &raw::Pay) -> Pay {
     Pay {
@@ -21,4 +22,26 @@ pub(super) fn compile(c: &mut Ctx, p: &raw::Pay) -> Pay {
             p.outside_rate_per_keshi.unwrap_or(p.rate_per_keshi),
         ),
     }
+}
+
+/// `[comp]`: the work-end (default `[school] work_end`) and the rate
+/// (default 1.0 minute of comp per minute served after it).
+pub(super) fn comp(c: &mut Ctx, p: Option<&raw::Comp>, school_end: Hm) -> Option<Comp> {
+    let p = p?;
+    let work_end = match &p.work_end {
+        Some(s) => c.time(keys!["comp", "work_end"], s),
+        None => school_end,
+    };
+    let rate = match p.rate {
+        Some(v) => c.centi(
+            keys!["comp", "rate"],
+            v,
+            (
+                "每服务 1 分钟折合的调休分钟数",
+                "minutes of comp per minute served",
+            ),
+        ),
+        None => Centi(100),
+    };
+    Some(Comp { work_end, rate })
 }

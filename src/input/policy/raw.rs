@@ -23,6 +23,8 @@ pub struct PolicyFile {
     pub exemptions: Vec<Exemption>,
     pub pay: Pay,
     #[serde(default)]
+    pub comp: Option<Comp>,
+    #[serde(default)]
     pub preferences: Option<Preferences>,
     #[serde(default)]
     pub solver: Option<Solver>,
@@ -229,6 +231,15 @@ pub struct Pay {
     pub daily_cap_keshi: Option<f64>,
     #[serde(default)]
     pub outside_rate_per_keshi: Option<f64>,
+}
+
+/// `[comp]`: comp time for late duties.
+#[derive(Debug, Deserialize)]
+pub struct Comp {
+    #[serde(default)]
+    pub work_end: Option<String>,
+    #[serde(default)]
+    pub rate: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -196,6 +196,7 @@ pub(crate) async fn show(
         @if cx.query.contains_key("asked") { p.banner { (lang.t("申请已提交, 等待副校长处理.", "Request sent; the vice-principal will answer it.")) } }
         @if own && version.is_some() { (super::requests::teacher_box(&cx, monday, &duties, &asks)) }
         @if calendar { (super::calendar::subscription_box(&cx, &headers, &staff_id, token.as_ref())) }
+        @if own { p.t { a href="/comp" { (lang.t("我的调休", "My comp time")) } " · " a href="/appraisal" { (lang.t("我的考核表", "My appraisal sheet")) } } }
     };
     let title = format!(
         "{} · {}",

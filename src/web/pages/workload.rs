@@ -25,7 +25,7 @@ fn today() -> chrono::NaiveDate {
 
 /// The period asked for (`?month=2026-12`, `?term=…`, `?from=…&to=…`;
 /// default this month); a field that cannot be read is named.
-fn period(st: &Shared, cx: &Cx) -> Result<Period, Fail> {
+pub(super) fn period(st: &Shared, cx: &Cx) -> Result<Period, Fail> {
     let q = |k: &str| cx.query.get(k).map(String::as_str);
     let ask = Ask {
         month: q("month"),
@@ -43,7 +43,7 @@ fn period(st: &Shared, cx: &Cx) -> Result<Period, Fail> {
 }
 
 /// The query naming `p` again (for the downloads and the other months).
-fn query(p: &Period) -> String {
+pub(super) fn query(p: &Period) -> String {
     let pairs: Vec<(&str, String)> = match &p.span {
         Span::Month => vec![("month", p.from.format("%Y-%m").to_string())],
         Span::Term(name) => vec![("term", name.clone())],
