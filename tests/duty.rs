@@ -326,6 +326,38 @@ fn the_late_stay_is_paid_to_its_last_pickup_or_as_planned() {
         .iter()
         .filter(|x| x.duty.id == d.late.id)
         .all(|x| x.duty.end == d.late.end));
+    // Two holders of one late stay: each is paid to their own last pickup.
+    let mine = served
+        .iter()
+        .find(|x| x.duty.id == d.late.id)
+        .expect("the late stay is served")
+        .clone();
+    let other = d.school.staff_index(&d.homework_by).unwrap();
+    let mut two = vec![
+        mine.clone(),
+        ledger::Served {
+            duty: mine.duty.clone(),
+            staff: other,
+        },
+    ];
+    let picked = |staff: &str, hm: &str| ledger::PickedUp {
+        duty_id: d.late.id.clone(),
+        staff_id: staff.to_string(),
+        at: at(hm),
+    };
+    let me = d.school.staff[mine.staff].id.clone();
+    let early = Hm(d.late.start.0 + 20).to_string();
+    ledger::actual_ends(
+        &d.school,
+        &mut two,
+        &[picked(&me, "18:40"), picked(&d.homework_by, &early)],
+    );
+    assert_eq!(two[0].duty.end, hm("18:40"));
+    assert_eq!(
+        two[1].duty.end,
+        hm(&early),
+        "not paid to the other's pickup"
+    );
 }
 
 #[test]

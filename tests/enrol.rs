@@ -176,6 +176,8 @@ fn approved_applications_give_the_week_its_enrollment_and_its_demand() {
     apps.extend(vec![(choice("1-1"), from_wed); 5]);
     apps.push((choice("1-1"), pending));
     apps.push((choice("7-7"), in_effect));
+    // One pupil each.
+    let apps: Vec<_> = (0..).zip(apps).map(|(i, (c, st))| (i, c, st)).collect();
     s.attends = attends(&apps);
     assert_eq!(s.attends.len(), 31, "the pending one gives no attendance");
     let ci = s.classes.iter().position(|c| c.id == "1-1").unwrap();
@@ -445,5 +447,45 @@ fn plan_and_demand_read_the_applications_from_the_record() {
     assert!(
         rows_with(&after, "37") >= 1,
         "1-1's 37 approved children on Monday:\n{after}"
+    );
+}
+
+#[test]
+fn a_child_with_two_approvals_in_effect_counts_once_by_the_newer() {
+    let p = demo_policy();
+    let mut s = demo_school(&p);
+    let old = state_of("1-1", &approved("2026-12-01")).unwrap();
+    let new = state_of("1-1", &approved("2026-12-09")).unwrap();
+    let mut tuesday = choice("1-1");
+    tuesday.weekdays = vec![Tue];
+    // Pupil 7 applied again (Tuesdays only) and both were approved; pupil
+    // 8 has one approval.
+    s.attends = attends(&[
+        (7, choice("1-1"), old),
+        (7, tuesday, new),
+        (8, choice("1-1"), old),
+    ]);
+    let ci = s.classes.iter().position(|c| c.id == "1-1").unwrap();
+    let n = |d: &str, w: chrono::Weekday, key: &str| {
+        let wd = w.num_days_from_monday() as u8;
+        enrollment_on(&s, date(d), w)
+            .enrollment
+            .get(&(ci, wd, key.to_string()))
+            .copied()
+    };
+    assert_eq!(
+        n("2026-12-08", Tue, "stage1"),
+        Some(2),
+        "before the new one: the old"
+    );
+    assert_eq!(
+        n("2026-12-11", Fri, "stage1"),
+        Some(1),
+        "the newer approval: Tuesdays only"
+    );
+    assert_eq!(
+        n("2026-12-15", Tue, "stage1"),
+        Some(2),
+        "not 3: pupil 7 once"
     );
 }

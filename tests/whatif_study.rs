@@ -166,6 +166,7 @@ fn a_study_counts_the_records_approvals_unless_a_scenario_changes_that_class() {
     )
     .unwrap();
     study.attends = vec![kehou::model::school::Attends {
+        pupil: 1,
         class: "1-1".into(),
         weekdays: vec![Mon],
         sessions: vec!["stage1".into()],

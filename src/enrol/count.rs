@@ -27,16 +27,17 @@ pub struct Counted {
 }
 
 /// The approved attendance the applications give (those never approved
-/// give none).
-pub fn attends(apps: &[(Choice, State)]) -> Vec<Attends> {
+/// give none), each with its pupil.
+pub fn attends(apps: &[(i64, Choice, State)]) -> Vec<Attends> {
     apps.iter()
-        .filter_map(|(c, st)| {
+        .filter_map(|(pupil, c, st)| {
             let (from, until) = match *st {
                 State::Approved { from } | State::Withdrawing { from, .. } => (from, None),
                 State::Withdrawn { from, until } => (from, Some(until)),
                 _ => return None,
             };
             Some(Attends {
+                pupil: *pupil,
                 class: c.class.clone(),
                 weekdays: c.weekdays.clone(),
                 sessions: c.sessions.clone(),
@@ -51,13 +52,28 @@ fn in_effect(a: &Attends, date: NaiveDate) -> bool {
     a.from <= date && a.until.is_none_or(|u| date < u)
 }
 
+/// The attendance in effect on `date`, one per pupil: a child with two
+/// approvals in effect (a new application approved before the old one's
+/// withdrawal) counts once, by the approval that took effect last (the
+/// later application on a tie).
+fn in_effect_once(all: &[Attends], date: NaiveDate) -> Vec<&Attends> {
+    let mut by_pupil: BTreeMap<i64, &Attends> = BTreeMap::new();
+    for a in all.iter().filter(|a| in_effect(a, date)) {
+        let keep = by_pupil.get(&a.pupil).is_none_or(|b| a.from >= b.from);
+        if keep {
+            by_pupil.insert(a.pupil, a);
+        }
+    }
+    by_pupil.into_values().collect()
+}
+
 /// The counts on `date`, a day following `follows`'s timetable (a make-up
 /// day counts the children of the weekday it follows). A class counts
 /// from applications once any of its approvals is in effect on the day.
 pub fn enrollment_on(school: &School, date: NaiveDate, follows: Weekday) -> Counted {
     let mut out = Counted::default();
     let wd = follows.num_days_from_monday() as u8;
-    for a in school.attends.iter().filter(|a| in_effect(a, date)) {
+    for a in in_effect_once(&school.attends, date) {
         let Some(ci) = school.classes.iter().position(|k| k.id == a.class) else {
             *out.unknown_classes.entry(a.class.clone()).or_default() += 1;
             continue;

@@ -61,14 +61,15 @@ pub fn served(
     Ok(out)
 }
 
-/// A late-stay duty (one that lasts until pickup) ends at its last
-/// recorded pickup, earlier or later than planned (policy
-/// `late_stay_pay = "actual"`). Only pickups recorded by someone who
-/// served that duty count, so the ledger never pays past what its own
-/// teachers recorded on a published duty they held; without pickups the
-/// planned end stays.
+/// A late-stay duty (one that lasts until pickup) ends, for each person
+/// serving it, at the last pickup that person recorded, earlier or later
+/// than planned (policy `late_stay_pay = "actual"`). Only pickups recorded
+/// by someone who served that duty count, and each holder of a duty held
+/// by several (a split group) is paid to their own last pickup, so the
+/// ledger never pays anyone past what they recorded themself; without
+/// pickups the planned end stays.
 pub fn actual_ends(school: &School, served: &mut [Served], pickups: &[super::PickedUp]) {
-    let mut last: BTreeMap<&str, Hm> = BTreeMap::new();
+    let mut last: BTreeMap<(&str, &str), Hm> = BTreeMap::new();
     for p in pickups {
         let by_server = served.iter().any(|x| {
             x.duty.id == p.duty_id
@@ -80,11 +81,14 @@ pub fn actual_ends(school: &School, served: &mut [Served], pickups: &[super::Pic
             continue;
         }
         let t = Hm((p.at.hour() * 60 + p.at.minute()) as u16);
-        let e = last.entry(p.duty_id.as_str()).or_insert(t);
+        let e = last
+            .entry((p.duty_id.as_str(), p.staff_id.as_str()))
+            .or_insert(t);
         *e = (*e).max(t);
     }
     for x in served.iter_mut() {
-        if let Some(&end) = last.get(x.duty.id.as_str()) {
+        let key = (x.duty.id.as_str(), school.staff[x.staff].id.as_str());
+        if let Some(&end) = last.get(&key) {
             if end > x.duty.start {
                 x.duty.end = end;
             }

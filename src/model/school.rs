@@ -96,6 +96,9 @@ pub struct School {
 /// these weekdays, from `from`, until the day before `until`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attends {
+    /// The child (the record's pupil id): counted once a day, whatever
+    /// number of approvals they have in effect.
+    pub pupil: i64,
     pub class: String,
     pub weekdays: Vec<Weekday>,
     pub sessions: Vec<String>,

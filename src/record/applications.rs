@@ -353,10 +353,10 @@ impl Tx<'_> {
     /// The approved attendance the applications give, for the week's
     /// demand (`School::attends`).
     pub fn attends(&self) -> Result<Vec<Attends>> {
-        let apps: Vec<(Choice, State)> = self
+        let apps: Vec<(i64, Choice, State)> = self
             .applications()?
             .into_iter()
-            .map(|a| (a.choice, a.state))
+            .map(|a| (a.pupil_id, a.choice, a.state))
             .collect();
         Ok(enrol::attends(&apps))
     }

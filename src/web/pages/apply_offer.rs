@@ -276,15 +276,6 @@ pub(crate) async fn agreement(
     if !sees_names(s, &me, &a.choice.class) {
         return Err(not_yours(lang));
     }
-    // The page shows the child's name: logged as a read.
-    let by = Actor {
-        who: me.user.login.clone(),
-        via: "kehou serve /applications/{id}/agreement".into(),
-    };
-    let read = [a.pupil_id];
-    st.db(move |rec| rec.write(|tx| tx.log_reads(&by, &read, "/applications/{id}/agreement")))
-        .await
-        .map_err(|e| Fail::from_error(lang, &e))?;
     let from = match a.state {
         AppState::Approved { from } | AppState::Withdrawing { from, .. } => from,
         _ => {
@@ -298,6 +289,16 @@ pub(crate) async fn agreement(
             ))
         }
     };
+    // The page shows the child's name: logged as a read (a refusal above
+    // shows none and logs nothing).
+    let by = Actor {
+        who: me.user.login.clone(),
+        via: format!("kehou serve /applications/{}/agreement", a.id),
+    };
+    let read = [a.pupil_id];
+    st.db(move |rec| rec.write(|tx| tx.log_reads(&by, &read, "/applications/{id}/agreement")))
+        .await
+        .map_err(|e| Fail::from_error(lang, &e))?;
     let title = lang.t("课后服务协议书", "After-school service agreement");
     let c = &a.choice;
     let body = html! {
