@@ -392,6 +392,14 @@ async fn a_parent_with_the_code_applies_for_their_child_and_sees_only_them() {
     );
     let code = issue(&s, &t1, 1).await;
     assert_eq!(code.len(), 14, "{code}");
+    // The slip names the child: a read, logged.
+    let reads = record(&s).read(|tx| tx.reads_of(1)).expect("reads");
+    assert!(
+        reads
+            .iter()
+            .any(|r| r.who == "t1" && r.what == "/pupils/{id}/code"),
+        "{reads:?}"
+    );
     // Another class's teacher may not issue one; leadership neither.
     let t2 = login(&s.router, "t2").await;
     let r = post(&s.router, "/pupils/1/code", &t2, &[]).await;

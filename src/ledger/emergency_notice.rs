@@ -20,15 +20,38 @@ use crate::model::units::Hm;
 use crate::outputs::notice::{duty_words, Notice};
 
 /// Words a notice must not carry: a health matter of a person.
-const HEALTH_WORDS: &[&str] = &[
+const HEALTH_ZH: &[&str] = &[
     "病", "发烧", "发热", "感染", "确诊", "阳性", "孕", "哺乳", "住院", "症状", "不适", "过敏",
-    "sick", "fever", "infect", "positive", "pregnan", "nursing", "hospital", "symptom", "allerg",
+    "医院", "就医", "咳", "流感", "新冠", "受伤", "呕吐", "腹泻", "吃药", "体温",
+];
+const HEALTH_EN: &[&str] = &[
+    "sick",
+    "fever",
+    "infect",
+    "positive",
+    "pregnan",
+    "nursing",
+    "hospital",
+    "symptom",
+    "allerg",
+    "influenza",
+    "covid",
+    "injur",
+    "vomit",
+    "cough",
+    "diarrh",
+    "medic",
+    "illness",
 ];
 
 /// The first health word `text` holds, if any.
 pub fn health_word(text: &str) -> Option<&'static str> {
     let low = text.to_lowercase();
-    HEALTH_WORDS.iter().copied().find(|w| low.contains(w))
+    HEALTH_ZH
+        .iter()
+        .chain(HEALTH_EN)
+        .copied()
+        .find(|w| low.contains(w))
 }
 
 /// One class's text for its parents.
@@ -235,5 +258,12 @@ mod tests {
         assert_eq!(health_word("孩子发烧了"), Some("发烧"));
         assert_eq!(health_word("Pupil is SICK"), Some("sick"));
         assert_eq!(health_word("请到东门接孩子"), None);
+        assert_eq!(health_word("得了流感在家"), Some("流感"));
+        assert_eq!(health_word("送医院检查"), Some("医院"));
+        assert_eq!(health_word("tested for Covid"), Some("covid"));
+        assert_eq!(
+            health_word("Please collect your child immediately at the east gate"),
+            None
+        );
     }
 }

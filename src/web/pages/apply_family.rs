@@ -330,9 +330,15 @@ pub(crate) async fn issue(
         who: me.user.login.clone(),
         via: "kehou serve /pupils/{id}/code".into(),
     };
-    st.db(move |rec| rec.write(|tx| tx.issue_code(id, &hash, &by)))
-        .await
-        .map_err(|e| Fail::from_error(lang, &e))?;
+    // The slip shows the child's name: logged as a read with the code.
+    st.db(move |rec| {
+        rec.write(|tx| {
+            tx.issue_code(id, &hash, &by)?;
+            tx.log_reads(&by, &[id], "/pupils/{id}/code")
+        })
+    })
+    .await
+    .map_err(|e| Fail::from_error(lang, &e))?;
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
