@@ -9,130 +9,15 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use http_body_util::BodyExt;
 use kehou::record::Record;
-use kehou::web::{App, Role, Workspace};
-use tower::ServiceExt;
 
-const PASSWORD: &str = "correct horse battery";
-const PUPIL: &str = "王小明";
+#[path = "common/apply_school.rs"]
+mod apply_school;
+#[path = "common/http.rs"]
+mod http;
 
-struct School {
-    _dir: tempfile::TempDir,
-    ws: Workspace,
-    router: Router,
-}
-
-fn school() -> School {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (ws, _) = Workspace::demo(&dir.path().join("demo")).expect("demo workspace");
-    let app = App::new(&ws).expect("app");
-    for (login, role, staff) in [
-        ("office", Role::Admin, None),
-        ("lead", Role::Leadership, None),
-        ("fin", Role::Finance, None),
-        ("t1", Role::Teacher, Some("T001")),
-        ("t2", Role::Teacher, Some("T002")),
-    ] {
-        app.add_account(login, role, staff, PASSWORD)
-            .expect("account");
-    }
-    let router = app.router();
-    School {
-        _dir: dir,
-        ws,
-        router,
-    }
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    fn hidden(&self, name: &str) -> Option<String> {
-        let at = self.body.find(&format!("name=\"{name}\" value=\""))?;
-        let rest = &self.body[at + name.len() + 15..];
-        Some(rest[..rest.find('"')?].to_string())
-    }
-}
-
-async fn send(r: &Router, req: Request<Body>) -> Reply {
-    let resp = r.clone().oneshot(req).await.expect("infallible");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-    Reply {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-async fn get(r: &Router, path: &str, cookie: &str) -> Reply {
-    let req = Request::get(path).header(header::COOKIE, cookie);
-    send(r, req.body(Body::empty()).expect("request")).await
-}
-
-async fn post(r: &Router, path: &str, u: &User, form: &[(&str, &str)]) -> Reply {
-    let mut f = vec![("csrf", u.csrf.as_str())];
-    f.extend_from_slice(form);
-    let body = serde_urlencoded::to_string(&f).expect("form");
-    let req = Request::post(path)
-        .header(header::COOKIE, &u.cookie)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    send(r, req.body(Body::from(body)).expect("request")).await
-}
-
-struct User {
-    cookie: String,
-    csrf: String,
-}
-
-async fn login(r: &Router, login: &str) -> User {
-    let page = get(r, "/login", "").await;
-    let csrf = page.hidden("csrf").expect("csrf");
-    let body = serde_urlencoded::to_string([
-        ("csrf", csrf.as_str()),
-        ("login", login),
-        ("password", PASSWORD),
-    ])
-    .expect("form");
-    let req = Request::post("/login")
-        .header(header::COOKIE, format!("kehou_login_csrf={csrf}"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    let reply = send(r, req.body(Body::from(body)).expect("request")).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{login}");
-    let set = reply
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("kehou_session="))
-        .expect("session cookie")
-        .to_string();
-    let cookie = set.split(';').next().expect("pair").to_string();
-    let page = get(r, "/password", &cookie).await;
-    let csrf = page.hidden("csrf").expect("csrf");
-    User { cookie, csrf }
-}
-
-/// A whole application for 1-1: Monday and Wednesday, morning and stage 1.
-fn form(class: &str) -> Vec<(&str, &str)> {
-    vec![
-        ("class", class),
-        ("pupil", PUPIL),
-        ("guardian", "王大明"),
-        ("phone", "13800000000"),
-        ("day_1", "1"),
-        ("day_3", "1"),
-        ("session_morning", "1"),
-        ("session_stage1", "1"),
-        ("club1", "C03"),
-    ]
-}
+use apply_school::{form, school, School, PUPIL};
+use http::{get_with as get, login, post, send, Reply, User};
 
 /// An application of 1-1 entered by t1, reviewed and approved from 2026-12-01.
 async fn approved(s: &School, t1: &User, lead: &User, id: &str) {

@@ -52,7 +52,12 @@ pub async fn send(r: &Router, req: Request<Body>) -> Reply {
 }
 
 pub async fn get(r: &Router, path: &str, u: &User) -> Reply {
-    let req = Request::get(path).header(header::COOKIE, &u.cookie);
+    get_with(r, path, &u.cookie).await
+}
+
+/// A GET with exactly this cookie header ("" for none).
+pub async fn get_with(r: &Router, path: &str, cookie: &str) -> Reply {
+    let req = Request::get(path).header(header::COOKIE, cookie);
     send(r, req.body(Body::empty()).expect("request")).await
 }
 
