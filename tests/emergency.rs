@@ -454,3 +454,133 @@ async fn the_emergency_page_previews_then_records_and_refuses_a_health_word() {
     let line = row(&a.body, &d.homework_by).unwrap_or_default();
     assert!(line.len() < 3 || line[2] == "0", "{line:?}");
 }
+
+fn record_change(ws: &Workspace, d: &DutyDay, session: &str, end: Option<Hm>) -> emergency::Done {
+    let mut rec = Record::open(&ws.record).unwrap();
+    rec.write(|tx| {
+        emergency::record(
+            tx,
+            &d.policy,
+            &d.school,
+            &change(day_date(), Some(session), end),
+            &by(),
+        )
+    })
+    .unwrap()
+}
+
+/// The day's served duties of one session.
+fn of_session<'a>(served: &'a [Served], session: &str) -> Vec<&'a Served> {
+    served
+        .iter()
+        .filter(|s| s.duty.date == day_date() && s.duty.session == session)
+        .collect()
+}
+
+#[test]
+fn the_patrol_ends_with_its_last_stage_and_goes_when_every_stage_is_cancelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, d) = demo_day(dir.path());
+    let before = served_week(&ws, &d);
+    let patrols = of_session(&before, "afternoon");
+    assert!(!patrols.is_empty(), "the demo Monday has a served patrol");
+    let patrol = patrols[0].duty.clone();
+    let holder = d.school.staff[patrols[0].staff].id.clone();
+    let stage1_end = of_session(&before, "stage1")
+        .iter()
+        .map(|s| s.duty.end)
+        .max()
+        .unwrap();
+    assert!(stage1_end < patrol.end);
+    let pay_before = pay_of(&d, &before, &holder);
+
+    // Stage 2 cancelled: the patrol runs to the end of stage 1, and says so.
+    let done = record_change(&ws, &d, "stage2", None);
+    let a = done
+        .preview
+        .duties
+        .iter()
+        .find(|a| a.duty.id == patrol.id)
+        .expect("the preview lists the patrol");
+    assert_eq!(a.new_end, Some(stage1_end));
+    assert!(done.preview.people.contains(&holder));
+    let text = notices::teachers(
+        &d.policy,
+        &d.school,
+        &done.preview,
+        Reason::Weather,
+        Lang::Zh,
+    )
+    .into_iter()
+    .find(|n| n.staff_id == holder)
+    .expect("the patrol's holder is told")
+    .text;
+    assert!(text.contains(&stage1_end.to_string()), "{text}");
+    let mid = served_week(&ws, &d);
+    let cut = of_session(&mid, "afternoon");
+    assert_eq!(cut.len(), patrols.len());
+    assert!(cut.iter().all(|s| s.duty.end == stage1_end));
+    // The patrol is paid per duty (`flat_pay`): shorter, not cheaper.
+    assert_eq!(pay_of(&d, &mid, &holder), pay_before);
+
+    // Stage 1 cancelled as well: no stage runs, so no patrol is served.
+    let done = record_change(&ws, &d, "stage1", None);
+    let a = done
+        .preview
+        .duties
+        .iter()
+        .find(|a| a.duty.id == patrol.id)
+        .expect("the preview lists the patrol again");
+    assert_eq!(a.new_end, None);
+    let after = served_week(&ws, &d);
+    assert!(of_session(&after, "afternoon").is_empty());
+    assert!(pay_of(&d, &after, &holder) < pay_before, "nor paid");
+}
+
+#[test]
+fn an_early_end_of_stage_one_ends_the_afternoon_and_cuts_the_patrol() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, d) = demo_day(dir.path());
+    let before = served_week(&ws, &d);
+    let first = of_session(&before, "stage1")
+        .iter()
+        .map(|s| s.duty.start)
+        .min()
+        .unwrap();
+    let end = Hm(first.0 + 20);
+    let stage2: Vec<String> = of_session(&before, "stage2")
+        .iter()
+        .map(|s| s.duty.id.clone())
+        .collect();
+    assert!(stage2.contains(&d.late.id));
+    let done = record_change(&ws, &d, "stage1", Some(end));
+    for id in &stage2 {
+        let a = done.preview.duties.iter().find(|a| a.duty.id == *id);
+        assert_eq!(a.map(|a| a.new_end), Some(None), "{id} is not served");
+    }
+    let after = served_week(&ws, &d);
+    assert!(
+        of_session(&after, "stage2").is_empty(),
+        "stage 2 never starts"
+    );
+    assert!(of_session(&after, "stage1")
+        .iter()
+        .all(|s| s.duty.end <= end));
+    let patrols = of_session(&after, "afternoon");
+    assert!(!patrols.is_empty());
+    assert!(patrols.iter().all(|s| s.duty.end == end));
+    // The afternoon is over: ending stage 2 early now changes nothing.
+    let mut rec = Record::open(&ws.record).unwrap();
+    let e = rec
+        .write(|tx| {
+            emergency::record(
+                tx,
+                &d.policy,
+                &d.school,
+                &change(day_date(), Some("stage2"), Some(Hm(end.0 + 30))),
+                &by(),
+            )
+        })
+        .unwrap_err();
+    assert!(refusal(e).contains("nothing was recorded"));
+}

@@ -41,8 +41,13 @@ pub fn day(
         return Ok(None);
     };
     let events = record.events()?;
+    let adjustments = record.adjustments()?;
+    let changes = ledger::Changes {
+        events: &events,
+        adjustments: &adjustments,
+    };
     let dm = demand::week(policy, school, monday);
-    let mut held = ledger::served_week(school, &dm.duties, &rows, &events, date, date)?;
+    let mut held = ledger::served_week(policy, school, &dm.duties, &rows, changes, date, date)?;
     held.sort_by(|a, b| {
         (a.duty.start, &a.duty.id, a.staff).cmp(&(b.duty.start, &b.duty.id, b.staff))
     });

@@ -24,7 +24,8 @@ use crate::model::policy::Policy;
 use crate::model::school::School;
 use crate::model::units::Hm;
 
-use super::{cancelled, servers, Event, Published};
+use super::cut::{as_served, cancelled};
+use super::{servers, Event, Published};
 
 /// Why the school cancels or adjusts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -104,36 +105,17 @@ pub struct Adjustment {
     pub note: String,
 }
 
-/// The earliest end adjustments give a duty's day and session, if any.
-fn early_end(adjustments: &[Adjustment], duty: &Duty) -> Option<Hm> {
-    adjustments
-        .iter()
-        .filter(|a| a.date == duty.date && a.session == duty.session)
-        .map(|a| a.end)
-        .min()
-}
-
-/// A duty as served after the early ends: None when it would have started
-/// at or after its session's end; else its end cut to it.
-pub fn adjusted(duty: &Duty, adjustments: &[Adjustment]) -> Option<Duty> {
-    match early_end(adjustments, duty) {
-        None => Some(duty.clone()),
-        Some(end) if duty.start >= end => None,
-        Some(end) => Some(Duty {
-            end: duty.end.min(end),
-            ..duty.clone()
-        }),
-    }
-}
-
 /// One duty an emergency change touches.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Affected {
     pub duty: Duty,
     /// Who serves it now (after the events so far), by staff id.
     pub staff: Vec<String>,
-    /// Its end after an early end (None: cancelled outright).
+    /// Its end after the change (None: not served at all).
     pub new_end: Option<Hm>,
+    /// Its start after the change, when that moves (the patrol, when the
+    /// first stage is cancelled).
+    pub new_start: Option<Hm>,
 }
 
 /// What a cancellation or an early end would touch.
@@ -215,10 +197,11 @@ pub fn session_named(policy: &Policy, s: &str) -> std::result::Result<String, Sa
 }
 
 /// What cancelling `date` (one session, or the whole day), or ending the
-/// session at `end`, would touch: the published duties of the latest
-/// version not yet cancelled nor already ended earlier. Refused, with a
-/// clear message, for a date outside every term, an unknown session, a
-/// day with no such duty, or one already cancelled.
+/// session at `end`, would touch: every published duty of that day whose
+/// served time it changes (`cut`: a later stage an early end reaches, the
+/// patrol spanning the afternoon). Refused, with a clear message, for a
+/// date outside every term, an unknown session, an early end without a
+/// session, a day with no such duty, or a change already recorded.
 pub fn preview(
     policy: &Policy,
     school: &School,
@@ -233,6 +216,12 @@ pub fn preview(
         Some(s) => format!("{date} {s}"),
         None => date.to_string(),
     };
+    if end.is_some() && session.is_none() {
+        return Err(refused(
+            "提前结束须指明时段; 未做任何记录".into(),
+            "an early end names a session; nothing was recorded".into(),
+        ));
+    }
     let monday = crate::calendar::monday_of(date);
     let Some((_, rows)) = record.published(monday)? else {
         return Err(refused(
@@ -243,23 +232,19 @@ pub fn preview(
     let events = record.events()?;
     let adjustments = record.adjustments()?;
     let dm = demand::week(policy, school, date);
-    let of_day: Vec<&Duty> = dm
+    let published = |d: &Duty| d.date == date && rows.iter().any(|r| r.duty_id == d.id);
+    let asked: Vec<&Duty> = dm
         .duties
         .iter()
-        .filter(|d| d.date == date && session.as_ref().is_none_or(|s| *s == d.session))
-        .filter(|d| rows.iter().any(|r| r.duty_id == d.id))
+        .filter(|d| published(d) && session.as_ref().is_none_or(|s| *s == d.session))
         .collect();
-    if of_day.is_empty() {
+    if asked.is_empty() {
         return Err(refused(
             format!("{what} 没有已发布的任务, 无可取消或调整; 未做任何记录"),
             format!("{what} has no published duty to cancel or adjust; nothing was recorded"),
         ));
     }
-    let live: Vec<&Duty> = of_day
-        .into_iter()
-        .filter(|d| !cancelled(&events, d))
-        .collect();
-    if live.is_empty() {
+    if asked.iter().all(|d| cancelled(&events, d, &dm.duties)) {
         return Err(refused(
             format!("已记录过: {what} 的任务已全部取消; 未重复记录"),
             format!(
@@ -267,37 +252,70 @@ pub fn preview(
             ),
         ));
     }
-    let touched = touched(&live, &adjustments, end, &what)?;
+    let change = Change {
+        date,
+        session: session.clone(),
+        end,
+    };
+    let touched = change.touched(policy, &dm.duties, &events, &adjustments, &published);
+    if touched.is_empty() {
+        return Err(match end {
+            Some(end) => refused(
+                format!("{what} 的任务在 {end} 前都已结束 (或已提前结束); 未做任何记录"),
+                format!("every duty of {what} already ends by {end} (or was ended early); nothing was recorded"),
+            ),
+            None => refused(
+                format!("{what} 的任务已不再进行 (已取消或已提前结束); 未做任何记录"),
+                format!("no duty of {what} still runs (cancelled or ended early); nothing was recorded"),
+            ),
+        });
+    }
     Ok(summarise(
         date, session, end, &touched, &rows, &dm.duties, &events,
     ))
 }
 
-/// The live duties an early end at `end` touches (all for a cancellation),
-/// each with its new end; refused when the end changes nothing.
-fn touched<'a>(
-    live: &[&'a Duty],
-    adjustments: &[Adjustment],
+/// A change asked for, before it is recorded.
+struct Change {
+    date: NaiveDate,
+    session: Option<String>,
     end: Option<Hm>,
-    what: &str,
-) -> Result<Vec<(&'a Duty, Option<Hm>)>> {
-    let Some(end) = end else {
-        return Ok(live.iter().map(|d| (*d, None)).collect());
-    };
-    let out: Vec<(&Duty, Option<Hm>)> = live
-        .iter()
-        .filter_map(|d| {
-            let now = adjusted(d, adjustments)?;
-            (now.end > end).then_some((*d, Some(end.max(d.start))))
-        })
-        .collect();
-    if out.is_empty() {
-        return Err(refused(
-            format!("{what} 的任务在 {end} 前都已结束 (或已提前结束); 未做任何记录"),
-            format!("every duty of {what} already ends by {end} (or was ended early); nothing was recorded"),
-        ));
+}
+
+impl Change {
+    /// The duties (among those `keep` accepts) whose served time the change
+    /// alters, each with what is left of it (None: nothing).
+    fn touched<'a>(
+        &self,
+        policy: &Policy,
+        duties: &'a [Duty],
+        events: &[Event],
+        adjustments: &[Adjustment],
+        keep: &dyn Fn(&Duty) -> bool,
+    ) -> Vec<(&'a Duty, Option<Duty>)> {
+        let before = as_served(policy, duties, events, adjustments);
+        let (mut events, mut adjustments) = (events.to_vec(), adjustments.to_vec());
+        match (self.end, &self.session) {
+            (Some(end), Some(session)) => adjustments.push(Adjustment {
+                date: self.date,
+                session: session.clone(),
+                end,
+                note: String::new(),
+            }),
+            _ => events.push(Event::Cancel {
+                date: self.date,
+                session: self.session.clone(),
+                note: String::new(),
+            }),
+        }
+        let after = as_served(policy, duties, &events, &adjustments);
+        duties
+            .iter()
+            .zip(before.into_iter().zip(after))
+            .filter(|(d, (b, a))| keep(d) && b.is_some() && b != a)
+            .map(|(d, (_, a))| (d, a))
+            .collect()
     }
-    Ok(out)
 }
 
 /// The preview of the duties touched: who, which classes, how many pupils.
@@ -305,7 +323,7 @@ fn summarise(
     date: NaiveDate,
     session: Option<String>,
     end: Option<Hm>,
-    touched: &[(&Duty, Option<Hm>)],
+    touched: &[(&Duty, Option<Duty>)],
     rows: &[crate::roster::Row],
     all: &[Duty],
     events: &[Event],
@@ -315,7 +333,7 @@ fn summarise(
     let mut people = BTreeSet::new();
     let mut classes = BTreeSet::new();
     let mut by_session: BTreeMap<&str, u32> = BTreeMap::new();
-    for (d, new_end) in touched {
+    for (d, now) in touched {
         let staff: Vec<String> = rows
             .iter()
             .zip(&serving)
@@ -329,7 +347,10 @@ fn summarise(
         duties.push(Affected {
             duty: (*d).clone(),
             staff,
-            new_end: *new_end,
+            new_end: now.as_ref().map(|x| x.end),
+            new_start: now
+                .as_ref()
+                .and_then(|x| (x.start != d.start).then_some(x.start)),
         });
     }
     Preview {
@@ -345,6 +366,7 @@ fn summarise(
 
 #[cfg(test)]
 mod tests {
+    use super::super::cut::adjusted;
     use super::*;
 
     #[test]
@@ -367,15 +389,15 @@ mod tests {
             end: Hm(end),
             note: String::new(),
         };
-        assert_eq!(adjusted(&d, &[]), Some(d.clone()));
-        assert_eq!(adjusted(&d, &[adj(d.start.0)]), None);
-        let cut = adjusted(&d, &[adj(d.start.0 + 10)]).expect("served");
+        assert_eq!(adjusted(&demo.policy, &d, &[]), Some(d.clone()));
+        assert_eq!(adjusted(&demo.policy, &d, &[adj(d.start.0)]), None);
+        let cut = adjusted(&demo.policy, &d, &[adj(d.start.0 + 10)]).expect("served");
         assert_eq!(cut.minutes(), 10);
         // Another session's end does not touch it.
         let other = Adjustment {
             session: "x".into(),
             ..adj(d.start.0)
         };
-        assert_eq!(adjusted(&d, &[other]), Some(d));
+        assert_eq!(adjusted(&demo.policy, &d, &[other]), Some(d));
     }
 }

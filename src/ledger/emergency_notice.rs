@@ -180,15 +180,20 @@ pub fn parents(
 
 fn item(p: &Policy, a: &Affected, lang: Lang) -> String {
     let d = duty_words(p, &a.duty, lang);
-    match (a.new_end, lang) {
-        (None, Lang::Zh) => format!("{d} 取消, 不计工作量"),
-        (None, Lang::En) => format!("{d}: cancelled, not paid"),
-        (Some(e), _) if e <= a.duty.start => match lang {
-            Lang::Zh => format!("{d} 取消, 不计工作量"),
-            Lang::En => format!("{d}: cancelled, not paid"),
+    let start = a.new_start.unwrap_or(a.duty.start);
+    match (a.new_start, a.new_end) {
+        (_, Some(e)) if e > start => match (a.new_start, lang) {
+            (Some(s), Lang::Zh) => format!("{d} 改为 {s}–{e}, 工作量按此计"),
+            (Some(s), Lang::En) => format!("{d}: now {s}–{e}, paid for that"),
+            (None, Lang::Zh) => format!("{d} 提前至 {e} 结束, 工作量计至 {e}"),
+            (None, Lang::En) => format!("{d}: ends at {e}, paid to {e}"),
         },
-        (Some(e), Lang::Zh) => format!("{d} 提前至 {e} 结束, 工作量计至 {e}"),
-        (Some(e), Lang::En) => format!("{d}: ends at {e}, paid to {e}"),
+        _ => lang
+            .t(
+                &format!("{d} 取消, 不计工作量"),
+                &format!("{d}: cancelled, not paid"),
+            )
+            .to_string(),
     }
 }
 

@@ -62,7 +62,7 @@ fn state(duties: &[Duty], rows: &[Row], events: &[Event]) -> BTreeMap<(usize, St
         let (Some(who), Some(&i)) = (who, index.get(r.duty_id.as_str())) else {
             continue;
         };
-        let held = if cancelled(events, &duties[i]) {
+        let held = if cancelled(events, &duties[i], duties) {
             Held::Cancelled
         } else {
             Held::Holds

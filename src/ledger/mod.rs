@@ -10,6 +10,7 @@ use crate::roster::Row;
 
 pub mod appraisal;
 pub mod comp;
+mod cut;
 pub mod effect;
 pub mod emergency;
 pub mod emergency_notice;
@@ -21,6 +22,7 @@ mod served;
 mod sheet;
 mod workbook;
 
+pub(crate) use cut::cancelled;
 pub use effect::{pay_effect, PayEffect, PersonEffect, WeekEffect};
 pub use emergency::session_named;
 pub use events::Event;
@@ -28,8 +30,8 @@ pub(crate) use events::{cells as event_cells, event_headers, parse_events};
 pub(crate) use pay::div_round;
 pub use pay::{totals, workload, Amounts, WorkloadRow};
 pub use period::{Period, PeriodError};
-pub use served::{actual_ends, add_term_load, served, served_load, served_week, Served};
-pub(crate) use served::{cancelled, servers};
+pub(crate) use served::servers;
+pub use served::{actual_ends, add_term_load, served, served_load, served_week, Changes, Served};
 pub use sheet::{sheet, workload_csv, workload_table, Category, Line, Sheet, Value, COLUMNS};
 pub use workbook::{workload_xlsx, Heading};
 

@@ -13,6 +13,8 @@ use crate::model::policy::{LateStayPay, Policy};
 use crate::model::school::School;
 use crate::roster::Row;
 
+use super::cut::as_served;
+use super::emergency::Adjustment;
 use super::{Event, Published};
 
 /// One duty actually served by one person.
@@ -27,7 +29,8 @@ const WEEK_DAYS: u64 = 7;
 
 /// What was served from `from` to `to`: the latest published version of
 /// each week, with absences, substitutions, cancellations and early ends
-/// applied.
+/// applied (`cut`), then the late stays' actual ends (a pickup recorded
+/// after an early end shows the duty ran until it).
 pub fn served(
     policy: &Policy,
     school: &School,
@@ -42,19 +45,16 @@ pub fn served(
     while monday <= to {
         if let Some((_, rows)) = record.published(monday)? {
             let dm = demand::week(policy, school, monday);
-            let mut week = served_week(school, &dm.duties, &rows, &events, from, to)?;
+            let changes = Changes {
+                events: &events,
+                adjustments: &adjustments,
+            };
+            let mut week = served_week(policy, school, &dm.duties, &rows, changes, from, to)?;
             if policy.duty.late_stay_pay == LateStayPay::Actual {
                 let sunday = monday + chrono::Days::new(WEEK_DAYS - 1);
                 actual_ends(school, &mut week, &record.pickups(monday, sunday)?);
             }
-            // A session ended early (`emergency`): later duties are not
-            // served, one running across the end is served until it.
-            out.extend(week.into_iter().filter_map(|s| {
-                super::emergency::adjusted(&s.duty, &adjustments).map(|duty| Served {
-                    duty,
-                    staff: s.staff,
-                })
-            }));
+            out.extend(week);
         }
         monday = monday + chrono::Days::new(WEEK_DAYS);
     }
@@ -96,29 +96,44 @@ pub fn actual_ends(school: &School, served: &mut [Served], pickups: &[super::Pic
     }
 }
 
-/// Apply events to one week's published rows.
+/// The record's changes to published weeks: events (absences, swaps,
+/// cancellations) and early ends, each in the order recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct Changes<'a> {
+    pub events: &'a [Event],
+    pub adjustments: &'a [Adjustment],
+}
+
+/// Apply the changes to one week's published rows: who served each seat,
+/// and what of its duty could be served (`cut`), from `from` to `to`.
 pub fn served_week(
+    policy: &Policy,
     school: &School,
     duties: &[Duty],
     rows: &[Row],
-    events: &[Event],
+    changes: Changes<'_>,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Served>> {
-    let by_id: BTreeMap<&str, &Duty> = duties.iter().map(|d| (d.id.as_str(), d)).collect();
+    let now = as_served(policy, duties, changes.events, changes.adjustments);
+    let by_id: BTreeMap<&str, (&Duty, Option<&Duty>)> = duties
+        .iter()
+        .zip(&now)
+        .map(|(d, n)| (d.id.as_str(), (d, n.as_ref())))
+        .collect();
     let mut out = Vec::new();
     for r in rows {
         let Some(sid) = &r.staff_id else { continue };
-        let Some(duty) = by_id.get(r.duty_id.as_str()) else {
+        let Some(&(duty, now)) = by_id.get(r.duty_id.as_str()) else {
             return Err(Error::Mistake(crate::error::Said::new(
                 format!("已发布的任务 {} 与当前的规则和数据不符; 请重新排班并发布该周", r.duty_id),
                 format!("published duty {} no longer matches the policy and data; re-plan and publish the week again", r.duty_id),
             )));
         };
-        if duty.date < from || duty.date > to || cancelled(events, duty) {
+        let Some(now) = now.filter(|_| from <= duty.date && duty.date <= to) else {
             continue;
-        }
-        let Some(who) = server(events, duty, sid) else {
+        };
+        let Some(who) = server(changes.events, duty, sid) else {
             continue;
         };
         let Some(staff) = school.staff_index(&who) else {
@@ -128,19 +143,11 @@ pub fn served_week(
             )));
         };
         out.push(Served {
-            duty: (*duty).clone(),
+            duty: now.clone(),
             staff,
         });
     }
     Ok(out)
-}
-
-/// Whether a cancellation covers the duty's day and session.
-pub(crate) fn cancelled(events: &[Event], duty: &Duty) -> bool {
-    events.iter().any(|e| {
-        matches!(e, Event::Cancel { date, session, .. }
-            if *date == duty.date && session.as_ref().is_none_or(|s| *s == duty.session))
-    })
 }
 
 /// Who serves each published row's seat after the events (None: nobody,

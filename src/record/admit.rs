@@ -170,7 +170,7 @@ fn admit_change(
             format!("{} cannot stand in for themselves", who(school, staff)),
         )]);
     }
-    if cancelled(events, duty) {
+    if cancelled(events, duty, &week.duties) {
         return Err(vec![Said::new(
             format!("任务 {duty_id} 已取消, 无人值守也不计工作量"),
             format!("duty {duty_id} was cancelled: nobody serves it and nobody is paid for it"),
@@ -351,7 +351,7 @@ fn served_check(
     let live: Vec<&Duty> = week
         .duties
         .iter()
-        .filter(|d| !cancelled(events, d))
+        .filter(|d| !cancelled(events, d, &week.duties))
         .collect();
     let dm = WeekDemand {
         duties: live.iter().map(|d| (*d).clone()).collect(),
@@ -429,7 +429,7 @@ fn admit_cancel(
             format!("{what} has no published duty to cancel"),
         ));
     }
-    if published.iter().all(|d| cancelled(events, d)) {
+    if published.iter().all(|d| cancelled(events, d, &week.duties)) {
         return Err(Said::new(
             format!("已记录过: {what} 的任务已全部取消"),
             format!("already recorded: every duty of {what} is cancelled"),

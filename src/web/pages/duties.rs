@@ -55,9 +55,14 @@ pub(super) async fn served(
             let rows = tx.rows(monday, v)?.unwrap_or_default();
             let dm = demand::week(p, s, monday);
             let events = tx.events()?;
+            let adjustments = tx.adjustments()?;
+            let changes = ledger::Changes {
+                events: &events,
+                adjustments: &adjustments,
+            };
             let sunday = monday + Days::new(6);
             let mut mine: Vec<Duty> =
-                ledger::served_week(s, &dm.duties, &rows, &events, monday, sunday)?
+                ledger::served_week(p, s, &dm.duties, &rows, changes, monday, sunday)?
                     .into_iter()
                     .filter(|x| x.staff == staff)
                     .map(|x| x.duty)

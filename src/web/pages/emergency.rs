@@ -199,8 +199,9 @@ fn preview_box(st: &Shared, v: &Preview, lang: Lang) -> Markup {
                     td { (duty_words(p, &a.duty, lang)) }
                     td { (a.staff.iter().map(|x| name(x)).collect::<Vec<_>>().join(lang.t("、", ", "))) }
                     td { (a.duty.pupils) }
-                    td { @match a.new_end {
-                        Some(e) if e > a.duty.start => { (lang.t("至 ", "until ")) (e) }
+                    td { @match (a.new_start, a.new_end) {
+                        (Some(s), Some(e)) if e > s => { (s) "–" (e) }
+                        (None, Some(e)) if e > a.duty.start => { (lang.t("至 ", "until ")) (e) }
                         _ => { (lang.t("取消", "cancelled")) }
                     } }
                 }
