@@ -178,6 +178,10 @@ pub enum Cmd {
         rosters: Option<PathBuf>,
         #[arg(long, value_parser = clap::value_parser!(u64).range(1..=256))]
         threads: Option<u64>,
+        /// Stop each plan after tier 3 (no balance tier): faster, the same
+        /// coverage, highest load and band.
+        #[arg(long)]
+        no_balance: bool,
     },
     Gen {
         #[arg(long, default_value = "custom")]

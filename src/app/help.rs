@@ -127,6 +127,7 @@ pub(crate) const TEXTS: &[Text] = &[
     ("whatif", "csv", "把对比写入 CSV", "Write the comparison as CSV", F),
     ("whatif", "rosters", "把每个方案的值班表写入这个目录", "Write each scenario's rosters into this folder", DIR),
     ("whatif", "threads", "工作线程数 (默认: 全部核心)", "Worker threads (default: all cores)", N),
+    ("whatif", "no_balance", "每个方案排到第3层为止 (不做均衡层): 更快, 覆盖、最高负荷与区间相同", "Stop each plan after tier 3 (no balance tier): faster; the same coverage, highest load and band", ""),
     ("gen", "", "生成一所模拟学校的 CSV 文件 (realistic 方案还写出其规则文件)", "Generate a synthetic school's CSV files (and, for the realistic profile, its policy)", ""),
     ("gen", "profile", "demo, large, custom (用 --classes 与 --staff) 或 realistic (用 --classes; 同时写出 policy.toml)", "demo, large, custom (use --classes and --staff) or realistic (use --classes; writes policy.toml too)", "方案"),
     ("gen", "classes", "班级数 (custom 与 realistic), 1 至 300", "Classes (custom and realistic), 1 to 300", N),

@@ -56,12 +56,13 @@ pub fn run(cli: Cli) -> Result<i32> {
             csv,
             rosters,
             threads,
+            no_balance,
         } => commands::whatif::run(
             &cx,
             file,
             csv.as_deref(),
             rosters.as_deref(),
-            threads.map(|t| t as usize),
+            (threads.map(|t| t as usize), !*no_balance),
         ),
         Cmd::Explain {
             week,

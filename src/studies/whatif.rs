@@ -97,6 +97,11 @@ pub struct Study {
     /// The approved applications of the school's record (`School::attends`),
     /// when the study is of the school the record belongs to.
     pub attends: Vec<Attends>,
+    /// Whether each week's plan runs the balance tier (tier 4), which
+    /// changes who serves when but not the coverage, the highest load nor
+    /// the band; on unless `kehou whatif --no-balance` (the preference
+    /// tier never runs in a study).
+    pub balance: bool,
 }
 
 /// Read a scenario file; its policy and data paths are relative to it.
@@ -122,6 +127,7 @@ impl Study {
             weeks,
             scenarios: Vec::new(),
             attends: Vec::new(),
+            balance: true,
         })
     }
 }
@@ -409,7 +415,7 @@ fn run_one(study: &Study, spec: &ScenarioSpec, opts_override: Option<f64>) -> Re
         let dm = demand::week(&p, &s, w);
         let mut opts = plan::Options::from_policy(&p);
         opts.skip_preferences = true;
-        opts.skip_balance = true;
+        opts.skip_balance = !study.balance;
         if let Some(t) = opts_override {
             opts.time_limit_s = t;
         }

@@ -13,9 +13,10 @@ pub(crate) fn run(
     file: &Path,
     csv: Option<&Path>,
     rosters: Option<&Path>,
-    threads: Option<usize>,
+    (threads, balance): (Option<usize>, bool),
 ) -> Result<i32> {
     let mut study = whatif::load(file)?;
+    study.balance = balance;
     // A study of this school counts its record's approved applications.
     if same_dir(&study.data_dir, &cx.data) {
         study.attends = crate::record::applications::attends_in(&cx.record)?;

@@ -1,16 +1,14 @@
 //! Pricing: a cohort's most valuable week under the master's duals, by a
 //! layered dynamic program over days.
 
-use std::hash::{BuildHasherDefault, DefaultHasher};
-
 use super::cohorts::DaySub;
 use super::{Costed, Dw};
 use crate::plan::tol::PRICE_ZERO;
 
-/// A hash map with fixed keys: iteration order, and so tie-breaking in
-/// pricing, is the same on every run (std's default map is seeded
-/// randomly per instance).
-type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<DefaultHasher>>;
+/// A hash map with a fixed, fast hash: iteration order, and so
+/// tie-breaking in pricing, is the same on every run (std's default map is
+/// seeded randomly per instance, and SipHash was a seventh of a plan's time).
+type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// DP state: (duties, load, minutes) so far in the week.
 type St = (u32, i64, u32);
@@ -45,16 +43,17 @@ impl Dw<'_, '_> {
         // them, it may bring a person nearer the average.
         let skip_idle = lo == 0 && mode.is_none();
         let mut layers: Vec<Layer> = Vec::with_capacity(c.days.len());
-        let mut cur: Layer = HashMap::default();
-        cur.insert((0, 0, 0), (0.0, (0, 0, 0), IDLE));
+        let mut start: Layer = HashMap::default();
+        start.insert((0, 0, 0), (0.0, (0, 0, 0), IDLE));
         for subs in &c.days {
             let best = self.best_per_state(subs, pi, keep, skip_idle);
-            let next = self.step(&cur, &best, cap);
-            layers.push(next.clone());
-            cur = next;
+            let next = self.step(layers.last().unwrap_or(&start), &best, cap);
+            layers.push(next);
         }
         // Deterministic argmax: highest value, then smallest state.
-        let (end, value) = cur
+        let (end, value) = layers
+            .last()
+            .unwrap_or(&start)
             .iter()
             .filter(|(st, _)| st.1 >= lo)
             .map(|(&st, &(v, _, _))| (st, v - end_cost(st.1)))
@@ -104,6 +103,8 @@ impl Dw<'_, '_> {
     fn step(&self, cur: &Layer, best: &HashMap<St, (f64, usize)>, cap: i64) -> Layer {
         let r = &self.m.policy.rules;
         let mut next: Layer = HashMap::with_capacity_and_hasher(cur.len() * 2, Default::default());
+        // Ties keep the first predecessor met, so the map's order matters:
+        // FxHash has no seed, so it is the same on every run.
         for (&st, &(val, _, _)) in cur {
             let keep = next.entry(st).or_insert((val, st, IDLE));
             if val > keep.0 {
