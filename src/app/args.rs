@@ -103,11 +103,11 @@ pub enum Cmd {
         workspace: Option<PathBuf>,
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
-        /// The school's reverse proxy (its address as the app sees it):
-        /// only from it is `X-Forwarded-For`'s last address the client's.
+        // The school's reverse proxy (its address as the app sees it):
+        // only from it is `X-Forwarded-For`'s last address the client's.
         #[arg(long = "trusted-proxy", value_name = "IP")]
         trusted_proxy: Vec<std::net::IpAddr>,
-        /// The address people open (https://…), for the links the app gives.
+        // The address people open (https://…), for the links the app gives.
         #[arg(long = "public-url", value_name = "URL", value_parser = public_url)]
         public_url: Option<String>,
     },
