@@ -350,3 +350,57 @@ async fn surveys_and_sign_ins_reach_the_appraisal_and_its_workbook() {
         .count();
     assert!(data_rows >= 2 && lines >= data_rows, "{lines} {data_rows}");
 }
+
+/// The survey opened by the administrator, its request sent with a forged
+/// Host: the page with the link.
+async fn opened_under_a_forged_host(app: &App) -> String {
+    app.add_account("boss", Role::Admin, None, PASSWORD)
+        .unwrap();
+    let r = app.router();
+    let boss = login(&r, "boss").await;
+    let form = [
+        ("csrf", boss.csrf.as_str()),
+        ("target", "一(1)班"),
+        ("term", TERM),
+    ];
+    let req = axum::http::Request::post("/surveys")
+        .header(axum::http::header::COOKIE, &boss.cookie)
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .header(axum::http::header::HOST, "evil.example")
+        .body(axum::body::Body::from(
+            serde_urlencoded::to_string(form).unwrap(),
+        ))
+        .unwrap();
+    let page = web_day::send(&r, req).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.body
+}
+
+#[tokio::test]
+async fn a_surveys_link_is_built_from_the_public_url_never_the_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, _) = Workspace::demo(&dir.path().join("demo")).unwrap();
+    let settings = kehou::web::Settings {
+        trusted_proxies: vec![],
+        public_url: Some("https://kehou.school.cn".into()),
+    };
+    let body = opened_under_a_forged_host(&App::with_settings(&ws, settings).unwrap()).await;
+    let token = token_of(&body);
+    assert!(!body.contains("evil.example"), "{body}");
+    assert!(
+        body.contains(&format!(">https://kehou.school.cn/s/{token}<")),
+        "{body}"
+    );
+    assert!(!body.contains("no-public-url"), "{body}");
+    // Without a public URL: the path alone, and the note to set one.
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, _) = Workspace::demo(&dir.path().join("demo")).unwrap();
+    let body = opened_under_a_forged_host(&App::new(&ws).unwrap()).await;
+    let token = token_of(&body);
+    assert!(!body.contains("evil.example"), "{body}");
+    assert!(body.contains(&format!(">/s/{token}<")), "{body}");
+    assert!(body.contains("--public-url"), "{body}");
+}

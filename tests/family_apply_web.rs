@@ -15,9 +15,12 @@ use kehou::record::Record;
 mod apply_school;
 #[path = "common/http.rs"]
 mod http;
+#[path = "common/parent.rs"]
+mod parent;
 
 use apply_school::{form, school, School, PUPIL};
 use http::{get_with as get, login, post, send, Reply, User};
+use parent::{cell, enter, issue, open_post, parent, Parent};
 
 /// An application of 1-1 entered by t1, reviewed and approved from 2026-12-01.
 async fn approved(s: &School, t1: &User, lead: &User, id: &str) {
@@ -195,12 +198,6 @@ async fn an_approved_applications_agreement_prints_and_is_recorded_signed() {
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
 }
 
-fn cell(body: &str, id: &str) -> String {
-    let at = body.find(&format!("id=\"{id}\">")).expect(id);
-    let rest = &body[at + id.len() + 6..];
-    rest[..rest.find("</").expect("cell end")].to_string()
-}
-
 /// The form of a second pupil of 1-1.
 fn other(class: &str) -> Vec<(&str, &str)> {
     let mut f = form(class);
@@ -210,57 +207,6 @@ fn other(class: &str) -> Vec<(&str, &str)> {
         }
     }
     f
-}
-
-/// A cookie a reply sets, as `name=value`.
-fn set_cookie(r: &Reply, name: &str) -> Option<String> {
-    r.headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .and_then(|v| v.split(';').next())
-        .map(str::to_string)
-}
-
-/// A parent's browser: the open forms' token and cookies.
-struct Parent {
-    csrf: String,
-    cookie: String,
-}
-
-async fn parent(r: &Router) -> Parent {
-    let page = get(r, "/family", "").await;
-    assert_eq!(page.status, StatusCode::OK);
-    let csrf = page.hidden("csrf").expect("csrf");
-    let cookie = set_cookie(&page, "kehou_login_csrf").expect("csrf cookie");
-    Parent { csrf, cookie }
-}
-
-async fn open_post(r: &Router, path: &str, p: &Parent, form: &[(&str, &str)]) -> Reply {
-    let mut f = vec![("csrf", p.csrf.as_str())];
-    f.extend_from_slice(form);
-    let body = serde_urlencoded::to_string(&f).expect("form");
-    let req = Request::post(path)
-        .header(header::COOKIE, &p.cookie)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    send(r, req.body(Body::from(body)).expect("request")).await
-}
-
-/// A new code for pupil `id`, from the slip.
-async fn issue(s: &School, u: &User, id: i64) -> String {
-    let r = post(&s.router, &format!("/pupils/{id}/code"), u, &[]).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    cell(&r.body, "code")
-}
-
-/// The parent enters the code: the family session's cookie joins theirs.
-async fn enter(s: &School, p: &mut Parent, code: &str) -> Reply {
-    let r = open_post(&s.router, "/family", p, &[("code", code)]).await;
-    if let Some(c) = set_cookie(&r, "kehou_family") {
-        p.cookie = format!("{}; {c}", p.cookie);
-    }
-    r
 }
 
 #[tokio::test]

@@ -3,8 +3,13 @@
 //! every staff read, the export itself logged) and erases it once the
 //! child no longer attends; while the child attends or an application
 //! waits, the erasure is refused with the reason and nothing changes.
-//! Other roles get 403.
+//! Other roles get 403. On a duty's day: the export holds the child's
+//! roll-call marks, unwell records, pickups and handovers, and the
+//! erasure blanks every text about the child (the unwell action too)
+//! while the reports still count the rows.
 
+#[path = "common/duty_day.rs"]
+mod duty_day;
 #[path = "common/http.rs"]
 mod http;
 
@@ -211,4 +216,193 @@ async fn only_the_administrator_reaches_a_familys_data() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = get(&s.router, "/admin/family/x", &office).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+/// The action text of the unwell record in the duty-day test.
+const ACTION: &str = "头疼发烧, 已联系家长接回";
+
+/// On the duty day: the pupil's roll-call mark, a late pickup, an unwell
+/// record with its action and a handover naming them.
+fn duty_records(ws: &Workspace, d: &duty_day::DutyDay) {
+    use kehou::duty;
+    use kehou::record::duty::Mark;
+    let by = kehou::record::Actor {
+        who: "test".into(),
+        via: "tests".into(),
+    };
+    let pid = d.pupil.0;
+    let hm = |s: &str| kehou::model::units::Hm::parse(s).expect("time");
+    let mut rec = Record::open(&ws.record).expect("record");
+    rec.write(|tx| {
+        let day = duty::day(&d.policy, &d.school, tx, duty_day::day_date())?.expect("published");
+        let late = day
+            .held_by(&d.school, &d.late.id, &d.late_by)
+            .expect("held");
+        let home = day
+            .held_by(&d.school, &d.homework.id, &d.homework_by)
+            .expect("held");
+        let now = duty_day::at("18:30");
+        duty::roll_call(tx, &late, &d.late_roll, &[(pid, Mark::Present)], now, &by)?;
+        duty::unwell(tx, &late, &d.late_roll, pid, hm("17:20"), ACTION, now, &by)?;
+        duty::pickup(
+            tx,
+            &d.policy,
+            &late,
+            &d.late_roll,
+            pid,
+            hm("18:20"),
+            now,
+            &by,
+        )?;
+        let roll = duty::roll_of_duty(tx, &d.policy, &d.school, &day, &d.homework)?;
+        let to = (d.late.id.as_str(), d.late_by.as_str());
+        duty::hand_over(
+            tx,
+            &d.school,
+            &day,
+            &home,
+            &roll,
+            to,
+            &[pid],
+            None,
+            now,
+            &by,
+        )?;
+        Ok(())
+    })
+    .expect("duty records");
+}
+
+/// Every text cell of every table of the record, with its table.
+fn every_text(ws: &Workspace) -> Vec<(String, String)> {
+    let db = rusqlite::Connection::open(&ws.record).expect("record");
+    let mut st = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .expect("tables");
+    let tables: Vec<String> = st
+        .query_map([], |r| r.get(0))
+        .expect("tables")
+        .collect::<Result<_, _>>()
+        .expect("tables");
+    let mut out = Vec::new();
+    for t in tables {
+        let mut st = db.prepare(&format!("SELECT * FROM \"{t}\"")).expect("rows");
+        let n = st.column_count();
+        let mut rows = st.query([]).expect("rows");
+        while let Some(row) = rows.next().expect("row") {
+            for i in 0..n {
+                if let Ok(s) = row.get::<_, String>(i) {
+                    out.push((t.clone(), s));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_export_holds_the_duty_records_and_the_erasure_blanks_their_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (ws, d) = duty_day::demo_day(dir.path());
+    duty_records(&ws, &d);
+    let (pid, name) = d.pupil.clone();
+    let app = App::new(&ws).expect("app");
+    app.add_account("office", Role::Admin, None, PASSWORD)
+        .expect("account");
+    app.set_clock(Some(duty_day::at("19:00")));
+    let router = app.router();
+    let office = login(&router, "office").await;
+    let export = format!("/admin/family/{pid}/export.json");
+    let e = get(&router, &export, &office).await;
+    assert_eq!(e.status, StatusCode::OK, "{}", e.body);
+    let json: serde_json::Value = serde_json::from_slice(&e.bytes).expect("json");
+    assert_eq!(json["pupil"]["name"], name.as_str());
+    assert_eq!(json["roll_calls"][0]["mark"], "present", "{json}");
+    assert_eq!(json["roll_calls"][0]["duty"], d.late.id.as_str());
+    let unwell = &json["unwell"][0];
+    assert_eq!(unwell["action"], ACTION, "{json}");
+    assert_eq!(unwell["at"], "2026-12-07T17:20");
+    assert_eq!(json["pickups"][0]["at"], "2026-12-07T18:20", "{json}");
+    assert_eq!(json["pickups"][0]["late"], true);
+    assert_eq!(
+        json["handovers"][0]["from_duty"],
+        d.homework.id.as_str(),
+        "{json}"
+    );
+    assert_eq!(json["handovers"][0]["to_duty"], d.late.id.as_str());
+
+    // Withdrawn from the 8th, erased that day: no text about the child
+    // is left anywhere in the record.
+    let mut rec = Record::open(&ws.record).expect("record");
+    let app_id = rec
+        .read(|tx| tx.applications_of_pupil(pid))
+        .expect("applications")[0]
+        .id;
+    let class = d
+        .late_roll
+        .pupil(pid)
+        .expect("on the roll")
+        .class_id
+        .clone();
+    rec.write(|tx| {
+        use kehou::enrol::{Actor as By, Step};
+        let by = kehou::record::Actor {
+            who: "t".into(),
+            via: "t".into(),
+        };
+        let on = "2026-12-08".parse().expect("date");
+        tx.step(app_id, &Step::Withdraw { on }, &By::Family, "", &by)?;
+        tx.step(
+            app_id,
+            &Step::Review { ok: true },
+            &By::Homeroom {
+                class: class.clone(),
+            },
+            "",
+            &by,
+        )?;
+        tx.step(
+            app_id,
+            &Step::Approve { ok: true, on },
+            &By::Principal,
+            "",
+            &by,
+        )?;
+        Ok(())
+    })
+    .expect("withdrawn");
+    app.set_clock(Some(at("2026-12-08T08:00")));
+    let r = post(
+        &router,
+        &format!("/admin/family/{pid}/erase"),
+        &office,
+        &[("confirm", "yes")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let left: Vec<_> = every_text(&ws)
+        .into_iter()
+        .filter(|(_, s)| s.contains(ACTION) || s.contains(&name))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let e = get(&router, &export, &office).await;
+    assert!(
+        !e.body.contains(ACTION) && !e.body.contains(&name),
+        "{}",
+        e.body
+    );
+    // The rows stay, naming no one: the reports still count them.
+    let events = rec
+        .read(|tx| tx.class_events(duty_day::day_date(), duty_day::day_date()))
+        .expect("events");
+    use kehou::record::duty::ClassEventKind as K;
+    let count = |k: K| {
+        events
+            .iter()
+            .filter(|e| e.class_id == class && e.what == k)
+            .count()
+    };
+    assert_eq!(count(K::Unwell), 1, "{events:?}");
+    assert_eq!(count(K::LatePickup), 1, "{events:?}");
+    assert!(count(K::Roll(kehou::record::duty::Mark::Present)) >= 1);
 }

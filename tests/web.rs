@@ -582,6 +582,7 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
         ("POST", "/family".into(), [403, 403, 403, 403, 403]),
         ("POST", "/family/apply".into(), [403, 403, 403, 403, 403]),
         ("POST", "/family/leave".into(), [403, 403, 403, 403, 403]),
+        ("POST", "/family/withdraw".into(), [403, 403, 403, 403, 403]),
         // During each duty (issue 20, item 2): the duty teacher and the
         // administrator; nothing published that day, so no such duty.
         ("GET", "/duty".into(), [200, 403, 403, 200, 303]),

@@ -103,6 +103,13 @@ pub enum Cmd {
         workspace: Option<PathBuf>,
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
+        // The school's reverse proxy (its address as the app sees it):
+        // only from it is `X-Forwarded-For`'s last address the client's.
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxy: Vec<std::net::IpAddr>,
+        // The address people open (https://…), for the links the app gives.
+        #[arg(long = "public-url", value_name = "URL", value_parser = public_url)]
+        public_url: Option<String>,
     },
     Record {
         #[command(subcommand)]
@@ -280,6 +287,10 @@ fn moment(s: &str) -> Result<chrono::NaiveDateTime, String> {
 
 /// A text option (ids, notes): it goes into the record and its CSV export,
 /// and so keeps to the rules of a CSV cell.
+fn public_url(s: &str) -> Result<String, String> {
+    crate::web::Settings::public_url(s).map_err(|e| e.render(cli_lang()).to_string())
+}
+
 fn text(s: &str) -> Result<String, String> {
     let Some((found, expected)) = text_problem(s, MAX_CELL_CHARS) else {
         return Ok(s.to_string());

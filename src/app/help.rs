@@ -75,6 +75,8 @@ pub(crate) const TEXTS: &[Text] = &[
     ("serve", "", "启动学校网页: 演示学校 (首次启动时建于 ./kehou-demo) 或指定的工作目录", "Start the school's web app: the demo school (created in ./kehou-demo on first start) or the workspace named", ""),
     ("serve", "workspace", "学校的工作目录: policy.toml, data/ (CSV 文件), kehou.db", "The school's folder: policy.toml, data/ (CSV files), kehou.db", DIR),
     ("serve", "addr", "监听地址", "Address to listen on", "地址"),
+    ("serve", "trusted_proxy", "学校反向代理的地址 (本服务看到的): 只有来自它的请求才以 X-Forwarded-For 的最后一个地址为客户端地址 (可写多次)", "The school's reverse proxy, by the address this server sees: only a request from it has its client taken from X-Forwarded-For's last address (may be repeated)", "地址"),
+    ("serve", "public_url", "家长和教职工打开的网址 (https://…), 用于本系统给出的链接 (问卷链接、邀请码通知单)", "The address people open (https://…), for the links the app gives (survey links, the invitation slip)", "网址"),
     ("record", "", "记录实际执行情况: 缺勤 (有无代班) 或取消", "Record what was served: an absence (with or without substitute) or a cancellation", ""),
     ("record absent", "", "某人未执行已发布的任务", "A person did not serve a published duty", ""),
     ("record absent", "duty", "任务编号", "Duty id", "任务"),

@@ -72,6 +72,17 @@ pub fn run(cli: Cli) -> Result<i32> {
         } => commands::explain::run(&cx, *week, staff, *plan, *json),
         Cmd::Check { week, roster } => commands::check::run(&cx, *week, roster),
         Cmd::Template { table, out } => commands::template::run(&cx, table, out),
-        Cmd::Serve { workspace, addr } => commands::serve::run(&cx, workspace.as_deref(), *addr),
+        Cmd::Serve {
+            workspace,
+            addr,
+            trusted_proxy,
+            public_url,
+        } => {
+            let settings = crate::web::Settings {
+                trusted_proxies: trusted_proxy.clone(),
+                public_url: public_url.clone(),
+            };
+            commands::serve::run(&cx, workspace.as_deref(), *addr, settings)
+        }
     }
 }

@@ -28,6 +28,7 @@ pub mod duty;
 pub mod emergency;
 pub mod export;
 pub mod family;
+pub mod family_records;
 pub mod legacy;
 pub mod policy_versions;
 pub mod privacy;
@@ -167,6 +168,11 @@ impl Record {
         }
         self.conn
             .pragma_update(None, "foreign_keys", "ON")
+            .map_err(e)?;
+        // An erasure's old text is overwritten in the file, not left in a
+        // free page.
+        self.conn
+            .pragma_update(None, "secure_delete", "ON")
             .map_err(e)?;
         if user_version(&self.conn).map_err(e)? == schema::MIGRATIONS.len() {
             return Ok(());

@@ -1,7 +1,9 @@
 //! Children's data (PIPL treats a child under 14's information as
 //! sensitive; issue 20, item 6): every staff read of a pupil's record is
 //! logged (migration 7), a family's data can be exported, and erased once
-//! the child no longer takes part, keeping only what the counts need.
+//! the child no longer takes part, keeping only what the counts need: the
+//! export holds every row naming the child (`record::family_records`),
+//! the erasure blanks every text about them (migration 11 lets it).
 //!
 //! Who may read which pupil is decided where the page is served (the
 //! homeroom teacher their class, the duty teacher their group, the
@@ -15,6 +17,7 @@ use crate::enrol::State;
 use crate::error::{Error, Result, Said};
 
 use super::applications::{Application, Pupil};
+use super::family_records::ChildRecords;
 use super::{now, Actor, Tx};
 
 /// One logged read of a pupil's record.
@@ -32,9 +35,16 @@ pub struct Read {
 pub struct FamilyData {
     pub pupil: PupilData,
     pub applications: Vec<ApplicationData>,
+    /// The duty rows, agreements, draws and codes naming the child.
+    #[serde(flatten)]
+    pub records: ChildRecords,
     /// Who of the staff read the child's record, and when.
     pub reads: Vec<Read>,
 }
+
+/// What an erased unwell record's action reads (the row stays, for the
+/// counts; migration 11 allows only this change, of an erased pupil).
+pub const ERASED_ACTION: &str = "已删除 (erased)";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PupilData {
@@ -117,14 +127,17 @@ impl Tx<'_> {
         Ok(FamilyData {
             pupil: PupilData::from(p),
             applications,
+            records: self.child_records(pupil)?,
             reads: self.reads_of(pupil)?,
         })
     }
 
-    /// Erase a family's data: the pupil's name and contacts and every note
-    /// written on their applications' steps. Refused while an application
-    /// still counts or waits for a decision (withdraw it first); what was
-    /// chosen and who decided stay, naming no one, for the counts.
+    /// Erase a family's data: the pupil's name and contacts, every note
+    /// written on their applications' steps, the name their agreements
+    /// were signed by and the action of each unwell record. Refused while
+    /// an application still counts or waits for a decision (withdraw it
+    /// first); what was chosen, who decided and the duty rows stay, naming
+    /// no one, for the counts the reports, the ledger and pay rest on.
     pub fn erase_family(&self, pupil: i64, today: NaiveDate, by: &Actor) -> Result<()> {
         let p = self.existing_pupil(pupil)?;
         if p.erased {
@@ -145,13 +158,23 @@ impl Tx<'_> {
                 format!("pupil {pupil}'s application {id} is still open or in effect: withdraw it first, and erase once that is approved"),
             ));
         }
+        // The pupil first: migration 11's triggers blank only an erased
+        // pupil's unwell actions and agreements.
+        self.erase_pupil(pupil, by)?;
+        let of_pupil = "application_id IN (SELECT id FROM applications WHERE pupil_id = ?1)";
+        for sql in [
+            format!("UPDATE application_steps SET note = '' WHERE note <> '' AND {of_pupil}"),
+            format!("UPDATE agreements SET signed_by = '' WHERE signed_by <> '' AND {of_pupil}"),
+        ] {
+            self.tx.execute(&sql, [pupil]).map_err(|e| self.err(e))?;
+        }
         self.tx
             .execute(
-                "UPDATE application_steps SET note = '' WHERE note <> '' AND application_id IN (SELECT id FROM applications WHERE pupil_id = ?1)",
-                [pupil],
+                "UPDATE unwell SET action = ?2 WHERE action <> ?2 AND pupil_id = ?1",
+                params![pupil, ERASED_ACTION],
             )
             .map_err(|e| self.err(e))?;
-        self.erase_pupil(pupil, by)
+        Ok(())
     }
 
     fn existing_pupil(&self, pupil: i64) -> Result<Pupil> {

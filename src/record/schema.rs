@@ -4,7 +4,7 @@
 
 /// Migration `i + 1` is `MIGRATIONS[i]`. Append only: a published school's
 /// record has run the earlier ones.
-pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10];
+pub(crate) const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11];
 
 /// Published versions, events and the audit trail. Versions and events are
 /// never updated or deleted: the triggers refuse it, so a bug cannot change
@@ -501,4 +501,30 @@ CREATE TRIGGER survey_answers_kept_update BEFORE UPDATE ON survey_answers
 BEGIN SELECT RAISE(ABORT, 'survey answers are kept as they are'); END;
 CREATE TRIGGER survey_answers_kept_delete BEFORE DELETE ON survey_answers
 BEGIN SELECT RAISE(ABORT, 'survey answers are kept as they are'); END;
+";
+
+/// A family's erasure (`record::privacy`, issue 20 review): besides the
+/// pupil's row and the steps' notes, it blanks what was written about the
+/// child elsewhere, and only that, only once the pupil is erased: an
+/// unwell record's action becomes a fixed mark (the row stays, for the
+/// counts), an agreement's signer becomes ''. Nothing else of either row
+/// may change; neither may be deleted.
+const V11: &str = "
+DROP TRIGGER unwell_kept_update;
+CREATE TRIGGER unwell_kept_update BEFORE UPDATE ON unwell
+WHEN NOT (NEW.action = '已删除 (erased)'
+    AND (SELECT erased_at FROM pupils WHERE id = OLD.pupil_id) IS NOT NULL
+    AND NEW.id = OLD.id AND NEW.date = OLD.date AND NEW.duty_id = OLD.duty_id
+    AND NEW.pupil_id = OLD.pupil_id AND NEW.at = OLD.at AND NEW.staff_id = OLD.staff_id
+    AND NEW.recorded_at = OLD.recorded_at AND NEW.who = OLD.who AND NEW.via = OLD.via)
+BEGIN SELECT RAISE(ABORT, 'unwell records are kept as they are'); END;
+
+DROP TRIGGER agreements_kept_update;
+CREATE TRIGGER agreements_kept_update BEFORE UPDATE ON agreements
+WHEN NOT (NEW.signed_by = ''
+    AND (SELECT p.erased_at FROM pupils p JOIN applications a ON a.pupil_id = p.id
+         WHERE a.id = OLD.application_id) IS NOT NULL
+    AND NEW.application_id = OLD.application_id AND NEW.signed_on = OLD.signed_on
+    AND NEW.recorded_at = OLD.recorded_at AND NEW.who = OLD.who)
+BEGIN SELECT RAISE(ABORT, 'agreements are kept as they are'); END;
 ";

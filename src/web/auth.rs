@@ -6,9 +6,11 @@
 //!   (HttpOnly, SameSite=Strict, Path=/); the record keeps its BLAKE2b hash,
 //!   the account, the expiry and the session's CSRF token.
 //! - Login failures are counted per client address and per account, in
-//!   memory: after `MAX_FAILURES` the key must wait `LOCK`.
+//!   memory: after `MAX_FAILURES` the key must wait `LOCK`. Wrong
+//!   invitation codes are counted per client address too, and, from every
+//!   client, against a `Ceiling` per minute.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -259,6 +261,20 @@ impl Limiter {
 
     /// One more failure for each key; the `MAX_FAILURES`th locks it.
     pub fn fail(&self, keys: &[String]) {
+        self.fail_with(keys, MAX_FAILURES);
+    }
+
+    /// Whether `key` failed within the last `LOCK`.
+    pub fn failed_recently(&self, key: &str) -> bool {
+        let Ok(map) = self.map.lock() else {
+            return true;
+        };
+        map.get(key)
+            .is_some_and(|a| a.failures > 0 && a.last.elapsed() < LOCK)
+    }
+
+    /// One more failure for each key; the `max`th locks it.
+    pub fn fail_with(&self, keys: &[String], max: u32) {
         let now = Instant::now();
         let Ok(mut map) = self.map.lock() else { return };
         if map.len() > LIMITER_KEYS {
@@ -272,7 +288,7 @@ impl Limiter {
             });
             a.failures += 1;
             a.last = now;
-            if a.failures >= MAX_FAILURES {
+            if a.failures >= max {
                 a.failures = 0;
                 a.locked_until = Some(now + LOCK);
             }
@@ -284,5 +300,75 @@ impl Limiter {
         if let Ok(mut map) = self.map.lock() {
             map.remove(key);
         }
+    }
+}
+
+/// Wrong invitation codes from every client per `CEILING_WINDOW` before
+/// the stricter rule (one wrong code locks a client).
+pub(crate) const CODE_CEILING: usize = 30;
+const CEILING_WINDOW: Duration = Duration::from_secs(60);
+
+/// The wrong codes of the last minute from every client (at most
+/// `CODE_CEILING` kept): a sliding window, in memory.
+#[derive(Default)]
+pub(crate) struct Ceiling {
+    seen: Mutex<VecDeque<Instant>>,
+}
+
+impl Ceiling {
+    fn pruned(&self, now: Instant) -> Option<std::sync::MutexGuard<'_, VecDeque<Instant>>> {
+        let mut q = self.seen.lock().ok()?;
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= CEILING_WINDOW)
+        {
+            q.pop_front();
+        }
+        Some(q)
+    }
+
+    /// Whether `CODE_CEILING` wrong codes came within the minute to `now`.
+    pub fn reached(&self, now: Instant) -> bool {
+        self.pruned(now).is_none_or(|q| q.len() >= CODE_CEILING)
+    }
+
+    /// One more wrong code at `now`.
+    pub fn add(&self, now: Instant) {
+        if let Some(mut q) = self.pruned(now) {
+            q.push_back(now);
+            while q.len() > CODE_CEILING {
+                q.pop_front();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ceiling_counts_the_last_minute_only() {
+        let c = Ceiling::default();
+        let t = Instant::now();
+        for _ in 0..CODE_CEILING - 1 {
+            c.add(t);
+        }
+        assert!(!c.reached(t));
+        c.add(t);
+        assert!(c.reached(t));
+        assert!(c.reached(t + Duration::from_secs(59)));
+        assert!(!c.reached(t + CEILING_WINDOW));
+    }
+
+    #[test]
+    fn a_lower_allowance_locks_at_once() {
+        let l = Limiter::default();
+        let k = ["family ip 10.0.0.1".to_string()];
+        assert!(!l.failed_recently(&k[0]));
+        l.fail(&k);
+        assert!(l.failed_recently(&k[0]) && l.wait(&k).is_none());
+        l.fail_with(&k, 1);
+        assert!(l.wait(&k).is_some());
     }
 }

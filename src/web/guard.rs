@@ -192,6 +192,8 @@ pub(crate) const ACCESS: &[Access] = &[
     open("POST", "/family"),
     open("POST", "/family/apply"),
     open("POST", "/family/leave"),
+    // A parent's withdrawal of their own child (the session's).
+    open("POST", "/family/withdraw"),
     // During each duty (issue 20, item 2).
     route("GET", "/duty", ON_DUTY),
     route("GET", "/duty/{date}/{kind}/{group}", ON_DUTY),
@@ -237,7 +239,8 @@ pub(crate) struct Cx {
     pub token: Option<String>,
     /// A POST's form fields (CSRF already checked).
     pub form: HashMap<String, String>,
-    /// The client's address, for the login rate limit.
+    /// The client's address, for the rate limits (behind a trusted proxy,
+    /// the one it forwards: `settings::client`).
     pub client: String,
     /// The request's query string fields.
     pub query: HashMap<String, String>,
@@ -335,10 +338,11 @@ pub(crate) async fn guard(State(st): State<Shared>, req: Request, next: Next) ->
     if let Some(refused) = refusal(access, me.as_ref(), &method, lang) {
         return refused;
     }
-    let client = req
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "local".to_string(), |c| c.0.ip().to_string());
+        .map(|c| c.0.ip());
+    let client = super::settings::client(req.headers(), peer, &st.settings);
     let login_csrf = cookies.get(LOGIN_CSRF_COOKIE).cloned();
     // An open form (the login) carries the cookie's token; the others the session's.
     let expected = match (access.roles, &me) {

@@ -11,6 +11,7 @@
 //! - `jobs`: planning a week in the background;
 //! - `studies`: what-if studies run in the background;
 //! - `robot`: the group robot's digest after a publication, rate-limited;
+//! - `settings`: how the server is reached (a trusted proxy, the public URL);
 //! - `layout`: the page frame, error pages, the user's language;
 //! - `pages/`: one file per page.
 
@@ -31,10 +32,12 @@ mod jobs;
 mod layout;
 mod pages;
 mod robot;
+mod settings;
 mod studies;
 mod upload;
 mod workspace;
 
+pub use settings::Settings;
 pub use workspace::{Workspace, DEMO_DIR};
 
 pub use crate::record::accounts::Role;
@@ -66,6 +69,10 @@ pub(crate) struct AppState {
     pub families: pages::apply_family::Families,
     /// The survey answers' rate limit per client address (issue 20).
     pub answers: pages::surveys::Limit,
+    /// The wrong invitation codes of the last minute, from every client.
+    pub wrong_codes: auth::Ceiling,
+    /// How the server is reached (a trusted proxy, the public URL).
+    pub settings: Settings,
     /// A fixed local time for the duty pages (tests and scripts; None:
     /// the machine's clock).
     clock: Mutex<Option<chrono::NaiveDateTime>>,
@@ -140,8 +147,14 @@ pub struct App {
 
 impl App {
     /// Load the workspace's policy and data, open its record and make sure
-    /// an administrator exists.
+    /// an administrator exists; the default settings (no proxy trusted, no
+    /// public URL).
     pub fn new(ws: &Workspace) -> Result<App> {
+        App::with_settings(ws, Settings::default())
+    }
+
+    /// As [`App::new`], with the server's settings.
+    pub fn with_settings(ws: &Workspace, settings: Settings) -> Result<App> {
         let (policy, school) = ws.load()?;
         let mut record = Record::open(&ws.record)?;
         let first_password = auth::first_admin(&mut record)?;
@@ -156,6 +169,8 @@ impl App {
             studies: studies::Studies::default(),
             families: pages::apply_family::Families::default(),
             answers: pages::surveys::Limit::default(),
+            wrong_codes: auth::Ceiling::default(),
+            settings,
             clock: Mutex::new(None),
         });
         Ok(App {
@@ -322,6 +337,7 @@ fn school_plan_routes() -> Router<Shared> {
         )
         .route("/family/apply", post(pages::apply_family::apply))
         .route("/family/leave", post(pages::apply_family::leave))
+        .route("/family/withdraw", post(pages::apply_family::withdraw))
         .route(
             "/applications/{id}/agreement",
             get(pages::apply_offer::agreement).post(pages::apply_offer::record),

@@ -4,7 +4,7 @@
 //! homeroom teachers (T001 of 1-1, T002), and one whole application form.
 
 use axum::Router;
-use kehou::web::{App, Role, Workspace};
+use kehou::web::{App, Role, Settings, Workspace};
 
 use super::http::PASSWORD;
 
@@ -17,9 +17,14 @@ pub struct School {
 }
 
 pub fn school() -> School {
+    school_with(Settings::default())
+}
+
+/// The school, its server started with `settings`.
+pub fn school_with(settings: Settings) -> School {
     let dir = tempfile::tempdir().expect("temp dir");
     let (ws, _) = Workspace::demo(&dir.path().join("demo")).expect("demo workspace");
-    let app = App::new(&ws).expect("app");
+    let app = App::with_settings(&ws, settings).expect("app");
     for (login, role, staff) in [
         ("office", Role::Admin, None),
         ("lead", Role::Leadership, None),

@@ -7,7 +7,12 @@ use crate::app::context::Ctx;
 use crate::error::{Error, Result};
 use crate::web::{self, Workspace};
 
-pub(crate) fn run(cx: &Ctx, workspace: Option<&Path>, addr: SocketAddr) -> Result<i32> {
+pub(crate) fn run(
+    cx: &Ctx,
+    workspace: Option<&Path>,
+    addr: SocketAddr,
+    settings: web::Settings,
+) -> Result<i32> {
     let ws = match workspace {
         Some(dir) => Workspace::open(dir)?,
         None => {
@@ -22,7 +27,7 @@ pub(crate) fn run(cx: &Ctx, workspace: Option<&Path>, addr: SocketAddr) -> Resul
             ws
         }
     };
-    let app = web::App::new(&ws)?;
+    let app = web::App::with_settings(&ws, settings)?;
     if let Some(pw) = &app.first_password {
         println!(
             "{}\n  {}: admin\n  {}: {pw}",

@@ -5,8 +5,9 @@
 //! wrong codes are rate-limited as logins are. The code opens a family
 //! session (a random token in a cookie, kept in memory with the code's
 //! hash, so a new code ends it too) in which the parent sees the offer,
-//! their own child's applications and their state, and applies for that
-//! child only: the child is the session's, never a form field.
+//! their own child's applications and their state, applies for that
+//! child only and asks to withdraw them (the same two approvals as any
+//! withdrawal): the child is the session's, never a form field.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -18,17 +19,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use maud::{html, Markup};
 
-use crate::enrol::Actor as By;
+use crate::enrol::{Actor as By, Step};
 use crate::lang::Lang;
 use crate::record::applications::Pupil;
 use crate::record::Actor;
 
 use super::apply::{choice_fields, clubs, days, form_choice, sees_names, sessions, state_text};
-use super::me;
+use super::{date_field, me};
 use crate::web::auth::{self, LOGIN_CSRF_COOKIE};
 use crate::web::guard::Cx;
 use crate::web::layout::{csrf_field, ok, page, Fail};
-use crate::web::Shared;
+use crate::web::{settings, Shared};
 
 /// The family session's cookie.
 const FAMILY_COOKIE: &str = "kehou_family";
@@ -157,6 +158,7 @@ async fn child_page(st: &Shared, cx: &Cx, p: &Pupil) -> Result<Response, Fail> {
     let now = st.now();
     let (pol, s) = (&now.policy, &now.school);
     let token = csrf_token(cx)?;
+    let today = st.clock().date();
     let body = html! {
         p id="child" { (p.name) " · " (p.class_id) }
         h2 { (lang.t("申请与状态", "Applications and their state")) }
@@ -166,6 +168,7 @@ async fn child_page(st: &Shared, cx: &Cx, p: &Pupil) -> Result<Response, Fail> {
                 tr id=(format!("app-{}", a.id)) {
                     td { (days(&a.choice.weekdays, lang)) } td { (sessions(&a.choice.sessions, pol, lang)) }
                     td { (clubs(&a.choice.clubs, s, lang)) } td.state { (state_text(&a.state, lang)) }
+                    td { @if may_withdraw(&a.state) { (withdraw_form(lang, &token, a.id, today)) } }
                 }
             }
         }
@@ -182,17 +185,31 @@ async fn child_page(st: &Shared, cx: &Cx, p: &Pupil) -> Result<Response, Fail> {
     Ok(open_page(cx, StatusCode::OK, title, body, &token))
 }
 
-/// `POST /family`: a code typed; rate-limited per client address.
+fn too_many(lang: Lang, wait: Duration) -> Response {
+    let mins = wait.as_secs().div_ceil(60).max(1);
+    let msg = match lang {
+        Lang::Zh => format!("邀请码错误次数过多, 请 {mins} 分钟后再试"),
+        Lang::En => format!("too many wrong codes; try again in {mins} minute(s)"),
+    };
+    Fail::new(StatusCode::TOO_MANY_REQUESTS, lang, msg).into_response()
+}
+
+/// `POST /family`: a code typed. Wrong codes are limited per client
+/// address (`MAX_FAILURES`, then `LOCK`) and, from every client, by the
+/// `Ceiling`: once it is reached, a client with a wrong code of its own in
+/// the last minutes is refused before its code is checked and one wrong
+/// code locks a client, so guessing from many addresses slows down while
+/// a parent typing the right code still gets in.
 pub(crate) async fn enter(State(st): State<Shared>, Extension(cx): Extension<Cx>) -> Response {
     let lang = cx.lang;
     let keys = [format!("family ip {}", cx.client)];
     if let Some(wait) = st.limiter.wait(&keys) {
-        let mins = wait.as_secs().div_ceil(60).max(1);
-        let msg = match lang {
-            Lang::Zh => format!("邀请码错误次数过多, 请 {mins} 分钟后再试"),
-            Lang::En => format!("too many wrong codes; try again in {mins} minute(s)"),
-        };
-        return Fail::new(StatusCode::TOO_MANY_REQUESTS, lang, msg).into_response();
+        return too_many(lang, wait);
+    }
+    let busy = st.wrong_codes.reached(Instant::now());
+    if busy && st.limiter.failed_recently(&keys[0]) {
+        st.limiter.fail_with(&keys, 1);
+        return too_many(lang, auth::LOCK);
     }
     if cx.field("code").is_empty() {
         let msg = Fail::field(
@@ -222,7 +239,9 @@ pub(crate) async fn enter(State(st): State<Shared>, Extension(cx): Extension<Cx>
         }
         (Err(e), _) => Fail::from_error(lang, &e).into_response(),
         _ => {
-            st.limiter.fail(&keys);
+            st.wrong_codes.add(Instant::now());
+            let allowance = if busy { 1 } else { auth::MAX_FAILURES };
+            st.limiter.fail_with(&keys, allowance);
             let msg = lang.t("邀请码不对或已失效", "the code is wrong or no longer valid");
             code_form(&cx, StatusCode::UNAUTHORIZED, Some(msg))
         }
@@ -265,6 +284,87 @@ pub(crate) async fn apply(
     Ok(Redirect::to("/family").into_response())
 }
 
+/// Whether the family may ask to withdraw an application in this state
+/// (before approval it is cancelled; after, it waits for the school).
+fn may_withdraw(state: &crate::enrol::State) -> bool {
+    use crate::enrol::State as S;
+    matches!(state, S::Applied | S::Reviewed | S::Approved { .. })
+}
+
+fn withdraw_form(lang: Lang, csrf: &str, id: i64, today: chrono::NaiveDate) -> Markup {
+    html! {
+        form.inline method="post" action="/family/withdraw" {
+            (csrf_field(csrf))
+            input type="hidden" name="application" value=(id);
+            label { (lang.t("退出日期 ", "leave from ")) input type="date" name="on" value=(today) required; }
+            button type="submit" { (lang.t("申请退出", "Ask to withdraw")) }
+        }
+    }
+}
+
+/// `POST /family/withdraw`: the family asks to withdraw one of the
+/// session's child's applications from a date (`application`, `on`). It
+/// is the same step a staff-entered withdrawal is: the homeroom teacher
+/// reviews it and the principal approves (before approval the application
+/// is simply cancelled). Another child's application is refused (403).
+pub(crate) async fn withdraw(
+    State(st): State<Shared>,
+    Extension(cx): Extension<Cx>,
+    headers: HeaderMap,
+) -> Result<Response, Fail> {
+    let lang = cx.lang;
+    let Some(p) = child(&st, &headers, lang).await? else {
+        return Err(no_family(lang));
+    };
+    let id: i64 = cx.field("application").parse().map_err(|_| {
+        Fail::field(
+            lang,
+            lang.t("申请", "application"),
+            lang.t("应为申请编号", "expected an application number"),
+        )
+    })?;
+    let on = date_field(lang, lang.t("退出日期", "leave from"), cx.field("on"))?;
+    let by = Actor {
+        who: format!("family of pupil {}", p.id),
+        via: "kehou serve /family/withdraw".into(),
+    };
+    let pupil = p.id;
+    let done = st
+        .db(move |rec| {
+            rec.write(|tx| match tx.application(id)? {
+                Some(a) if a.pupil_id == pupil => tx
+                    .step(id, &Step::Withdraw { on }, &By::Family, "", &by)
+                    .map(Some),
+                _ => Ok(None),
+            })
+        })
+        .await;
+    match done {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            return Err(Fail::new(
+                StatusCode::FORBIDDEN,
+                lang,
+                lang.t(
+                    "只能为自己的孩子申请退出; 未做任何更改",
+                    "you may withdraw only your own child; nothing was changed",
+                ),
+            ))
+        }
+        Err(crate::Error::Refused(why)) => {
+            let text = why
+                .iter()
+                .map(|w| w.render(lang).to_string())
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(Fail::field(lang, lang.t("退出", "withdrawal"), &text));
+        }
+        Err(e) => return Err(Fail::from_error(lang, &e)),
+    }
+    st.reload().map_err(|e| Fail::from_error(lang, &e))?;
+    Ok(Redirect::to("/family").into_response())
+}
+
 /// `POST /family/leave`: the family session ends.
 pub(crate) async fn leave(State(st): State<Shared>, headers: HeaderMap) -> Response {
     if let Some(t) = cookie_of(&headers, FAMILY_COOKIE) {
@@ -290,7 +390,6 @@ pub(crate) async fn issue(
     State(st): State<Shared>,
     Extension(cx): Extension<Cx>,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Response, Fail> {
     let lang = cx.lang;
     let me = me(&cx)?.clone();
@@ -339,23 +438,17 @@ pub(crate) async fn issue(
     })
     .await
     .map_err(|e| Fail::from_error(lang, &e))?;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        })
-        .unwrap_or("127.0.0.1:8080")
-        .to_string();
+    // The address from the settings, never from the request's Host.
+    let (link, public) = settings::public_link(&st.settings, "/family");
     let body = html! {
         p.noprint { (lang.t("邀请码只显示这一次, 请打印或抄下交给家长; 重新发码后旧码失效.", "The code is shown this once: print it or copy it for the family; a new code ends this one.")) }
         div.slip {
             h2 { (st.now().policy.school_name) " · " (lang.t("课后服务邀请码", "after-school invitation code")) }
             p { (lang.t("学生: ", "Pupil: ")) (p.name) " · " (p.class_id) }
             p { (lang.t("邀请码: ", "Code: ")) strong id="code" { (code) } }
-            p { (lang.t("请打开 ", "Open ")) code.url { "http://" (host) "/family" } (lang.t(" 输入邀请码, 为孩子申请并查看审核进度. 请妥善保管, 不要转给他人.", " and type the code to apply for your child and follow the application. Keep it to yourself.")) }
+            p { (lang.t("请打开 ", "Open ")) code.url { (link) } (lang.t(" 输入邀请码, 为孩子申请并查看审核进度. 请妥善保管, 不要转给他人.", " and type the code to apply for your child and follow the application. Keep it to yourself.")) }
         }
+        @if !public { div.noprint { (settings::no_public_url(lang)) } }
     };
     Ok(ok(page(
         lang,

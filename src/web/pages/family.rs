@@ -73,6 +73,7 @@ pub(crate) async fn show(
                 let data = FamilyData {
                     pupil: crate::record::privacy::PupilData::from(p.clone()),
                     applications: apps.iter().map(Into::into).collect(),
+                    records: tx.child_records(id)?,
                     reads: tx.reads_of(id)?,
                 };
                 Ok(Some((p, data)))
@@ -92,7 +93,7 @@ pub(crate) async fn show(
         .map_or(p.class_id.clone(), |c| c.name.clone());
     let body = html! {
         @if cx.query.get("done").is_some_and(|d| d == "erased") {
-            p.banner { (lang.t("家庭数据已删除; 申请的选择和审批记录保留, 不再指向任何人.", "The family's data is erased; the choices and decisions stay, naming no one.")) }
+            p.banner { (lang.t("家庭数据已删除 (姓名、联系方式、备注、协议签字人、身体不适的处理措施); 申请的选择、审批和值班记录保留, 不再指向任何人.", "The family's data is erased (name, contacts, notes, the agreement's signer, what was done when the child was unwell); the choices, decisions and duty rows stay, naming no one.")) }
         }
         p { a href=(format!("/applications?class={}", p.class_id)) { "← " (lang.t("本班申请", "the class's applications")) } }
         table {
@@ -110,6 +111,9 @@ pub(crate) async fn show(
         ul { @for a in &data.applications {
             li { "#" (a.id) " · " (a.applied_at.get(..10).unwrap_or(&a.applied_at)) " · " (a.state) }
         } }
+        @let r = &data.records;
+        h2 { (lang.t("值班记录", "During the duties")) }
+        p #duty-records { (lang.t("点名 ", "roll calls ")) (r.roll_calls.len()) " · " (lang.t("身体不适 ", "unwell ")) (r.unwell.len()) " · " (lang.t("接走 ", "pickups ")) (r.pickups.len()) " · " (lang.t("交接 ", "handovers ")) (r.handovers.len()) (lang.t(" (详见导出)", " (in full in the export)")) }
         h2 { (lang.t("查阅记录", "Reads of the record")) }
         p.t { (lang.t("共 ", "")) (data.reads.len()) (lang.t(" 次 (含本次打开).", " reads (this one included).")) }
         h2 { (lang.t("导出家庭数据", "Export the family's data")) }

@@ -11,7 +11,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use maud::html;
@@ -25,16 +25,41 @@ use super::me;
 use crate::web::auth::{self, LOGIN_CSRF_COOKIE};
 use crate::web::guard::Cx;
 use crate::web::layout::{csrf_field, ok, page, Fail};
-use crate::web::Shared;
+use crate::web::{settings, Shared};
 
 /// Answers one client address may send per `WINDOW`.
 pub(crate) const PER_WINDOW: usize = 10;
 const WINDOW: Duration = Duration::from_secs(3600);
 
-/// The answers' rate limit: per client address, a sliding window.
+/// Clients kept before the ones whose window has passed are dropped.
+const PRUNE_AT: usize = 1_000;
+/// Clients kept at most: beyond, the one that answered longest ago goes.
+const MAX_CLIENTS: usize = 10_000;
+
+/// The answers' rate limit: per client address, a sliding window. A new
+/// client past `PRUNE_AT` first drops every client whose window has
+/// passed, so the map stays bounded (`MAX_CLIENTS` at worst).
 #[derive(Default)]
 pub(crate) struct Limit {
     seen: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+/// Make room for one more client at `now`.
+fn prune(m: &mut HashMap<String, VecDeque<Instant>>, now: Instant) {
+    if m.len() < PRUNE_AT {
+        return;
+    }
+    m.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < WINDOW));
+    while m.len() >= MAX_CLIENTS {
+        let oldest = m
+            .iter()
+            .min_by_key(|(_, q)| q.back().copied())
+            .map(|(k, _)| k.clone());
+        match oldest {
+            Some(k) => m.remove(&k),
+            None => break,
+        };
+    }
 }
 
 impl Limit {
@@ -43,6 +68,9 @@ impl Limit {
         let Ok(mut m) = self.seen.lock() else {
             return false;
         };
+        if !m.contains_key(client) {
+            prune(&mut m, now);
+        }
         let q = m.entry(client.to_string()).or_default();
         while q.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
             q.pop_front();
@@ -113,7 +141,6 @@ pub(crate) async fn list(
 pub(crate) async fn open(
     State(st): State<Shared>,
     Extension(cx): Extension<Cx>,
-    headers: HeaderMap,
 ) -> Result<Response, Fail> {
     let lang = cx.lang;
     let me = me(&cx)?;
@@ -143,15 +170,13 @@ pub(crate) async fn open(
     st.db(move |rec| rec.write(|tx| tx.open_survey(&tg, &tm, &t2, &by)))
         .await
         .map_err(|e| Fail::from_error(lang, &e))?;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let link = format!("http://{host}/s/{token}");
+    // The address from the settings, never from the request's Host.
+    let (link, public) = settings::public_link(&st.settings, &format!("/s/{token}"));
     let body = html! {
         p.banner { (lang.t("问卷已开启: ", "Survey opened: ")) (target) " · " (term) }
         p { (lang.t("把这个链接发到班级群 (只显示这一次, 请现在复制):", "Send this link to the class group (shown only this once: copy it now):")) }
         textarea.notice readonly rows="2" { (link) }
+        @if !public { (settings::no_public_url(lang)) }
         p { a href="/surveys" { (lang.t("返回问卷列表", "Back to the surveys")) } }
     };
     Ok(ok(page(
@@ -274,4 +299,47 @@ pub(crate) async fn answer(
         )),
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clients(l: &Limit) -> usize {
+        l.seen.lock().map(|m| m.len()).unwrap_or(usize::MAX)
+    }
+
+    #[test]
+    fn the_limit_forgets_clients_whose_window_has_passed() {
+        let l = Limit::default();
+        let t = Instant::now();
+        for i in 0..PRUNE_AT + 5 {
+            assert!(l.take(&format!("10.0.{}.{}", i / 256, i % 256), t));
+        }
+        assert_eq!(clients(&l), PRUNE_AT + 5);
+        // Still within the window: kept, and still limited.
+        let soon = t + Duration::from_secs(60);
+        assert!(l.take("192.0.2.1", soon));
+        assert_eq!(clients(&l), PRUNE_AT + 6);
+        // An hour later a new client drops every passed window.
+        let later = t + WINDOW + Duration::from_secs(1);
+        assert!(l.take("192.0.2.2", later));
+        assert_eq!(clients(&l), 2, "the client of `soon` and the new one");
+        // A full window still refuses.
+        for _ in 1..PER_WINDOW {
+            assert!(l.take("192.0.2.2", later));
+        }
+        assert!(!l.take("192.0.2.2", later));
+    }
+
+    #[test]
+    fn the_limit_stays_bounded_when_every_window_is_live() {
+        let l = Limit::default();
+        let t = Instant::now();
+        for i in 0..MAX_CLIENTS + 10 {
+            let at = t + Duration::from_millis(i as u64);
+            assert!(l.take(&format!("c{i}"), at));
+        }
+        assert!(clients(&l) <= MAX_CLIENTS);
+    }
 }
