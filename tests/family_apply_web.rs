@@ -111,8 +111,8 @@ async fn an_approved_applications_agreement_prints_and_is_recorded_signed() {
         ("safety", "门卫登记制度"),
     ];
     post(&s.router, "/applications/offer", &office, &safety).await;
-    // Not yet approved: no agreement to print or sign.
-    post(&s.router, "/applications", &t1, &form("1-1")).await;
+    // Not yet approved (another child): no agreement to print or sign.
+    post(&s.router, "/applications", &t1, &other("1-1")).await;
     let r = get(&s.router, "/applications/1/agreement", &t1.cookie).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let sign = [("signed_on", "2026-11-30"), ("signed_by", "王大明")];
@@ -307,11 +307,26 @@ async fn a_parent_with_the_code_applies_for_their_child_and_sees_only_them() {
     );
     assert!(page.body.contains("待班主任审核"), "{}", page.body);
     assert!(page.body.contains("name=\"class\" value=\"1-1\""));
-    // The form's class is ignored: the child's class is the session's.
+    // While the child's application waits for a decision, another is
+    // refused, naming it; nothing recorded.
     let apply = [("class", "1-2"), ("day_2", "1"), ("session_stage1", "1")];
     let r = open_post(&s.router, "/family/apply", &p, &apply).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(
+        r.body.contains("已有一份未决的申请 (申请 1, 待班主任审核"),
+        "{}",
+        r.body
+    );
     let mut rec = record(&s);
+    let mine = rec.read(|tx| tx.applications_of_pupil(1)).expect("apps");
+    assert_eq!(mine.len(), 1);
+    // Not approved: the family may apply again. The form's class is
+    // ignored: the child's class is the session's.
+    let no = [("step", "review"), ("ok", "no")];
+    let r = post(&s.router, "/applications/1/step", &t1, &no).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = open_post(&s.router, "/family/apply", &p, &apply).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let mine = rec.read(|tx| tx.applications_of_pupil(1)).expect("apps");
     assert_eq!(mine.len(), 2);
     assert_eq!(mine[1].choice.class, "1-1");
@@ -335,10 +350,11 @@ async fn a_parent_with_the_code_applies_for_their_child_and_sees_only_them() {
     let page = get(&s.router, "/family", &p.cookie).await;
     assert_eq!(
         page.body.matches("待班主任审核").count(),
-        2,
+        1,
         "{}",
         page.body
     );
+    assert!(page.body.contains("未通过"), "{}", page.body);
     // The homeroom teacher sees the family's application to review.
     let list = get(&s.router, "/applications", &t1.cookie).await;
     assert!(list.body.contains("id=\"app-3\""), "{}", list.body);

@@ -459,8 +459,8 @@ pub(crate) async fn confirm(
             rec.write(|tx| {
                 let mut n = 0;
                 for r in rows.iter().filter(|r| !r.known) {
-                    let p = tx.add_pupil(&r.choice.class, &r.pupil, &r.guardian, &r.phone, &by)?;
-                    tx.apply(p, &r.choice, &By::Office, &by)?;
+                    let pupil = (r.pupil.as_str(), r.guardian.as_str(), r.phone.as_str());
+                    tx.enter(pupil, &r.choice, &By::Office, &by)?;
                     n += 1;
                 }
                 Ok(Some(n))
