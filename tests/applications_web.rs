@@ -196,6 +196,41 @@ async fn bad_input_names_the_field_and_records_nothing() {
 }
 
 #[tokio::test]
+async fn the_same_pupil_entered_twice_while_one_waits_is_refused() {
+    let s = school();
+    let t1 = login(&s.router, "t1").await;
+    let office = login(&s.router, "office").await;
+    let r = post(&s.router, "/applications", &t1, &form("1-1")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The same class and name again: a 409 page naming the open one.
+    let r = post(&s.router, "/applications", &office, &form("1-1")).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    for want in [
+        PUPIL,
+        "已有一份未决的申请",
+        "申请 1",
+        "待班主任审核",
+        "未做任何更改",
+    ] {
+        assert!(r.body.contains(want), "{want}: {}", r.body);
+    }
+    assert_eq!(applications(&s), 1);
+    // Another name in the class is another child.
+    let mut other = form("1-1");
+    other.retain(|(k, _)| *k != "pupil");
+    other.push(("pupil", "李小红"));
+    let r = post(&s.router, "/applications", &office, &other).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Not approved: the child may be entered again.
+    let no = [("step", "review"), ("ok", "no")];
+    let r = post(&s.router, "/applications/1/step", &t1, &no).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = post(&s.router, "/applications", &t1, &form("1-1")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(applications(&s), 3);
+}
+
+#[tokio::test]
 async fn a_teacher_of_another_class_is_refused_and_sees_no_names() {
     let s = school();
     let t1 = login(&s.router, "t1").await;

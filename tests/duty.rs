@@ -420,6 +420,61 @@ fn a_handover_is_open_until_the_receiver_confirms() {
 }
 
 #[test]
+fn no_pickup_of_a_pupil_absent_or_handed_over_from_this_duty() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, d) = demo_day(dir.path());
+    let mut rec = Record::open(&ws.record).unwrap();
+    let after = Hm(d.homework.start.0 + 30);
+    rec.write(|tx| {
+        let day = duty::day(&d.policy, &d.school, tx, day_date())?.unwrap();
+        let h = held(tx, &d, &d.homework.id, &d.homework_by).unwrap();
+        let roll = duty::roll_of_duty(tx, &d.policy, &d.school, &day, &d.homework)?;
+        assert!(roll.pupils.len() >= 4, "{:?}", roll.pupils);
+        let [leave, absent, handed, present] = [0, 1, 2, 3].map(|i| roll.pupils[i].id);
+        let pick = |tx: &Tx, pupil: i64| {
+            duty::pickup(tx, &d.policy, &h, &roll, pupil, after, at("18:30"), &by())
+        };
+        let marks = [
+            (leave, Mark::Leave),
+            (absent, Mark::Unexcused),
+            (present, Mark::Present),
+        ];
+        duty::roll_call(tx, &h, &roll, &marks, at("16:00"), &by())?;
+        // Marked absent at this duty's roll call: refused, in both languages.
+        for pupil in [leave, absent] {
+            let msg = refusal(pick(tx, pupil).unwrap_err());
+            assert!(msg.contains("点名为") && msg.contains("marked"), "{msg}");
+        }
+        // Handed over to the late stay: picked up there, not here.
+        duty::hand_over(
+            tx,
+            &d.school,
+            &day,
+            &h,
+            &roll,
+            (&d.late.id, &d.late_by),
+            &[handed],
+            None,
+            at("16:10"),
+            &by(),
+        )?;
+        let msg = refusal(pick(tx, handed).unwrap_err());
+        assert!(
+            msg.contains("交给") && msg.contains("handed over") && msg.contains(&d.late_by),
+            "{msg}"
+        );
+        assert!(tx.pickups_of_duty(&d.homework.id)?.is_empty(), "nothing");
+        // A pupil present is picked up once; a second pickup is refused.
+        pick(tx, present)?;
+        let msg = refusal(pick(tx, present).unwrap_err());
+        assert!(msg.contains("already picked up"), "{msg}");
+        assert_eq!(tx.pickups_of_duty(&d.homework.id)?.len(), 1);
+        Ok(())
+    })
+    .unwrap();
+}
+
+#[test]
 fn a_bad_duty_policy_is_named() {
     let text = std::fs::read_to_string(duty_day::root().join("policies/demo.toml")).unwrap();
     let bad = text

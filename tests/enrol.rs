@@ -387,6 +387,79 @@ mod kept {
         assert!(conn.execute("DELETE FROM applications", []).is_err());
         assert!(conn.execute("DELETE FROM pupils", []).is_err());
     }
+
+    fn refusal(r: kehou::Result<i64>) -> String {
+        match r {
+            Err(Error::Refused(s)) => s[0].zh.clone() + " / " + &s[0].en,
+            other => panic!("not a refusal: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_pupil_has_one_open_application_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut rec = Record::open(&dir.path().join("kehou.db")).unwrap();
+        let (pupil, first) = rec
+            .write(|tx| {
+                let pupil = tx.add_pupil("1-1", "小明", "王女士", "13800000000", &by())?;
+                Ok((
+                    pupil,
+                    tx.apply(pupil, &choice("1-1"), &Actor::Family, &by())?,
+                ))
+            })
+            .unwrap();
+        let again = |rec: &mut Record| {
+            rec.write(|tx| tx.apply(pupil, &choice("1-1"), &Actor::Office, &by()))
+        };
+        // Waiting for the homeroom teacher, then for the principal: refused,
+        // the open one named, nothing recorded.
+        let msg = refusal(again(&mut rec));
+        assert!(msg.contains(&format!("申请 {first}")), "{msg}");
+        assert!(msg.contains(&format!("application {first}")), "{msg}");
+        assert!(msg.contains("待班主任审核"), "{msg}");
+        rec.write(|tx| {
+            tx.step(
+                first,
+                &Step::Review { ok: true },
+                &homeroom("1-1"),
+                "",
+                &by(),
+            )
+        })
+        .unwrap();
+        let msg = refusal(again(&mut rec));
+        assert!(msg.contains("待校长审定"), "{msg}");
+        assert_eq!(rec.read(|tx| tx.applications()).unwrap().len(), 1);
+        // Approved: a new application (a change from a date) may follow.
+        let approve = Step::Approve {
+            ok: true,
+            on: date("2026-12-07"),
+        };
+        rec.write(|tx| tx.step(first, &approve, &Actor::Principal, "", &by()))
+            .unwrap();
+        let change = again(&mut rec).unwrap();
+        // While the change is open, a third is refused, naming the change.
+        let msg = refusal(again(&mut rec));
+        assert!(msg.contains(&format!("申请 {change}")), "{msg}");
+        // Refused: the family may apply again.
+        rec.write(|tx| {
+            tx.step(
+                change,
+                &Step::Review { ok: false },
+                &homeroom("1-1"),
+                "",
+                &by(),
+            )
+        })
+        .unwrap();
+        let third = again(&mut rec).unwrap();
+        // Withdrawn before a decision: again.
+        let on = date("2026-12-01");
+        rec.write(|tx| tx.step(third, &Step::Withdraw { on }, &Actor::Family, "", &by()))
+            .unwrap();
+        again(&mut rec).unwrap();
+        assert_eq!(rec.read(|tx| tx.applications()).unwrap().len(), 4);
+    }
 }
 
 #[test]

@@ -114,8 +114,8 @@ async fn an_approved_applications_agreement_prints_and_is_recorded_signed() {
         ("safety", "门卫登记制度"),
     ];
     post(&s.router, "/applications/offer", &office, &safety).await;
-    // Not yet approved: no agreement to print or sign.
-    post(&s.router, "/applications", &t1, &form("1-1")).await;
+    // Not yet approved (another child): no agreement to print or sign.
+    post(&s.router, "/applications", &t1, &other("1-1")).await;
     let r = get(&s.router, "/applications/1/agreement", &t1.cookie).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let sign = [("signed_on", "2026-11-30"), ("signed_by", "王大明")];
@@ -253,11 +253,26 @@ async fn a_parent_with_the_code_applies_for_their_child_and_sees_only_them() {
     );
     assert!(page.body.contains("待班主任审核"), "{}", page.body);
     assert!(page.body.contains("name=\"class\" value=\"1-1\""));
-    // The form's class is ignored: the child's class is the session's.
+    // While the child's application waits for a decision, another is
+    // refused, naming it; nothing recorded.
     let apply = [("class", "1-2"), ("day_2", "1"), ("session_stage1", "1")];
     let r = open_post(&s.router, "/family/apply", &p, &apply).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(
+        r.body.contains("已有一份未决的申请 (申请 1, 待班主任审核"),
+        "{}",
+        r.body
+    );
     let mut rec = record(&s);
+    let mine = rec.read(|tx| tx.applications_of_pupil(1)).expect("apps");
+    assert_eq!(mine.len(), 1);
+    // Not approved: the family may apply again. The form's class is
+    // ignored: the child's class is the session's.
+    let no = [("step", "review"), ("ok", "no")];
+    let r = post(&s.router, "/applications/1/step", &t1, &no).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = open_post(&s.router, "/family/apply", &p, &apply).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let mine = rec.read(|tx| tx.applications_of_pupil(1)).expect("apps");
     assert_eq!(mine.len(), 2);
     assert_eq!(mine[1].choice.class, "1-1");
@@ -281,10 +296,11 @@ async fn a_parent_with_the_code_applies_for_their_child_and_sees_only_them() {
     let page = get(&s.router, "/family", &p.cookie).await;
     assert_eq!(
         page.body.matches("待班主任审核").count(),
-        2,
+        1,
         "{}",
         page.body
     );
+    assert!(page.body.contains("未通过"), "{}", page.body);
     // The homeroom teacher sees the family's application to review.
     let list = get(&s.router, "/applications", &t1.cookie).await;
     assert!(list.body.contains("id=\"app-3\""), "{}", list.body);
@@ -474,6 +490,12 @@ async fn a_club_over_capacity_is_drawn_reproducibly_with_its_waiting_list() {
 
 /// A WeCom form's export: a submission-time column first, then the rows.
 fn workbook(rows: &[[&str; 7]]) -> Vec<u8> {
+    workbook_at(0, rows)
+}
+
+/// The same with `blank` empty rows above the header (a title removed,
+/// or rows left empty by whoever exported it).
+fn workbook_at(blank: u32, rows: &[[&str; 7]]) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     let head = [
@@ -487,10 +509,10 @@ fn workbook(rows: &[[&str; 7]]) -> Vec<u8> {
         "社团志愿",
     ];
     for (c, h) in head.iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).expect("cell");
+        sheet.write_string(blank, c as u16, *h).expect("cell");
     }
     for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
+        let r = blank + r as u32 + 1;
         sheet.write_string(r, 0, "2026/11/20 08:00").expect("cell");
         for (c, v) in row.iter().enumerate() {
             if !v.is_empty() {
@@ -689,4 +711,100 @@ async fn a_wecom_form_is_previewed_with_bad_cells_named_and_recorded_on_confirm(
 
 fn applications(s: &School) -> usize {
     record(s).read(|tx| tx.applications()).expect("apps").len()
+}
+
+#[tokio::test]
+async fn an_import_names_rows_as_excel_shows_them_below_blank_rows() {
+    let s = school();
+    let office = login(&s.router, "office").await;
+    // Two blank rows, the header on row 3, a good row on row 4, a Saturday
+    // on row 5, an empty row 6, an unknown session on row 7.
+    let rows = [
+        ["1-1", "张三", "", "", "周一", "stage1", ""],
+        ["1-1", "王五", "", "", "周六", "stage1", ""],
+        ["", "", "", "", "", "", ""],
+        ["1-2", "赵六", "", "", "周一", "晚托", ""],
+    ];
+    let r = upload(
+        &s.router,
+        "/applications/import",
+        &office,
+        "form.xlsx",
+        &workbook_at(2, &rows),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    for want in ["第 5 行「参加星期」", "第 7 行「参加时段」"] {
+        assert!(r.body.contains(want), "{want}: {}", r.body);
+    }
+    assert!(!r.body.contains("第 3 行「参加"), "{}", r.body);
+    // A missing column: the header's own row.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet()
+        .write_string(3, 1, "班级")
+        .expect("cell");
+    let bytes = book.save_to_buffer().expect("xlsx");
+    let r = upload(&s.router, "/applications/import", &office, "x.xlsx", &bytes).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("第 4 行「学生姓名」"), "{}", r.body);
+    // The good rows below blank ones: the preview's rows are Excel's.
+    let r = upload(
+        &s.router,
+        "/applications/import",
+        &office,
+        "form.xlsx",
+        &workbook_at(2, &rows[..1]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("<td>4</td>"), "{}", r.body);
+    assert_eq!(applications(&s), 0);
+}
+
+#[tokio::test]
+async fn an_import_larger_than_its_limits_is_refused_before_any_work() {
+    let s = school();
+    let office = login(&s.router, "office").await;
+    let name = |i: usize| format!("学生{i}");
+    let names: Vec<String> = (0..=5_000).map(name).collect();
+    let rows: Vec<[&str; 7]> = names
+        .iter()
+        .map(|n| ["1-1", n.as_str(), "", "", "周一", "stage1", ""])
+        .collect();
+    // 5,001 rows below the header: refused whole, no row checked.
+    let r = upload(
+        &s.router,
+        "/applications/import",
+        &office,
+        "form.xlsx",
+        &workbook(&rows),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("至多导入 5000 行"), "{}", r.body);
+    assert!(!r.body.contains("name=\"token\""), "no confirm");
+    assert!(!r.body.contains("<td>2</td>"), "no row shown");
+    assert_eq!(applications(&s), 0);
+    // 5,000 rows are read (and all previewed).
+    let r = upload(
+        &s.router,
+        "/applications/import",
+        &office,
+        "form.xlsx",
+        &workbook(&rows[..5_000]),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        &r.body[..r.body.len().min(2000)]
+    );
+    assert_eq!(r.body.matches("新申请").count(), 5_000);
+    // A file over 8 MiB: refused, named, before it is opened.
+    let big = vec![b'x'; 8 * 1024 * 1024 + 1];
+    let r = upload(&s.router, "/applications/import", &office, "big.xlsx", &big).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("至多 8 MiB"), "{}", r.body);
+    assert_eq!(applications(&s), 0);
 }

@@ -223,8 +223,79 @@ pub fn unwell(
     tx.insert_unwell(held.duty.date, &u, by)
 }
 
+/// Refused unless the pupil is still with this duty to be picked up: not
+/// marked absent at its roll call (请假 or 无故缺席), not handed over from
+/// it to another duty's teacher (picked up there), not picked up already.
+fn still_here(tx: &Tx, held: &Held, roll: &Roll, pupil_id: i64) -> Result<()> {
+    let name = roll
+        .pupil(pupil_id)
+        .map_or(String::new(), |p| p.name.clone());
+    let who = |zh: bool| match (name.is_empty(), zh) {
+        (true, true) => format!("学生 {pupil_id}"),
+        (true, false) => format!("pupil {pupil_id}"),
+        (false, true) => format!("{name} (学生 {pupil_id})"),
+        (false, false) => format!("{name} (pupil {pupil_id})"),
+    };
+    let hm = |t: NaiveDateTime| t.format("%H:%M").to_string();
+    let marks = tx.roll_marks(&held.duty.id)?;
+    if let Some(r) = marks
+        .iter()
+        .find(|r| r.pupil_id == pupil_id && r.mark != Mark::Present)
+    {
+        return Err(refused(
+            format!(
+                "{} 已于 {} 点名为「{}」, 不在本组: 不能记录接走, 未做任何更改",
+                who(true),
+                hm(r.at),
+                r.mark.label(crate::lang::Lang::Zh)
+            ),
+            format!(
+                "{} was marked \"{}\" at the roll call at {}, not with this group: no pickup is recorded, nothing was changed",
+                who(false),
+                r.mark.label(crate::lang::Lang::En),
+                hm(r.at)
+            ),
+        ));
+    }
+    let handovers = tx.handovers_of(held.duty.date, &held.duty.id)?;
+    if let Some(h) = handovers
+        .iter()
+        .find(|h| h.from_duty == held.duty.id && h.pupils.contains(&pupil_id))
+    {
+        return Err(refused(
+            format!(
+                "{} 已于 {} 交给 {} ({}): 请由接班的老师在那项任务中记录接走; 未做任何更改",
+                who(true),
+                hm(h.at),
+                h.to_staff,
+                h.to_duty
+            ),
+            format!(
+                "{} was handed over at {} to {} ({}): the receiving teacher records the pickup on that duty; nothing was changed",
+                who(false),
+                hm(h.at),
+                h.to_staff,
+                h.to_duty
+            ),
+        ));
+    }
+    let pickups = tx.pickups_of_duty(&held.duty.id)?;
+    if let Some(p) = pickups.iter().find(|p| p.pupil_id == pupil_id) {
+        return Err(refused(
+            format!("{} 已于 {} 被接走; 未做任何更改", who(true), hm(p.at)),
+            format!(
+                "{} was already picked up at {}; nothing was changed",
+                who(false),
+                hm(p.at)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A pupil picked up at `at`: not before the duty began, not ahead of
-/// now, once; late (flagged) after the policy's late-pickup limit.
+/// now, once; late (flagged) after the policy's late-pickup limit; only a
+/// pupil still with this duty (`still_here`).
 #[allow(clippy::too_many_arguments)]
 pub fn pickup(
     tx: &Tx,
@@ -251,19 +322,7 @@ pub fn pickup(
     }
     let at = at_on(held, at);
     not_ahead(at, now)?;
-    if let Some(p) = tx
-        .pickups_of_duty(&held.duty.id)?
-        .into_iter()
-        .find(|p| p.pupil_id == pupil_id)
-    {
-        return Err(refused(
-            format!("学生 {pupil_id} 已于 {} 被接走", p.at.format("%H:%M")),
-            format!(
-                "pupil {pupil_id} was already picked up at {}",
-                p.at.format("%H:%M")
-            ),
-        ));
-    }
+    still_here(tx, held, roll, pupil_id)?;
     let p = Pickup {
         duty_id: held.duty.id.clone(),
         pupil_id,

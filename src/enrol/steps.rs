@@ -78,6 +78,12 @@ pub enum State {
 }
 
 impl State {
+    /// Still waiting for a decision: applied or reviewed, neither
+    /// approved, refused nor withdrawn. A pupil has one such at a time.
+    pub fn is_open(&self) -> bool {
+        matches!(self, State::Applied | State::Reviewed)
+    }
+
     /// Whether the child attends on `date` (an approval in effect).
     pub fn counts_on(&self, date: NaiveDate) -> bool {
         match *self {

@@ -101,6 +101,24 @@ fn list_of(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// A new application refused while `open` waits for a decision (`who`:
+/// the pupil, in each language).
+fn still_open(open: &Application, zh_who: &str, en_who: &str) -> Error {
+    let id = open.id;
+    refused(
+        format!(
+            "{zh_who} 已有一份未决的申请 (申请 {id}, {}, {} 提交): 一名学生同时只能有一份待审核的申请; 请先审核、不批准或撤回它. 未做任何更改",
+            open.state.label(crate::lang::Lang::Zh),
+            open.applied_at.get(..10).unwrap_or(&open.applied_at),
+        ),
+        format!(
+            "{en_who} already has an application waiting for a decision (application {id}, {}, made {}): a pupil has one application under review at a time; decide or withdraw it first. Nothing was changed",
+            open.state.label(crate::lang::Lang::En),
+            open.applied_at.get(..10).unwrap_or(&open.applied_at),
+        ),
+    )
+}
+
 impl Tx<'_> {
     /// Add a pupil; their id.
     pub fn add_pupil(
@@ -195,6 +213,13 @@ impl Tx<'_> {
         }
         enrol::state_of(&c.class, &[(Step::Apply, actor.clone())])
             .map_err(|e| Error::Refused(vec![e.why]))?;
+        if let Some(open) = self.open_application(pupil_id)? {
+            return Err(still_open(
+                &open,
+                &format!("学生 {pupil_id}"),
+                &format!("pupil {pupil_id}"),
+            ));
+        }
         self.tx
             .execute(
                 "INSERT INTO applications (pupil_id, class_id, weekdays, sessions, clubs, applied_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -204,6 +229,45 @@ impl Tx<'_> {
         let id = self.tx.last_insert_rowid();
         self.insert_step(id, &Step::Apply, actor, "", by)?;
         Ok(id)
+    }
+
+    /// A new pupil and their application, as the office or the homeroom
+    /// teacher enters a paper form or an imported row (`pupil`: name,
+    /// guardian, phone); the application's id. Refused, nothing written,
+    /// while a pupil of the same class and name has an application open:
+    /// the same child entered twice.
+    pub fn enter(
+        &self,
+        pupil: (&str, &str, &str),
+        c: &Choice,
+        actor: &enrol::Actor,
+        by: &Actor,
+    ) -> Result<i64> {
+        let (name, guardian, phone) = pupil;
+        for p in self.pupils_of_class(&c.class)? {
+            if p.name != name {
+                continue;
+            }
+            if let Some(open) = self.open_application(p.id)? {
+                let class = &c.class;
+                return Err(still_open(
+                    &open,
+                    &format!("{class} 班的「{name}」"),
+                    &format!("「{name}」 of class {class}"),
+                ));
+            }
+        }
+        let id = self.add_pupil(&c.class, name, guardian, phone, by)?;
+        self.apply(id, c, actor, by)
+    }
+
+    /// The pupil's application still waiting for a decision (applied or
+    /// reviewed, neither approved, refused nor withdrawn), if any.
+    pub fn open_application(&self, pupil_id: i64) -> Result<Option<Application>> {
+        Ok(self
+            .applications_of_pupil(pupil_id)?
+            .into_iter()
+            .find(|a| a.state.is_open()))
     }
 
     /// Take a step on an application; the state it leads to. Refused (and

@@ -525,14 +525,9 @@ pub(crate) async fn create(
     }
     let by = who(&me, "/applications");
     let class = choice.class.clone();
-    st.db(move |rec| {
-        rec.write(|tx| {
-            let p = tx.add_pupil(&choice.class, &name, &guardian, &phone, &by)?;
-            tx.apply(p, &choice, &actor, &by)
-        })
-    })
-    .await
-    .map_err(|e| Fail::from_error(lang, &e))?;
+    st.db(move |rec| rec.write(|tx| tx.enter((&name, &guardian, &phone), &choice, &actor, &by)))
+        .await
+        .map_err(|e| Fail::from_error(lang, &e))?;
     Ok(Redirect::to(&format!("/applications?class={class}")).into_response())
 }
 

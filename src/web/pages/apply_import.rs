@@ -7,6 +7,9 @@
 //! so a form exported again adds only its new rows. The confirm records
 //! exactly what the preview showed, or nothing.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -25,7 +28,8 @@ use super::apply::{clubs, days, sessions};
 use super::me;
 use crate::web::guard::Cx;
 use crate::web::layout::{csrf_field, ok, page, Fail};
-use crate::web::Shared;
+use crate::web::upload::Upload;
+use crate::web::{blocking, Loaded, Shared};
 
 /// The columns, by their header: (header, required).
 const COLUMNS: [(&str, bool); 7] = [
@@ -37,6 +41,15 @@ const COLUMNS: [(&str, bool); 7] = [
     ("参加时段", true),
     ("社团志愿", false),
 ];
+
+/// The most rows (below the header) one import reads: a whole school's
+/// form for a term (a 48-class school has about 2,000 pupils), with room.
+/// A larger sheet is refused before any row is read.
+pub(crate) const MAX_ROWS: usize = 5_000;
+
+/// The most bytes an import's workbook may hold: 5,000 rows of a form
+/// are well under 1 MiB, and the sheet is read into memory whole.
+pub(crate) const MAX_BYTES: usize = 8 * 1024 * 1024;
 
 /// The upload table name the pending uploads are kept under.
 const TABLE: &str = "applications";
@@ -166,8 +179,9 @@ fn text_problem(v: &str, required: bool, max: usize) -> Option<Said> {
     }
 }
 
-/// The header's column of each of `COLUMNS`, or the bad headers.
-fn header(first: &csv::StringRecord, bad: &mut Vec<Bad>) -> Vec<Option<usize>> {
+/// The header's column of each of `COLUMNS` (the header on row `line`),
+/// or the bad headers.
+fn header(first: &[String], line: usize, bad: &mut Vec<Bad>) -> Vec<Option<usize>> {
     let at: Vec<Option<usize>> = COLUMNS
         .iter()
         .map(|(h, _)| {
@@ -179,7 +193,7 @@ fn header(first: &csv::StringRecord, bad: &mut Vec<Bad>) -> Vec<Option<usize>> {
     for ((h, required), i) in COLUMNS.iter().zip(&at) {
         if *required && i.is_none() {
             bad.push(Bad {
-                line: 1,
+                line,
                 column: (*h).to_string(),
                 why: Said::new("表头缺少这一列", "the header row lacks this column"),
             });
@@ -230,79 +244,98 @@ fn check_row(p: &Policy, s: &School, cells: &[String], line: usize, bad: &mut Ve
     choice
 }
 
-/// The workbook's rows and its bad cells (`known`: class and name of the
-/// pupils who already have an application).
-pub(crate) fn read(
-    p: &Policy,
-    s: &School,
-    bytes: &[u8],
-    known: &[(String, String)],
-) -> (Vec<Row>, Vec<Bad>) {
-    let mut bad = Vec::new();
-    let text = match crate::input::xlsx::first_sheet_csv(bytes) {
+/// The whole workbook's problem: one message, no row.
+fn whole(why: Said) -> (Vec<Row>, Vec<Bad>) {
+    let bad = Bad {
+        line: 0,
+        column: "文件".into(),
+        why,
+    };
+    (Vec::new(), vec![bad])
+}
+
+/// Why a workbook of `len` bytes is too large to import, if it is.
+fn size_problem(len: usize) -> Option<Said> {
+    (len > MAX_BYTES).then(|| {
+        let mib = MAX_BYTES / (1024 * 1024);
+        Said::new(
+            format!("文件过大 ({} KiB): 导入申请的工作簿至多 {mib} MiB", len / 1024),
+            format!(
+                "the file is too large ({} KiB): a workbook of applications may hold at most {mib} MiB",
+                len / 1024
+            ),
+        )
+    })
+}
+
+/// The workbook's rows and its bad cells, each named by its row as Excel
+/// and WPS show it (rows above the header counted). Which rows are
+/// already known is `mark_known`'s. Refused whole, before any row is
+/// read, when the file or the sheet is larger than an import may be.
+pub(crate) fn read(p: &Policy, s: &School, bytes: &[u8]) -> (Vec<Row>, Vec<Bad>) {
+    if let Some(why) = size_problem(bytes.len()) {
+        return whole(why);
+    }
+    let sheet = match crate::input::xlsx::Sheet::first(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let why = Said::new(
+            return whole(Said::new(
                 format!("不是可以读取的 Excel 工作簿 (.xlsx): {e}"),
                 format!("not an Excel workbook that can be read (.xlsx): {e}"),
-            );
-            return (
-                Vec::new(),
-                vec![Bad {
-                    line: 0,
-                    column: "文件".into(),
-                    why,
-                }],
-            );
+            ))
         }
     };
-    let mut rd = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let recs: Vec<csv::StringRecord> = rd.records().filter_map(|r| r.ok()).collect();
-    let Some(first) = recs.first() else {
+    // The header and at most MAX_ROWS rows below it.
+    if sheet.height() > MAX_ROWS + 1 {
+        return whole(Said::new(
+            format!(
+                "表格有 {} 行, 超过上限: 一次至多导入 {MAX_ROWS} 行申请 (不含表头); 请分成几个文件上传",
+                sheet.height()
+            ),
+            format!(
+                "the sheet has {} rows, over the limit: one import reads at most {MAX_ROWS} rows of applications (besides the header); split it into several files",
+                sheet.height()
+            ),
+        ));
+    }
+    let mut lines = sheet
+        .rows()
+        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
+    let Some((head_line, head)) = lines.next() else {
         let why = Said::new("工作簿是空的", "the workbook is empty");
-        return (
-            Vec::new(),
-            vec![Bad {
-                line: 1,
-                column: "表头".into(),
-                why,
-            }],
-        );
+        return whole(why);
     };
-    let at = header(first, &mut bad);
+    let mut bad = Vec::new();
+    let at = header(&head, head_line, &mut bad);
     if !bad.is_empty() {
         return (Vec::new(), bad);
     }
     let mut rows = Vec::new();
-    for (k, rec) in recs.iter().enumerate().skip(1) {
-        let line = k + 1;
+    for (line, rec) in lines {
         let cells: Vec<String> = at
             .iter()
-            .map(|i| i.and_then(|i| rec.get(i)).unwrap_or("").trim().to_string())
+            .map(|i| {
+                i.and_then(|i| rec.get(i))
+                    .map_or("", |c| c.trim())
+                    .to_string()
+            })
             .collect();
         if cells.iter().all(String::is_empty) {
             continue;
         }
         let choice = check_row(p, s, &cells, line, &mut bad);
-        let known = known.iter().any(|(c, n)| *c == cells[0] && *n == cells[1])
-            || rows
-                .iter()
-                .any(|r: &Row| r.choice.class == cells[0] && r.pupil == cells[1]);
         rows.push(Row {
             line,
             pupil: cells[1].clone(),
             guardian: cells[2].clone(),
             phone: cells[3].clone(),
             choice,
-            known,
+            known: false,
         });
     }
     if rows.is_empty() && bad.is_empty() {
         bad.push(Bad {
-            line: 2,
+            line: head_line + 1,
             column: "学生姓名".into(),
             why: Said::new("表中没有申请", "the sheet holds no application"),
         });
@@ -310,8 +343,19 @@ pub(crate) fn read(
     (rows, bad)
 }
 
+/// Mark the rows to skip: a pupil (class and name) who already has an
+/// application, or who is on an earlier row of the sheet. One pass, a
+/// set of keys (no row compared with every other).
+pub(crate) fn mark_known(rows: &mut [Row], known: &HashSet<(String, String)>) {
+    let mut seen: HashSet<(String, String)> = HashSet::with_capacity(rows.len());
+    for r in rows {
+        let key = (r.choice.class.clone(), r.pupil.clone());
+        r.known = known.contains(&key) || !seen.insert(key);
+    }
+}
+
 /// Class and name of every pupil who has an application.
-fn known(rec: &mut crate::record::Record) -> crate::Result<Vec<(String, String)>> {
+fn known(rec: &mut crate::record::Record) -> crate::Result<HashSet<(String, String)>> {
     rec.read(|tx| {
         Ok(tx
             .applications_of_class(None)?
@@ -362,7 +406,9 @@ fn preview(
     html! {
         @if !bad.is_empty() {
             p.error { (lang.t("有错误, 不能导入; 请改正后重新上传. 未做任何更改.", "There are errors: nothing can be imported; correct them and upload again. Nothing was changed.")) }
-            ul.errors { @for b in bad { li { (lang.t("第 ", "row ")) (b.line) (lang.t(" 行「", " 「")) (b.column) "」: " (b.why.render(lang)) } } }
+            ul.errors { @for b in bad { li {
+                @if b.line > 0 { (lang.t("第 ", "row ")) (b.line) (lang.t(" 行", " ")) }
+                "「" (b.column) "」: " (b.why.render(lang)) } } }
         }
         table.apps {
             tr { th { (lang.t("行", "row")) } th { (lang.t("班级", "class")) } th { (lang.t("学生", "pupil")) } th { (lang.t("星期", "weekdays")) } th { (lang.t("时段", "sessions")) } th { (lang.t("社团志愿", "clubs")) } th {} }
@@ -382,6 +428,19 @@ fn preview(
     }
 }
 
+/// The workbook read off the async threads (a sheet of thousands of rows
+/// takes a while), against the school as loaded.
+async fn parse(
+    now: &Arc<Loaded>,
+    up: Arc<Upload>,
+    lang: Lang,
+) -> Result<(Vec<Row>, Vec<Bad>), Fail> {
+    let now = now.clone();
+    blocking(move || Ok(read(&now.policy, &now.school, &up.bytes)))
+        .await
+        .map_err(|e| Fail::from_error(lang, &e))
+}
+
 /// `POST /applications/import`: the preview; nothing is recorded.
 pub(crate) async fn upload(
     State(st): State<Shared>,
@@ -399,9 +458,14 @@ pub(crate) async fn upload(
             ),
         ));
     };
+    if let Some(why) = size_problem(up.bytes.len()) {
+        return Err(Fail::field(lang, lang.t("文件", "file"), why.render(lang)));
+    }
     let have = st.db(known).await.map_err(|e| Fail::from_error(lang, &e))?;
     let now = st.now();
-    let (rows, bad) = read(&now.policy, &now.school, &up.bytes, &have);
+    let (rows, bad) = parse(&now, up.clone(), lang).await?;
+    let mut rows = rows;
+    mark_known(&mut rows, &have);
     let status = if bad.is_empty() {
         StatusCode::OK
     } else {
@@ -449,18 +513,18 @@ pub(crate) async fn confirm(
     }
     let now = st.now();
     let by = who(&me);
+    let (mut rows, bad) = parse(&now, Arc::new(pending.upload), lang).await?;
     let added = st
         .db(move |rec| {
-            let have = known(rec)?;
-            let (rows, bad) = read(&now.policy, &now.school, &pending.upload.bytes, &have);
             if !bad.is_empty() {
                 return Ok(None);
             }
+            mark_known(&mut rows, &known(rec)?);
             rec.write(|tx| {
                 let mut n = 0;
                 for r in rows.iter().filter(|r| !r.known) {
-                    let p = tx.add_pupil(&r.choice.class, &r.pupil, &r.guardian, &r.phone, &by)?;
-                    tx.apply(p, &r.choice, &By::Office, &by)?;
+                    let pupil = (r.pupil.as_str(), r.guardian.as_str(), r.phone.as_str());
+                    tx.enter(pupil, &r.choice, &By::Office, &by)?;
                     n += 1;
                 }
                 Ok(Some(n))
