@@ -88,10 +88,13 @@ fn repair_covers_the_absence_minimally_and_passes_the_checker() {
     // (the tier counts a person's pools; the list shows duties, so a
     // person moved between two duties of one pool adds to the list only).
     let ix = s.staff_index(&who).unwrap();
-    assert_eq!(
-        changes.iter().filter(|c| c.removed == Some(ix)).count(),
-        theirs
-    );
+    // Every duty they held in the absence changes hands (a chain may also
+    // swap one of their other days: the change count is what is minimal).
+    let in_absence = |c: &&repair::Change| {
+        let id = &dm.duties[c.duty].id;
+        c.removed == Some(ix) && (id.starts_with("2026-12-09") || id.starts_with("2026-12-10"))
+    };
+    assert_eq!(changes.iter().filter(in_absence).count(), theirs);
     let tier = plan.tiers.iter().find(|t| t.name == "changes").unwrap();
     assert!(tier.optimal, "{tier:?}");
     let moved: usize = changes
