@@ -18,6 +18,13 @@ type Layer = HashMap<St, (f64, St, usize)>;
 /// No day choice (the day stays free).
 const IDLE: usize = usize::MAX;
 
+/// Whether a way into a state beats the one kept: a higher value, or an
+/// equal one from the smaller (previous state, day choice), so the week
+/// priced does not depend on the maps' iteration order.
+fn better(a: (f64, St, usize), b: (f64, St, usize)) -> bool {
+    a.0 > b.0 || (a.0 == b.0 && (a.1, a.2) < (b.1, b.2))
+}
+
 impl Dw<'_, '_> {
     /// Cohort `k`'s most valuable week under duals `pi` (and `mu`, the
     /// balance row's) with a load in `lo..=cap`: duals covered less the
@@ -103,11 +110,9 @@ impl Dw<'_, '_> {
     fn step(&self, cur: &Layer, best: &HashMap<St, (f64, usize)>, cap: i64) -> Layer {
         let r = &self.m.policy.rules;
         let mut next: Layer = HashMap::with_capacity_and_hasher(cur.len() * 2, Default::default());
-        // Ties keep the first predecessor met, so the map's order matters:
-        // FxHash has no seed, so it is the same on every run.
         for (&st, &(val, _, _)) in cur {
             let keep = next.entry(st).or_insert((val, st, IDLE));
-            if val > keep.0 {
+            if better((val, st, IDLE), *keep) {
                 *keep = (val, st, IDLE);
             }
             for (&(n, l, mi), &(v, i)) in best {
@@ -117,7 +122,7 @@ impl Dw<'_, '_> {
                 }
                 let nv = val + v;
                 let e = next.entry(ns).or_insert((f64::NEG_INFINITY, st, i));
-                if nv > e.0 {
+                if better((nv, st, i), *e) {
                     *e = (nv, st, i);
                 }
             }
