@@ -475,6 +475,73 @@ fn no_pickup_of_a_pupil_absent_or_handed_over_from_this_duty() {
 }
 
 #[test]
+fn no_handover_of_a_pupil_absent_or_already_picked_up_from_this_duty() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, d) = demo_day(dir.path());
+    let mut rec = Record::open(&ws.record).unwrap();
+    let after = Hm(d.homework.start.0 + 30);
+    rec.write(|tx| {
+        let day = duty::day(&d.policy, &d.school, tx, day_date())?.unwrap();
+        let h = held(tx, &d, &d.homework.id, &d.homework_by).unwrap();
+        let roll = duty::roll_of_duty(tx, &d.policy, &d.school, &day, &d.homework)?;
+        assert!(roll.pupils.len() >= 4, "{:?}", roll.pupils);
+        let [leave, absent, picked, present] = [0, 1, 2, 3].map(|i| roll.pupils[i].id);
+        let give = |tx: &Tx, pupils: &[i64]| {
+            duty::hand_over(
+                tx,
+                &d.school,
+                &day,
+                &h,
+                &roll,
+                (&d.late.id, &d.late_by),
+                pupils,
+                None,
+                at("18:30"),
+                &by(),
+            )
+        };
+        let marks = [
+            (leave, Mark::Leave),
+            (absent, Mark::Unexcused),
+            (picked, Mark::Present),
+            (present, Mark::Present),
+        ];
+        duty::roll_call(tx, &h, &roll, &marks, at("16:00"), &by())?;
+        duty::pickup(tx, &d.policy, &h, &roll, picked, after, at("18:30"), &by())?;
+        // Marked absent at this duty's roll call: no handover, in both
+        // languages, even with a pupil who may be handed over beside them.
+        for pupil in [leave, absent] {
+            let msg = refusal(give(tx, &[present, pupil]).unwrap_err());
+            assert!(
+                msg.contains("点名为") && msg.contains("marked") && msg.contains("交接"),
+                "{msg}"
+            );
+            assert!(
+                msg.contains("handover") && msg.contains("未做任何更改"),
+                "{msg}"
+            );
+        }
+        // Picked up already: not with the group to hand over.
+        let msg = refusal(give(tx, &[picked]).unwrap_err());
+        assert!(
+            msg.contains("已于") && msg.contains("被接走") && msg.contains("already picked up"),
+            "{msg}"
+        );
+        assert!(
+            tx.handovers_of(day_date(), &d.late.id)?.is_empty(),
+            "nothing"
+        );
+        // A pupil still here is handed over once; a second time is refused.
+        give(tx, &[present])?;
+        let msg = refusal(give(tx, &[present]).unwrap_err());
+        assert!(msg.contains("交给") && msg.contains("handed over"), "{msg}");
+        assert_eq!(tx.handovers_of(day_date(), &d.late.id)?.len(), 1);
+        Ok(())
+    })
+    .unwrap();
+}
+
+#[test]
 fn a_bad_duty_policy_is_named() {
     let text = std::fs::read_to_string(duty_day::root().join("policies/demo.toml")).unwrap();
     let bad = text

@@ -808,3 +808,79 @@ async fn an_import_larger_than_its_limits_is_refused_before_any_work() {
     assert!(r.body.contains("至多 8 MiB"), "{}", r.body);
     assert_eq!(applications(&s), 0);
 }
+
+/// The week's count of 1-1's children in `session` on `date` (a `day`),
+/// from the applications in the record.
+fn counted(s: &School, date: &str, day: chrono::Weekday, session: &str) -> Option<u32> {
+    let school = s.ws.load().expect("load").1;
+    let ci = school
+        .classes
+        .iter()
+        .position(|c| c.id == "1-1")
+        .expect("1-1");
+    let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("date");
+    let wd = day.num_days_from_monday() as u8;
+    kehou::enrol::enrollment_on(&school, date, day)
+        .enrollment
+        .get(&(ci, wd, session.to_string()))
+        .copied()
+}
+
+#[tokio::test]
+async fn an_approved_child_entered_again_applies_as_the_same_pupil_and_counts_once() {
+    let s = school();
+    let (t1, lead) = (login(&s.router, "t1").await, login(&s.router, "lead").await);
+    let office = login(&s.router, "office").await;
+    approved(&s, &t1, &lead, "1").await;
+    // The office enters the same child again (Tuesdays only, no club): a
+    // change from the 9th, for the same pupil, not a second child.
+    let mut again = form("1-1");
+    again.retain(|(k, _)| !k.starts_with("day_") && *k != "club1");
+    again.push(("day_2", "1"));
+    let r = post(&s.router, "/applications", &office, &again).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let step = "/applications/2/step";
+    let r = post(&s.router, step, &t1, &[("step", "review"), ("ok", "yes")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let ok = [("step", "approve"), ("ok", "yes"), ("on", "2026-12-09")];
+    let r = post(&s.router, step, &lead, &ok).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let apps = record(&s)
+        .read(|tx| tx.applications_of_class(Some("1-1")))
+        .expect("apps");
+    assert_eq!(apps.len(), 2);
+    assert_eq!(apps[0].pupil.id, apps[1].pupil.id, "one pupil: {apps:?}");
+    let pupils = record(&s)
+        .read(|tx| tx.pupils_of_class("1-1"))
+        .expect("pupils");
+    assert_eq!(pupils.len(), 1, "{pupils:?}");
+    // Before the 9th the first approval (Mon, Wed); from it the newer
+    // (Tuesdays only): the child is counted once either way.
+    use chrono::Weekday::{Mon, Tue};
+    assert_eq!(counted(&s, "2026-12-07", Mon, "stage1"), Some(1));
+    assert_eq!(counted(&s, "2026-12-15", Tue, "stage1"), Some(1));
+    assert_eq!(counted(&s, "2026-12-14", Mon, "stage1"), None);
+    // The WeCom import skips a child who already applied (approved here).
+    let row = ["1-1", PUPIL, "王大明", "13800000000", "周四", "stage1", ""];
+    let r = upload(
+        &s.router,
+        "/applications/import",
+        &office,
+        "form.xlsx",
+        &workbook(&[row]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body.matches("已有申请, 跳过").count(), 1, "{}", r.body);
+    let token = r.hidden("token").expect("token");
+    let r = post(
+        &s.router,
+        "/applications/import/confirm",
+        &office,
+        &[("token", &token)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(applications(&s), 2);
+    assert_eq!(counted(&s, "2026-12-15", Tue, "stage1"), Some(1));
+}

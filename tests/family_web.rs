@@ -300,6 +300,17 @@ fn every_text(ws: &Workspace) -> Vec<(String, String)> {
     out
 }
 
+/// The record's write-ahead log beside it (`kehou.db-wal`).
+fn wal(db: &std::path::Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    name.into()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
 #[tokio::test]
 async fn the_export_holds_the_duty_records_and_the_erasure_blanks_their_text() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -380,6 +391,18 @@ async fn the_export_holds_the_duty_records_and_the_erasure_blanks_their_text() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Nor in the files' bytes, while the record is still open: the
+    // erasure's checkpoint took the old pages out of the -wal file.
+    for f in [ws.record.clone(), wal(&ws.record)] {
+        let bytes = std::fs::read(&f).unwrap_or_default();
+        for text in [ACTION, name.as_str()] {
+            assert!(
+                !contains(&bytes, text.as_bytes()),
+                "{text} still in {}",
+                f.display()
+            );
+        }
+    }
     let left: Vec<_> = every_text(&ws)
         .into_iter()
         .filter(|(_, s)| s.contains(ACTION) || s.contains(&name))

@@ -15,7 +15,7 @@ use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use icalendar::{Calendar, Component, EventStatus};
 use kehou::record::{Actor, Record};
-use kehou::web::{App, Role, Workspace};
+use kehou::web::{App, Role, Settings, Workspace};
 
 const PASSWORD: &str = "correct horse battery";
 const T1: &str = "T001";
@@ -30,10 +30,19 @@ struct School {
     admin_password: String,
 }
 
+/// The school served at its public URL `https://school.example:8080`.
 fn school() -> School {
+    school_with(Some("https://school.example:8080"))
+}
+
+fn school_with(public_url: Option<&str>) -> School {
     let dir = tempfile::tempdir().expect("temp dir");
     let (ws, _) = Workspace::demo(&dir.path().join("demo")).expect("demo workspace");
-    let app = App::new(&ws).expect("app");
+    let settings = Settings {
+        trusted_proxies: vec![],
+        public_url: public_url.map(str::to_string),
+    };
+    let app = App::with_settings(&ws, settings).expect("app");
     let admin_password = app.first_password.clone().expect("first start makes admin");
     app.add_account("t1", Role::Teacher, Some(T1), PASSWORD)
         .expect("t1");
@@ -61,7 +70,7 @@ fn token(page: &Reply) -> Option<String> {
 }
 
 /// A page, asked for under the school's host name (the subscription URLs
-/// are built from it).
+/// are built from the public URL, never from it).
 async fn get(r: &Router, path: &str, cookie: &str) -> Reply {
     let req = Request::get(path)
         .header(header::COOKIE, cookie)
@@ -571,4 +580,45 @@ async fn the_robot_page_checks_input_signs_for_dingtalk_and_shows_a_failure() {
     assert!(lines.iter().any(|l| l == "set secret robot"), "{lines:?}");
     assert!(lines.iter().any(|l| l == "clear secret robot"));
     assert!(lines.iter().all(|l| !l.contains(KEY)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscription_addresses_come_from_the_public_url_never_the_host() {
+    for public in [Some("https://kehou.school.cn"), None] {
+        let s = school_with(public);
+        let _ = admin(&s).await;
+        let t1 = login(&s.router, "t1", PASSWORD).await;
+        let made = post(&s.router, &format!("/duties/{T1}/calendar"), &t1, &[]).await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        // Asked for under a forged Host: it never appears.
+        let req = Request::get(format!("/duties/{T1}"))
+            .header(header::COOKIE, &t1.cookie)
+            .header(header::HOST, "evil.example");
+        let page = send(&s.router, req.body(Body::empty()).expect("request")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let t = token(&page).expect("a token on the page");
+        assert!(!page.body.contains("evil.example"), "{}", page.body);
+        match public {
+            Some(base) => {
+                let host = base.trim_start_matches("https://");
+                for want in [
+                    format!("webcal://{host}/cal/{t}.ics"),
+                    format!("{base}/cal/{t}.ics"),
+                ] {
+                    assert!(page.body.contains(&want), "{want}: {}", page.body);
+                }
+                assert!(!page.body.contains("no-public-url"), "{}", page.body);
+            }
+            None => {
+                assert!(
+                    page.body.contains(&format!(">/cal/{t}.ics<")),
+                    "{}",
+                    page.body
+                );
+                assert!(!page.body.contains("webcal://"), "{}", page.body);
+                assert!(page.body.contains("no-public-url"), "{}", page.body);
+                assert!(page.body.contains("未设置公开地址"), "{}", page.body);
+            }
+        }
+    }
 }

@@ -212,6 +212,18 @@ fn the_funnel_per_class_and_club_fill() {
     assert_eq!(fill[0].club_id, "C01");
 }
 
+/// The first sheet's rows of a workbook.
+fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<calamine::Data>> {
+    use calamine::Reader;
+    let cursor = std::io::Cursor::new(bytes.to_vec());
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(cursor).expect("a workbook");
+    let range = wb
+        .worksheet_range_at(0)
+        .expect("a sheet")
+        .expect("readable");
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
 /// The text of the cell `td.{class}` in the row `tr#{row}`.
 fn cell(body: &str, row: &str, class: &str) -> Option<String> {
     let doc = scraper::Html::parse_document(body);
@@ -354,12 +366,53 @@ async fn the_reports_page_counts_a_roll_call_recorded_on_the_duty_page() {
         row.ends_with(&format!(",{p},{l},{u},{}", p + l + u)),
         "{row}"
     );
+    // The same table as a workbook: Chinese headers, the same counts;
+    // English headers in English.
+    let xlsx = get(&r, "/reports/attendance/export.xlsx", &boss).await;
+    assert_eq!(xlsx.status, StatusCode::OK, "{}", xlsx.body);
+    let rows = xlsx_rows(&xlsx.bytes);
+    let head: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(head[..4], ["周", "班级编号", "班级", "到"], "{head:?}");
+    let x = rows
+        .iter()
+        .find(|x| x[0] == "2026-W50" && x[1] == class.as_str())
+        .expect("the class's row");
+    let n = |c: &calamine::Data| match c {
+        calamine::Data::Float(f) => *f,
+        other => panic!("not a number: {other:?}"),
+    };
+    assert_eq!(
+        (n(&x[3]), n(&x[4]), n(&x[5])),
+        (*p as f64, *l as f64, *u as f64)
+    );
+    assert_eq!(n(&x[6]), (p + l + u) as f64);
+    let en = get(&r, "/reports/attendance/export.xlsx?lang=en", &boss).await;
+    let head = xlsx_rows(&en.bytes)[0][3].to_string();
+    assert_eq!(head, "present");
+    for table in ["incidents", "applications", "clubs"] {
+        let x = get(&r, &format!("/reports/{table}/export.xlsx"), &boss).await;
+        assert_eq!(x.status, StatusCode::OK, "{table}");
+        assert!(xlsx_rows(&x.bytes).len() > 1, "{table}: a header and rows");
+    }
+    let funnel = xlsx_rows(
+        &get(&r, "/reports/applications/export.xlsx", &boss)
+            .await
+            .bytes,
+    );
+    let total = funnel.last().expect("the total row");
+    assert_eq!(total[1].to_string(), "合计");
     let clubs = get(&r, "/reports/clubs/export.csv", &boss).await;
     assert!(clubs.body.contains("C01"), "{}", clubs.body);
     assert_eq!(
         get(&r, "/reports/nosuch/export.csv", &boss).await.status,
         StatusCode::NOT_FOUND
     );
+    assert_eq!(
+        get(&r, "/reports/nosuch/export.xlsx", &boss).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let lead_x = get(&r, "/reports/clubs/export.xlsx", &lead).await;
+    assert_eq!(lead_x.status, StatusCode::OK);
 
     // Dates without a roll call: nothing counted; a reversed range: 400.
     let none = get(&r, "/reports?from=2026-12-08&to=2026-12-10", &lead).await;
@@ -372,6 +425,11 @@ async fn the_reports_page_counts_a_roll_call_recorded_on_the_duty_page() {
         let u = login(&r, who).await;
         assert_eq!(
             get(&r, "/reports", &u).await.status,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
+        assert_eq!(
+            get(&r, "/reports/attendance/export.xlsx", &u).await.status,
             StatusCode::FORBIDDEN,
             "{who}"
         );

@@ -621,6 +621,11 @@ fn matrix() -> Vec<(&'static str, String, [u16; 5])> {
             "/reports/clubs/export.csv".into(),
             [200, 403, 200, 403, 303],
         ),
+        (
+            "GET",
+            "/reports/attendance/export.xlsx".into(),
+            [200, 403, 200, 403, 303],
+        ),
         // Issue 20, items 3 and 4: empty forms are refused naming a field;
         // an unknown survey link is not found; an open form without its
         // cookie's token is refused as CSRF.

@@ -223,10 +223,29 @@ pub fn unwell(
     tx.insert_unwell(held.duty.date, &u, by)
 }
 
-/// Refused unless the pupil is still with this duty to be picked up: not
-/// marked absent at its roll call (请假 or 无故缺席), not handed over from
-/// it to another duty's teacher (picked up there), not picked up already.
-fn still_here(tx: &Tx, held: &Held, roll: &Roll, pupil_id: i64) -> Result<()> {
+/// What is recorded of a pupil still with a duty: a pickup or a handover
+/// (for the refusals' words).
+#[derive(Clone, Copy)]
+enum Act {
+    Pickup,
+    Handover,
+}
+
+impl Act {
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Act::Pickup => ("接走", "pickup"),
+            Act::Handover => ("交接", "handover"),
+        }
+    }
+}
+
+/// Refused unless the pupil is still with this duty to be picked up or
+/// handed over: not marked absent at its roll call (请假 or 无故缺席), not
+/// handed over from it to another duty's teacher already (picked up
+/// there), not picked up already.
+fn still_here(tx: &Tx, held: &Held, roll: &Roll, pupil_id: i64, act: Act) -> Result<()> {
+    let (zh_act, en_act) = act.words();
     let name = roll
         .pupil(pupil_id)
         .map_or(String::new(), |p| p.name.clone());
@@ -244,13 +263,13 @@ fn still_here(tx: &Tx, held: &Held, roll: &Roll, pupil_id: i64) -> Result<()> {
     {
         return Err(refused(
             format!(
-                "{} 已于 {} 点名为「{}」, 不在本组: 不能记录接走, 未做任何更改",
+                "{} 已于 {} 点名为「{}」, 不在本组: 不能记录{zh_act}, 未做任何更改",
                 who(true),
                 hm(r.at),
                 r.mark.label(crate::lang::Lang::Zh)
             ),
             format!(
-                "{} was marked \"{}\" at the roll call at {}, not with this group: no pickup is recorded, nothing was changed",
+                "{} was marked \"{}\" at the roll call at {}, not with this group: no {en_act} is recorded, nothing was changed",
                 who(false),
                 r.mark.label(crate::lang::Lang::En),
                 hm(r.at)
@@ -262,16 +281,23 @@ fn still_here(tx: &Tx, held: &Held, roll: &Roll, pupil_id: i64) -> Result<()> {
         .iter()
         .find(|h| h.from_duty == held.duty.id && h.pupils.contains(&pupil_id))
     {
+        let (zh_then, en_then) = match act {
+            Act::Pickup => (
+                "请由接班的老师在那项任务中记录接走",
+                "the receiving teacher records the pickup on that duty",
+            ),
+            Act::Handover => ("不能再次交接", "a pupil is handed over from a duty once"),
+        };
         return Err(refused(
             format!(
-                "{} 已于 {} 交给 {} ({}): 请由接班的老师在那项任务中记录接走; 未做任何更改",
+                "{} 已于 {} 交给 {} ({}): {zh_then}; 未做任何更改",
                 who(true),
                 hm(h.at),
                 h.to_staff,
                 h.to_duty
             ),
             format!(
-                "{} was handed over at {} to {} ({}): the receiving teacher records the pickup on that duty; nothing was changed",
+                "{} was handed over at {} to {} ({}): {en_then}; nothing was changed",
                 who(false),
                 hm(h.at),
                 h.to_staff,
@@ -282,9 +308,13 @@ fn still_here(tx: &Tx, held: &Held, roll: &Roll, pupil_id: i64) -> Result<()> {
     let pickups = tx.pickups_of_duty(&held.duty.id)?;
     if let Some(p) = pickups.iter().find(|p| p.pupil_id == pupil_id) {
         return Err(refused(
-            format!("{} 已于 {} 被接走; 未做任何更改", who(true), hm(p.at)),
             format!(
-                "{} was already picked up at {}; nothing was changed",
+                "{} 已于 {} 被接走, 不在本组: 不能记录{zh_act}, 未做任何更改",
+                who(true),
+                hm(p.at)
+            ),
+            format!(
+                "{} was already picked up at {}, not with this group: no {en_act} is recorded, nothing was changed",
                 who(false),
                 hm(p.at)
             ),
@@ -322,7 +352,7 @@ pub fn pickup(
     }
     let at = at_on(held, at);
     not_ahead(at, now)?;
-    still_here(tx, held, roll, pupil_id)?;
+    still_here(tx, held, roll, pupil_id, Act::Pickup)?;
     let p = Pickup {
         duty_id: held.duty.id.clone(),
         pupil_id,
@@ -336,7 +366,9 @@ pub fn pickup(
 
 /// The giving teacher hands pupils (a list from the roll, or a count when
 /// the group has no list) to the holder of another duty that day; their
-/// recording is their confirmation. Its id.
+/// recording is their confirmation. Its id. Each pupil named must still
+/// be with this duty (`still_here`: not absent at its roll call, not
+/// picked up or handed over already); else refused, nothing recorded.
 #[allow(clippy::too_many_arguments)]
 pub fn hand_over(
     tx: &Tx,
@@ -360,6 +392,9 @@ pub fn hand_over(
     }
     if let Some(id) = pupils.iter().find(|id| !roll.has(**id)) {
         return Err(not_in_group(*id));
+    }
+    for id in pupils {
+        still_here(tx, held, roll, *id, Act::Handover)?;
     }
     let count = match (pupils.is_empty(), count) {
         (false, _) => pupils.len() as u32,

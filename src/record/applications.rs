@@ -231,11 +231,14 @@ impl Tx<'_> {
         Ok(id)
     }
 
-    /// A new pupil and their application, as the office or the homeroom
-    /// teacher enters a paper form or an imported row (`pupil`: name,
-    /// guardian, phone); the application's id. Refused, nothing written,
-    /// while a pupil of the same class and name has an application open:
-    /// the same child entered twice.
+    /// An application as the office or the homeroom teacher enters a
+    /// paper form or an imported row (`pupil`: name, guardian, phone); the
+    /// application's id. A pupil of the same class and name (not erased)
+    /// is the same child: the application is theirs (a change from the
+    /// date it is approved, counted once by `enrol::enrollment_on`), their
+    /// recorded contacts kept; otherwise a new pupil. Refused, nothing
+    /// written, while that pupil has an application open: the same child
+    /// entered twice.
     pub fn enter(
         &self,
         pupil: (&str, &str, &str),
@@ -244,6 +247,7 @@ impl Tx<'_> {
         by: &Actor,
     ) -> Result<i64> {
         let (name, guardian, phone) = pupil;
+        let mut same = None;
         for p in self.pupils_of_class(&c.class)? {
             if p.name != name {
                 continue;
@@ -256,8 +260,13 @@ impl Tx<'_> {
                     &format!("「{name}」 of class {class}"),
                 ));
             }
+            // The first such pupil (an older record may hold two).
+            same = same.or(Some(p.id));
         }
-        let id = self.add_pupil(&c.class, name, guardian, phone, by)?;
+        let id = match same {
+            Some(id) => id,
+            None => self.add_pupil(&c.class, name, guardian, phone, by)?,
+        };
         self.apply(id, c, actor, by)
     }
 

@@ -221,6 +221,29 @@ impl Record {
         Ok(out)
     }
 
+    /// Copy every committed page from the write-ahead log into the file
+    /// and empty the log (`PRAGMA wal_checkpoint(TRUNCATE)`, waiting for
+    /// readers as long as a writer would). Run after an erasure so that its
+    /// old text leaves `kehou.db-wal` too, not only the file
+    /// (`secure_delete`). False when a reader kept the log from being
+    /// emptied in that time (the next checkpoint does it).
+    pub fn checkpoint(&mut self) -> Result<bool> {
+        let path = self.path.clone();
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+            .map_err(|e| db_err(&path, e))?;
+        Ok(busy == 0)
+    }
+
+    /// Erase a family's data (`Tx::erase_family`) and, once that is
+    /// committed, checkpoint the log so the old text is in neither file.
+    pub fn erase_family(&mut self, pupil: i64, today: NaiveDate, by: &Actor) -> Result<()> {
+        self.write(|tx| tx.erase_family(pupil, today, by))?;
+        self.checkpoint()?;
+        Ok(())
+    }
+
     /// Run `f` on one consistent snapshot of the record.
     pub fn read<T>(&mut self, f: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
         let path = self.path.clone();

@@ -1,5 +1,6 @@
-//! The reports' tables as CSV (UTF-8 with a BOM, formula-safe cells):
-//! the same counts as the page, one file per table.
+//! The reports' tables as the downloads write them: headers and rows of
+//! cells, the same counts as the page, one file per table, as CSV (UTF-8
+//! with a BOM, formula-safe cells) or as a workbook (`xlsx.rs`).
 
 use std::collections::BTreeMap;
 
@@ -18,6 +19,30 @@ pub fn class_name(s: &School, id: &str) -> String {
         .map_or(id.to_string(), |c| c.name.clone())
 }
 
+/// One report's table: its headers (in the language asked) and its rows.
+pub struct Table {
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    fn new(headers: &[&'static str]) -> Table {
+        Table {
+            headers: headers.to_vec(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// The table as CSV.
+    pub fn into_csv(self) -> Vec<u8> {
+        let mut out = CsvOut::new(&self.headers);
+        for r in self.rows {
+            out.row(r);
+        }
+        out.into_bytes()
+    }
+}
+
 fn num(n: impl ToString) -> Cell {
     Cell::Num(n.to_string())
 }
@@ -26,8 +51,8 @@ fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
-pub fn attendance_csv(s: &School, rows: &ByWeekClass<Attendance>, lang: Lang) -> Vec<u8> {
-    let mut out = CsvOut::new(&[
+pub fn attendance_table(s: &School, rows: &ByWeekClass<Attendance>, lang: Lang) -> Table {
+    let mut out = Table::new(&[
         lang.t("周", "week"),
         lang.t("班级编号", "class id"),
         lang.t("班级", "class"),
@@ -37,7 +62,7 @@ pub fn attendance_csv(s: &School, rows: &ByWeekClass<Attendance>, lang: Lang) ->
         lang.t("点名人次", "marks"),
     ]);
     for ((w, c), a) in rows {
-        out.row(vec![
+        out.rows.push(vec![
             text(w.to_string()),
             text(c.as_str()),
             text(class_name(s, c)),
@@ -47,11 +72,11 @@ pub fn attendance_csv(s: &School, rows: &ByWeekClass<Attendance>, lang: Lang) ->
             num(a.total()),
         ]);
     }
-    out.into_bytes()
+    out
 }
 
-pub fn incidents_csv(s: &School, rows: &ByWeekClass<Incidents>, lang: Lang) -> Vec<u8> {
-    let mut out = CsvOut::new(&[
+pub fn incidents_table(s: &School, rows: &ByWeekClass<Incidents>, lang: Lang) -> Table {
+    let mut out = Table::new(&[
         lang.t("周", "week"),
         lang.t("班级编号", "class id"),
         lang.t("班级", "class"),
@@ -60,7 +85,7 @@ pub fn incidents_csv(s: &School, rows: &ByWeekClass<Incidents>, lang: Lang) -> V
         lang.t("晚接", "late pickups"),
     ]);
     for ((w, c), i) in rows {
-        out.row(vec![
+        out.rows.push(vec![
             text(w.to_string()),
             text(c.as_str()),
             text(class_name(s, c)),
@@ -69,16 +94,16 @@ pub fn incidents_csv(s: &School, rows: &ByWeekClass<Incidents>, lang: Lang) -> V
             num(i.late_pickups),
         ]);
     }
-    out.into_bytes()
+    out
 }
 
-pub fn applications_csv(
+pub fn applications_table(
     s: &School,
     per: &BTreeMap<String, Funnel>,
     all: &Funnel,
     lang: Lang,
-) -> Vec<u8> {
-    let mut out = CsvOut::new(&[
+) -> Table {
+    let mut out = Table::new(&[
         lang.t("班级编号", "class id"),
         lang.t("班级", "class"),
         lang.t("已申请", "applied"),
@@ -93,7 +118,7 @@ pub fn applications_csv(
         .map(|(c, f)| ((c.clone(), class_name(s, c)), f))
         .chain(std::iter::once((total, all)));
     for ((id, name), f) in rows {
-        out.row(vec![
+        out.rows.push(vec![
             text(id),
             text(name),
             num(f.applied),
@@ -103,11 +128,11 @@ pub fn applications_csv(
             num(f.withdrawn),
         ]);
     }
-    out.into_bytes()
+    out
 }
 
-pub fn clubs_csv(rows: &[ClubFill], lang: Lang) -> Vec<u8> {
-    let mut out = CsvOut::new(&[
+pub fn clubs_table(rows: &[ClubFill], lang: Lang) -> Table {
+    let mut out = Table::new(&[
         lang.t("社团编号", "club id"),
         lang.t("社团", "club"),
         lang.t("名额", "capacity"),
@@ -118,7 +143,7 @@ pub fn clubs_csv(rows: &[ClubFill], lang: Lang) -> Vec<u8> {
     ]);
     let opt = |n: Option<u64>| n.map_or(text(""), num);
     for r in rows {
-        out.row(vec![
+        out.rows.push(vec![
             text(r.club_id.as_str()),
             text(r.name.as_str()),
             num(r.capacity),
@@ -128,5 +153,5 @@ pub fn clubs_csv(rows: &[ClubFill], lang: Lang) -> Vec<u8> {
             opt(r.admitted.and_then(|a| r.percent(a))),
         ]);
     }
-    out.into_bytes()
+    out
 }

@@ -9,8 +9,11 @@
 //! - the applications funnel per class (`enrol::funnel`);
 //! - club fill: first-choice applicants and the admitted against the
 //!   club's capacity.
+//!
+//! Each table downloads as CSV or as a workbook (`Table`).
 
 mod csv;
+mod xlsx;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -23,7 +26,9 @@ use crate::record::applications::Application;
 use crate::record::duty::{ClassEvent, ClassEventKind, Mark};
 use crate::record::family::ClubDraw;
 
-pub use csv::{applications_csv, attendance_csv, class_name, clubs_csv, incidents_csv};
+pub use csv::{
+    applications_table, attendance_table, class_name, clubs_table, incidents_table, Table,
+};
 
 /// An ISO week (`2026-W50`): the reports' unit of time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

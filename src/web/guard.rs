@@ -207,6 +207,7 @@ pub(crate) const ACCESS: &[Access] = &[
     // leadership (finance has the workload).
     route("GET", "/reports", REPORTS),
     route("GET", "/reports/{report}/export.csv", REPORTS),
+    route("GET", "/reports/{report}/export.xlsx", REPORTS),
 ];
 
 /// The routes whose form carries a file (`multipart/form-data`).

@@ -359,6 +359,7 @@ fn school_plan_routes() -> Router<Shared> {
         // Reports (issue 20, item 5).
         .route("/reports", get(pages::reports::show))
         .route("/reports/{report}/export.csv", get(pages::reports::csv))
+        .route("/reports/{report}/export.xlsx", get(pages::reports::xlsx))
 }
 
 /// Emergency changes, comp time, surveys and the appraisal sheet (issue

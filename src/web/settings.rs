@@ -86,7 +86,7 @@ pub(crate) fn public_link(s: &Settings, path: &str) -> (String, bool) {
 pub(crate) fn no_public_url(lang: Lang) -> Markup {
     html! {
         p.error.no-public-url { (lang.t(
-            "未设置公开地址, 链接只有路径: 请在前面加上家长打开的网址, 或以 kehou serve --public-url https://… 启动服务.",
+            "未设置公开地址, 链接只有路径: 请在前面加上学校对外的网址, 或以 kehou serve --public-url https://… 启动服务.",
             "No public URL is set, so the link is a path only: put the address people open before it, or start the server with kehou serve --public-url https://…",
         )) }
     }

@@ -9,7 +9,7 @@
 //! working); the administrator can for anyone.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::{Days, NaiveDate};
@@ -25,7 +25,7 @@ use crate::{demand, outputs};
 use super::me;
 use crate::web::guard::Cx;
 use crate::web::layout::{csrf_field, Fail};
-use crate::web::{auth, Shared};
+use crate::web::{auth, settings, Settings, Shared};
 
 /// The first Monday a feed covers: the current term's start, else eight
 /// weeks before today.
@@ -130,17 +130,21 @@ pub(crate) async fn feed(
     }
 }
 
-/// The host the request came to (for the URL a phone subscribes to).
-fn host(headers: &HeaderMap) -> String {
-    headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
-        })
-        .unwrap_or("127.0.0.1:8080")
-        .to_string()
+/// The addresses a phone subscribes to: under the public URL (`kehou
+/// serve --public-url`), the `webcal://` one first (the scheme phones
+/// open in their calendar) and the URL itself; the path alone when none
+/// is set (the bool: it is set). Never from the request's `Host`, which
+/// anyone can forge.
+fn addresses(s: &Settings, token: &str) -> (Vec<String>, bool) {
+    let (link, public) = settings::public_link(s, &format!("/cal/{token}.ics"));
+    if !public {
+        return (vec![link], false);
+    }
+    let rest = link
+        .strip_prefix("https://")
+        .or_else(|| link.strip_prefix("http://"))
+        .unwrap_or(&link);
+    (vec![format!("webcal://{rest}"), link.clone()], true)
 }
 
 /// The person's live token, for the duties page (their own, or the
@@ -155,23 +159,21 @@ pub(crate) async fn token_of(st: &Shared, staff_id: &str) -> crate::Result<Optio
 /// make a new one.
 pub(crate) fn subscription_box(
     cx: &Cx,
-    headers: &HeaderMap,
+    settings: &Settings,
     staff_id: &str,
     token: Option<&CalendarToken>,
 ) -> Markup {
     let lang = cx.lang;
     let csrf = cx.me.as_ref().map_or("", |m| m.csrf.as_str());
-    let host = host(headers);
     html! {
         div.box.noprint {
             h3 { (lang.t("日历订阅", "Calendar subscription")) }
             @match token {
                 Some(t) => {
-                    @let path = format!("{host}/cal/{}.ics", t.token);
+                    @let (urls, public) = addresses(settings, &t.token);
                     p.t { (lang.t("在手机日历中订阅这个地址, 任务有变时日历会自动更新 (被调走或取消的任务会消失). 不要转给别人: 有这个地址就能看到你的任务.", "Subscribe to this address in your phone's calendar; it updates when your duties change (duties moved away or cancelled disappear). Do not pass it on: anyone with it can see your duties.")) }
-                    p { code.url { "webcal://" (path) } }
-                    p { code.url { "https://" (path) } }
-                    p.t { (lang.t("本机或校内网络未配置 HTTPS 时用: ", "Without HTTPS on the school network: ")) code.url { "http://" (path) } }
+                    @for u in &urls { p { code.url { (u) } } }
+                    @if !public { (settings::no_public_url(lang)) }
                     p.t { (lang.t("创建于 ", "Made ")) (t.created_at.get(..16).unwrap_or(&t.created_at).replace('T', " ")) " (" (t.who) ")" }
                 }
                 None => { p { (lang.t("还没有订阅地址.", "No subscription address yet.")) } }

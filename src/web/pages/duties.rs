@@ -3,7 +3,7 @@
 //! that fits a phone. A teacher sees only their own.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use chrono::{Datelike, Days, NaiveDate};
@@ -124,7 +124,6 @@ fn why_box(e: &Explanation, lang: Lang) -> Markup {
 pub(crate) async fn show(
     State(st): State<Shared>,
     Extension(cx): Extension<Cx>,
-    headers: HeaderMap,
     Path(staff_id): Path<String>,
 ) -> Result<Response, Fail> {
     let me = me(&cx)?;
@@ -200,7 +199,7 @@ pub(crate) async fn show(
         @if let Some(c) = &chart { (c) }
         @if cx.query.contains_key("asked") { p.banner { (lang.t("申请已提交, 等待副校长处理.", "Request sent; the vice-principal will answer it.")) } }
         @if own && version.is_some() { (super::requests::teacher_box(&cx, monday, &duties, &asks)) }
-        @if calendar { (super::calendar::subscription_box(&cx, &headers, &staff_id, token.as_ref())) }
+        @if calendar { (super::calendar::subscription_box(&cx, &st.settings, &staff_id, token.as_ref())) }
         @if own { p.t { a href="/comp" { (lang.t("我的调休", "My comp time")) } " · " a href="/appraisal" { (lang.t("我的考核表", "My appraisal sheet")) } } }
     };
     let title = format!(

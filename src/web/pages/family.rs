@@ -188,12 +188,11 @@ pub(crate) async fn erase(
     let (by, today) = (actor(me, "/admin/family erase"), st.clock().date());
     let found = st
         .db(move |rec| {
-            rec.write(|tx| {
-                if tx.pupil(id)?.is_none() {
-                    return Ok(false);
-                }
-                tx.erase_family(id, today, &by).map(|()| true)
-            })
+            if rec.read(|tx| tx.pupil(id))?.is_none() {
+                return Ok(false);
+            }
+            // Checkpointed once committed: the old text leaves the -wal file.
+            rec.erase_family(id, today, &by).map(|()| true)
         })
         .await
         .map_err(|e| Fail::from_error(lang, &e))?;

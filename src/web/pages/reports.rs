@@ -2,7 +2,8 @@
 //! checks (unexcused absences, pupils unwell, late pickups), the
 //! applications funnel per class and club fill, for the administrator and
 //! leadership. Counts only: no name, no health detail. The counting is the
-//! library's (`crate::reports`); each table downloads as CSV.
+//! library's (`crate::reports`); each table downloads as CSV and as an
+//! Excel workbook (the same rows; headers in the page's language).
 
 use std::collections::BTreeMap;
 
@@ -85,7 +86,11 @@ async fn counts(st: &Shared, lang: Lang, from: NaiveDate, to: NaiveDate) -> Resu
 
 fn download_link(table: &str, from: NaiveDate, to: NaiveDate, lang: Lang) -> Markup {
     html! {
-        p.t { a href=(format!("/reports/{table}/export.csv?from={from}&to={to}")) { (lang.t("下载 CSV", "Download CSV")) } }
+        p.t {
+            a href=(format!("/reports/{table}/export.csv?from={from}&to={to}")) { (lang.t("下载 CSV", "Download CSV")) }
+            " · "
+            a href=(format!("/reports/{table}/export.xlsx?from={from}&to={to}")) { (lang.t("下载 Excel", "Download Excel")) }
+        }
     }
 }
 
@@ -192,30 +197,81 @@ pub(crate) async fn show(
     Ok(ok(page(lang, lang.t("报表", "Reports"), Some(me), body)))
 }
 
-/// `GET /reports/{table}/export.csv?from=&to=`: one table as CSV.
-pub(crate) async fn csv(
-    State(st): State<Shared>,
-    Extension(cx): Extension<Cx>,
-    Path(table): Path<String>,
-) -> Result<Response, Fail> {
+/// The reports a download may name.
+const TABLES: [&str; 4] = ["attendance", "incidents", "applications", "clubs"];
+
+/// One report's table for the dates asked, and its sheet's name; 404 for
+/// a name that is no report.
+async fn table_of(
+    st: &Shared,
+    cx: &Cx,
+    table: &str,
+) -> Result<(reports::Table, &'static str, NaiveDate, NaiveDate), Fail> {
     let lang = cx.lang;
-    if !["attendance", "incidents", "applications", "clubs"].contains(&table.as_str()) {
+    if !TABLES.contains(&table) {
         return Err(Fail::new(
             StatusCode::NOT_FOUND,
             lang,
             lang.t("没有这个报表", "no such report"),
         ));
     }
-    let (from, to) = range(&st, &cx)?;
-    let c = counts(&st, lang, from, to).await?;
+    let (from, to) = range(st, cx)?;
+    let c = counts(st, lang, from, to).await?;
     let l = st.now();
     let s = &l.school;
-    let bytes = match table.as_str() {
-        "attendance" => reports::attendance_csv(s, &c.attendance, lang),
-        "incidents" => reports::incidents_csv(s, &c.incidents, lang),
-        "applications" => reports::applications_csv(s, &c.funnel.0, &c.funnel.1, lang),
-        _ => reports::clubs_csv(&c.clubs, lang),
-    };
+    Ok(match table {
+        "attendance" => (
+            reports::attendance_table(s, &c.attendance, lang),
+            lang.t("出勤", "attendance"),
+            from,
+            to,
+        ),
+        "incidents" => (
+            reports::incidents_table(s, &c.incidents, lang),
+            lang.t("三项检查", "checks"),
+            from,
+            to,
+        ),
+        "applications" => (
+            reports::applications_table(s, &c.funnel.0, &c.funnel.1, lang),
+            lang.t("申请进度", "applications"),
+            from,
+            to,
+        ),
+        _ => (
+            reports::clubs_table(&c.clubs, lang),
+            lang.t("社团", "clubs"),
+            from,
+            to,
+        ),
+    })
+}
+
+/// `GET /reports/{table}/export.csv?from=&to=`: one table as CSV.
+pub(crate) async fn csv(
+    State(st): State<Shared>,
+    Extension(cx): Extension<Cx>,
+    Path(table): Path<String>,
+) -> Result<Response, Fail> {
+    let (t, _, from, to) = table_of(&st, &cx, &table).await?;
     let name = format!("{table}-{from}-{to}.csv");
-    Ok(super::download("text/csv; charset=utf-8", name, bytes))
+    Ok(super::download(
+        "text/csv; charset=utf-8",
+        name,
+        t.into_csv(),
+    ))
+}
+
+/// `GET /reports/{table}/export.xlsx?from=&to=`: the same table as a workbook.
+pub(crate) async fn xlsx(
+    State(st): State<Shared>,
+    Extension(cx): Extension<Cx>,
+    Path(table): Path<String>,
+) -> Result<Response, Fail> {
+    let lang = cx.lang;
+    let (t, sheet, from, to) = table_of(&st, &cx, &table).await?;
+    let bytes = t.to_xlsx(sheet).map_err(|e| Fail::from_error(lang, &e))?;
+    let name = format!("{table}-{from}-{to}.xlsx");
+    let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    Ok(super::download(kind, name, bytes))
 }
