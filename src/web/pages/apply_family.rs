@@ -393,13 +393,7 @@ pub(crate) async fn issue(
 ) -> Result<Response, Fail> {
     let lang = cx.lang;
     let me = me(&cx)?.clone();
-    let id: i64 = id.parse().map_err(|_| {
-        Fail::field(
-            lang,
-            lang.t("学生", "pupil"),
-            lang.t("应为学生编号", "expected a pupil number"),
-        )
-    })?;
+    let id = super::family::pupil_id(lang, &id)?;
     let found = st
         .db(move |rec| rec.read(|tx| tx.pupil(id)))
         .await

@@ -29,7 +29,8 @@ fn actor(me: &Session, what: &str) -> Actor {
     }
 }
 
-fn pupil_id(lang: Lang, s: &str) -> Result<i64, Fail> {
+/// A pupil number from the path, else a 400 naming the field.
+pub(crate) fn pupil_id(lang: Lang, s: &str) -> Result<i64, Fail> {
     s.parse().map_err(|_| {
         Fail::field(
             lang,
